@@ -1,0 +1,177 @@
+//! `iotgate analyze`: open the captures, merge them in time order, run the analyzer with a
+//! progress bar on long work, and print the report.
+
+use iotgate_explain::{
+    html, model, source_error_text, text, warning_text, Arg, CaptureOut, Localizer,
+};
+use iotgate_observe::{Analyzer, Config};
+use iotgate_sources::{expand_paths, Capture, Merger, SourceError, SourceErrorKind};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Runs the command; returns the process exit status.
+pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
+    let inputs: Vec<PathBuf> = m
+        .get_many::<PathBuf>("captures")
+        .map(|v| v.cloned().collect())
+        .unwrap_or_default();
+    let mut paths = Vec::new();
+    for p in &inputs {
+        match expand_paths(std::slice::from_ref(p)) {
+            Ok(v) if v.is_empty() && p.is_dir() => {
+                let e = SourceError {
+                    path: p.clone(),
+                    kind: SourceErrorKind::Directory,
+                };
+                eprintln!("iotgate: {}", source_error_text(l, &e));
+                return 2;
+            }
+            Ok(v) => paths.extend(v),
+            Err(io) => {
+                let e = SourceError {
+                    path: p.clone(),
+                    kind: SourceErrorKind::Io(io),
+                };
+                eprintln!("iotgate: {}", source_error_text(l, &e));
+                return 2;
+            }
+        }
+    }
+    if paths.is_empty() {
+        eprintln!("iotgate: {}", l.t("err-no-input"));
+        return 2;
+    }
+    let mut caps = Vec::with_capacity(paths.len());
+    for p in &paths {
+        match Capture::open(p) {
+            Ok(c) => caps.push(c),
+            Err(e) => {
+                eprintln!("iotgate: {}", source_error_text(l, &e));
+                return 2;
+            }
+        }
+    }
+    let mut cfg = Config::default();
+    cfg.flows.max_flows = *m.get_one::<u32>("max-flows").unwrap_or(&262_144) as usize;
+    let mut readers = Vec::with_capacity(caps.len());
+    for c in &caps {
+        match c.reader() {
+            Ok(r) => readers.push(r),
+            Err(what) => {
+                let e = SourceError {
+                    path: c.path().to_path_buf(),
+                    kind: SourceErrorKind::BadHeader { what },
+                };
+                eprintln!("iotgate: {}", source_error_text(l, &e));
+                return 2;
+            }
+        }
+    }
+    let total: u64 = caps.iter().map(|c| c.len() as u64).sum();
+    let progress_mode = m
+        .get_one::<String>("progress")
+        .map(String::as_str)
+        .unwrap_or("auto");
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(l.t("progress-reading"));
+    let show_after = match progress_mode {
+        "always" => Some(Duration::ZERO),
+        "never" => None,
+        _ => std::io::stderr()
+            .is_terminal()
+            .then_some(Duration::from_millis(1500)),
+    };
+    let start = Instant::now();
+    let mut shown = false;
+    let mut merger = Merger::new(readers);
+    let mut an = Analyzer::new(cfg);
+    let mut n: u64 = 0;
+    while let Some((_, pkt)) = merger.next_packet() {
+        an.process(&pkt);
+        n += 1;
+        if n & 0x3ffff == 0 {
+            if let Some(after) = show_after {
+                if !shown && start.elapsed() >= after {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    shown = true;
+                }
+                if shown {
+                    bar.set_position(merger.position() as u64);
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let captures: Vec<CaptureOut> = caps
+        .iter()
+        .zip(merger.readers())
+        .zip(merger.counts())
+        .map(|((c, r), &count)| CaptureOut {
+            path: c.path().display().to_string(),
+            packets: count,
+            warnings: r.warnings().iter().map(|w| warning_text(l, w)).collect(),
+        })
+        .collect();
+    for c in &captures {
+        for w in &c.warnings {
+            eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w);
+        }
+    }
+    let (inv, stats, fstats) = an.finish();
+    let report = model::build(l, captures, &inv, &stats, &fstats);
+    if let Some(path) = m.get_one::<PathBuf>("html") {
+        if let Err(e) = std::fs::write(path, html::render(&report, l)) {
+            eprintln!(
+                "iotgate: {}",
+                l.ta(
+                    "err-write",
+                    &[
+                        ("path", Arg::S(&path.display().to_string())),
+                        ("error", Arg::S(&e.to_string()))
+                    ]
+                )
+            );
+            return 1;
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let res = match m.get_one::<String>("format").map(String::as_str) {
+        Some("json") => serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::other)
+            .and_then(|_| writeln!(out)),
+        _ => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let peers = *m.get_one::<usize>("peers").unwrap_or(&8);
+            out.write_all(text::render(&report, l, text::Style::new(color), peers).as_bytes())
+        }
+    };
+    match res.and_then(|_| out.flush()) {
+        Ok(()) => 0,
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!(
+                "iotgate: {}",
+                l.ta(
+                    "err-write",
+                    &[
+                        ("path", Arg::S("stdout")),
+                        ("error", Arg::S(&e.to_string()))
+                    ]
+                )
+            );
+            1
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The command line, built at run time so that every help text comes from the localisation layer.
+
+use clap::{value_parser, Arg, ArgAction, Command};
+use iotgate_explain::{Lang, Localizer};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// Finds `--lang X` or `--lang=X` before clap runs, so that help is printed in that language.
+pub fn lang_from_args(args: &[OsString]) -> Option<Lang> {
+    let mut it = args.iter().map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        if a == "--lang" {
+            return it.next().and_then(|v| Lang::parse(&v));
+        }
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Lang::parse(v);
+        }
+    }
+    None
+}
+
+/// The whole command tree with localised help.
+pub fn command(l: &Localizer) -> Command {
+    let lang = Arg::new("lang")
+        .long("lang")
+        .global(true)
+        .value_name("en|fr")
+        .value_parser(["en", "fr"])
+        .help(l.t("cli-lang"));
+    Command::new("iotgate")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(l.t("cli-about"))
+        .long_about(l.t("cli-long"))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(lang)
+        .subcommand(
+            Command::new("analyze")
+                .about(l.t("cli-analyze"))
+                .long_about(l.t("cli-analyze-long"))
+                .arg(
+                    Arg::new("captures")
+                        .value_name("CAPTURE")
+                        .num_args(1..)
+                        .required(true)
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-captures")),
+                )
+                .arg(
+                    Arg::new("format")
+                        .long("format")
+                        .short('f')
+                        .value_parser(["text", "json"])
+                        .default_value("text")
+                        .help(l.t("cli-format")),
+                )
+                .arg(
+                    Arg::new("html")
+                        .long("html")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-html")),
+                )
+                .arg(
+                    Arg::new("max-flows")
+                        .long("max-flows")
+                        .value_name("N")
+                        .default_value("262144")
+                        .value_parser(value_parser!(u32).range(1024..))
+                        .help(l.t("cli-max-flows")),
+                )
+                .arg(
+                    Arg::new("peers")
+                        .long("peers")
+                        .value_name("N")
+                        .default_value("8")
+                        .value_parser(value_parser!(usize))
+                        .help(l.t("cli-peers")),
+                )
+                .arg(
+                    Arg::new("progress")
+                        .long("progress")
+                        .value_parser(["auto", "always", "never"])
+                        .default_value("auto")
+                        .help(l.t("cli-progress")),
+                ),
+        )
+        .subcommand(
+            Command::new("simulate")
+                .about(l.t("cli-simulate"))
+                .long_about(l.t("cli-simulate-long"))
+                .arg(
+                    Arg::new("out")
+                        .long("out")
+                        .short('o')
+                        .value_name("FILE")
+                        .required(true)
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-out")),
+                )
+                .arg(
+                    Arg::new("devices")
+                        .long("devices")
+                        .value_name("N")
+                        .default_value("10")
+                        .value_parser(value_parser!(usize))
+                        .help(l.t("cli-devices")),
+                )
+                .arg(
+                    Arg::new("packets")
+                        .long("packets")
+                        .value_name("N")
+                        .default_value("100000")
+                        .value_parser(value_parser!(u64))
+                        .help(l.t("cli-packets")),
+                )
+                .arg(
+                    Arg::new("seed")
+                        .long("seed")
+                        .value_name("S")
+                        .default_value("1")
+                        .value_parser(value_parser!(u64))
+                        .help(l.t("cli-seed")),
+                )
+                .arg(
+                    Arg::new("infected")
+                        .long("infected")
+                        .value_name("N")
+                        .default_value("1")
+                        .value_parser(value_parser!(usize))
+                        .help(l.t("cli-infected")),
+                )
+                .arg(
+                    Arg::new("flood")
+                        .long("flood")
+                        .action(ArgAction::SetTrue)
+                        .help(l.t("cli-flood")),
+                )
+                .arg(
+                    Arg::new("truth")
+                        .long("truth")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-truth")),
+                ),
+        )
+}

@@ -1,0 +1,165 @@
+# iotgate — English catalogue. Every string a person reads lives here and in fr.ftl.
+
+## Common
+none = none
+and-more = { " " }(+{ $count } more)
+warning = warning:
+vendor-unknown = unknown vendor
+report-title = iotgate — devices on this network
+packets-count = { $count ->
+    [one] 1 packet
+   *[other] { $count } packets
+}
+pkts = { $count ->
+    [one] 1 pkt
+   *[other] { $count } pkts
+}
+summary-line = { $packets } packets, { $devices } devices, { $flows } flows, { $findings ->
+    [one] 1 finding
+   *[other] { $findings } findings
+}
+time-range = from { $from } to { $to }
+bounded-note = Memory bounds reached: { $flows } flows closed early and { $devices } addresses not tracked. Results stay correct in totals; some peers are aggregated.
+peers-count = { $count ->
+    [one] 1 peer
+   *[other] { $count } peers
+}
+
+## Device fields
+label-why = why
+label-addresses = addresses
+label-hostnames = host names
+label-dhcp = DHCP
+dhcp-line = vendor class “{ $vc }”, asks for options { $prl }
+dhcp-line-novc = no vendor class, asks for options { $prl }
+label-mud = MUD URL
+label-mdns = mDNS services
+label-ssdp = UPnP server
+label-tls = TLS names
+label-ua = user agents
+label-domains = names looked up
+label-peers = talks to
+label-findings = findings
+label-advice = What to do:
+no-findings = Nothing worrying seen in this traffic.
+role-client = the device connected to
+role-server = the device was reached by
+evidence-line = { $role } { $peer } ({ $proto }/{ $port }), { $count ->
+    [one] once
+   *[other] { $count } times
+}, first at { $first }
+
+## Severities
+severity-high = high
+severity-medium = medium
+severity-low = low
+severity-info = info
+
+## Device kinds
+kind-camera = camera
+kind-plug = smart plug or switch
+kind-bulb = light bulb
+kind-hub = hub or bridge
+kind-speaker = speaker or media player
+kind-printer = printer
+kind-phone = phone or tablet
+kind-computer = computer
+kind-router = router
+kind-sensor = sensor
+kind-unknown = unknown kind
+
+## Why a kind was chosen
+reason-routes = It relays traffic for other Internet addresses, which is what a router does.
+reason-dhcp-server = It hands out network addresses (DHCP server), which is what a router does.
+reason-rtsp = It serves video streams (RTSP), which is what a camera does.
+reason-hostname = Its name contains “{ $evidence }”.
+reason-mdns = It announces the “{ $evidence }” service on the local network.
+reason-vendor-class = Its DHCP vendor class contains “{ $evidence }”.
+reason-ssdp = Its UPnP server description contains “{ $evidence }”.
+reason-mud-url = Its manufacturer's MUD URL contains “{ $evidence }”.
+reason-user-agent = Its web user agent contains “{ $evidence }”.
+reason-vendor = Its maker's registered name contains “{ $evidence }”.
+reason-none = Not enough evidence in this traffic to tell what it is.
+
+## Findings
+finding-cleartext-telnet-title = Telnet login without encryption
+finding-cleartext-telnet-explain = This device used Telnet, which sends user names, passwords and commands as readable text. Anyone on the network path can read them, and Telnet is the door the Mirai botnet used to take over cameras and routers.
+finding-cleartext-telnet-advice = Turn Telnet off in the device's settings or update its firmware. If it cannot be turned off, change the password to a long unique one and keep the device off the Internet; consider replacing it.
+finding-cleartext-ftp-title = FTP without encryption
+finding-cleartext-ftp-explain = This device used FTP, which sends its password and files as readable text.
+finding-cleartext-ftp-advice = Use a secure alternative (SFTP or HTTPS) if the device offers one, or turn FTP off.
+finding-http-basic-auth-title = Password sent over plain HTTP
+finding-http-basic-auth-explain = A password was sent to or from this device over unencrypted web traffic (HTTP Basic authentication, host { $detail }). It can be read by anyone who sees the traffic.
+finding-http-basic-auth-advice = Change that password, and use the device's HTTPS address or app instead of plain HTTP. Ask the maker for a firmware update that encrypts logins.
+finding-mqtt-cleartext-credentials-title = Messaging password sent without encryption
+finding-mqtt-cleartext-credentials-explain = This device logged in to an MQTT message broker ({ $peer }) with a user name or password in readable text (client “{ $detail }”). Someone who captures it can control or impersonate the device.
+finding-mqtt-cleartext-credentials-advice = Configure the device or broker to use MQTT over TLS (usually port 8883) and change the password.
+finding-mqtt-cleartext-title = Device messages sent without encryption
+finding-mqtt-cleartext-explain = This device exchanges MQTT messages with { $peer } without encryption, so what it reports and the commands it receives can be read or changed on the way.
+finding-mqtt-cleartext-advice = Prefer MQTT over TLS if the device or broker supports it.
+finding-rtsp-cleartext-title = Video stream without encryption
+finding-rtsp-cleartext-explain = Video was requested over RTSP without encryption (request { $detail }). Anyone on the network path can watch the stream, and RTSP passwords are often weak.
+finding-rtsp-cleartext-advice = Turn off RTSP if you do not use it, set a strong password, and never expose the camera's RTSP port to the Internet.
+finding-tls-legacy-title = Outdated encryption offered ({ $detail })
+finding-tls-legacy-explain = This device offered only { $detail } when connecting to { $peer }. Versions older than TLS 1.2 have known weaknesses and are no longer accepted by modern standards.
+finding-tls-legacy-advice = Update the device's firmware. If no update fixes it, the maker no longer maintains its security: plan to replace it.
+finding-upnp-port-mapping-title = Opened a port on your router (UPnP)
+finding-upnp-port-mapping-explain = This device asked the router to open a port from the Internet to itself (UPnP AddPortMapping to { $peer }). That makes it reachable — and attackable — from anywhere.
+finding-upnp-port-mapping-advice = Turn UPnP off on your router unless you need it, and check which ports are open. Keep the device's firmware up to date.
+finding-dns-hardcoded-resolver-title = Ignores your network's name server
+finding-dns-hardcoded-resolver-explain = This device sends its DNS look-ups to { $peer } instead of the resolver your network provides. Your filtering and privacy settings do not apply to it.
+finding-dns-hardcoded-resolver-advice = Check the device's network settings; if it cannot be changed, your router can redirect or block outside DNS for this device.
+
+## Capture warnings and errors
+warn-truncated = the capture ends inside a packet at byte { $offset } ({ $needed } bytes announced, { $had } present); the packets before it were read
+warn-bad-record = impossible packet length { $len } at byte { $offset }; reading stopped there
+warn-bad-block = damaged pcapng block (type { $type }, length { $len }) at byte { $offset }
+warn-linktype = link type { $linktype } is not decoded (byte { $offset })
+warn-interface = a packet refers to an undescribed interface { $interface } at byte { $offset }
+err-io = { $path }: { $error }
+err-empty = { $path }: empty file, not a capture
+err-not-capture = { $path }: not a pcap or pcapng capture (starts with bytes { $bytes })
+err-bad-header = { $path }: damaged capture header: { $what }
+err-directory = { $path }: is a folder with no captures in it
+err-no-input = no capture given; try: iotgate analyze CAPTURE.pcap
+err-write = cannot write { $path }: { $error }
+err-bad-value = { $option }: { $error }
+
+## HTML
+html-title = Your network's devices and their security
+html-intro = What iotgate saw in the captured traffic: which devices are on the network, who they talk to, and what to fix first.
+html-devices = devices
+html-findings = things to look at
+html-packets = packets analysed
+html-attention = What needs your attention
+html-all-clear = Nothing worrying was seen in this traffic.
+html-your-devices = Your devices
+html-footer = Made by { $generator } from the traffic alone, without touching the devices.
+col-peer = address
+col-name = name
+col-service = service
+col-packets = packets
+
+## Command line
+cli-about = iotgate: know every device on your network, and what it does.
+cli-long = iotgate reads network captures (pcap, pcapng), lists every device it sees with who it is and what it talks to, and explains security problems in plain language.
+cli-lang = Language of everything printed: en or fr (default: from LANG)
+cli-analyze = Analyse captures: devices, what they talk to, findings
+cli-analyze-long = Reads one or more captures (or folders of captures), merges them in time order and reports every device: maker, kind, addresses, names, DHCP fingerprint, MUD URL, services, the names it looked up and the peers it talked to, with findings explained in plain language.{ "\n\n" }Examples:{ "\n" }  iotgate analyze home.pcap{ "\n" }  iotgate analyze --format json capture1.pcap capture2.pcapng > report.json{ "\n" }  iotgate analyze --html report.html --lang fr captures/
+cli-captures = Capture files (pcap or pcapng) or folders holding them
+cli-format = Output format on standard output: text or json
+cli-html = Also write a self-contained HTML report to this file
+cli-max-flows = Most flows held in memory at once (older ones are summarised)
+cli-peers = Peers listed per device in the text report
+cli-progress = Progress bar: auto (on a terminal, for long work), always or never
+cli-simulate = Write a realistic synthetic home-network capture
+cli-simulate-long = Writes a deterministic capture of a home or small office: phones, computers, cameras, plugs, bulbs, speakers and hubs doing DHCP, DNS, mDNS, SSDP, NTP, TLS to their clouds and MQTT. Infected cameras scan for Telnet like Mirai (raw SYNs whose sequence number is the target address); --flood adds an outbound flood. A JSON file next to the capture lists what was planted.{ "\n\n" }Example:{ "\n" }  iotgate simulate --out home.pcap --devices 12 --packets 200000 --seed 7
+cli-out = Capture file to write
+cli-devices = Number of devices (besides the router)
+cli-packets = Approximate number of packets to write
+cli-seed = Seed: the same seed gives the same capture
+cli-infected = Number of infected cameras
+cli-flood = Add an outbound flood from the first infected camera
+cli-truth = Where to write the ground-truth JSON (default: OUT with .truth.json)
+progress-reading = reading
+sim-done = wrote { $packets } packets ({ $bytes } bytes) to { $path }; ground truth in { $truth }

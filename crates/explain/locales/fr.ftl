@@ -1,0 +1,165 @@
+# iotgate — catalogue français. Chaque texte lu par une personne est ici et dans en.ftl.
+
+## Commun
+none = aucun
+and-more = { " " }(+{ $count } autres)
+warning = avertissement :
+vendor-unknown = fabricant inconnu
+report-title = iotgate — appareils de ce réseau
+packets-count = { $count ->
+    [one] { $count } paquet
+   *[other] { $count } paquets
+}
+pkts = { $count ->
+    [one] { $count } paq.
+   *[other] { $count } paq.
+}
+summary-line = { $packets } paquets, { $devices } appareils, { $flows } flux, { $findings ->
+    [one] { $findings } constat
+   *[other] { $findings } constats
+}
+time-range = du { $from } au { $to }
+bounded-note = Limites mémoire atteintes : { $flows } flux fermés plus tôt et { $devices } adresses non suivies. Les totaux restent justes ; certains correspondants sont regroupés.
+peers-count = { $count ->
+    [one] { $count } correspondant
+   *[other] { $count } correspondants
+}
+
+## Champs d'un appareil
+label-why = pourquoi
+label-addresses = adresses
+label-hostnames = noms d'hôte
+label-dhcp = DHCP
+dhcp-line = classe fabricant « { $vc } », demande les options { $prl }
+dhcp-line-novc = sans classe fabricant, demande les options { $prl }
+label-mud = URL MUD
+label-mdns = services mDNS
+label-ssdp = serveur UPnP
+label-tls = noms TLS
+label-ua = agents utilisateur
+label-domains = noms recherchés
+label-peers = échange avec
+label-findings = constats
+label-advice = Que faire :
+no-findings = Rien d'inquiétant dans ce trafic.
+role-client = l'appareil s'est connecté à
+role-server = l'appareil a été contacté par
+evidence-line = { $role } { $peer } ({ $proto }/{ $port }), { $count ->
+    [one] une fois
+   *[other] { $count } fois
+}, d'abord le { $first }
+
+## Gravités
+severity-high = élevée
+severity-medium = moyenne
+severity-low = faible
+severity-info = info
+
+## Types d'appareils
+kind-camera = caméra
+kind-plug = prise ou interrupteur connecté
+kind-bulb = ampoule
+kind-hub = passerelle domotique
+kind-speaker = enceinte ou lecteur multimédia
+kind-printer = imprimante
+kind-phone = téléphone ou tablette
+kind-computer = ordinateur
+kind-router = routeur
+kind-sensor = capteur
+kind-unknown = type inconnu
+
+## Pourquoi ce type
+reason-routes = Il relaie le trafic d'autres adresses Internet, comme le fait un routeur.
+reason-dhcp-server = Il distribue les adresses du réseau (serveur DHCP), comme le fait un routeur.
+reason-rtsp = Il diffuse des flux vidéo (RTSP), comme le fait une caméra.
+reason-hostname = Son nom contient « { $evidence } ».
+reason-mdns = Il annonce le service « { $evidence } » sur le réseau local.
+reason-vendor-class = Sa classe fabricant DHCP contient « { $evidence } ».
+reason-ssdp = Sa description de serveur UPnP contient « { $evidence } ».
+reason-mud-url = L'URL MUD de son fabricant contient « { $evidence } ».
+reason-user-agent = Son agent utilisateur web contient « { $evidence } ».
+reason-vendor = Le nom enregistré de son fabricant contient « { $evidence } ».
+reason-none = Ce trafic ne suffit pas pour dire de quel appareil il s'agit.
+
+## Constats
+finding-cleartext-telnet-title = Connexion Telnet sans chiffrement
+finding-cleartext-telnet-explain = Cet appareil a utilisé Telnet, qui transmet noms d'utilisateur, mots de passe et commandes en clair. Toute personne sur le chemin du trafic peut les lire, et Telnet est la porte par laquelle le botnet Mirai a pris le contrôle de caméras et de routeurs.
+finding-cleartext-telnet-advice = Désactivez Telnet dans les réglages de l'appareil ou mettez à jour son micrologiciel. Si c'est impossible, choisissez un mot de passe long et unique et ne l'exposez pas à Internet ; envisagez de le remplacer.
+finding-cleartext-ftp-title = FTP sans chiffrement
+finding-cleartext-ftp-explain = Cet appareil a utilisé FTP, qui transmet son mot de passe et ses fichiers en clair.
+finding-cleartext-ftp-advice = Utilisez une solution sécurisée (SFTP ou HTTPS) si l'appareil en propose une, ou désactivez FTP.
+finding-http-basic-auth-title = Mot de passe envoyé en HTTP non chiffré
+finding-http-basic-auth-explain = Un mot de passe a circulé vers ou depuis cet appareil dans du trafic web non chiffré (authentification HTTP Basic, hôte { $detail }). Quiconque voit ce trafic peut le lire.
+finding-http-basic-auth-advice = Changez ce mot de passe et utilisez l'adresse HTTPS ou l'application de l'appareil plutôt que HTTP. Demandez au fabricant une mise à jour qui chiffre les connexions.
+finding-mqtt-cleartext-credentials-title = Mot de passe de messagerie envoyé en clair
+finding-mqtt-cleartext-credentials-explain = Cet appareil s'est connecté à un serveur de messages MQTT ({ $peer }) avec un nom d'utilisateur ou un mot de passe lisible (client « { $detail } »). Qui l'intercepte peut commander l'appareil ou se faire passer pour lui.
+finding-mqtt-cleartext-credentials-advice = Configurez l'appareil ou le serveur pour utiliser MQTT sur TLS (souvent le port 8883) et changez le mot de passe.
+finding-mqtt-cleartext-title = Messages de l'appareil envoyés sans chiffrement
+finding-mqtt-cleartext-explain = Cet appareil échange des messages MQTT avec { $peer } sans chiffrement : ce qu'il rapporte et les commandes qu'il reçoit peuvent être lus ou modifiés en route.
+finding-mqtt-cleartext-advice = Préférez MQTT sur TLS si l'appareil ou le serveur le permet.
+finding-rtsp-cleartext-title = Flux vidéo sans chiffrement
+finding-rtsp-cleartext-explain = Une vidéo a été demandée en RTSP sans chiffrement (requête { $detail }). Toute personne sur le chemin peut regarder le flux, et les mots de passe RTSP sont souvent faibles.
+finding-rtsp-cleartext-advice = Désactivez RTSP si vous ne l'utilisez pas, choisissez un mot de passe robuste et n'exposez jamais le port RTSP de la caméra à Internet.
+finding-tls-legacy-title = Chiffrement obsolète proposé ({ $detail })
+finding-tls-legacy-explain = Cet appareil n'a proposé que { $detail } pour se connecter à { $peer }. Les versions antérieures à TLS 1.2 ont des faiblesses connues et ne sont plus acceptées par les normes actuelles.
+finding-tls-legacy-advice = Mettez à jour le micrologiciel. Si aucune mise à jour ne corrige cela, le fabricant n'entretient plus la sécurité de l'appareil : prévoyez de le remplacer.
+finding-upnp-port-mapping-title = A ouvert un port sur votre routeur (UPnP)
+finding-upnp-port-mapping-explain = Cet appareil a demandé au routeur d'ouvrir un port depuis Internet vers lui-même (UPnP AddPortMapping vers { $peer }). Il devient joignable — et attaquable — de partout.
+finding-upnp-port-mapping-advice = Désactivez UPnP sur votre routeur si vous n'en avez pas besoin et vérifiez les ports ouverts. Gardez le micrologiciel de l'appareil à jour.
+finding-dns-hardcoded-resolver-title = Ignore le serveur de noms de votre réseau
+finding-dns-hardcoded-resolver-explain = Cet appareil envoie ses requêtes DNS à { $peer } au lieu du résolveur fourni par votre réseau. Vos réglages de filtrage et de confidentialité ne s'appliquent pas à lui.
+finding-dns-hardcoded-resolver-advice = Vérifiez les réglages réseau de l'appareil ; s'ils ne peuvent pas être changés, votre routeur peut rediriger ou bloquer le DNS extérieur pour cet appareil.
+
+## Avertissements et erreurs de capture
+warn-truncated = la capture s'arrête au milieu d'un paquet à l'octet { $offset } ({ $needed } octets annoncés, { $had } présents) ; les paquets précédents ont été lus
+warn-bad-record = longueur de paquet impossible { $len } à l'octet { $offset } ; lecture arrêtée là
+warn-bad-block = bloc pcapng endommagé (type { $type }, longueur { $len }) à l'octet { $offset }
+warn-linktype = type de lien { $linktype } non décodé (octet { $offset })
+warn-interface = un paquet désigne une interface { $interface } non décrite à l'octet { $offset }
+err-io = { $path } : { $error }
+err-empty = { $path } : fichier vide, ce n'est pas une capture
+err-not-capture = { $path } : ce n'est pas une capture pcap ou pcapng (commence par les octets { $bytes })
+err-bad-header = { $path } : en-tête de capture endommagé : { $what }
+err-directory = { $path } : dossier sans aucune capture
+err-no-input = aucune capture indiquée ; essayez : iotgate analyze CAPTURE.pcap
+err-write = impossible d'écrire { $path } : { $error }
+err-bad-value = { $option } : { $error }
+
+## HTML
+html-title = Les appareils de votre réseau et leur sécurité
+html-intro = Ce qu'iotgate a vu dans le trafic capturé : quels appareils sont sur le réseau, avec qui ils échangent, et quoi corriger en premier.
+html-devices = appareils
+html-findings = points à examiner
+html-packets = paquets analysés
+html-attention = Ce qui demande votre attention
+html-all-clear = Rien d'inquiétant dans ce trafic.
+html-your-devices = Vos appareils
+html-footer = Produit par { $generator } à partir du seul trafic, sans toucher aux appareils.
+col-peer = adresse
+col-name = nom
+col-service = service
+col-packets = paquets
+
+## Ligne de commande
+cli-about = iotgate : connaître chaque appareil de votre réseau, et ce qu'il fait.
+cli-long = iotgate lit des captures réseau (pcap, pcapng), liste chaque appareil vu avec son identité et ses correspondants, et explique les problèmes de sécurité en langage clair.
+cli-lang = Langue de tout ce qui est affiché : en ou fr (par défaut : selon LANG)
+cli-analyze = Analyser des captures : appareils, correspondants, constats
+cli-analyze-long = Lit une ou plusieurs captures (ou dossiers de captures), les fusionne dans l'ordre du temps et décrit chaque appareil : fabricant, type, adresses, noms, empreinte DHCP, URL MUD, services, noms recherchés et correspondants, avec des constats expliqués en langage clair.{ "\n\n" }Exemples :{ "\n" }  iotgate analyze maison.pcap{ "\n" }  iotgate analyze --format json capture1.pcap capture2.pcapng > rapport.json{ "\n" }  iotgate analyze --html rapport.html --lang fr captures/
+cli-captures = Fichiers de capture (pcap ou pcapng) ou dossiers qui en contiennent
+cli-format = Format sur la sortie standard : text ou json
+cli-html = Écrire aussi un rapport HTML autonome dans ce fichier
+cli-max-flows = Nombre maximal de flux gardés en mémoire (les plus anciens sont résumés)
+cli-peers = Correspondants affichés par appareil dans le rapport texte
+cli-progress = Barre de progression : auto (sur un terminal, pour un long travail), always ou never
+cli-simulate = Écrire une capture synthétique réaliste d'un réseau domestique
+cli-simulate-long = Écrit une capture déterministe d'une maison ou d'un petit bureau : téléphones, ordinateurs, caméras, prises, ampoules, enceintes et passerelles qui font du DHCP, DNS, mDNS, SSDP, NTP, du TLS vers leurs nuages et du MQTT. Les caméras infectées balayent Telnet comme Mirai (SYN bruts dont le numéro de séquence est l'adresse visée) ; --flood ajoute une inondation sortante. Un fichier JSON à côté de la capture liste ce qui a été planté.{ "\n\n" }Exemple :{ "\n" }  iotgate simulate --out maison.pcap --devices 12 --packets 200000 --seed 7
+cli-out = Fichier de capture à écrire
+cli-devices = Nombre d'appareils (en plus du routeur)
+cli-packets = Nombre approximatif de paquets à écrire
+cli-seed = Graine : la même graine donne la même capture
+cli-infected = Nombre de caméras infectées
+cli-flood = Ajouter une inondation sortante depuis la première caméra infectée
+cli-truth = Où écrire la vérité terrain JSON (par défaut : OUT avec .truth.json)
+progress-reading = lecture
+sim-done = { $packets } paquets ({ $bytes } octets) écrits dans { $path } ; vérité terrain dans { $truth }

@@ -1,0 +1,464 @@
+//! The analysis report as data: the versioned JSON contract (`iotgate.analysis/1`) that the
+//! terminal and HTML renderers also read. Text meant for people is already localised here.
+
+use crate::i18n::{Arg, Localizer};
+use iotgate_judge::{findings, network_resolvers, Finding};
+use iotgate_observe::device::{Fact, Role};
+use iotgate_observe::flow::FlowStats;
+use iotgate_observe::kind::{classify, Kind};
+use iotgate_observe::{Device, Inventory, Stats};
+use serde::Serialize;
+
+/// The schema identifier of the JSON report.
+pub const SCHEMA: &str = "iotgate.analysis/1";
+
+/// One input capture.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureOut {
+    /// Path as given.
+    pub path: String,
+    /// Packets read from it.
+    pub packets: u64,
+    /// Localised warnings (truncation, damage).
+    pub warnings: Vec<String>,
+}
+
+/// Totals of the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Frames read.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Timestamp of the first frame.
+    pub first_seen: Option<String>,
+    /// Timestamp of the last frame.
+    pub last_seen: Option<String>,
+    /// Devices in the inventory.
+    pub devices: usize,
+    /// MACs not stored because the inventory was full.
+    pub devices_dropped: u64,
+    /// Flows created.
+    pub flows: u64,
+    /// Flows evicted early because the table was full.
+    pub flows_evicted_under_pressure: u64,
+    /// Frames that failed to decode above the link layer.
+    pub decode_errors: u64,
+    /// Frames whose link header could not be read.
+    pub link_errors: u64,
+    /// Frames of link types not decoded.
+    pub unsupported_link: u64,
+    /// Findings per severity.
+    pub findings: std::collections::BTreeMap<&'static str, usize>,
+}
+
+/// What the network itself announces.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkOut {
+    /// DNS resolvers handed out (or used locally).
+    pub resolvers: Vec<String>,
+    /// Routers handed out by DHCP.
+    pub routers: Vec<String>,
+}
+
+/// DHCPv4 fingerprint.
+#[derive(Debug, Clone, Serialize)]
+pub struct DhcpOut {
+    /// Option 60.
+    pub vendor_class: Option<String>,
+    /// Option 55 in order.
+    pub param_request_list: Vec<u8>,
+    /// Option 57.
+    pub max_size: Option<u16>,
+    /// Option 61 (hex).
+    pub client_id: Option<String>,
+}
+
+/// A host name and where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostnameOut {
+    /// The name.
+    pub name: String,
+    /// `dhcp-12`, `dhcp-81`, `dhcpv6-39`, `mdns`, `lldp`.
+    pub source: &'static str,
+}
+
+/// TLS client identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct TlsOut {
+    /// SNIs sent.
+    pub snis: Vec<String>,
+    /// JA4 fingerprints.
+    pub ja4: Vec<String>,
+    /// JA3 strings.
+    pub ja3: Vec<String>,
+    /// Highest versions offered.
+    pub versions: Vec<String>,
+}
+
+/// One peer aggregate.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerOut {
+    /// Peer address.
+    pub ip: String,
+    /// Name the device resolved to this address.
+    pub name: Option<String>,
+    /// `tcp`, `udp`, `icmp`, `icmpv6` or the protocol number.
+    pub proto: String,
+    /// Service port (the responder's).
+    pub port: u16,
+    /// True when the device opened the flows.
+    pub initiated_by_device: bool,
+    /// Packets both ways.
+    pub packets: u64,
+    /// Bytes both ways.
+    pub bytes: u64,
+    /// Packets the device sent.
+    pub packets_sent: u64,
+    /// Bytes the device sent.
+    pub bytes_sent: u64,
+    /// Flows.
+    pub flows: u64,
+    /// First seen.
+    pub first_seen: String,
+    /// Last seen.
+    pub last_seen: String,
+}
+
+/// One flow of evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceOut {
+    /// `client` or `server`: the device's role.
+    pub role: &'static str,
+    /// The device's address.
+    pub device_ip: String,
+    /// The other side.
+    pub peer_ip: String,
+    /// Protocol.
+    pub proto: String,
+    /// Client port.
+    pub client_port: u16,
+    /// Server port.
+    pub server_port: u16,
+    /// First time seen.
+    pub first_seen: String,
+    /// Last time seen.
+    pub last_seen: String,
+    /// Times seen.
+    pub count: u64,
+    /// Detail (version, client id, action...).
+    pub detail: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingOut {
+    /// Stable identifier.
+    pub id: &'static str,
+    /// `high`, `medium`, `low`, `info`.
+    pub severity: &'static str,
+    /// Short title.
+    pub title: String,
+    /// What it means, plainly.
+    pub explanation: String,
+    /// What to do.
+    pub advice: String,
+    /// Flows that show it.
+    pub evidence: Vec<EvidenceOut>,
+}
+
+/// One device.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceOut {
+    /// MAC, lower case.
+    pub mac: String,
+    /// Vendor from the IEEE registry.
+    pub vendor: Option<String>,
+    /// Kind identifier.
+    pub kind: &'static str,
+    /// Kind in the report's language.
+    pub kind_label: String,
+    /// Why this kind, in the report's language.
+    pub kind_reason: String,
+    /// IPv4 addresses.
+    pub ipv4: Vec<String>,
+    /// IPv6 addresses.
+    pub ipv6: Vec<String>,
+    /// Host names.
+    pub hostnames: Vec<String>,
+    /// Host names with their sources.
+    pub hostname_sources: Vec<HostnameOut>,
+    /// DHCPv4 fingerprint.
+    pub dhcp: Option<DhcpOut>,
+    /// DHCPv6 vendor class (`enterprise:data`).
+    pub dhcpv6_vendor_class: Option<String>,
+    /// MUD URL.
+    pub mud_url: Option<String>,
+    /// Where the MUD URL came from.
+    pub mud_url_source: Option<&'static str>,
+    /// mDNS services announced.
+    pub mdns_services: Vec<String>,
+    /// SSDP SERVER strings.
+    pub ssdp_servers: Vec<String>,
+    /// SSDP LOCATION URLs.
+    pub ssdp_locations: Vec<String>,
+    /// TLS client identity.
+    pub tls: TlsOut,
+    /// HTTP User-Agents.
+    pub user_agents: Vec<String>,
+    /// Names queried and answered.
+    pub domains: Vec<String>,
+    /// NTP client version, if it used NTP.
+    pub ntp_version: Option<u8>,
+    /// First seen.
+    pub first_seen: String,
+    /// Last seen.
+    pub last_seen: String,
+    /// Peers, most bytes first.
+    pub peers: Vec<PeerOut>,
+    /// Peers beyond the bound, aggregated away.
+    pub peers_not_listed: u64,
+    /// Findings, most severe first.
+    pub findings: Vec<FindingOut>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// Program and version.
+    pub generator: String,
+    /// Language of the text fields.
+    pub lang: &'static str,
+    /// Inputs.
+    pub captures: Vec<CaptureOut>,
+    /// Totals.
+    pub summary: Summary,
+    /// The network's own services.
+    pub network: NetworkOut,
+    /// Devices, sorted by MAC.
+    pub devices: Vec<DeviceOut>,
+}
+
+/// Formats nanoseconds since the epoch as RFC 3339 UTC with microseconds.
+pub fn rfc3339(ns: i64) -> String {
+    let secs = ns.div_euclid(1_000_000_000);
+    let us = ns.rem_euclid(1_000_000_000) / 1000;
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{us:06}Z",
+        sod / 3600,
+        (sod / 60) % 60,
+        sod % 60
+    )
+}
+
+/// Protocol number as a name.
+pub fn proto_name(p: u8) -> String {
+    match p {
+        1 => "icmp".into(),
+        6 => "tcp".into(),
+        17 => "udp".into(),
+        47 => "gre".into(),
+        58 => "icmpv6".into(),
+        n => n.to_string(),
+    }
+}
+
+fn kind_reason(l: &Localizer, kind: Kind, rule: &str, ev: &str) -> String {
+    let _ = kind;
+    l.ta(&format!("reason-{rule}"), &[("evidence", Arg::S(ev))])
+}
+
+fn evidence(f: &Fact) -> EvidenceOut {
+    EvidenceOut {
+        role: if f.role == Role::Client {
+            "client"
+        } else {
+            "server"
+        },
+        device_ip: f.local.to_string(),
+        peer_ip: f.peer.to_string(),
+        proto: proto_name(f.proto),
+        client_port: f.client_port,
+        server_port: f.server_port,
+        first_seen: rfc3339(f.first_ns),
+        last_seen: rfc3339(f.last_ns),
+        count: f.count,
+        detail: f.detail.clone(),
+    }
+}
+
+fn finding(l: &Localizer, f: &Finding) -> FindingOut {
+    let detail = f.evidence.first().map(|e| e.detail.as_str()).unwrap_or("");
+    let peer = f
+        .evidence
+        .first()
+        .map(|e| e.peer.to_string())
+        .unwrap_or_default();
+    let args = [("detail", Arg::S(detail)), ("peer", Arg::S(&peer))];
+    FindingOut {
+        id: f.id,
+        severity: f.severity.id(),
+        title: l.ta(&format!("finding-{}-title", f.id), &args),
+        explanation: l.ta(&format!("finding-{}-explain", f.id), &args),
+        advice: l.ta(&format!("finding-{}-advice", f.id), &args),
+        evidence: f.evidence.iter().map(evidence).collect(),
+    }
+}
+
+fn device(
+    l: &Localizer,
+    d: &Device,
+    resolvers: &std::collections::BTreeSet<std::net::IpAddr>,
+) -> DeviceOut {
+    let (kind, reason) = classify(d);
+    let mut peers: Vec<(
+        &iotgate_observe::device::PeerKey,
+        &iotgate_observe::device::PeerStats,
+    )> = d.peers.iter().collect();
+    peers.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then(a.0.cmp(b.0)));
+    let v: Vec<String> = d
+        .tls_versions
+        .iter()
+        .rev()
+        .map(|v| iotgate_observe::tls_version_name(*v))
+        .collect();
+    DeviceOut {
+        mac: d.mac.to_string(),
+        vendor: d.vendor.map(str::to_string),
+        kind: kind.id(),
+        kind_label: l.t(&format!("kind-{}", kind.id())),
+        kind_reason: kind_reason(l, kind, reason.rule, &reason.evidence),
+        ipv4: d.ipv4.iter().map(|a| a.to_string()).collect(),
+        ipv6: d.ipv6.iter().map(|a| a.to_string()).collect(),
+        hostnames: d.hostnames.iter().map(|(h, _)| h.clone()).collect(),
+        hostname_sources: d
+            .hostnames
+            .iter()
+            .map(|(h, s)| HostnameOut {
+                name: h.clone(),
+                source: s.id(),
+            })
+            .collect(),
+        dhcp: d.dhcp.as_ref().map(|x| DhcpOut {
+            vendor_class: x.vendor_class.clone(),
+            param_request_list: x.param_request_list.clone(),
+            max_size: x.max_size,
+            client_id: x.client_id.clone(),
+        }),
+        dhcpv6_vendor_class: d
+            .dhcpv6_vendor_class
+            .as_ref()
+            .map(|(e, s)| format!("{e}:{s}")),
+        mud_url: d.mud_url.as_ref().map(|(u, _)| u.clone()),
+        mud_url_source: d.mud_url.as_ref().map(|(_, s)| s.id()),
+        mdns_services: d.mdns_services.iter().cloned().collect(),
+        ssdp_servers: d.ssdp_servers.iter().cloned().collect(),
+        ssdp_locations: d.ssdp_locations.iter().cloned().collect(),
+        tls: TlsOut {
+            snis: d.tls_snis.iter().cloned().collect(),
+            ja4: d.ja4.iter().cloned().collect(),
+            ja3: d.ja3.iter().cloned().collect(),
+            versions: v,
+        },
+        user_agents: d.user_agents.iter().cloned().collect(),
+        domains: d.domains.iter().cloned().collect(),
+        ntp_version: d.ntp.map(|(v, _)| v),
+        first_seen: rfc3339(d.first_ns),
+        last_seen: rfc3339(d.last_ns),
+        peers: peers
+            .into_iter()
+            .map(|(k, s)| PeerOut {
+                ip: k.ip.to_string(),
+                name: d.name_for(&k.ip).map(str::to_string),
+                proto: proto_name(k.proto),
+                port: k.port,
+                initiated_by_device: k.initiated_by_device,
+                packets: s.packets,
+                bytes: s.bytes,
+                packets_sent: s.packets_sent,
+                bytes_sent: s.bytes_sent,
+                flows: s.flows,
+                first_seen: rfc3339(s.first_ns),
+                last_seen: rfc3339(s.last_ns),
+            })
+            .collect(),
+        peers_not_listed: d.peers_dropped,
+        findings: findings(d, resolvers)
+            .iter()
+            .map(|f| finding(l, f))
+            .collect(),
+    }
+}
+
+/// Builds the report from the final state of an analysis.
+pub fn build(
+    l: &Localizer,
+    captures: Vec<CaptureOut>,
+    inv: &Inventory,
+    stats: &Stats,
+    flows: &FlowStats,
+) -> Analysis {
+    let resolvers = network_resolvers(inv);
+    let mut devices: Vec<DeviceOut> = inv
+        .devices
+        .iter()
+        .map(|d| device(l, d, &resolvers))
+        .collect();
+    devices.sort_by(|a, b| a.mac.cmp(&b.mac));
+    let mut per_sev = std::collections::BTreeMap::new();
+    for d in &devices {
+        for f in &d.findings {
+            *per_sev.entry(f.severity).or_insert(0) += 1;
+        }
+    }
+    let seen = stats.packets > 0;
+    Analysis {
+        schema: SCHEMA,
+        generator: format!("iotgate {}", env!("CARGO_PKG_VERSION")),
+        lang: l.lang().code(),
+        captures,
+        summary: Summary {
+            packets: stats.packets,
+            bytes: stats.bytes,
+            first_seen: seen.then(|| rfc3339(stats.first_ns)),
+            last_seen: seen.then(|| rfc3339(stats.last_ns)),
+            devices: devices.len(),
+            devices_dropped: inv.dropped_macs,
+            flows: flows.created,
+            flows_evicted_under_pressure: flows.pressure_evicted,
+            decode_errors: stats.decode_errors,
+            link_errors: stats.link_errors,
+            unsupported_link: stats.unsupported_link,
+            findings: per_sev,
+        },
+        network: NetworkOut {
+            resolvers: resolvers.iter().map(|a| a.to_string()).collect(),
+            routers: inv.network_routers.iter().map(|a| a.to_string()).collect(),
+        },
+        devices,
+    }
+}
+
+/// The DHCP fingerprint as one localised line.
+pub fn dhcp_line(l: &Localizer, d: &DhcpOut) -> String {
+    let prl: Vec<String> = d.param_request_list.iter().map(|x| x.to_string()).collect();
+    let prl = Arg::S(&prl.join(","));
+    match &d.vendor_class {
+        Some(vc) => l.ta("dhcp-line", &[("vc", Arg::S(vc)), ("prl", prl)]),
+        None => l.ta("dhcp-line-novc", &[("prl", prl)]),
+    }
+}

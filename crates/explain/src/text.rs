@@ -1,0 +1,265 @@
+//! The terminal report: a summary, then a readable block per device, coloured on a terminal.
+
+use crate::i18n::{Arg, Localizer};
+use crate::model::{Analysis, DeviceOut};
+use std::fmt::Write as _;
+
+/// ANSI styling, off when not writing to a terminal (or when `NO_COLOR` is set).
+#[derive(Clone, Copy)]
+pub struct Style {
+    on: bool,
+}
+
+impl Style {
+    /// Styling enabled or not.
+    pub fn new(on: bool) -> Self {
+        Style { on }
+    }
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+    fn sev(&self, sev: &str, s: &str) -> String {
+        match sev {
+            "high" => self.wrap("1;31", s),
+            "medium" => self.wrap("33", s),
+            "low" => self.wrap("36", s),
+            _ => s.to_string(),
+        }
+    }
+}
+
+fn human_bytes(b: u64) -> String {
+    const U: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut v = b as f64;
+    let mut i = 0;
+    while v >= 1000.0 && i < U.len() - 1 {
+        v /= 1000.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{b} B")
+    } else {
+        format!("{v:.1} {}", U[i])
+    }
+}
+
+fn list(v: &[String], max: usize, l: &Localizer) -> String {
+    if v.is_empty() {
+        return l.t("none");
+    }
+    let mut s = v.iter().take(max).cloned().collect::<Vec<_>>().join(", ");
+    if v.len() > max {
+        s.push_str(&l.ta("and-more", &[("count", Arg::N((v.len() - max) as f64))]));
+    }
+    s
+}
+
+fn row(out: &mut String, st: &Style, label: &str, value: &str) {
+    let pad = 16usize.saturating_sub(label.chars().count());
+    let _ = writeln!(out, "  {}{}{}", st.dim(label), " ".repeat(pad), value);
+}
+
+/// Renders the report for a terminal. `max_peers` peers are listed per device.
+pub fn render(a: &Analysis, l: &Localizer, st: Style, max_peers: usize) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", st.bold(&l.t("report-title")));
+    for c in &a.captures {
+        let _ = writeln!(
+            o,
+            "  {}  {}",
+            c.path,
+            st.dim(&l.ta("packets-count", &[("count", Arg::N(c.packets as f64))]))
+        );
+        for w in &c.warnings {
+            let _ = writeln!(o, "    {} {}", st.sev("medium", &l.t("warning")), w);
+        }
+    }
+    let s = &a.summary;
+    let _ = writeln!(
+        o,
+        "  {}",
+        l.ta(
+            "summary-line",
+            &[
+                ("packets", Arg::N(s.packets as f64)),
+                ("devices", Arg::N(s.devices as f64)),
+                ("flows", Arg::N(s.flows as f64)),
+                (
+                    "findings",
+                    Arg::N(s.findings.values().sum::<usize>() as f64)
+                ),
+            ]
+        )
+    );
+    if let (Some(f), Some(t)) = (&s.first_seen, &s.last_seen) {
+        let _ = writeln!(
+            o,
+            "  {}",
+            st.dim(&l.ta("time-range", &[("from", Arg::S(f)), ("to", Arg::S(t))]))
+        );
+    }
+    if s.flows_evicted_under_pressure > 0 || s.devices_dropped > 0 {
+        let _ = writeln!(
+            o,
+            "  {}",
+            st.sev(
+                "medium",
+                &l.ta(
+                    "bounded-note",
+                    &[
+                        ("flows", Arg::N(s.flows_evicted_under_pressure as f64)),
+                        ("devices", Arg::N(s.devices_dropped as f64))
+                    ]
+                )
+            )
+        );
+    }
+    let _ = writeln!(o);
+    for d in &a.devices {
+        device(&mut o, d, l, st, max_peers);
+    }
+    o
+}
+
+fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: usize) {
+    let vendor = d.vendor.clone().unwrap_or_else(|| l.t("vendor-unknown"));
+    let _ = writeln!(
+        o,
+        "{} {}  {}  {}",
+        st.bold("■"),
+        st.bold(&d.mac),
+        vendor,
+        st.bold(&d.kind_label)
+    );
+    row(o, &st, &l.t("label-why"), &d.kind_reason);
+    let mut ips = d.ipv4.clone();
+    ips.extend(d.ipv6.iter().cloned());
+    row(o, &st, &l.t("label-addresses"), &list(&ips, 6, l));
+    if !d.hostnames.is_empty() {
+        let hs: Vec<String> = d
+            .hostname_sources
+            .iter()
+            .map(|h| format!("{} ({})", h.name, h.source))
+            .collect();
+        row(o, &st, &l.t("label-hostnames"), &list(&hs, 6, l));
+    }
+    if let Some(dh) = &d.dhcp {
+        row(o, &st, &l.t("label-dhcp"), &crate::model::dhcp_line(l, dh));
+    }
+    if let Some(u) = &d.mud_url {
+        row(
+            o,
+            &st,
+            &l.t("label-mud"),
+            &format!("{u} ({})", d.mud_url_source.unwrap_or("")),
+        );
+    }
+    if !d.mdns_services.is_empty() {
+        row(o, &st, &l.t("label-mdns"), &list(&d.mdns_services, 6, l));
+    }
+    if !d.ssdp_servers.is_empty() {
+        row(o, &st, &l.t("label-ssdp"), &list(&d.ssdp_servers, 3, l));
+    }
+    if !d.tls.snis.is_empty() || !d.tls.ja4.is_empty() {
+        row(o, &st, &l.t("label-tls"), &list(&d.tls.snis, 5, l));
+        row(o, &st, "JA4", &list(&d.tls.ja4, 3, l));
+    }
+    if !d.user_agents.is_empty() {
+        row(o, &st, &l.t("label-ua"), &list(&d.user_agents, 3, l));
+    }
+    if !d.domains.is_empty() {
+        row(o, &st, &l.t("label-domains"), &list(&d.domains, 8, l));
+    }
+    if !d.peers.is_empty() {
+        row(
+            o,
+            &st,
+            &l.t("label-peers"),
+            &l.ta(
+                "peers-count",
+                &[(
+                    "count",
+                    Arg::N(d.peers.len() as f64 + d.peers_not_listed as f64),
+                )],
+            ),
+        );
+        for p in d.peers.iter().take(max_peers) {
+            let dir = if p.initiated_by_device { "→" } else { "←" };
+            let name = p.name.clone().unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "      {dir} {:<39} {:<28} {:>6}/{:<5} {:>8} {:>10}",
+                p.ip,
+                truncate(&name, 28),
+                p.proto,
+                p.port,
+                l.ta("pkts", &[("count", Arg::N(p.packets as f64))]),
+                human_bytes(p.bytes)
+            );
+        }
+        if d.peers.len() > max_peers {
+            let _ = writeln!(
+                o,
+                "      {}",
+                st.dim(&l.ta(
+                    "and-more",
+                    &[("count", Arg::N((d.peers.len() - max_peers) as f64))]
+                ))
+            );
+        }
+    }
+    if d.findings.is_empty() {
+        row(o, &st, &l.t("label-findings"), &l.t("no-findings"));
+    } else {
+        row(o, &st, &l.t("label-findings"), "");
+        for f in &d.findings {
+            let sev = l.t(&format!("severity-{}", f.severity));
+            let _ = writeln!(
+                o,
+                "    {} {}",
+                st.sev(f.severity, &format!("[{sev}]")),
+                st.bold(&f.title)
+            );
+            let _ = writeln!(o, "      {}", f.explanation);
+            let _ = writeln!(o, "      {} {}", st.bold(&l.t("label-advice")), f.advice);
+            for e in f.evidence.iter().take(3) {
+                let _ = writeln!(
+                    o,
+                    "      {}",
+                    st.dim(&l.ta(
+                        "evidence-line",
+                        &[
+                            ("role", Arg::S(&l.t(&format!("role-{}", e.role)))),
+                            ("peer", Arg::S(&e.peer_ip)),
+                            ("proto", Arg::S(&e.proto)),
+                            ("port", Arg::N(e.server_port as f64)),
+                            ("count", Arg::N(e.count as f64)),
+                            ("first", Arg::S(&e.first_seen)),
+                        ]
+                    ))
+                );
+            }
+        }
+    }
+    let _ = writeln!(o);
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,460 @@
+//! Application-layer inspection: DHCP, DHCPv6, DNS, mDNS, SSDP, NTP, LLDP, TLS, HTTP, RTSP,
+//! MQTT, telnet and FTP, turned into device identity and evidence for findings.
+//!
+//! Called only for packets on application ports or the first payload packets of TCP flows, so
+//! the allocations here (new strings for the inventory) are off the per-packet common path, and
+//! happen only when a value is new to the device.
+
+use crate::device::{Device, DhcpInfo, FactKind, Role, Source};
+use crate::engine::{Analyzer, Ctx};
+use iotgate_wire::{dhcp4, dhcp6, dns, http, lldp, mqtt, ntp, ssdp, tls, Mac};
+use std::net::IpAddr;
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b)
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect()
+}
+
+fn hexs(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn name_str(buf: &[u8; 256], n: usize) -> &str {
+    std::str::from_utf8(&buf[..n]).unwrap_or("")
+}
+
+impl Analyzer {
+    pub(crate) fn udp_app(&mut self, c: &Ctx, p: &[u8]) {
+        let (sp, dp) = (c.sport, c.dport);
+        if sp == 5353 || dp == 5353 {
+            self.mdns(c, p);
+        } else if sp == 53 || dp == 53 {
+            self.dns(c, p);
+        } else if (sp == 68 && dp == 67) || (sp == 67 && dp == 68) || (sp == 67 && dp == 67) {
+            self.dhcp4(c, p);
+        } else if sp == 546 || dp == 547 || sp == 547 {
+            self.dhcp6(c, p);
+        } else if sp == 1900 || dp == 1900 {
+            self.ssdp(c, p);
+        } else if sp == 123 || dp == 123 {
+            if let (Ok(n), Some(d)) = (ntp::parse(p), c.src_dev) {
+                if n.mode == 3 || n.mode == 1 {
+                    self.inv.dev(d).ntp = Some((n.version, n.mode));
+                }
+            }
+        }
+    }
+
+    fn dns(&mut self, c: &Ctx, p: &[u8]) {
+        let Ok(m) = dns::parse(p) else { return };
+        let lim = self.cfg.limits;
+        let mut buf = [0u8; 256];
+        if !m.is_response() && c.dport == 53 {
+            let Some(d) = c.src_dev else { return };
+            let dev = self.inv.dev(d);
+            if let Some(q) = m.questions().next() {
+                if let Ok(n) = q.name.write(&mut buf) {
+                    Device::add_to(&mut dev.queried, name_str(&buf, n), &lim);
+                }
+            }
+            dev.add_fact(
+                FactKind::DnsQuery,
+                Role::Client,
+                c.src,
+                c.dst,
+                c.proto,
+                c.sport,
+                53,
+                c.ts,
+                "",
+                &lim,
+            );
+        } else if m.is_response() && c.sport == 53 {
+            let Some(d) = self.dev_for(c.dst_mac, &c.dst) else {
+                return;
+            };
+            let Some(q) = m.questions().next() else {
+                return;
+            };
+            let Ok(n) = q.name.write(&mut buf) else {
+                return;
+            };
+            if m.rcode() != 0 || m.ancount == 0 {
+                return;
+            }
+            let qname = name_str(&buf, n).to_string();
+            let dev = self.inv.dev(d);
+            let mut answered = false;
+            for (section, r) in m.records() {
+                if section != 1 {
+                    break;
+                }
+                answered = true;
+                if let Some(a) = r.a() {
+                    dev.bind(IpAddr::V4(a), &qname, &lim);
+                } else if let Some(a) = r.aaaa() {
+                    dev.bind(IpAddr::V6(a), &qname, &lim);
+                }
+            }
+            if answered && !qname.is_empty() {
+                Device::add_to(&mut dev.domains, &qname, &lim);
+            }
+        }
+    }
+
+    fn mdns(&mut self, c: &Ctx, p: &[u8]) {
+        let Ok(m) = dns::parse(p) else { return };
+        let Some(mac) = c.src_mac else { return };
+        let lim = self.cfg.limits;
+        let Some(d) = self.inv.upsert(mac, c.ts, &lim) else {
+            return;
+        };
+        let response = m.is_response();
+        let mut buf = [0u8; 256];
+        let mut tbuf = [0u8; 256];
+        for (section, r) in m.records() {
+            // In a query, only the authority section (probing) describes the sender itself.
+            if !response && section != 2 {
+                continue;
+            }
+            let Ok(n) = r.name.write(&mut buf) else {
+                continue;
+            };
+            let owner = name_str(&buf, n);
+            let dev = self.inv.dev(d);
+            match r.rtype {
+                dns::rtype::PTR => {
+                    let Some(t) = r.target() else { continue };
+                    let Ok(tn) = t.write(&mut tbuf) else { continue };
+                    let target = name_str(&tbuf, tn);
+                    if owner == "_services._dns-sd._udp.local" {
+                        add_service(dev, target, &lim);
+                    } else if owner.ends_with(".arpa") {
+                        add_local_host(dev, target, &lim);
+                    } else if owner.starts_with('_') {
+                        add_service(dev, owner, &lim);
+                    }
+                }
+                dns::rtype::SRV => {
+                    if let Some(i) = owner.find("._") {
+                        add_service(dev, &owner[i + 1..], &lim);
+                    }
+                    if let Some(t) = r.target() {
+                        if let Ok(tn) = t.write(&mut tbuf) {
+                            add_local_host(dev, name_str(&tbuf, tn), &lim);
+                        }
+                    }
+                }
+                dns::rtype::A | dns::rtype::AAAA => add_local_host(dev, owner, &lim),
+                _ => {}
+            }
+        }
+    }
+
+    fn dhcp4(&mut self, c: &Ctx, p: &[u8]) {
+        let Ok(m) = dhcp4::parse(p) else { return };
+        let lim = self.cfg.limits;
+        let mut buf = [0u8; 256];
+        if m.op == 1 {
+            let Some(mac) = m.chaddr.or(c.src_mac) else {
+                return;
+            };
+            let Some(d) = self.inv.upsert(mac, c.ts, &lim) else {
+                return;
+            };
+            let dev = self.inv.dev(d);
+            if let Some(h) = m.hostname {
+                dev.add_hostname(&text(h), Source::Dhcp12, &lim);
+            }
+            if let Some((fl, name)) = m.fqdn {
+                let n = dhcp4::fqdn_name(fl, name, &mut buf);
+                dev.add_hostname(&String::from_utf8_lossy(&buf[..n]), Source::Dhcp81, &lim);
+            }
+            if let Some(u) = m.mud_url {
+                dev.mud_url = Some((text(u), Source::Dhcp161));
+            }
+            if !m.ciaddr.is_unspecified() {
+                dev.note_address(IpAddr::V4(m.ciaddr), &lim);
+            }
+            let info = DhcpInfo {
+                vendor_class: m.vendor_class.map(text),
+                param_request_list: m.param_request_list.map(<[u8]>::to_vec).unwrap_or_default(),
+                max_size: m.max_size,
+                client_id: m.client_id.map(hexs),
+                msg_type: m.msg_type,
+            };
+            // Keep the first fingerprint that has a parameter request list; fill gaps later.
+            match &mut dev.dhcp {
+                None => dev.dhcp = Some(info),
+                Some(old) => {
+                    if old.param_request_list.is_empty() && !info.param_request_list.is_empty() {
+                        *old = DhcpInfo {
+                            vendor_class: old.vendor_class.take().or(info.vendor_class.clone()),
+                            ..info
+                        };
+                    } else if old.vendor_class.is_none() {
+                        old.vendor_class = info.vendor_class;
+                    }
+                }
+            }
+        } else {
+            if let Some(mac) = c.src_mac {
+                if let Some(s) = self.inv.upsert(mac, c.ts, &lim) {
+                    let dev = self.inv.dev(s);
+                    dev.dhcp_server = true;
+                    dev.note_address(c.src, &lim);
+                }
+            }
+            if let Some(r) = m.routers {
+                for a in dhcp4::addrs(r).take(8) {
+                    self.inv.network_routers.insert(IpAddr::V4(a));
+                }
+            }
+            if let Some(r) = m.dns_servers {
+                for a in dhcp4::addrs(r).take(8) {
+                    if self.inv.network_resolvers.len() < 64 {
+                        self.inv.network_resolvers.insert(IpAddr::V4(a));
+                    }
+                }
+            }
+            if m.msg_type == Some(dhcp4::msg::ACK) && !m.yiaddr.is_unspecified() {
+                if let Some(mac) = m.chaddr {
+                    if let Some(d) = self.inv.upsert(mac, c.ts, &lim) {
+                        self.inv.dev(d).note_address(IpAddr::V4(m.yiaddr), &lim);
+                    }
+                }
+            }
+        }
+    }
+
+    fn dhcp6(&mut self, c: &Ctx, p: &[u8]) {
+        let Ok(m) = dhcp6::parse(p) else { return };
+        if !matches!(m.msg_type, 1 | 3 | 4 | 5 | 6 | 8 | 9 | 11) {
+            return;
+        }
+        let lim = self.cfg.limits;
+        let Some(mac) = (if m.relayed {
+            m.duid_mac()
+        } else {
+            c.src_mac.or(m.duid_mac())
+        }) else {
+            return;
+        };
+        let Some(d) = self.inv.upsert(mac, c.ts, &lim) else {
+            return;
+        };
+        let dev = self.inv.dev(d);
+        let mut buf = [0u8; 256];
+        if let Some((_, name)) = m.fqdn {
+            let n = dns::labels_to_text(name, &mut buf);
+            dev.add_hostname(
+                &String::from_utf8_lossy(&buf[..n]),
+                Source::Dhcpv6Fqdn,
+                &lim,
+            );
+        }
+        if let Some((ent, data)) = m.vendor_class {
+            dev.dhcpv6_vendor_class = Some((ent, text(data)));
+        }
+        if let Some(u) = m.mud_url {
+            dev.mud_url = Some((text(u), Source::Dhcpv6Mud));
+        }
+    }
+
+    fn ssdp(&mut self, c: &Ctx, p: &[u8]) {
+        let Ok(s) = ssdp::parse(p) else { return };
+        let Some(d) = c.src_dev else { return };
+        let lim = self.cfg.limits;
+        let dev = self.inv.dev(d);
+        if let Some(v) = s.server {
+            Device::add_to(&mut dev.ssdp_servers, &text(v), &lim);
+        }
+        if let Some(v) = s.location {
+            Device::add_to(&mut dev.ssdp_locations, &text(v), &lim);
+        }
+        if let Some(v) = s.user_agent {
+            Device::add_to(&mut dev.user_agents, &text(v), &lim);
+        }
+    }
+
+    pub(crate) fn lldp(&mut self, ts: i64, src: Option<Mac>, p: &[u8]) {
+        let Some(mac) = src else { return };
+        let lim = self.cfg.limits;
+        let Some(d) = self.inv.upsert(mac, ts, &lim) else {
+            return;
+        };
+        let dev = self.inv.dev(d);
+        dev.non_ip_frames += 1;
+        let Ok(l) = lldp::parse(p) else { return };
+        if let Some(n) = l.system_name {
+            dev.add_hostname(&text(n), Source::Lldp, &lim);
+        }
+        if let Some(u) = l.mud_url {
+            dev.mud_url = Some((text(u), Source::Lldp));
+        }
+    }
+
+    pub(crate) fn tcp_app(&mut self, c: &Ctx, p: &[u8]) {
+        let lim = self.cfg.limits;
+        // Server port and the client/server devices of this flow.
+        let (server_port, client_port) = if c.from_initiator {
+            (c.dport, c.sport)
+        } else {
+            (c.sport, c.dport)
+        };
+        let dst_dev = self.dev_for(c.dst_mac, &c.dst);
+        let (client_dev, server_dev, client_ip, server_ip) = if c.from_initiator {
+            (c.src_dev, dst_dev, c.src, c.dst)
+        } else {
+            (dst_dev, c.src_dev, c.dst, c.src)
+        };
+        let both = |a: &mut Analyzer, kind: FactKind, detail: &str| {
+            if let Some(d) = client_dev {
+                a.inv.dev(d).add_fact(
+                    kind,
+                    Role::Client,
+                    client_ip,
+                    server_ip,
+                    c.proto,
+                    client_port,
+                    server_port,
+                    c.ts,
+                    detail,
+                    &lim,
+                );
+            }
+            if let Some(d) = server_dev {
+                a.inv.dev(d).add_fact(
+                    kind,
+                    Role::Server,
+                    server_ip,
+                    client_ip,
+                    c.proto,
+                    client_port,
+                    server_port,
+                    c.ts,
+                    detail,
+                    &lim,
+                );
+            }
+        };
+        match server_port {
+            23 | 2323 if c.established => return both(self, FactKind::Telnet, ""),
+            21 if c.established => return both(self, FactKind::Ftp, ""),
+            _ => {}
+        }
+        if !c.from_initiator {
+            if (server_port == 554 || server_port == 8554) && p.starts_with(b"RTSP/") {
+                if let Some(d) = server_dev {
+                    self.inv.dev(d).serves_rtsp = true;
+                }
+            }
+            return;
+        }
+        if tls::looks_like_client_hello(p) {
+            let Ok(ch) = tls::parse_client_hello(p) else {
+                return;
+            };
+            let Some(d) = client_dev else { return };
+            let v = ch.max_version();
+            let dev = self.inv.dev(d);
+            if let Some(sni) = ch.sni {
+                Device::add_to(&mut dev.tls_snis, &text(sni).to_ascii_lowercase(), &lim);
+            }
+            if dev.ja4.len() < 64 {
+                Device::add_to(&mut dev.ja4, &ch.ja4(), &lim);
+                Device::add_to(&mut dev.ja3, &ch.ja3(), &lim);
+            }
+            if dev.tls_versions.len() < 16 {
+                dev.tls_versions.insert(v);
+            }
+            if v < 0x0303 {
+                let detail = tls_version_name(v);
+                dev.add_fact(
+                    FactKind::TlsLegacy,
+                    Role::Client,
+                    client_ip,
+                    server_ip,
+                    c.proto,
+                    client_port,
+                    server_port,
+                    c.ts,
+                    &detail,
+                    &lim,
+                );
+            }
+        } else if http::looks_like_request(p) {
+            let Ok(r) = http::parse(p) else { return };
+            if let Some(d) = client_dev {
+                if let Some(ua) = r.user_agent {
+                    Device::add_to(&mut self.inv.dev(d).user_agents, &text(ua), &lim);
+                }
+            }
+            if r.basic_auth {
+                both(self, FactKind::HttpBasicAuth, &text(r.host.unwrap_or(b"")));
+            }
+            if r.proto == http::Proto::Rtsp {
+                both(self, FactKind::Rtsp, &text(r.method));
+                if let Some(d) = server_dev {
+                    self.inv.dev(d).serves_rtsp = true;
+                }
+            }
+            if let Some(a) = r.soap_action {
+                let a = text(a);
+                if a.contains("AddPortMapping") || a.contains("AddAnyPortMapping") {
+                    if let Some(d) = client_dev {
+                        self.inv.dev(d).add_fact(
+                            FactKind::UpnpPortMapping,
+                            Role::Client,
+                            client_ip,
+                            server_ip,
+                            c.proto,
+                            client_port,
+                            server_port,
+                            c.ts,
+                            "AddPortMapping",
+                            &lim,
+                        );
+                    }
+                }
+            }
+        } else if let Ok(m) = mqtt::parse_connect(p) {
+            let kind = if m.has_username || m.has_password {
+                FactKind::MqttCredentials
+            } else {
+                FactKind::MqttCleartext
+            };
+            both(self, kind, &text(m.client_id));
+        }
+    }
+}
+
+/// A TLS version number as text.
+pub fn tls_version_name(v: u16) -> String {
+    match v {
+        0x0304 => "TLS 1.3".into(),
+        0x0303 => "TLS 1.2".into(),
+        0x0302 => "TLS 1.1".into(),
+        0x0301 => "TLS 1.0".into(),
+        0x0300 => "SSL 3.0".into(),
+        v => format!("0x{v:04x}"),
+    }
+}
+
+fn add_service(dev: &mut Device, name: &str, lim: &crate::device::Limits) {
+    let s = name.strip_suffix(".local").unwrap_or(name);
+    if s.starts_with('_') && s.len() < 80 {
+        Device::add_to(&mut dev.mdns_services, s, lim);
+    }
+}
+
+fn add_local_host(dev: &mut Device, name: &str, lim: &crate::device::Limits) {
+    if let Some(h) = name.strip_suffix(".local") {
+        if !h.is_empty() && !h.starts_with('_') && !h.contains("._") {
+            dev.add_hostname(h, Source::Mdns, lim);
+        }
+    }
+}

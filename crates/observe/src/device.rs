@@ -1,0 +1,529 @@
+//! The device inventory: one device per MAC address seen as a LAN source, with everything the
+//! traffic says about it. Every collection is bounded so that hostile traffic cannot grow memory.
+
+use iotgate_wire::Mac;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Bounds on per-device collections.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Devices held at once; later MACs are counted, not stored.
+    pub max_devices: usize,
+    /// Distinct peers aggregated per device; the rest go into an overflow bucket.
+    pub max_peers: usize,
+    /// Entries in each per-device set of strings (hostnames, SNIs, domains...).
+    pub max_strings: usize,
+    /// DNS name bindings (address → name) per device.
+    pub max_bindings: usize,
+    /// Evidence records per finding kind per device.
+    pub max_facts_per_kind: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_devices: 16_384,
+            max_peers: 2_048,
+            max_strings: 512,
+            max_bindings: 8_192,
+            max_facts_per_kind: 16,
+        }
+    }
+}
+
+/// Where a piece of identity came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// DHCPv4 option 12.
+    Dhcp12,
+    /// DHCPv4 option 81.
+    Dhcp81,
+    /// DHCPv4 option 161.
+    Dhcp161,
+    /// DHCPv6 option 39.
+    Dhcpv6Fqdn,
+    /// DHCPv6 option 112.
+    Dhcpv6Mud,
+    /// mDNS records the device announced.
+    Mdns,
+    /// LLDP system name or MUD TLV.
+    Lldp,
+}
+
+impl Source {
+    /// A stable identifier used in JSON.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Source::Dhcp12 => "dhcp-12",
+            Source::Dhcp81 => "dhcp-81",
+            Source::Dhcp161 => "dhcp-161",
+            Source::Dhcpv6Fqdn => "dhcpv6-39",
+            Source::Dhcpv6Mud => "dhcpv6-112",
+            Source::Mdns => "mdns",
+            Source::Lldp => "lldp",
+        }
+    }
+}
+
+/// The DHCPv4 fingerprint of a client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DhcpInfo {
+    /// Option 60.
+    pub vendor_class: Option<String>,
+    /// Option 55, in the client's order.
+    pub param_request_list: Vec<u8>,
+    /// Option 57.
+    pub max_size: Option<u16>,
+    /// Option 61, hex.
+    pub client_id: Option<String>,
+    /// DHCP message type the fingerprint was taken from.
+    pub msg_type: Option<u8>,
+}
+
+/// Aggregate key of a peer relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PeerKey {
+    /// The other side's address.
+    pub ip: IpAddr,
+    /// IP protocol.
+    pub proto: u8,
+    /// Service port: the responder's port.
+    pub port: u16,
+    /// True when this device initiated.
+    pub initiated_by_device: bool,
+}
+
+/// Traffic aggregated for one peer key.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PeerStats {
+    /// Flows.
+    pub flows: u64,
+    /// Packets both ways.
+    pub packets: u64,
+    /// Bytes both ways.
+    pub bytes: u64,
+    /// Packets this device sent.
+    pub packets_sent: u64,
+    /// Bytes this device sent.
+    pub bytes_sent: u64,
+    /// TCP flows whose handshake completed.
+    pub established: u64,
+    /// First seen, ns.
+    pub first_ns: i64,
+    /// Last seen, ns.
+    pub last_ns: i64,
+}
+
+impl PeerStats {
+    /// Adds another aggregate into this one.
+    pub fn add(&mut self, o: &PeerStats) {
+        if self.flows == 0 || o.first_ns < self.first_ns {
+            self.first_ns = o.first_ns;
+        }
+        self.last_ns = self.last_ns.max(o.last_ns);
+        self.flows += o.flows;
+        self.packets += o.packets;
+        self.bytes += o.bytes;
+        self.packets_sent += o.packets_sent;
+        self.bytes_sent += o.bytes_sent;
+        self.established += o.established;
+    }
+}
+
+/// Kinds of evidence that feed findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FactKind {
+    /// Telnet session with data.
+    Telnet,
+    /// FTP control session with data.
+    Ftp,
+    /// HTTP request carrying Basic credentials.
+    HttpBasicAuth,
+    /// MQTT CONNECT carrying user name or password without TLS.
+    MqttCredentials,
+    /// MQTT CONNECT without TLS and without credentials.
+    MqttCleartext,
+    /// RTSP request without TLS.
+    Rtsp,
+    /// TLS ClientHello whose highest version is below TLS 1.2.
+    TlsLegacy,
+    /// UPnP IGD AddPortMapping request.
+    UpnpPortMapping,
+    /// DNS query to a resolver (judged later against the network's own).
+    DnsQuery,
+}
+
+/// The device's role in a piece of evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The device initiated (client).
+    Client,
+    /// The device answered (server).
+    Server,
+}
+
+/// One piece of evidence: a flow and what was seen in it.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    /// What was seen.
+    pub kind: FactKind,
+    /// The device's role.
+    pub role: Role,
+    /// The device's own address in the flow.
+    pub local: IpAddr,
+    /// The other side.
+    pub peer: IpAddr,
+    /// IP protocol.
+    pub proto: u8,
+    /// Client port.
+    pub client_port: u16,
+    /// Server port.
+    pub server_port: u16,
+    /// First time seen, ns.
+    pub first_ns: i64,
+    /// Last time seen, ns.
+    pub last_ns: i64,
+    /// How many times it was seen with this peer and port.
+    pub count: u64,
+    /// A short detail (TLS version, MQTT client id, SOAP action...), never a secret.
+    pub detail: String,
+}
+
+/// Everything known about one device.
+#[derive(Debug, Clone)]
+pub struct Device {
+    /// Hardware address.
+    pub mac: Mac,
+    /// Vendor from the OUI registry.
+    pub vendor: Option<&'static str>,
+    /// First frame seen from it, ns.
+    pub first_ns: i64,
+    /// Last frame seen from it, ns (updated as flows are folded).
+    pub last_ns: i64,
+    /// IPv4 addresses it used or was assigned.
+    pub ipv4: BTreeSet<Ipv4Addr>,
+    /// IPv6 addresses it used.
+    pub ipv6: BTreeSet<Ipv6Addr>,
+    /// Public source addresses seen from this MAC (a router has many).
+    pub public_sources: BTreeSet<IpAddr>,
+    /// True once the MAC sourced traffic for many public addresses: it routes.
+    pub routes: bool,
+    /// True if it answered DHCP as a server.
+    pub dhcp_server: bool,
+    /// Host names, with where each came from.
+    pub hostnames: Vec<(String, Source)>,
+    /// DHCPv4 fingerprint.
+    pub dhcp: Option<DhcpInfo>,
+    /// DHCPv6 vendor class: enterprise number and data.
+    pub dhcpv6_vendor_class: Option<(u32, String)>,
+    /// MUD URL and its carrier.
+    pub mud_url: Option<(String, Source)>,
+    /// mDNS service types it announced.
+    pub mdns_services: BTreeSet<String>,
+    /// SSDP SERVER strings it sent.
+    pub ssdp_servers: BTreeSet<String>,
+    /// SSDP LOCATION URLs it announced.
+    pub ssdp_locations: BTreeSet<String>,
+    /// TLS SNIs it sent.
+    pub tls_snis: BTreeSet<String>,
+    /// JA4 fingerprints of its ClientHellos.
+    pub ja4: BTreeSet<String>,
+    /// JA3 strings of its ClientHellos.
+    pub ja3: BTreeSet<String>,
+    /// Highest TLS versions offered (distinct values).
+    pub tls_versions: BTreeSet<u16>,
+    /// HTTP User-Agent strings it sent.
+    pub user_agents: BTreeSet<String>,
+    /// Names it queried and got an answer for.
+    pub domains: BTreeSet<String>,
+    /// Names it queried (answered or not).
+    pub queried: BTreeSet<String>,
+    /// Address → index into `binding_names`: the name this device resolved to that address.
+    pub bindings: FxHashMap<IpAddr, u32>,
+    /// Names referred to by `bindings`.
+    pub binding_names: Vec<String>,
+    binding_index: FxHashMap<String, u32>,
+    /// Peers, aggregated.
+    pub peers: FxHashMap<PeerKey, PeerStats>,
+    /// Traffic to peers beyond the per-device bound.
+    pub peers_overflow: PeerStats,
+    /// Distinct peers that did not fit.
+    pub peers_dropped: u64,
+    /// Evidence for findings.
+    pub facts: Vec<Fact>,
+    /// NTP version and mode of its requests.
+    pub ntp: Option<(u8, u8)>,
+    /// Served RTSP (answered a request on the RTSP ports).
+    pub serves_rtsp: bool,
+    /// Frames it sent that were not IP (ARP, LLDP, EAPOL...).
+    pub non_ip_frames: u64,
+}
+
+fn push_bounded(set: &mut BTreeSet<String>, v: &str, max: usize) {
+    if set.len() < max && !set.contains(v) {
+        set.insert(v.to_string());
+    }
+}
+
+impl Device {
+    /// A new, empty device.
+    pub fn new(mac: Mac, ts: i64) -> Self {
+        Device {
+            mac,
+            vendor: crate::oui::vendor(&mac),
+            first_ns: ts,
+            last_ns: ts,
+            ipv4: BTreeSet::new(),
+            ipv6: BTreeSet::new(),
+            public_sources: BTreeSet::new(),
+            routes: false,
+            dhcp_server: false,
+            hostnames: Vec::new(),
+            dhcp: None,
+            dhcpv6_vendor_class: None,
+            mud_url: None,
+            mdns_services: BTreeSet::new(),
+            ssdp_servers: BTreeSet::new(),
+            ssdp_locations: BTreeSet::new(),
+            tls_snis: BTreeSet::new(),
+            ja4: BTreeSet::new(),
+            ja3: BTreeSet::new(),
+            tls_versions: BTreeSet::new(),
+            user_agents: BTreeSet::new(),
+            domains: BTreeSet::new(),
+            queried: BTreeSet::new(),
+            bindings: FxHashMap::default(),
+            binding_names: Vec::new(),
+            binding_index: FxHashMap::default(),
+            peers: FxHashMap::default(),
+            peers_overflow: PeerStats::default(),
+            peers_dropped: 0,
+            facts: Vec::new(),
+            ntp: None,
+            serves_rtsp: false,
+            non_ip_frames: 0,
+        }
+    }
+
+    /// Records that the device used `ip` as a source (or was assigned it). Returns false for an
+    /// address that does not belong to it (unspecified, group, or routed public addresses).
+    pub fn note_address(&mut self, ip: IpAddr, _lim: &Limits) -> bool {
+        if ip.is_unspecified() || iotgate_wire::net::is_group(&ip) && !ip.is_ipv6() {
+            return false;
+        }
+        match ip {
+            IpAddr::V4(a) if a.is_multicast() || a.is_broadcast() => return false,
+            IpAddr::V6(a) if a.is_multicast() => return false,
+            _ => {}
+        }
+        if !iotgate_wire::net::is_local(&ip) {
+            if self.routes {
+                return false;
+            }
+            if !self.public_sources.contains(&ip) {
+                // A host has at most one public IPv4 address and a few IPv6 addresses in one or
+                // two /64 prefixes; a MAC that sources more than that forwards traffic: a router.
+                let v4 = self.public_sources.iter().filter(|p| p.is_ipv4()).count()
+                    + usize::from(ip.is_ipv4());
+                let mut prefixes: Vec<[u8; 8]> = self
+                    .public_sources
+                    .iter()
+                    .chain(std::iter::once(&ip))
+                    .filter_map(|p| match p {
+                        IpAddr::V6(a) => Some(a.octets()[..8].try_into().unwrap_or([0; 8])),
+                        IpAddr::V4(_) => None,
+                    })
+                    .collect();
+                prefixes.sort_unstable();
+                prefixes.dedup();
+                if v4 > 1 || prefixes.len() > 2 || self.public_sources.len() >= 16 {
+                    self.routes = true;
+                    for p in std::mem::take(&mut self.public_sources) {
+                        match p {
+                            IpAddr::V4(a) => self.ipv4.remove(&a),
+                            IpAddr::V6(a) => self.ipv6.remove(&a),
+                        };
+                    }
+                    return false;
+                }
+                self.public_sources.insert(ip);
+            }
+        }
+        match ip {
+            IpAddr::V4(a) => {
+                if self.ipv4.len() < 64 {
+                    self.ipv4.insert(a);
+                }
+            }
+            IpAddr::V6(a) => {
+                if self.ipv6.len() < 64 {
+                    self.ipv6.insert(a);
+                }
+            }
+        }
+        true
+    }
+
+    /// True if `ip` is one of the device's own addresses.
+    pub fn owns(&self, ip: &IpAddr) -> bool {
+        match ip {
+            IpAddr::V4(a) => self.ipv4.contains(a),
+            IpAddr::V6(a) => self.ipv6.contains(a),
+        }
+    }
+
+    /// Adds a host name from `src` (deduplicated, bounded).
+    pub fn add_hostname(&mut self, name: &str, src: Source, lim: &Limits) {
+        let name = name.trim().trim_end_matches('.');
+        if name.is_empty() || self.hostnames.len() >= lim.max_strings.min(32) {
+            return;
+        }
+        if !self
+            .hostnames
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            self.hostnames.push((name.to_string(), src));
+        }
+    }
+
+    /// Adds to one of the bounded string sets.
+    pub fn add_to(set: &mut BTreeSet<String>, v: &str, lim: &Limits) {
+        push_bounded(set, v, lim.max_strings);
+    }
+
+    /// Binds `ip` to `name`: this device resolved `name` and got `ip`.
+    pub fn bind(&mut self, ip: IpAddr, name: &str, lim: &Limits) {
+        let idx = match self.binding_index.get(name) {
+            Some(&i) => i,
+            None => {
+                if self.binding_names.len() >= lim.max_bindings {
+                    return;
+                }
+                self.binding_names.push(name.to_string());
+                let i = (self.binding_names.len() - 1) as u32;
+                self.binding_index.insert(name.to_string(), i);
+                i
+            }
+        };
+        if self.bindings.len() < lim.max_bindings || self.bindings.contains_key(&ip) {
+            self.bindings.insert(ip, idx);
+        }
+    }
+
+    /// The name this device resolved to `ip`, if any.
+    pub fn name_for(&self, ip: &IpAddr) -> Option<&str> {
+        self.bindings
+            .get(ip)
+            .and_then(|&i| self.binding_names.get(i as usize))
+            .map(String::as_str)
+    }
+
+    /// Adds traffic to a peer aggregate, overflowing beyond the bound.
+    pub fn add_peer(&mut self, key: PeerKey, stats: &PeerStats, lim: &Limits) {
+        if let Some(p) = self.peers.get_mut(&key) {
+            p.add(stats);
+        } else if self.peers.len() < lim.max_peers {
+            let mut s = PeerStats::default();
+            s.add(stats);
+            self.peers.insert(key, s);
+        } else {
+            self.peers_overflow.add(stats);
+            self.peers_dropped += 1;
+        }
+    }
+
+    /// Records evidence, merging repeats of the same kind, peer and server port.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_fact(
+        &mut self,
+        kind: FactKind,
+        role: Role,
+        local: IpAddr,
+        peer: IpAddr,
+        proto: u8,
+        client_port: u16,
+        server_port: u16,
+        ts: i64,
+        detail: &str,
+        lim: &Limits,
+    ) {
+        if let Some(f) = self.facts.iter_mut().find(|f| {
+            f.kind == kind
+                && f.peer == peer
+                && f.server_port == server_port
+                && f.role == role
+                && f.detail == detail
+        }) {
+            f.count += 1;
+            f.first_ns = f.first_ns.min(ts);
+            f.last_ns = f.last_ns.max(ts);
+            return;
+        }
+        if self.facts.iter().filter(|f| f.kind == kind).count() >= lim.max_facts_per_kind {
+            return;
+        }
+        self.facts.push(Fact {
+            kind,
+            role,
+            local,
+            peer,
+            proto,
+            client_port,
+            server_port,
+            first_ns: ts,
+            last_ns: ts,
+            count: 1,
+            detail: detail.chars().take(120).collect(),
+        });
+    }
+}
+
+/// All devices, indexed by MAC.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Devices in the order first seen.
+    pub devices: Vec<Device>,
+    index: FxHashMap<Mac, u32>,
+    /// MACs that were not stored because the inventory was full.
+    pub dropped_macs: u64,
+    /// DNS servers the network hands out (DHCP option 6) and its routers (option 3).
+    pub network_resolvers: BTreeSet<IpAddr>,
+    /// Routers announced by DHCP.
+    pub network_routers: BTreeSet<IpAddr>,
+}
+
+impl Inventory {
+    /// Looks up a device by MAC.
+    #[inline]
+    pub fn get(&self, mac: &Mac) -> Option<u32> {
+        self.index.get(mac).copied()
+    }
+
+    /// Finds or creates the device for a source MAC; `None` for group, zero or over-limit MACs.
+    #[inline]
+    pub fn upsert(&mut self, mac: Mac, ts: i64, lim: &Limits) -> Option<u32> {
+        if let Some(&i) = self.index.get(&mac) {
+            return Some(i);
+        }
+        if mac.is_group() || mac.is_zero() {
+            return None;
+        }
+        if self.devices.len() >= lim.max_devices {
+            self.dropped_macs += 1;
+            return None;
+        }
+        let i = self.devices.len() as u32;
+        self.devices.push(Device::new(mac, ts));
+        self.index.insert(mac, i);
+        Some(i)
+    }
+
+    /// The device at an index.
+    #[inline]
+    pub fn dev(&mut self, i: u32) -> &mut Device {
+        &mut self.devices[i as usize]
+    }
+}

@@ -1,0 +1,357 @@
+//! The analyzer: feeds each captured frame through the decoders, the flow table and the
+//! inventory. Everything is driven by packet timestamps, never the wall clock.
+
+use crate::device::{Inventory, Limits, PeerKey, PeerStats};
+use crate::flow::{tcpbits, Flow, FlowConfig, FlowKey, FlowTable, NO_DEVICE};
+use iotgate_sources::RawPacket;
+use iotgate_wire::link::linktype;
+use iotgate_wire::net::proto;
+use iotgate_wire::transport::flags;
+use iotgate_wire::{decode, Decoded, Mac, L3, L4};
+use std::net::IpAddr;
+
+/// A device index meaning "looked for, none applies" (so the lookup is not repeated).
+const NO_DEVICE_CHECKED: u32 = u32::MAX - 1;
+
+/// Settings of an analysis.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Config {
+    /// Flow-table bounds and timeouts.
+    pub flows: FlowConfig,
+    /// Inventory bounds.
+    pub limits: Limits,
+}
+
+/// Counters describing what the analyzer saw.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    /// Frames processed.
+    pub packets: u64,
+    /// Bytes on the wire.
+    pub bytes: u64,
+    /// Frames whose link header could not be read.
+    pub link_errors: u64,
+    /// Frames with a decode error above the link layer.
+    pub decode_errors: u64,
+    /// Frames of link types iotgate does not decode.
+    pub unsupported_link: u64,
+    /// IP frames.
+    pub ip: u64,
+    /// IP fragments.
+    pub fragments: u64,
+    /// Non-IP frames.
+    pub non_ip: u64,
+    /// First timestamp, ns.
+    pub first_ns: i64,
+    /// Last timestamp, ns.
+    pub last_ns: i64,
+}
+
+/// The packet-to-state engine.
+pub struct Analyzer {
+    /// Settings.
+    pub cfg: Config,
+    /// Live flows.
+    pub flows: FlowTable,
+    /// Devices.
+    pub inv: Inventory,
+    /// Counters.
+    pub stats: Stats,
+}
+
+/// What the application-layer inspectors need to know about the packet's flow.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ctx {
+    pub ts: i64,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub sport: u16,
+    pub dport: u16,
+    pub proto: u8,
+    pub src_mac: Option<Mac>,
+    pub dst_mac: Option<Mac>,
+    /// Device that sent the packet (verified to own `src`), if any.
+    pub src_dev: Option<u32>,
+    /// True when the sender initiated the flow.
+    pub from_initiator: bool,
+    /// True when the flow's TCP handshake completed.
+    pub established: bool,
+}
+
+impl Analyzer {
+    /// A new analyzer with the flow table allocated up front.
+    pub fn new(cfg: Config) -> Self {
+        Analyzer {
+            cfg,
+            flows: FlowTable::new(cfg.flows),
+            inv: Inventory::default(),
+            stats: Stats {
+                first_ns: i64::MAX,
+                last_ns: i64::MIN,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Processes one captured frame.
+    #[inline]
+    pub fn process(&mut self, pkt: &RawPacket<'_>) {
+        let s = &mut self.stats;
+        s.packets += 1;
+        s.bytes += pkt.orig_len as u64;
+        let ts = pkt.ts_ns;
+        s.first_ns = s.first_ns.min(ts);
+        s.last_ns = s.last_ns.max(ts);
+        if !linktype::supported(pkt.linktype) {
+            s.unsupported_link += 1;
+            return;
+        }
+        let d = match decode(pkt.linktype, pkt.data) {
+            Ok(d) => d,
+            Err(_) => {
+                s.link_errors += 1;
+                return;
+            }
+        };
+        if d.error.is_some() {
+            s.decode_errors += 1;
+        }
+        if self.flows.sweep_due(ts) {
+            let (inv, lim) = (&mut self.inv, self.cfg.limits);
+            self.flows
+                .sweep(ts, 1.0, false, |k, f| fold(inv, &lim, k, f));
+        }
+        match d.l3 {
+            L3::Ip(_) => self.ip_packet(ts, &d),
+            L3::Arp(a) => {
+                self.stats.non_ip += 1;
+                let lim = self.cfg.limits;
+                if let Some(src) = d.link.src {
+                    if let Some(i) = self.inv.upsert(src, ts, &lim) {
+                        let dev = self.inv.dev(i);
+                        dev.non_ip_frames += 1;
+                        dev.last_ns = dev.last_ns.max(ts);
+                        if a.sha == src && a.spa != [0; 4] {
+                            dev.note_address(IpAddr::from(a.spa), &lim);
+                        }
+                    }
+                }
+            }
+            L3::Lldp(p) => {
+                self.stats.non_ip += 1;
+                self.lldp(ts, d.link.src, p);
+            }
+            L3::Other(_) => {
+                self.stats.non_ip += 1;
+                let lim = self.cfg.limits;
+                if let Some(src) = d.link.src {
+                    if let Some(i) = self.inv.upsert(src, ts, &lim) {
+                        let dev = self.inv.dev(i);
+                        dev.non_ip_frames += 1;
+                        dev.last_ns = dev.last_ns.max(ts);
+                    }
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn ip_packet(&mut self, ts: i64, d: &Decoded<'_>) {
+        let L3::Ip(ip) = d.l3 else { return };
+        self.stats.ip += 1;
+        if ip.fragment {
+            self.stats.fragments += 1;
+        }
+        let (sport, dport, tcp_flags, payload) = match d.l4 {
+            L4::Tcp(t) => (t.sport, t.dport, t.flags, t.payload),
+            L4::Udp(u) => (u.sport, u.dport, 0, u.payload),
+            _ => (0, 0, 0, &[][..]),
+        };
+        let (key, src_is_a) = FlowKey::new(&ip.src, &ip.dst, sport, dport, ip.proto);
+        let src_side = if src_is_a { 0usize } else { 1 };
+        let lim = self.cfg.limits;
+        if self.flows.map.len() >= self.flows.cfg.max_flows && !self.flows.map.contains_key(&key) {
+            let inv = &mut self.inv;
+            self.flows.make_room(ts, |k, f| fold(inv, &lim, k, f));
+        }
+        let stats = &mut self.flows.stats;
+        let flow = self.flows.map.entry(key).or_insert_with(|| {
+            stats.created += 1;
+            let initiator = initiator_side(src_side, ip.proto, tcp_flags, sport, dport);
+            Flow {
+                initiator: initiator as u8,
+                first_ns: ts,
+                last_ns: ts,
+                pkts: [0; 2],
+                bytes: [0; 2],
+                tcp: 0,
+                dev: [NO_DEVICE; 2],
+                inspected: 0,
+            }
+        });
+        let from_initiator = flow.initiator as usize == src_side;
+        let dir = usize::from(!from_initiator);
+        flow.pkts[dir] += 1;
+        flow.bytes[dir] += ip.total_len as u64;
+        flow.last_ns = flow.last_ns.max(ts);
+        if ip.proto == proto::TCP {
+            let t = &mut flow.tcp;
+            let syn = tcp_flags & flags::SYN != 0;
+            let ack = tcp_flags & flags::ACK != 0;
+            if syn && !ack && from_initiator {
+                *t |= tcpbits::SYN;
+            } else if syn && ack && !from_initiator {
+                *t |= tcpbits::SYNACK;
+            } else if ack && from_initiator && *t & tcpbits::SYNACK != 0 {
+                *t |= tcpbits::ACK3;
+            }
+            if tcp_flags & flags::FIN != 0 {
+                *t |= if from_initiator {
+                    tcpbits::FIN_I
+                } else {
+                    tcpbits::FIN_R
+                };
+            }
+            if tcp_flags & flags::RST != 0 {
+                *t |= tcpbits::RST;
+            }
+            if !payload.is_empty() {
+                *t |= if from_initiator {
+                    tcpbits::DATA_I
+                } else {
+                    tcpbits::DATA_R
+                };
+            }
+        }
+        let mut src_dev = flow.dev[src_side];
+        let established = flow.handshake_done()
+            || flow.tcp & (tcpbits::DATA_I | tcpbits::DATA_R)
+                == (tcpbits::DATA_I | tcpbits::DATA_R);
+        let inspect_tcp = ip.proto == proto::TCP && !payload.is_empty() && flow.inspected < 4;
+        if inspect_tcp {
+            flow.inspected += 1;
+        }
+        if src_dev == NO_DEVICE {
+            src_dev = NO_DEVICE_CHECKED;
+            if let Some(mac) = d.link.src {
+                if let Some(i) = self.inv.upsert(mac, ts, &lim) {
+                    if self.inv.dev(i).note_address(ip.src, &lim) {
+                        src_dev = i;
+                    }
+                }
+            }
+            flow.dev[src_side] = src_dev;
+        }
+        let is_app_udp = ip.proto == proto::UDP && is_app_port(sport, dport);
+        if !(inspect_tcp || is_app_udp) {
+            return;
+        }
+        let ctx = Ctx {
+            ts,
+            src: ip.src,
+            dst: ip.dst,
+            sport,
+            dport,
+            proto: ip.proto,
+            src_mac: d.link.src,
+            dst_mac: d.link.dst,
+            src_dev: (src_dev < NO_DEVICE_CHECKED).then_some(src_dev),
+            from_initiator,
+            established,
+        };
+        if is_app_udp {
+            self.udp_app(&ctx, payload);
+        } else {
+            self.tcp_app(&ctx, payload);
+        }
+    }
+
+    /// Device that owns `ip` behind `mac`, if any.
+    pub(crate) fn dev_for(&self, mac: Option<Mac>, ip: &IpAddr) -> Option<u32> {
+        let i = self.inv.get(&mac?)?;
+        self.inv.devices[i as usize].owns(ip).then_some(i)
+    }
+
+    /// Folds every live flow into the inventory and returns the final state.
+    pub fn finish(mut self) -> (Inventory, Stats, crate::flow::FlowStats) {
+        let lim = self.cfg.limits;
+        let inv = &mut self.inv;
+        for (k, f) in self.flows.map.drain() {
+            fold(inv, &lim, &k, &f);
+        }
+        let mut fs = self.flows.stats;
+        fs.peak = fs
+            .peak
+            .max(self.flows.map.capacity().min(self.flows.cfg.max_flows));
+        (self.inv, self.stats, fs)
+    }
+}
+
+#[inline]
+fn is_app_port(sport: u16, dport: u16) -> bool {
+    const P: [u16; 8] = [53, 5353, 67, 68, 546, 547, 1900, 123];
+    P.contains(&sport) || P.contains(&dport)
+}
+
+/// Decides which side opened a flow from its first packet.
+#[inline]
+fn initiator_side(src_side: usize, proto: u8, fl: u8, sport: u16, dport: u16) -> usize {
+    let other = 1 - src_side;
+    if proto == proto::TCP {
+        let syn = fl & flags::SYN != 0;
+        let ack = fl & flags::ACK != 0;
+        if syn && !ack {
+            return src_side;
+        }
+        if syn && ack {
+            return other;
+        }
+    }
+    if (proto == proto::TCP || proto == proto::UDP) && sport < 1024 && dport >= 1024 {
+        return other;
+    }
+    src_side
+}
+
+/// Adds a finished (or evicted) flow to the peers of the devices on each side.
+pub fn fold(inv: &mut Inventory, lim: &Limits, k: &FlowKey, f: &Flow) {
+    let responder = 1 - f.initiator as usize;
+    for side in 0..2 {
+        let di = f.dev[side];
+        if di >= NO_DEVICE_CHECKED {
+            continue;
+        }
+        let Some(dev) = inv.devices.get_mut(di as usize) else {
+            continue;
+        };
+        let own = k.addr(side);
+        if dev.routes && !iotgate_wire::net::is_local(&own) {
+            continue;
+        }
+        let initiated = f.initiator as usize == side;
+        let (ps, bs) = if initiated {
+            (f.pkts[0], f.bytes[0])
+        } else {
+            (f.pkts[1], f.bytes[1])
+        };
+        let key = PeerKey {
+            ip: k.addr(1 - side),
+            proto: k.proto,
+            port: k.port(responder),
+            initiated_by_device: initiated,
+        };
+        let st = PeerStats {
+            flows: 1,
+            packets: f.pkts[0] + f.pkts[1],
+            bytes: f.bytes[0] + f.bytes[1],
+            packets_sent: ps,
+            bytes_sent: bs,
+            established: u64::from(k.proto == proto::TCP && f.handshake_done()),
+            first_ns: f.first_ns,
+            last_ns: f.last_ns,
+        };
+        dev.first_ns = dev.first_ns.min(f.first_ns);
+        dev.last_ns = dev.last_ns.max(f.last_ns);
+        dev.add_peer(key, &st, lim);
+    }
+}

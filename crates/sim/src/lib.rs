@@ -1,0 +1,1187 @@
+//! The simulator: writes a deterministic, realistic home or small-office capture (classic pcap)
+//! and the ground truth of what it planted — infected cameras doing Mirai-style Telnet scanning
+//! (raw SYNs whose sequence number equals the destination address) with a command-and-control
+//! beacon, an optional outbound UDP flood, and devices with known weaknesses.
+//!
+//! One event produces one packet; events are ordered by a heap on capture time, so the output is
+//! in timestamp order and identical for identical options.
+
+mod build;
+pub mod profiles;
+
+use build::{Ip, Mac, TcpHdr};
+use profiles::{Profile, CAMERA, CYCLE};
+use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Devices besides the router.
+    pub devices: usize,
+    /// Packets to write (the run stops there).
+    pub packets: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Infected cameras (the first devices).
+    pub infected: usize,
+    /// Add an outbound UDP flood from the first infected camera.
+    pub flood: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            devices: 10,
+            packets: 100_000,
+            seed: 1,
+            infected: 1,
+            flood: false,
+        }
+    }
+}
+
+/// A device as planted.
+#[derive(Debug, Clone, Serialize)]
+pub struct TruthDevice {
+    /// MAC, lower case.
+    pub mac: String,
+    /// IPv4 address.
+    pub ip: String,
+    /// Kind identifier.
+    pub kind: &'static str,
+    /// DHCP host name.
+    pub hostname: String,
+    /// DHCP vendor class.
+    pub vendor_class: Option<&'static str>,
+    /// DHCP option 55.
+    pub param_request_list: Vec<u8>,
+    /// True for infected cameras.
+    pub infected: bool,
+    /// Findings planted by design.
+    pub planted_findings: Vec<&'static str>,
+    /// Names it resolves.
+    pub domains: Vec<String>,
+}
+
+/// An attack behaviour as planted.
+#[derive(Debug, Clone, Serialize)]
+pub struct TruthAttack {
+    /// `scan`, `flood` or `c2`.
+    pub kind: &'static str,
+    /// Device MAC.
+    pub mac: String,
+    /// First packet, ns since the epoch.
+    pub first_ns: i64,
+    /// Last packet, ns since the epoch.
+    pub last_ns: i64,
+    /// Packets the device sent for it.
+    pub packets: u64,
+    /// Target ports (scan), or the C2 port.
+    pub ports: Vec<u16>,
+    /// Victim (flood) or C2 server address.
+    pub target: Option<String>,
+    /// Free-form detail.
+    pub detail: String,
+}
+
+/// Everything planted in a simulated capture.
+#[derive(Debug, Clone, Serialize)]
+pub struct Truth {
+    /// Schema identifier.
+    pub schema: &'static str,
+    /// Seed used.
+    pub seed: u64,
+    /// Packets written.
+    pub packets: u64,
+    /// Bytes written (file size).
+    pub bytes: u64,
+    /// First packet, ns.
+    pub first_ns: i64,
+    /// Last packet, ns.
+    pub last_ns: i64,
+    /// Router MAC.
+    pub router_mac: String,
+    /// Router address (also the DHCP server and DNS resolver).
+    pub router_ip: String,
+    /// Devices.
+    pub devices: Vec<TruthDevice>,
+    /// Attacks.
+    pub attacks: Vec<TruthAttack>,
+}
+
+/// `capture.pcap` → `capture.truth.json`.
+pub fn truth_path_for(out: &Path) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "capture".into());
+    out.with_file_name(format!("{stem}.truth.json"))
+}
+
+/// SplitMix64: small, fast, and the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+    /// Exponential-ish jitter around `mean` ns (uniform 0.5x..1.5x).
+    fn around(&mut self, mean: i64) -> i64 {
+        let m = mean.max(1) as u64;
+        (m / 2 + self.below(m)) as i64
+    }
+}
+
+fn fmt_mac(m: &Mac) -> String {
+    format!(
+        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+        m[0], m[1], m[2], m[3], m[4], m[5]
+    )
+}
+
+fn fmt_ip(a: &Ip) -> String {
+    format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])
+}
+
+/// A stable public address for a name (FNV-1a of the name, in ranges clouds use).
+fn cloud_ip(name: &str) -> Ip {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    const FIRST: [u8; 8] = [13, 18, 34, 35, 52, 54, 104, 151];
+    [
+        FIRST[(h % 8) as usize],
+        (h >> 8) as u8,
+        (h >> 16) as u8,
+        ((h >> 24) as u8).clamp(1, 254),
+    ]
+}
+
+/// Mirai skips these /8s and ranges when choosing scan targets (documented behaviour).
+fn scan_target(r: &mut Rng) -> Ip {
+    loop {
+        let v = (r.next() >> 32) as u32;
+        let a = v.to_be_bytes();
+        let bad = matches!(
+            a[0],
+            0 | 3
+                | 6
+                | 7
+                | 10
+                | 11
+                | 15
+                | 16
+                | 21
+                | 22
+                | 26
+                | 28
+                | 29
+                | 30
+                | 33
+                | 55
+                | 56
+                | 127
+                | 214
+                | 215
+        ) || a[0] >= 224
+            || (a[0] == 172 && (16..32).contains(&a[1]))
+            || (a[0] == 192 && a[1] == 168)
+            || (a[0] == 100 && (64..128).contains(&a[1]))
+            || (a[0] == 169 && a[1] == 254)
+            || (a[0] == 198 && (a[1] == 18 || a[1] == 19));
+        if !bad {
+            return a;
+        }
+    }
+}
+
+struct Dev {
+    mac: Mac,
+    ip: Ip,
+    p: &'static Profile,
+    hostname: String,
+    infected: bool,
+    /// Names it resolves, in the order used.
+    names: Vec<String>,
+    next_name: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SessKind {
+    Tls,
+    Mqtt,
+    Upnp,
+    C2,
+}
+
+struct Sess {
+    dev: usize,
+    kind: SessKind,
+    name: String,
+    server: Ip,
+    resolver: Ip,
+    sport: u16,
+    dport: u16,
+    step: u32,
+    seq_c: u32,
+    seq_s: u32,
+    up: u32,
+    down: u32,
+    dns_id: u16,
+    rtt: i64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Ev {
+    Dhcp {
+        dev: usize,
+        step: u8,
+    },
+    Arp {
+        dev: usize,
+        step: u8,
+    },
+    Announce {
+        dev: usize,
+    },
+    Ntp {
+        dev: usize,
+        step: u8,
+    },
+    SessionStart {
+        dev: usize,
+    },
+    Session {
+        id: usize,
+    },
+    Scan {
+        dev: usize,
+    },
+    ScanReply {
+        dev: usize,
+        target: Ip,
+        port: u16,
+        synack: bool,
+        seq: u32,
+        sport: u16,
+        step: u8,
+    },
+    Flood {
+        dev: usize,
+    },
+}
+
+const ROUTER_MAC: Mac = [0x3c, 0xa6, 0x2f, 0x5e, 0x11, 0x01];
+const ROUTER_IP: Ip = [192, 168, 1, 1];
+const C2_NAME: &str = "cnc.mirai-botnet.example";
+const FLOOD_VICTIM: Ip = [203, 0, 113, 50];
+/// Start of the capture: 2024-03-01T08:00:00Z.
+const T0: i64 = 1_709_280_000 * 1_000_000_000;
+const MS: i64 = 1_000_000;
+const S: i64 = 1_000_000_000;
+
+struct Sim<'w, W: Write> {
+    w: &'w mut W,
+    r: Rng,
+    heap: BinaryHeap<Reverse<(i64, u64, Ev)>>,
+    seq: u64,
+    devs: Vec<Dev>,
+    sessions: Vec<Option<Sess>>,
+    free: Vec<usize>,
+    pkt: Vec<u8>,
+    pay: Vec<u8>,
+    pool: Vec<u8>,
+    written: u64,
+    bytes: u64,
+    limit: u64,
+    first: i64,
+    last: i64,
+    scan: Vec<TruthAttack>,
+    c2: Vec<TruthAttack>,
+    flood: Option<TruthAttack>,
+    flood_on: bool,
+    flood_left: u64,
+}
+
+impl<'w, W: Write> Sim<'w, W> {
+    fn at(&mut self, ts: i64, ev: Ev) {
+        self.seq += 1;
+        self.heap.push(Reverse((ts, self.seq, ev)));
+    }
+
+    fn emit(&mut self, ts: i64) -> io::Result<()> {
+        let len = self.pkt.len() as u32;
+        let mut h = [0u8; 16];
+        h[0..4].copy_from_slice(&((ts / S) as u32).to_le_bytes());
+        h[4..8].copy_from_slice(&(((ts % S) / 1000) as u32).to_le_bytes());
+        h[8..12].copy_from_slice(&len.to_le_bytes());
+        h[12..16].copy_from_slice(&len.to_le_bytes());
+        self.w.write_all(&h)?;
+        self.w.write_all(&self.pkt)?;
+        self.written += 1;
+        self.bytes += 16 + len as u64;
+        if self.written == 1 {
+            self.first = ts;
+        }
+        self.last = ts;
+        Ok(())
+    }
+
+    fn random_bytes(&mut self, n: usize) -> std::ops::Range<usize> {
+        let start = self.r.below((self.pool.len() - n) as u64) as usize;
+        start..start + n
+    }
+
+    fn udp(
+        &mut self,
+        ts: i64,
+        sm: &Mac,
+        dm: &Mac,
+        s: &Ip,
+        d: &Ip,
+        sp: u16,
+        dp: u16,
+    ) -> io::Result<()> {
+        let id = self.r.next() as u16;
+        let ip = build::eth_ip(&mut self.pkt, sm, dm, s, d, 17, 64, id);
+        let pay = std::mem::take(&mut self.pay);
+        build::udp(&mut self.pkt, ip, sp, dp, &pay);
+        self.pay = pay;
+        self.emit(ts)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn tcp(
+        &mut self,
+        ts: i64,
+        from_client: bool,
+        s: &Sess,
+        flags: u8,
+        seq: u32,
+        ack: u32,
+        payload: &[u8],
+    ) -> io::Result<()> {
+        let d = &self.devs[s.dev];
+        let (sm, dm, si, di, sp, dp) = if from_client {
+            (d.mac, ROUTER_MAC, d.ip, s.server, s.sport, s.dport)
+        } else {
+            (ROUTER_MAC, d.mac, s.server, d.ip, s.dport, s.sport)
+        };
+        let id = self.r.next() as u16;
+        let ttl = if from_client { 64 } else { 52 };
+        let ip = build::eth_ip(&mut self.pkt, &sm, &dm, &si, &di, 6, ttl, id);
+        let h = TcpHdr {
+            sport: sp,
+            dport: dp,
+            seq,
+            ack,
+            flags,
+            window: 29200,
+            mss: flags & 0x02 != 0,
+        };
+        build::tcp(&mut self.pkt, ip, &h, payload);
+        self.emit(ts)
+    }
+
+    fn run(&mut self, stop_at: u64) -> io::Result<()> {
+        while self.written < stop_at {
+            let Some(Reverse((ts, _, ev))) = self.heap.pop() else {
+                break;
+            };
+            if self.flood_on && self.written >= self.limit / 2 && self.flood.is_none() {
+                self.start_flood(ts);
+            }
+            match ev {
+                Ev::Dhcp { dev, step } => self.dhcp(ts, dev, step)?,
+                Ev::Arp { dev, step } => self.arp(ts, dev, step)?,
+                Ev::Announce { dev } => self.announce(ts, dev)?,
+                Ev::Ntp { dev, step } => self.ntp(ts, dev, step)?,
+                Ev::SessionStart { dev } => self.session_start(ts, dev),
+                Ev::Session { id } => self.session_step(ts, id)?,
+                Ev::Scan { dev } => self.scan(ts, dev)?,
+                Ev::ScanReply {
+                    dev,
+                    target,
+                    port,
+                    synack,
+                    seq,
+                    sport,
+                    step,
+                } => self.scan_reply(ts, dev, target, port, synack, seq, sport, step)?,
+                Ev::Flood { dev } => self.flood_pkt(ts, dev)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn dhcp(&mut self, ts: i64, dev: usize, step: u8) -> io::Result<()> {
+        let d = &self.devs[dev];
+        let (mac, ip, p) = (d.mac, d.ip, d.p);
+        let hostname = d.hostname.clone();
+        let xid = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]) ^ (ts / S) as u32;
+        let client = step % 2 == 0;
+        let msg_type = [1u8, 2, 3, 5][step as usize % 4];
+        let m = build::DhcpMsg {
+            op: if client { 1 } else { 2 },
+            msg_type,
+            xid,
+            chaddr: mac,
+            yiaddr: if client { [0; 4] } else { ip },
+            hostname: client.then_some(hostname.as_str()),
+            vendor_class: if client { p.vendor_class } else { None },
+            prl: if client { p.prl } else { &[] },
+            requested: (step == 2).then_some(ip),
+            server: (!client).then_some(ROUTER_IP),
+        };
+        let mut pay = std::mem::take(&mut self.pay);
+        build::dhcp(&mut pay, &m);
+        self.pay = pay;
+        if client {
+            self.udp(ts, &mac, &[0xff; 6], &[0; 4], &[255; 4], 68, 67)?;
+        } else {
+            self.udp(ts, &ROUTER_MAC, &mac, &ROUTER_IP, &ip, 67, 68)?;
+        }
+        if step < 3 {
+            let gap = if client { 2 * MS } else { 30 * MS };
+            let t = ts + self.r.around(gap);
+            self.at(
+                t,
+                Ev::Dhcp {
+                    dev,
+                    step: step + 1,
+                },
+            );
+        } else if step == 3 {
+            // Bound: start everything else, renew in half a lease (30 min).
+            let t = ts + 20 * MS;
+            self.at(t, Ev::Arp { dev, step: 0 });
+            let t = ts + self.r.around(500 * MS);
+            self.at(t, Ev::Announce { dev });
+            let t = ts + self.r.around(S);
+            self.at(t, Ev::Ntp { dev, step: 0 });
+            let t = ts + self.r.around(2 * S);
+            self.at(t, Ev::SessionStart { dev });
+            if self.devs[dev].p.upnp_mapping {
+                let t = ts + 10 * S;
+                let id = self.new_session(dev, SessKind::Upnp, String::new(), ROUTER_IP, 5000);
+                self.at(t, Ev::Session { id });
+            }
+            if self.devs[dev].p.mqtt_clear.is_some() {
+                let name = self.devs[dev].p.mqtt_clear.unwrap_or_default().to_string();
+                let ip = cloud_ip(&name);
+                let id = self.new_session(dev, SessKind::Mqtt, name, ip, 1883);
+                let t = ts + 3 * S;
+                self.at(t, Ev::Session { id });
+            }
+            if self.devs[dev].infected {
+                let id = self.new_session(
+                    dev,
+                    SessKind::C2,
+                    C2_NAME.to_string(),
+                    cloud_ip(C2_NAME),
+                    23,
+                );
+                let t = ts + 5 * S;
+                self.at(t, Ev::Session { id });
+                let t = ts + 30 * S + dev as i64 * 5 * S;
+                self.at(t, Ev::Scan { dev });
+            }
+            let t = ts + 1800 * S;
+            self.at(t, Ev::Dhcp { dev, step: 2 });
+        }
+        Ok(())
+    }
+
+    fn arp(&mut self, ts: i64, dev: usize, step: u8) -> io::Result<()> {
+        let d = &self.devs[dev];
+        let (mac, ip) = (d.mac, d.ip);
+        self.pkt.clear();
+        let (dst, src) = if step == 0 {
+            ([0xff; 6], mac)
+        } else {
+            (mac, ROUTER_MAC)
+        };
+        self.pkt.extend_from_slice(&dst);
+        self.pkt.extend_from_slice(&src);
+        self.pkt
+            .extend_from_slice(&[0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, step + 1]);
+        if step == 0 {
+            self.pkt.extend_from_slice(&mac);
+            self.pkt.extend_from_slice(&ip);
+            self.pkt.extend_from_slice(&[0; 6]);
+            self.pkt.extend_from_slice(&ROUTER_IP);
+        } else {
+            self.pkt.extend_from_slice(&ROUTER_MAC);
+            self.pkt.extend_from_slice(&ROUTER_IP);
+            self.pkt.extend_from_slice(&mac);
+            self.pkt.extend_from_slice(&ip);
+        }
+        self.pkt.resize(60, 0);
+        self.emit(ts)?;
+        let t = if step == 0 {
+            ts + MS
+        } else {
+            ts + self.r.around(300 * S)
+        };
+        self.at(
+            t,
+            Ev::Arp {
+                dev,
+                step: 1 - step,
+            },
+        );
+        Ok(())
+    }
+
+    fn announce(&mut self, ts: i64, dev: usize) -> io::Result<()> {
+        let d = &self.devs[dev];
+        let (mac, ip, p) = (d.mac, d.ip, d.p);
+        let host = d.hostname.replace(['(', ')'], "");
+        if !p.mdns.is_empty() {
+            let mut pay = std::mem::take(&mut self.pay);
+            build::mdns_announce(&mut pay, &host, &host, p.mdns, &ip);
+            self.pay = pay;
+            self.udp(
+                ts,
+                &mac,
+                &[0x01, 0x00, 0x5e, 0, 0, 0xfb],
+                &ip,
+                &[224, 0, 0, 251],
+                5353,
+                5353,
+            )?;
+        }
+        if let Some(server) = p.ssdp_server {
+            let text = format!(
+                "NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: http://{}:49152/description.xml\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nSERVER: {server}\r\nUSN: uuid:{:08x}-0000-1000-8000-{}::upnp:rootdevice\r\n\r\n",
+                fmt_ip(&ip),
+                u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]),
+                fmt_mac(&mac).replace(':', "")
+            );
+            self.pay.clear();
+            self.pay.extend_from_slice(text.as_bytes());
+            self.udp(
+                ts + 1000,
+                &mac,
+                &[0x01, 0x00, 0x5e, 0x7f, 0xff, 0xfa],
+                &ip,
+                &[239, 255, 255, 250],
+                1900,
+                1900,
+            )?;
+        }
+        let t = ts + self.r.around(120 * S);
+        self.at(t, Ev::Announce { dev });
+        Ok(())
+    }
+
+    fn ntp(&mut self, ts: i64, dev: usize, step: u8) -> io::Result<()> {
+        let d = &self.devs[dev];
+        let (mac, ip) = (d.mac, d.ip);
+        let server = cloud_ip("pool.ntp.org");
+        self.pay.clear();
+        self.pay.resize(48, 0);
+        self.pay[0] = if step == 0 { 0x23 } else { 0x24 };
+        self.pay[1] = if step == 0 { 0 } else { 2 };
+        let sport = 40_000 + (dev as u16 % 1000);
+        if step == 0 {
+            self.udp(ts, &mac, &ROUTER_MAC, &ip, &server, sport, 123)?;
+            let t = ts + self.r.around(30 * MS);
+            self.at(t, Ev::Ntp { dev, step: 1 });
+        } else {
+            self.udp(ts, &ROUTER_MAC, &mac, &server, &ip, 123, sport)?;
+            let t = ts + self.r.around(600 * S);
+            self.at(t, Ev::Ntp { dev, step: 0 });
+        }
+        Ok(())
+    }
+
+    fn new_session(
+        &mut self,
+        dev: usize,
+        kind: SessKind,
+        name: String,
+        server: Ip,
+        dport: u16,
+    ) -> usize {
+        let p = self.devs[dev].p;
+        let (up, down) = match kind {
+            SessKind::Tls => (
+                p.session_pkts.0 + self.r.below(p.session_pkts.0 as u64 / 4 + 1) as u32,
+                p.session_pkts.1,
+            ),
+            SessKind::Mqtt => (3, 0),
+            SessKind::Upnp => (0, 0),
+            SessKind::C2 => (u32::MAX, 0),
+        };
+        let s = Sess {
+            dev,
+            kind,
+            name,
+            server,
+            resolver: p.hardcoded_dns.unwrap_or(ROUTER_IP),
+            sport: 32_768 + self.r.below(28_000) as u16,
+            dport,
+            step: if kind == SessKind::Upnp { 2 } else { 0 },
+            seq_c: self.r.next() as u32,
+            seq_s: self.r.next() as u32,
+            up,
+            down,
+            dns_id: self.r.next() as u16,
+            rtt: if kind == SessKind::Upnp {
+                MS / 2
+            } else {
+                15 * MS + self.r.below(30) as i64 * MS
+            },
+        };
+        if let Some(i) = self.free.pop() {
+            self.sessions[i] = Some(s);
+            i
+        } else {
+            self.sessions.push(Some(s));
+            self.sessions.len() - 1
+        }
+    }
+
+    fn session_start(&mut self, ts: i64, dev: usize) {
+        let d = &mut self.devs[dev];
+        let p = d.p;
+        if !d.names.is_empty() && !p.clouds.is_empty() {
+            let name = d.names[d.next_name % p.clouds.len()].clone();
+            d.next_name += 1;
+            let ip = cloud_ip(&name);
+            let id = self.new_session(dev, SessKind::Tls, name, ip, 443);
+            self.at(ts, Ev::Session { id });
+        }
+        let t = ts + self.r.around((p.session_every_s * S as f64) as i64);
+        self.at(t, Ev::SessionStart { dev });
+    }
+
+    fn session_step(&mut self, ts: i64, id: usize) -> io::Result<()> {
+        let Some(mut s) = self.sessions[id].take() else {
+            return Ok(());
+        };
+        let d = &self.devs[s.dev];
+        let (mac, ip) = (d.mac, d.ip);
+        let mut next: Option<i64> = None;
+        match s.step {
+            0 => {
+                let mut pay = std::mem::take(&mut self.pay);
+                build::dns_query(&mut pay, s.dns_id, &s.name);
+                self.pay = pay;
+                self.udp(
+                    ts,
+                    &mac,
+                    &ROUTER_MAC,
+                    &ip,
+                    &s.resolver,
+                    s.sport.wrapping_add(7),
+                    53,
+                )?;
+                next = Some(ts + self.r.around(4 * MS));
+            }
+            1 => {
+                let mut pay = std::mem::take(&mut self.pay);
+                build::dns_response(&mut pay, s.dns_id, &s.name, &s.server, 300);
+                self.pay = pay;
+                self.udp(
+                    ts,
+                    &ROUTER_MAC,
+                    &mac,
+                    &s.resolver,
+                    &ip,
+                    53,
+                    s.sport.wrapping_add(7),
+                )?;
+                next = Some(ts + MS);
+            }
+            2 => {
+                self.tcp(ts, true, &s, 0x02, s.seq_c, 0, &[])?;
+                s.seq_c = s.seq_c.wrapping_add(1);
+                next = Some(ts + s.rtt);
+            }
+            3 => {
+                self.tcp(ts, false, &s, 0x12, s.seq_s, s.seq_c, &[])?;
+                s.seq_s = s.seq_s.wrapping_add(1);
+                next = Some(ts + 100_000);
+            }
+            4 => {
+                self.tcp(ts, true, &s, 0x10, s.seq_c, s.seq_s, &[])?;
+                next = Some(ts + 100_000);
+            }
+            5 => {
+                let mut pay = std::mem::take(&mut self.pay);
+                match s.kind {
+                    SessKind::Tls => {
+                        let p = self.devs[s.dev].p;
+                        let mut rnd = [0u8; 32];
+                        let r = self.random_bytes(32);
+                        rnd.copy_from_slice(&self.pool[r]);
+                        build::client_hello(
+                            &mut pay,
+                            &s.name,
+                            p.tls_max,
+                            p.alpn,
+                            &rnd,
+                            p.tls_max >= 0x0304,
+                        );
+                    }
+                    SessKind::Mqtt => build::mqtt_connect(
+                        &mut pay,
+                        &self.devs[s.dev].hostname,
+                        Some("station"),
+                        Some("station-2024"),
+                    ),
+                    SessKind::Upnp => {
+                        let body = "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><u:AddPortMapping xmlns:u=\"urn:schemas-upnp-org:service:WANIPConnection:1\"><NewExternalPort>8443</NewExternalPort><NewProtocol>TCP</NewProtocol><NewInternalPort>443</NewInternalPort></u:AddPortMapping></s:Body></s:Envelope>";
+                        let head = format!("POST /upnp/control/WANIPConn1 HTTP/1.1\r\nHOST: {}:5000\r\nCONTENT-TYPE: text/xml; charset=\"utf-8\"\r\nSOAPACTION: \"urn:schemas-upnp-org:service:WANIPConnection:1#AddPortMapping\"\r\nUSER-AGENT: Linux/3.14.0 UPnP/1.0 IpBridge/1.26.0\r\nCONTENT-LENGTH: {}\r\n\r\n{body}", fmt_ip(&ROUTER_IP), body.len());
+                        pay.clear();
+                        pay.extend_from_slice(head.as_bytes());
+                    }
+                    SessKind::C2 => {
+                        pay.clear();
+                        pay.extend_from_slice(&[0, 0, 0, 1, 0x0a]);
+                        pay.extend_from_slice(b"dvrHelper");
+                    }
+                }
+                self.tcp(ts, true, &s, 0x18, s.seq_c, s.seq_s, &pay)?;
+                s.seq_c = s.seq_c.wrapping_add(pay.len() as u32);
+                self.pay = pay;
+                self.c2_count(s.dev, s.kind, ts);
+                next = Some(ts + s.rtt);
+            }
+            6 => {
+                let reply_len = match s.kind {
+                    SessKind::Tls => 1400,
+                    SessKind::Mqtt => 4,
+                    SessKind::Upnp => 180,
+                    SessKind::C2 => 2,
+                };
+                let r = self.random_bytes(reply_len);
+                let mut pay = std::mem::take(&mut self.pay);
+                pay.clear();
+                match s.kind {
+                    SessKind::Tls => {
+                        pay.extend_from_slice(&[0x16, 0x03, 0x03, 0x05, 0x73, 0x02]);
+                        pay.extend_from_slice(&self.pool[r][6..]);
+                    }
+                    SessKind::Mqtt => pay.extend_from_slice(&[0x20, 0x02, 0, 0]),
+                    SessKind::Upnp => pay.extend_from_slice(b"HTTP/1.1 200 OK\r\nCONTENT-TYPE: text/xml\r\nSERVER: Linux UPnP/1.0 AVM FRITZ!Box\r\nCONTENT-LENGTH: 0\r\n\r\n"),
+                    SessKind::C2 => pay.extend_from_slice(&[0, 0]),
+                }
+                self.tcp(ts, false, &s, 0x18, s.seq_s, s.seq_c, &pay)?;
+                s.seq_s = s.seq_s.wrapping_add(pay.len() as u32);
+                self.pay = pay;
+                next = Some(ts + 200_000);
+            }
+            7 if s.kind == SessKind::C2 => {
+                // Beacon: a two-byte heartbeat every 60 s (±0.5 s), answered by the server.
+                let pay = [0u8, 0];
+                self.tcp(ts, true, &s, 0x18, s.seq_c, s.seq_s, &pay)?;
+                s.seq_c = s.seq_c.wrapping_add(2);
+                self.c2_count(s.dev, s.kind, ts);
+                s.step = 8;
+                self.sessions[id] = Some(s);
+                let t = ts + s_rtt(&self.sessions[id]);
+                self.at(t, Ev::Session { id });
+                return Ok(());
+            }
+            8 if s.kind == SessKind::C2 => {
+                self.tcp(ts, false, &s, 0x18, s.seq_s, s.seq_c, &[0, 0])?;
+                s.seq_s = s.seq_s.wrapping_add(2);
+                s.step = 7;
+                self.sessions[id] = Some(s);
+                let t = ts + 59_500 * MS + self.r.below(1000) as i64 * MS;
+                self.at(t, Ev::Session { id });
+                return Ok(());
+            }
+            7 if s.up > 0 || s.down > 0 => {
+                let from_client = s.up > 0 && (s.down == 0 || s.up >= s.down || self.r.chance(0.5));
+                let size = if s.kind == SessKind::Mqtt {
+                    40
+                } else if from_client {
+                    self.devs[s.dev].p.upload_size as usize
+                } else {
+                    1380
+                };
+                let r = self.random_bytes(size);
+                let mut pay = std::mem::take(&mut self.pay);
+                pay.clear();
+                if s.kind == SessKind::Mqtt {
+                    pay.extend_from_slice(&[0x30, 38, 0, 12]);
+                    pay.extend_from_slice(b"station/temp");
+                    pay.extend_from_slice(&self.pool[r][16..]);
+                } else {
+                    pay.extend_from_slice(&[0x17, 0x03, 0x03]);
+                    pay.extend_from_slice(&((size - 5) as u16).to_be_bytes());
+                    pay.extend_from_slice(&self.pool[r][5..]);
+                }
+                if from_client {
+                    self.tcp(ts, true, &s, 0x18, s.seq_c, s.seq_s, &pay)?;
+                    s.seq_c = s.seq_c.wrapping_add(pay.len() as u32);
+                    s.up -= 1;
+                } else {
+                    self.tcp(ts, false, &s, 0x18, s.seq_s, s.seq_c, &pay)?;
+                    s.seq_s = s.seq_s.wrapping_add(pay.len() as u32);
+                    s.down -= 1;
+                }
+                self.pay = pay;
+                let gap = if s.kind == SessKind::Mqtt {
+                    2 * S
+                } else {
+                    300_000
+                };
+                self.sessions[id] = Some(s);
+                let t = ts + self.r.around(gap);
+                self.at(t, Ev::Session { id });
+                return Ok(());
+            }
+            7 => {
+                self.tcp(ts, true, &s, 0x11, s.seq_c, s.seq_s, &[])?;
+                s.seq_c = s.seq_c.wrapping_add(1);
+                next = Some(ts + s.rtt);
+            }
+            8 => {
+                self.tcp(ts, false, &s, 0x11, s.seq_s, s.seq_c, &[])?;
+                s.seq_s = s.seq_s.wrapping_add(1);
+                next = Some(ts + 100_000);
+            }
+            _ => {
+                self.tcp(ts, true, &s, 0x10, s.seq_c, s.seq_s, &[])?;
+            }
+        }
+        s.step += 1;
+        if let Some(t) = next {
+            self.sessions[id] = Some(s);
+            self.at(t, Ev::Session { id });
+        } else {
+            self.free.push(id);
+        }
+        Ok(())
+    }
+
+    fn c2_count(&mut self, dev: usize, kind: SessKind, ts: i64) {
+        if kind != SessKind::C2 {
+            return;
+        }
+        let mac = fmt_mac(&self.devs[dev].mac);
+        if let Some(a) = self.c2.iter_mut().find(|a| a.mac == mac) {
+            a.packets += 1;
+            a.last_ns = ts;
+        } else {
+            self.c2.push(TruthAttack {
+                kind: "c2",
+                mac,
+                first_ns: ts,
+                last_ns: ts,
+                packets: 1,
+                ports: vec![23],
+                target: Some(fmt_ip(&cloud_ip(C2_NAME))),
+                detail: format!("beacon every 60 s to {C2_NAME}"),
+            });
+        }
+    }
+
+    fn scan(&mut self, ts: i64, dev: usize) -> io::Result<()> {
+        let d = &self.devs[dev];
+        let (mac, ip) = (d.mac, d.ip);
+        let target = scan_target(&mut self.r);
+        let port = if self.r.below(10) == 0 { 2323 } else { 23 };
+        let seq = u32::from_be_bytes(target);
+        let sport = 1024 + self.r.below(64_000) as u16;
+        let id = self.r.next() as u16;
+        let ipo = build::eth_ip(&mut self.pkt, &mac, &ROUTER_MAC, &ip, &target, 6, 64, id);
+        let h = TcpHdr {
+            sport,
+            dport: port,
+            seq,
+            ack: 0,
+            flags: 0x02,
+            window: self.r.next() as u16 | 1,
+            mss: false,
+        };
+        build::tcp(&mut self.pkt, ipo, &h, &[]);
+        self.emit(ts)?;
+        let macs = fmt_mac(&mac);
+        if let Some(a) = self.scan.iter_mut().find(|a| a.mac == macs) {
+            a.packets += 1;
+            a.last_ns = ts;
+        } else {
+            self.scan.push(TruthAttack {
+                kind: "scan",
+                mac: macs,
+                first_ns: ts,
+                last_ns: ts,
+                packets: 1,
+                ports: vec![23, 2323],
+                target: None,
+                detail: "Mirai-style raw SYN scan: TCP sequence number = destination IPv4 address"
+                    .into(),
+            });
+        }
+        let roll = self.r.below(1000);
+        if roll < 30 {
+            let t = ts + 30 * MS + self.r.below(150) as i64 * MS;
+            self.at(
+                t,
+                Ev::ScanReply {
+                    dev,
+                    target,
+                    port,
+                    synack: roll < 3,
+                    seq,
+                    sport,
+                    step: 0,
+                },
+            );
+        }
+        // About 200 SYNs per second.
+        let t = ts + self.r.around(5 * MS);
+        self.at(t, Ev::Scan { dev });
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn scan_reply(
+        &mut self,
+        ts: i64,
+        dev: usize,
+        target: Ip,
+        port: u16,
+        synack: bool,
+        seq: u32,
+        sport: u16,
+        step: u8,
+    ) -> io::Result<()> {
+        let d = &self.devs[dev];
+        let (mac, ip) = (d.mac, d.ip);
+        let id = self.r.next() as u16;
+        if step == 0 {
+            let ipo = build::eth_ip(&mut self.pkt, &ROUTER_MAC, &mac, &target, &ip, 6, 48, id);
+            let flags = if synack { 0x12 } else { 0x14 };
+            let h = TcpHdr {
+                sport: port,
+                dport: sport,
+                seq: if synack { self.r.next() as u32 } else { 0 },
+                ack: seq.wrapping_add(1),
+                flags,
+                window: if synack { 14600 } else { 0 },
+                mss: synack,
+            };
+            build::tcp(&mut self.pkt, ipo, &h, &[]);
+            self.emit(ts)?;
+            if synack {
+                // The bot's kernel has no socket for a raw SYN: it answers with a reset.
+                let t = ts + 50_000;
+                self.at(
+                    t,
+                    Ev::ScanReply {
+                        dev,
+                        target,
+                        port,
+                        synack,
+                        seq,
+                        sport,
+                        step: 1,
+                    },
+                );
+            }
+        } else {
+            let ipo = build::eth_ip(&mut self.pkt, &mac, &ROUTER_MAC, &ip, &target, 6, 64, id);
+            let h = TcpHdr {
+                sport,
+                dport: port,
+                seq: seq.wrapping_add(1),
+                ack: 0,
+                flags: 0x04,
+                window: 0,
+                mss: false,
+            };
+            build::tcp(&mut self.pkt, ipo, &h, &[]);
+            self.emit(ts)?;
+        }
+        Ok(())
+    }
+
+    fn start_flood(&mut self, ts: i64) {
+        let Some(dev) = self.devs.iter().position(|d| d.infected) else {
+            self.flood_on = false;
+            return;
+        };
+        self.flood = Some(TruthAttack {
+            kind: "flood",
+            mac: fmt_mac(&self.devs[dev].mac),
+            first_ns: ts,
+            last_ns: ts,
+            packets: 0,
+            ports: vec![],
+            target: Some(fmt_ip(&FLOOD_VICTIM)),
+            detail: "UDP flood (Mirai udpplain style), 512-byte payloads to random ports, ~10,000 packets/s".into(),
+        });
+        self.flood_left = (self.limit / 10).max(1);
+        self.at(ts + 1000, Ev::Flood { dev });
+    }
+
+    fn flood_pkt(&mut self, ts: i64, dev: usize) -> io::Result<()> {
+        if self.flood_left == 0 {
+            return Ok(());
+        }
+        let d = &self.devs[dev];
+        let (mac, ip) = (d.mac, d.ip);
+        let r = self.random_bytes(512);
+        let mut pay = std::mem::take(&mut self.pay);
+        pay.clear();
+        pay.extend_from_slice(&self.pool[r]);
+        self.pay = pay;
+        let sp = 1024 + self.r.below(60_000) as u16;
+        let dp = 1 + self.r.below(65_534) as u16;
+        self.udp(ts, &mac, &ROUTER_MAC, &ip, &FLOOD_VICTIM, sp, dp)?;
+        self.flood_left -= 1;
+        if let Some(f) = &mut self.flood {
+            f.packets += 1;
+            f.last_ns = ts;
+        }
+        let t = ts + self.r.around(100_000);
+        self.at(t, Ev::Flood { dev });
+        Ok(())
+    }
+}
+
+fn s_rtt(s: &Option<Sess>) -> i64 {
+    s.as_ref().map(|s| s.rtt).unwrap_or(MS)
+}
+
+/// Writes the capture to `w` and returns the ground truth.
+pub fn write<W: Write>(opts: &Options, w: &mut W) -> io::Result<Truth> {
+    let mut r = Rng(opts.seed ^ 0x696f_7467_6174_6531);
+    let n = opts.devices.max(1);
+    let infected = opts.infected.min(n);
+    let mut devs = Vec::with_capacity(n);
+    for i in 0..n {
+        let p: &'static Profile = if i < infected {
+            &CAMERA
+        } else {
+            &CYCLE[(i - infected) % CYCLE.len()]
+        };
+        let tail = (r.next() >> 40) as u32;
+        let mac = [
+            p.oui[0],
+            p.oui[1],
+            p.oui[2],
+            (tail >> 16) as u8,
+            (tail >> 8) as u8,
+            tail as u8,
+        ];
+        let hostname = p
+            .hostname
+            .replace("{n}", &format!("{:02X}{:02X}", mac[4], mac[5]));
+        let names: Vec<String> = p.clouds.iter().map(|s| s.to_string()).collect();
+        devs.push(Dev {
+            mac,
+            ip: [192, 168, 1, 20 + (i % 200) as u8],
+            p,
+            hostname,
+            infected: i < infected,
+            names,
+            next_name: 0,
+        });
+    }
+    w.write_all(&[
+        0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0,
+    ])?;
+    let mut pool = vec![0u8; 1 << 16];
+    for c in pool.chunks_mut(8) {
+        let v = r.next().to_le_bytes();
+        c.copy_from_slice(&v[..c.len()]);
+    }
+    let mut sim = Sim {
+        w,
+        r,
+        heap: BinaryHeap::new(),
+        seq: 0,
+        devs,
+        sessions: Vec::new(),
+        free: Vec::new(),
+        pkt: Vec::with_capacity(2048),
+        pay: Vec::with_capacity(2048),
+        pool,
+        written: 0,
+        bytes: 24,
+        limit: opts.packets,
+        first: T0,
+        last: T0,
+        scan: Vec::new(),
+        c2: Vec::new(),
+        flood: None,
+        flood_on: opts.flood,
+        flood_left: 0,
+    };
+    for dev in 0..n {
+        let t = T0 + 200 * MS + dev as i64 * 700 * MS;
+        sim.at(t, Ev::Dhcp { dev, step: 0 });
+    }
+    sim.run(opts.packets)?;
+    let devices = sim
+        .devs
+        .iter()
+        .map(|d| {
+            let mut domains: Vec<String> = d.names.clone();
+            if let Some(m) = d.p.mqtt_clear {
+                domains.push(m.to_string());
+            }
+            if d.infected {
+                domains.push(C2_NAME.to_string());
+            }
+            TruthDevice {
+                mac: fmt_mac(&d.mac),
+                ip: fmt_ip(&d.ip),
+                kind: d.p.kind,
+                hostname: d.hostname.clone(),
+                vendor_class: d.p.vendor_class,
+                param_request_list: d.p.prl.to_vec(),
+                infected: d.infected,
+                planted_findings: if d.infected {
+                    vec!["cleartext-telnet"]
+                } else {
+                    d.p.planted.to_vec()
+                },
+                domains,
+            }
+        })
+        .collect();
+    let mut attacks = sim.scan.clone();
+    attacks.extend(sim.c2.iter().cloned());
+    attacks.extend(sim.flood.iter().cloned());
+    Ok(Truth {
+        schema: "iotgate.simulation/1",
+        seed: opts.seed,
+        packets: sim.written,
+        bytes: sim.bytes,
+        first_ns: sim.first,
+        last_ns: sim.last,
+        router_mac: fmt_mac(&ROUTER_MAC),
+        router_ip: fmt_ip(&ROUTER_IP),
+        devices,
+        attacks,
+    })
+}

@@ -1,0 +1,226 @@
+//! Device profiles: identities and behaviours of common smart-home devices. DHCP fingerprints are
+//! the ones such devices send (as seen in public captures); cloud names of real vendors are used
+//! only for ordinary behaviour, while planted weaknesses talk to `.example` names.
+
+/// What a profile does on the network.
+pub struct Profile {
+    /// Kind identifier (matches iotgate's kinds).
+    pub kind: &'static str,
+    /// First three bytes of the MAC (a real IEEE assignment of that maker).
+    pub oui: [u8; 3],
+    /// Host name in DHCP option 12 (`{n}` is replaced by a per-device number).
+    pub hostname: &'static str,
+    /// DHCP option 60.
+    pub vendor_class: Option<&'static str>,
+    /// DHCP option 55, in order.
+    pub prl: &'static [u8],
+    /// mDNS service types announced.
+    pub mdns: &'static [&'static str],
+    /// SSDP SERVER string, if it announces itself over UPnP.
+    pub ssdp_server: Option<&'static str>,
+    /// Cloud names it connects to over TLS (port 443).
+    pub clouds: &'static [&'static str],
+    /// Seconds between cloud sessions (mean).
+    pub session_every_s: f64,
+    /// Data packets per session (upload, download).
+    pub session_pkts: (u32, u32),
+    /// Upload packet payload size.
+    pub upload_size: u16,
+    /// Highest TLS version offered: 0x0303 (1.2), 0x0304 (1.3) or older.
+    pub tls_max: u16,
+    /// ALPN protocols offered.
+    pub alpn: &'static [&'static str],
+    /// Resolver it uses instead of the network's (planted `dns-hardcoded-resolver`).
+    pub hardcoded_dns: Option<[u8; 4]>,
+    /// MQTT over cleartext with credentials (planted `mqtt-cleartext-credentials`).
+    pub mqtt_clear: Option<&'static str>,
+    /// Asks the router for a UPnP port mapping (planted `upnp-port-mapping`).
+    pub upnp_mapping: bool,
+    /// Findings this profile plants by design.
+    pub planted: &'static [&'static str],
+}
+
+const UDHCP: &[u8] = &[1, 3, 6, 12, 15, 28, 42];
+const LWIP: &[u8] = &[1, 3, 28, 6];
+
+/// The camera profile (also used for infected cameras).
+pub const CAMERA: Profile = Profile {
+    kind: "camera",
+    oui: [0xb0, 0xc5, 0x54],
+    hostname: "DCS-935L",
+    vendor_class: Some("udhcp 1.22.1"),
+    prl: UDHCP,
+    mdns: &[],
+    ssdp_server: Some("Linux, UPnP/1.0, DCS-935L Ver 1.10"),
+    clouds: &["signal.mydlink.com", "mp-us-relay.mydlink.com"],
+    session_every_s: 20.0,
+    session_pkts: (120, 12),
+    upload_size: 1380,
+    tls_max: 0x0303,
+    alpn: &[],
+    hardcoded_dns: None,
+    mqtt_clear: None,
+    upnp_mapping: false,
+    planted: &[],
+};
+
+/// Every other profile, cycled through after the infected cameras.
+pub const CYCLE: &[Profile] = &[
+    Profile {
+        kind: "plug",
+        oui: [0x50, 0xc7, 0xbf],
+        hostname: "HS110(EU)",
+        vendor_class: Some("udhcp 0.9.9-pre"),
+        prl: &[1, 3, 6, 12, 15, 28],
+        mdns: &[],
+        ssdp_server: None,
+        clouds: &["devs.tplinkcloud.com"],
+        session_every_s: 30.0,
+        session_pkts: (2, 2),
+        upload_size: 180,
+        tls_max: 0x0303,
+        alpn: &[],
+        hardcoded_dns: None,
+        mqtt_clear: None,
+        upnp_mapping: false,
+        planted: &[],
+    },
+    Profile {
+        kind: "bulb",
+        oui: [0xd0, 0x73, 0xd5],
+        hostname: "LIFX-Bulb-{n}",
+        vendor_class: None,
+        prl: LWIP,
+        mdns: &[],
+        ssdp_server: None,
+        clouds: &["legacy-firmware.bulbcloud.example"],
+        session_every_s: 45.0,
+        session_pkts: (2, 2),
+        upload_size: 120,
+        tls_max: 0x0301,
+        alpn: &[],
+        hardcoded_dns: None,
+        mqtt_clear: None,
+        upnp_mapping: false,
+        planted: &["tls-legacy"],
+    },
+    Profile {
+        kind: "hub",
+        oui: [0x00, 0x17, 0x88],
+        hostname: "Philips-hue",
+        vendor_class: Some("udhcp 1.19.4"),
+        prl: UDHCP,
+        mdns: &["_hue._tcp", "_hap._tcp"],
+        ssdp_server: Some("Linux/3.14.0 UPnP/1.0 IpBridge/1.26.0"),
+        clouds: &["ws.meethue.com", "diag.meethue.com"],
+        session_every_s: 25.0,
+        session_pkts: (3, 3),
+        upload_size: 300,
+        tls_max: 0x0303,
+        alpn: &[],
+        hardcoded_dns: None,
+        mqtt_clear: None,
+        upnp_mapping: true,
+        planted: &["upnp-port-mapping"],
+    },
+    Profile {
+        kind: "speaker",
+        oui: [0x5c, 0xaa, 0xfd],
+        hostname: "SonosZP",
+        vendor_class: None,
+        prl: UDHCP,
+        mdns: &["_sonos._tcp", "_spotify-connect._tcp"],
+        ssdp_server: Some("Linux UPnP/1.0 Sonos/57.3-77280 (ZPS1)"),
+        clouds: &["api.sonos.com", "msmetrics.ws.sonos.com"],
+        session_every_s: 15.0,
+        session_pkts: (4, 40),
+        upload_size: 200,
+        tls_max: 0x0303,
+        alpn: &["http/1.1"],
+        hardcoded_dns: Some([8, 8, 8, 8]),
+        mqtt_clear: None,
+        upnp_mapping: false,
+        planted: &["dns-hardcoded-resolver"],
+    },
+    Profile {
+        kind: "phone",
+        oui: [0xf0, 0x18, 0x98],
+        hostname: "Annes-iPhone",
+        vendor_class: None,
+        prl: &[1, 121, 3, 6, 15, 108, 114, 119, 252, 95, 44, 46],
+        mdns: &["_companion-link._tcp"],
+        ssdp_server: None,
+        clouds: &[
+            "gateway.icloud.com",
+            "api.apple-cloudkit.com",
+            "www.wikipedia.org",
+        ],
+        session_every_s: 8.0,
+        session_pkts: (6, 30),
+        upload_size: 400,
+        tls_max: 0x0304,
+        alpn: &["h2", "http/1.1"],
+        hardcoded_dns: None,
+        mqtt_clear: None,
+        upnp_mapping: false,
+        planted: &[],
+    },
+    Profile {
+        kind: "computer",
+        oui: [0x00, 0x1b, 0x21],
+        hostname: "DESKTOP-4F2K9QH",
+        vendor_class: Some("MSFT 5.0"),
+        prl: &[1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252],
+        mdns: &[],
+        ssdp_server: None,
+        clouds: &["www.bing.com", "login.live.com", "update.microsoft.com"],
+        session_every_s: 6.0,
+        session_pkts: (8, 60),
+        upload_size: 600,
+        tls_max: 0x0304,
+        alpn: &["h2", "http/1.1"],
+        hardcoded_dns: None,
+        mqtt_clear: None,
+        upnp_mapping: false,
+        planted: &[],
+    },
+    Profile {
+        kind: "printer",
+        oui: [0x3c, 0xd9, 0x2b],
+        hostname: "HP-OfficeJet-Pro",
+        vendor_class: None,
+        prl: &[1, 3, 6, 15, 44, 46, 47, 31, 33, 43, 12, 81],
+        mdns: &["_ipp._tcp", "_printer._tcp", "_pdl-datastream._tcp"],
+        ssdp_server: Some("HP HTTP Server; HP OfficeJet Pro 9010"),
+        clouds: &["h10141.www1.hp.com"],
+        session_every_s: 120.0,
+        session_pkts: (3, 3),
+        upload_size: 300,
+        tls_max: 0x0303,
+        alpn: &[],
+        hardcoded_dns: None,
+        mqtt_clear: None,
+        upnp_mapping: false,
+        planted: &[],
+    },
+    Profile {
+        kind: "sensor",
+        oui: [0x70, 0xee, 0x50],
+        hostname: "Weather-Station",
+        vendor_class: None,
+        prl: LWIP,
+        mdns: &[],
+        ssdp_server: None,
+        clouds: &[],
+        session_every_s: 60.0,
+        session_pkts: (3, 1),
+        upload_size: 90,
+        tls_max: 0x0303,
+        alpn: &[],
+        hardcoded_dns: None,
+        mqtt_clear: Some("mqtt.sensorcloud.example"),
+        upnp_mapping: false,
+        planted: &["mqtt-cleartext-credentials"],
+    },
+    CAMERA,
+];

@@ -1,0 +1,110 @@
+//! Classic libpcap files: both byte orders, microsecond and nanosecond timestamps.
+
+use crate::{RawPacket, Warning, WarningKind};
+
+/// Records larger than this are treated as damage, whatever the snap length says.
+pub const MAX_RECORD: u32 = 256 * 1024;
+
+/// Reader state for a classic pcap file.
+pub struct PcapReader<'a> {
+    buf: &'a [u8],
+    pub(crate) pos: usize,
+    swapped: bool,
+    nanos: bool,
+    linktype: u16,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl<'a> PcapReader<'a> {
+    /// Reads the 24-byte file header.
+    pub fn new(buf: &'a [u8]) -> Result<Self, &'static str> {
+        if buf.len() < 24 {
+            return Err("pcap file header shorter than 24 bytes");
+        }
+        let magic = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
+        let (swapped, nanos) = match magic {
+            0xa1b2c3d4 => (false, false),
+            0xd4c3b2a1 => (true, false),
+            0xa1b23c4d => (false, true),
+            0x4d3cb2a1 => (true, true),
+            _ => return Err("bad pcap magic"),
+        };
+        let mut r = PcapReader {
+            buf,
+            pos: 24,
+            swapped,
+            nanos,
+            linktype: 0,
+            warnings: Vec::new(),
+        };
+        let lt = r.u32_at(20);
+        r.linktype = (lt & 0xffff) as u16;
+        Ok(r)
+    }
+
+    /// The file's link type.
+    pub fn linktype(&self) -> u16 {
+        self.linktype
+    }
+
+    #[inline(always)]
+    fn u32_at(&self, off: usize) -> u32 {
+        let b = &self.buf[off..off + 4];
+        let v = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        if self.swapped {
+            v.swap_bytes()
+        } else {
+            v
+        }
+    }
+
+    /// The next packet.
+    #[inline]
+    pub fn next_packet(&mut self) -> Option<RawPacket<'a>> {
+        let rest = self.buf.len() - self.pos;
+        if rest == 0 {
+            return None;
+        }
+        if rest < 16 {
+            self.warn(WarningKind::Truncated {
+                needed: 16,
+                had: rest as u64,
+            });
+            return None;
+        }
+        let p = self.pos;
+        let sec = self.u32_at(p) as i64;
+        let frac = self.u32_at(p + 4) as i64;
+        let incl = self.u32_at(p + 8);
+        let orig = self.u32_at(p + 12);
+        if incl > MAX_RECORD {
+            self.warn(WarningKind::BadRecordLength { len: incl as u64 });
+            return None;
+        }
+        let start = p + 16;
+        let end = start + incl as usize;
+        if end > self.buf.len() {
+            self.warn(WarningKind::Truncated {
+                needed: incl as u64 + 16,
+                had: rest as u64,
+            });
+            return None;
+        }
+        self.pos = end;
+        let ts_ns = sec * 1_000_000_000 + if self.nanos { frac } else { frac * 1000 };
+        Some(RawPacket {
+            ts_ns,
+            linktype: self.linktype,
+            data: &self.buf[start..end],
+            orig_len: orig,
+        })
+    }
+
+    fn warn(&mut self, kind: WarningKind) {
+        self.warnings.push(Warning {
+            offset: self.pos as u64,
+            kind,
+        });
+        self.pos = self.buf.len();
+    }
+}

@@ -1,0 +1,118 @@
+//! HTTP/1.x and RTSP request heads: request line, Host, User-Agent, the Authorization scheme and
+//! SOAPAction (which reveals UPnP port-mapping requests).
+
+use crate::bytes::{header_lines, split_header, starts_with_ci, trim};
+use crate::Error;
+
+/// Which text protocol a request head belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proto {
+    /// HTTP/1.0 or HTTP/1.1.
+    Http,
+    /// RTSP/1.0 or RTSP/2.0.
+    Rtsp,
+}
+
+/// A decoded request head. All fields borrow from the packet.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// HTTP or RTSP.
+    pub proto: Proto,
+    /// Method token.
+    pub method: &'a [u8],
+    /// Request target.
+    pub target: &'a [u8],
+    /// Version token, e.g. `HTTP/1.1`.
+    pub version: &'a [u8],
+    /// Host header.
+    pub host: Option<&'a [u8]>,
+    /// User-Agent header.
+    pub user_agent: Option<&'a [u8]>,
+    /// True when an `Authorization: Basic` header is present.
+    pub basic_auth: bool,
+    /// True when any Authorization header is present.
+    pub authorization: bool,
+    /// SOAPAction header (UPnP control).
+    pub soap_action: Option<&'a [u8]>,
+}
+
+const METHODS: &[&[u8]] = &[
+    b"GET",
+    b"POST",
+    b"PUT",
+    b"HEAD",
+    b"DELETE",
+    b"OPTIONS",
+    b"PATCH",
+    b"CONNECT",
+    b"TRACE",
+    b"NOTIFY",
+    b"M-SEARCH",
+    b"SUBSCRIBE",
+    b"UNSUBSCRIBE",
+    b"DESCRIBE",
+    b"SETUP",
+    b"PLAY",
+    b"PAUSE",
+    b"TEARDOWN",
+    b"ANNOUNCE",
+    b"RECORD",
+    b"GET_PARAMETER",
+    b"SET_PARAMETER",
+];
+
+/// Cheap test: does this payload start like a request line of a known method?
+#[inline]
+pub fn looks_like_request(b: &[u8]) -> bool {
+    let Some(sp) = b.iter().take(16).position(|&c| c == b' ') else {
+        return false;
+    };
+    METHODS.contains(&&b[..sp])
+}
+
+/// Decodes a request head.
+pub fn parse(b: &[u8]) -> Result<Request<'_>, Error> {
+    if !looks_like_request(b) {
+        return Err(Error::NotThis("http/rtsp request"));
+    }
+    let mut lines = header_lines(b);
+    let first = lines.next().ok_or(Error::NotThis("http/rtsp request"))?;
+    let mut parts = first.splitn(3, |&c| c == b' ');
+    let method = parts.next().unwrap_or(&[]);
+    let target = parts.next().ok_or(Error::NotThis("http request line"))?;
+    let version = trim(parts.next().ok_or(Error::NotThis("http request line"))?);
+    let proto = if version.starts_with(b"HTTP/1.") {
+        Proto::Http
+    } else if version.starts_with(b"RTSP/") {
+        Proto::Rtsp
+    } else {
+        return Err(Error::NotThis("http/rtsp version"));
+    };
+    let mut r = Request {
+        proto,
+        method,
+        target,
+        version,
+        host: None,
+        user_agent: None,
+        basic_auth: false,
+        authorization: false,
+        soap_action: None,
+    };
+    for line in lines.take(64) {
+        let Some((name, value)) = split_header(line) else {
+            continue;
+        };
+        if name.eq_ignore_ascii_case(b"host") {
+            r.host = Some(value);
+        } else if name.eq_ignore_ascii_case(b"user-agent") {
+            r.user_agent = Some(value);
+        } else if name.eq_ignore_ascii_case(b"authorization") {
+            r.authorization = true;
+            r.basic_auth = starts_with_ci(value, b"basic ");
+        } else if name.eq_ignore_ascii_case(b"soapaction") {
+            r.soap_action = Some(value);
+        }
+    }
+    Ok(r)
+}

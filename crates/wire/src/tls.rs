@@ -1,0 +1,287 @@
+//! TLS ClientHello (RFC 8446 / 5246): versions, SNI, ALPN, and the JA3 and JA4 fingerprints.
+//!
+//! Only the first TLS record is read. A ClientHello cut short by the capture or by TCP
+//! segmentation yields the fields that are complete and sets [`ClientHello::truncated`].
+
+use crate::bytes::be16;
+use crate::Error;
+use std::fmt::Write as _;
+
+/// A decoded ClientHello; lists borrow from the packet.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientHello<'a> {
+    /// Record-layer version.
+    pub record_version: u16,
+    /// `legacy_version` (client_version) field.
+    pub legacy_version: u16,
+    /// Cipher suites, 2 bytes each.
+    pub ciphers: &'a [u8],
+    /// Raw extensions block.
+    pub extensions: &'a [u8],
+    /// Server name (SNI host name).
+    pub sni: Option<&'a [u8]>,
+    /// ALPN protocol name list (raw, length-prefixed entries).
+    pub alpn: Option<&'a [u8]>,
+    /// supported_versions list (raw, 2 bytes each).
+    pub supported_versions: Option<&'a [u8]>,
+    /// supported_groups list (raw).
+    pub groups: Option<&'a [u8]>,
+    /// ec_point_formats list (raw).
+    pub point_formats: Option<&'a [u8]>,
+    /// signature_algorithms list (raw).
+    pub sig_algs: Option<&'a [u8]>,
+    /// True when the hello was cut before its end.
+    pub truncated: bool,
+}
+
+/// True for the GREASE values of RFC 8701 (0x0a0a, 0x1a1a, ... 0xfafa).
+#[inline]
+pub fn is_grease(v: u16) -> bool {
+    (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff)
+}
+
+fn u16s(b: &[u8]) -> impl Iterator<Item = u16> + '_ {
+    b.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]))
+}
+
+/// Cheap test on a TCP payload: a handshake record holding a ClientHello.
+#[inline]
+pub fn looks_like_client_hello(b: &[u8]) -> bool {
+    b.len() >= 6 && b[0] == 0x16 && b[1] == 3 && b[2] <= 4 && b[5] == 1
+}
+
+/// Decodes a ClientHello at the start of a TCP payload.
+pub fn parse_client_hello(b: &[u8]) -> Result<ClientHello<'_>, Error> {
+    if !looks_like_client_hello(b) {
+        return Err(Error::NotThis("tls client hello"));
+    }
+    let record_version = be16(b, 1).unwrap_or(0);
+    let rec_len = be16(b, 3).unwrap_or(0) as usize;
+    let rec = &b[5..b.len().min(5 + rec_len)];
+    let mut truncated = rec.len() < rec_len;
+    let hs_len = u32::from_be_bytes([
+        0,
+        *rec.get(1).unwrap_or(&0),
+        *rec.get(2).unwrap_or(&0),
+        *rec.get(3).unwrap_or(&0),
+    ]) as usize;
+    let hs = rec.get(4..).unwrap_or(&[]);
+    let hs = if hs.len() > hs_len { &hs[..hs_len] } else { hs };
+    truncated |= hs.len() < hs_len;
+    let legacy_version = be16(hs, 0).ok_or(Error::Short("tls client hello", 6, b.len()))?;
+    let mut off = 34usize;
+    let sid_len = *hs
+        .get(off)
+        .ok_or(Error::Short("tls session id", off + 1, hs.len()))? as usize;
+    off += 1 + sid_len;
+    let cs_len =
+        be16(hs, off).ok_or(Error::Short("tls cipher suites", off + 2, hs.len()))? as usize;
+    let ciphers = hs.get(off + 2..off + 2 + cs_len).ok_or(Error::Short(
+        "tls cipher suites",
+        off + 2 + cs_len,
+        hs.len(),
+    ))?;
+    if cs_len % 2 != 0 {
+        return Err(Error::Invalid("tls cipher suites length", cs_len as u32));
+    }
+    off += 2 + cs_len;
+    let mut ch = ClientHello {
+        record_version,
+        legacy_version,
+        ciphers,
+        extensions: &[],
+        sni: None,
+        alpn: None,
+        supported_versions: None,
+        groups: None,
+        point_formats: None,
+        sig_algs: None,
+        truncated,
+    };
+    let Some(&comp_len) = hs.get(off) else {
+        ch.truncated = true;
+        return Ok(ch);
+    };
+    off += 1 + comp_len as usize;
+    let Some(ext_len) = be16(hs, off) else {
+        return Ok(ch);
+    };
+    let ext_start = off + 2;
+    let ext_end = (ext_start + ext_len as usize).min(hs.len());
+    if ext_start + ext_len as usize > hs.len() {
+        ch.truncated = true;
+    }
+    ch.extensions = hs.get(ext_start..ext_end).unwrap_or(&[]);
+    for (ty, v) in ext_iter(ch.extensions) {
+        match ty {
+            0 => {
+                // server_name_list: len(2), type(1)=0, name len(2), name
+                if v.len() >= 5 && v[2] == 0 {
+                    let n = be16(v, 3).unwrap_or(0) as usize;
+                    ch.sni = v.get(5..5 + n);
+                }
+            }
+            16 => ch.alpn = v.get(2..),
+            43 => ch.supported_versions = v.get(1..),
+            10 => ch.groups = v.get(2..),
+            11 => ch.point_formats = v.get(1..),
+            13 => ch.sig_algs = v.get(2..),
+            _ => {}
+        }
+    }
+    Ok(ch)
+}
+
+/// Iterates extensions as `(type, data)`; stops at one that runs past the end.
+pub fn ext_iter(mut b: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let ty = be16(b, 0)?;
+        let len = be16(b, 2)? as usize;
+        let v = b.get(4..4 + len)?;
+        b = &b[4 + len..];
+        Some((ty, v))
+    })
+}
+
+impl<'a> ClientHello<'a> {
+    /// The highest version offered: from supported_versions when present, else legacy_version.
+    pub fn max_version(&self) -> u16 {
+        self.supported_versions
+            .and_then(|sv| u16s(sv).filter(|v| !is_grease(*v)).max())
+            .unwrap_or(self.legacy_version)
+    }
+
+    /// ALPN protocol names in order.
+    pub fn alpn_protocols(&self) -> impl Iterator<Item = &'a [u8]> {
+        let mut b = self.alpn.unwrap_or(&[]);
+        std::iter::from_fn(move || {
+            let (&n, rest) = b.split_first()?;
+            let p = rest.get(..n as usize)?;
+            b = &rest[n as usize..];
+            Some(p)
+        })
+    }
+
+    fn ext_types(&self) -> impl Iterator<Item = u16> + 'a {
+        ext_iter(self.extensions).map(|(t, _)| t)
+    }
+
+    /// The JA3 string: `version,ciphers,extensions,groups,point_formats`, GREASE removed.
+    pub fn ja3(&self) -> String {
+        let mut s = String::with_capacity(256);
+        let _ = write!(s, "{},", self.legacy_version);
+        join_dec(&mut s, u16s(self.ciphers).filter(|v| !is_grease(*v)));
+        s.push(',');
+        join_dec(&mut s, self.ext_types().filter(|v| !is_grease(*v)));
+        s.push(',');
+        join_dec(
+            &mut s,
+            u16s(self.groups.unwrap_or(&[])).filter(|v| !is_grease(*v)),
+        );
+        s.push(',');
+        join_dec(
+            &mut s,
+            self.point_formats.unwrap_or(&[]).iter().map(|&v| v as u16),
+        );
+        s
+    }
+
+    /// The JA3 hash: MD5 of [`Self::ja3`], lower-case hex.
+    pub fn ja3_hash(&self) -> String {
+        use md5::{Digest, Md5};
+        hex(&Md5::digest(self.ja3().as_bytes()))
+    }
+
+    /// The JA4 fingerprint (TLS over TCP), e.g. `t13d1516h2_8daaf6152771_e5627efa2ab1`.
+    pub fn ja4(&self) -> String {
+        let ver = match self.max_version() {
+            0x0304 => "13",
+            0x0303 => "12",
+            0x0302 => "11",
+            0x0301 => "10",
+            0x0300 => "s3",
+            0x0002 => "s2",
+            _ => "00",
+        };
+        let mut ciphers: Vec<u16> = u16s(self.ciphers).filter(|v| !is_grease(*v)).collect();
+        let exts: Vec<u16> = self.ext_types().filter(|v| !is_grease(*v)).collect();
+        let alpn = match self.alpn_protocols().next() {
+            Some(p) if !p.is_empty() => {
+                let (f, l) = (p[0], p[p.len() - 1]);
+                if f.is_ascii_alphanumeric() && l.is_ascii_alphanumeric() {
+                    format!("{}{}", f as char, l as char)
+                } else {
+                    let h = hex(&[f, l]);
+                    format!("{}{}", &h[0..1], &h[3..4])
+                }
+            }
+            _ => "00".to_string(),
+        };
+        let a = format!(
+            "t{}{}{:02}{:02}{}",
+            ver,
+            if self.sni.is_some() { 'd' } else { 'i' },
+            ciphers.len().min(99),
+            exts.len().min(99),
+            alpn
+        );
+        ciphers.sort_unstable();
+        let b = if ciphers.is_empty() {
+            "000000000000".to_string()
+        } else {
+            sha12(&hex_list(&ciphers))
+        };
+        let mut sorted: Vec<u16> = exts
+            .iter()
+            .copied()
+            .filter(|&e| e != 0 && e != 16)
+            .collect();
+        sorted.sort_unstable();
+        let c = if sorted.is_empty() {
+            "000000000000".to_string()
+        } else {
+            let mut text = hex_list(&sorted);
+            let sigs: Vec<u16> = u16s(self.sig_algs.unwrap_or(&[])).collect();
+            if !sigs.is_empty() {
+                text.push('_');
+                text.push_str(&hex_list(&sigs));
+            }
+            sha12(&text)
+        };
+        format!("{a}_{b}_{c}")
+    }
+}
+
+fn join_dec(s: &mut String, it: impl Iterator<Item = u16>) {
+    for (i, v) in it.enumerate() {
+        if i > 0 {
+            s.push('-');
+        }
+        let _ = write!(s, "{v}");
+    }
+}
+
+fn hex_list(v: &[u16]) -> String {
+    let mut s = String::with_capacity(v.len() * 5);
+    for (i, x) in v.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "{x:04x}");
+    }
+    s
+}
+
+fn sha12(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h = hex(&Sha256::digest(text.as_bytes()));
+    h[..12].to_string()
+}
+
+fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
