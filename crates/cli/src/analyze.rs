@@ -1,11 +1,9 @@
-//! `iotgate analyze`: open the captures, merge them in time order, run the analyzer with a
-//! progress bar on long work, and print the report.
+//! `iotgate analyze`: open the captures, run the pipeline with a progress bar on long work, and
+//! print the report.
 
-use iotgate_explain::{
-    html, model, source_error_text, text, warning_text, Arg, CaptureOut, Localizer,
-};
-use iotgate_observe::{Analyzer, Config};
-use iotgate_sources::{expand_paths, Capture, Merger, SourceError, SourceErrorKind};
+use iotgate::{analyze, open_all};
+use iotgate_explain::{html, source_error_text, text, Arg, Localizer};
+use iotgate_observe::Config;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -16,63 +14,20 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         .get_many::<PathBuf>("captures")
         .map(|v| v.cloned().collect())
         .unwrap_or_default();
-    let mut paths = Vec::new();
-    for p in &inputs {
-        match expand_paths(std::slice::from_ref(p)) {
-            Ok(v) if v.is_empty() && p.is_dir() => {
-                let e = SourceError {
-                    path: p.clone(),
-                    kind: SourceErrorKind::Directory,
-                };
-                eprintln!("iotgate: {}", source_error_text(l, &e));
-                return 2;
-            }
-            Ok(v) => paths.extend(v),
-            Err(io) => {
-                let e = SourceError {
-                    path: p.clone(),
-                    kind: SourceErrorKind::Io(io),
-                };
-                eprintln!("iotgate: {}", source_error_text(l, &e));
-                return 2;
-            }
+    let caps = match open_all(&inputs) {
+        Ok(c) if !c.is_empty() => c,
+        Ok(_) => {
+            eprintln!("iotgate: {}", l.t("err-no-input"));
+            return 2;
         }
-    }
-    if paths.is_empty() {
-        eprintln!("iotgate: {}", l.t("err-no-input"));
-        return 2;
-    }
-    let mut caps = Vec::with_capacity(paths.len());
-    for p in &paths {
-        match Capture::open(p) {
-            Ok(c) => caps.push(c),
-            Err(e) => {
-                eprintln!("iotgate: {}", source_error_text(l, &e));
-                return 2;
-            }
+        Err(e) => {
+            eprintln!("iotgate: {}", source_error_text(l, &e));
+            return 2;
         }
-    }
+    };
     let mut cfg = Config::default();
     cfg.flows.max_flows = *m.get_one::<u32>("max-flows").unwrap_or(&262_144) as usize;
-    let mut readers = Vec::with_capacity(caps.len());
-    for c in &caps {
-        match c.reader() {
-            Ok(r) => readers.push(r),
-            Err(what) => {
-                let e = SourceError {
-                    path: c.path().to_path_buf(),
-                    kind: SourceErrorKind::BadHeader { what },
-                };
-                eprintln!("iotgate: {}", source_error_text(l, &e));
-                return 2;
-            }
-        }
-    }
     let total: u64 = caps.iter().map(|c| c.len() as u64).sum();
-    let progress_mode = m
-        .get_one::<String>("progress")
-        .map(String::as_str)
-        .unwrap_or("auto");
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(total),
         indicatif::ProgressDrawTarget::hidden(),
@@ -84,51 +39,39 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message(l.t("progress-reading"));
-    let show_after = match progress_mode {
-        "always" => Some(Duration::ZERO),
-        "never" => None,
+    let show_after = match m.get_one::<String>("progress").map(String::as_str) {
+        Some("always") => Some(Duration::ZERO),
+        Some("never") => None,
         _ => std::io::stderr()
             .is_terminal()
             .then_some(Duration::from_millis(1500)),
     };
     let start = Instant::now();
     let mut shown = false;
-    let mut merger = Merger::new(readers);
-    let mut an = Analyzer::new(cfg);
-    let mut n: u64 = 0;
-    while let Some((_, pkt)) = merger.next_packet() {
-        an.process(&pkt);
-        n += 1;
-        if n & 0x3ffff == 0 {
-            if let Some(after) = show_after {
-                if !shown && start.elapsed() >= after {
-                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                    shown = true;
-                }
-                if shown {
-                    bar.set_position(merger.position() as u64);
-                }
+    let report = analyze(&caps, cfg, l, |pos| {
+        if let Some(after) = show_after {
+            if !shown && start.elapsed() >= after {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown = true;
+            }
+            if shown {
+                bar.set_position(pos);
             }
         }
-    }
+    });
     bar.finish_and_clear();
-    let captures: Vec<CaptureOut> = caps
-        .iter()
-        .zip(merger.readers())
-        .zip(merger.counts())
-        .map(|((c, r), &count)| CaptureOut {
-            path: c.path().display().to_string(),
-            packets: count,
-            warnings: r.warnings().iter().map(|w| warning_text(l, w)).collect(),
-        })
-        .collect();
-    for c in &captures {
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("iotgate: {}", source_error_text(l, &e));
+            return 2;
+        }
+    };
+    for c in &report.captures {
         for w in &c.warnings {
             eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w);
         }
     }
-    let (inv, stats, fstats) = an.finish();
-    let report = model::build(l, captures, &inv, &stats, &fstats);
     if let Some(path) = m.get_one::<PathBuf>("html") {
         if let Err(e) = std::fs::write(path, html::render(&report, l)) {
             eprintln!(

@@ -344,7 +344,15 @@ fn device(
         kind_reason: kind_reason(l, kind, reason.rule, &reason.evidence),
         ipv4: d.ipv4.iter().map(|a| a.to_string()).collect(),
         ipv6: d.ipv6.iter().map(|a| a.to_string()).collect(),
-        hostnames: d.hostnames.iter().map(|(h, _)| h.clone()).collect(),
+        hostnames: {
+            let mut v: Vec<String> = Vec::new();
+            for (h, _) in &d.hostnames {
+                if !v.iter().any(|x| x.eq_ignore_ascii_case(h)) {
+                    v.push(h.clone());
+                }
+            }
+            v
+        },
         hostname_sources: d
             .hostnames
             .iter()

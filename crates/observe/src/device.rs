@@ -383,7 +383,7 @@ impl Device {
         if !self
             .hostnames
             .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+            .any(|(n, s)| *s == src && n.eq_ignore_ascii_case(name))
         {
             self.hostnames.push((name.to_string(), src));
         }
