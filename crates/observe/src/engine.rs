@@ -174,6 +174,22 @@ impl Analyzer {
             let inv = &mut self.inv;
             self.flows.make_room(ts, |k, f| fold(inv, &lim, k, f));
         }
+        // A fresh SYN on a flow that already carried a connection is a new connection reusing
+        // the ports: close the old one first.
+        if ip.proto == proto::TCP && tcp_flags & (flags::SYN | flags::ACK) == flags::SYN {
+            if let Some(old) = self.flows.map.get(&key) {
+                let done = tcpbits::RST
+                    | tcpbits::FIN_I
+                    | tcpbits::FIN_R
+                    | tcpbits::DATA_I
+                    | tcpbits::DATA_R;
+                if old.tcp & tcpbits::SYN == 0 || old.tcp & done != 0 {
+                    let old = *old;
+                    self.flows.map.remove(&key);
+                    fold(&mut self.inv, &lim, &key, &old);
+                }
+            }
+        }
         let stats = &mut self.flows.stats;
         let flow = self.flows.map.entry(key).or_insert_with(|| {
             stats.created += 1;

@@ -49,7 +49,7 @@ fn load() -> Table {
         t.tables.push((bits, v));
     }
     // Most specific first.
-    t.tables.sort_by(|a, b| b.0.cmp(&a.0));
+    t.tables.sort_by_key(|t| std::cmp::Reverse(t.0));
     t
 }
 

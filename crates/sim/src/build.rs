@@ -32,6 +32,7 @@ fn fold(mut acc: u64) -> u16 {
 }
 
 /// Writes Ethernet + IPv4 headers; returns the offset of the IPv4 header.
+#[allow(clippy::too_many_arguments)]
 pub fn eth_ip(
     buf: &mut Vec<u8>,
     src_mac: &Mac,

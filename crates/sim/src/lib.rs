@@ -352,6 +352,7 @@ impl<'w, W: Write> Sim<'w, W> {
         start..start + n
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn udp(
         &mut self,
         ts: i64,
@@ -439,7 +440,7 @@ impl<'w, W: Write> Sim<'w, W> {
         let (mac, ip, p) = (d.mac, d.ip, d.p);
         let hostname = d.hostname.clone();
         let xid = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]) ^ (ts / S) as u32;
-        let client = step % 2 == 0;
+        let client = step.is_multiple_of(2);
         let msg_type = [1u8, 2, 3, 5][step as usize % 4];
         let m = build::DhcpMsg {
             op: if client { 1 } else { 2 },

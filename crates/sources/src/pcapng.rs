@@ -106,7 +106,7 @@ impl<'a> PcapngReader<'a> {
             }
             let btype = self.u32_at(p).unwrap_or(0);
             let blen = self.u32_at(p + 4).unwrap_or(0) as usize;
-            if blen < 12 || blen % 4 != 0 || blen > MAX_RECORD as usize + 4096 {
+            if blen < 12 || !blen.is_multiple_of(4) || blen > MAX_RECORD as usize + 4096 {
                 return self.stop(WarningKind::BadBlock {
                     block_type: btype,
                     len: blen as u64,

@@ -81,7 +81,7 @@ pub fn parse_client_hello(b: &[u8]) -> Result<ClientHello<'_>, Error> {
         off + 2 + cs_len,
         hs.len(),
     ))?;
-    if cs_len % 2 != 0 {
+    if !cs_len.is_multiple_of(2) {
         return Err(Error::Invalid("tls cipher suites length", cs_len as u32));
     }
     off += 2 + cs_len;
@@ -114,13 +114,12 @@ pub fn parse_client_hello(b: &[u8]) -> Result<ClientHello<'_>, Error> {
     ch.extensions = hs.get(ext_start..ext_end).unwrap_or(&[]);
     for (ty, v) in ext_iter(ch.extensions) {
         match ty {
-            0 => {
+            0
                 // server_name_list: len(2), type(1)=0, name len(2), name
-                if v.len() >= 5 && v[2] == 0 {
+                if v.len() >= 5 && v[2] == 0 => {
                     let n = be16(v, 3).unwrap_or(0) as usize;
                     ch.sni = v.get(5..5 + n);
                 }
-            }
             16 => ch.alpn = v.get(2..),
             43 => ch.supported_versions = v.get(1..),
             10 => ch.groups = v.get(2..),

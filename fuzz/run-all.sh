@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs every fuzz target for SECONDS each (default 180) on one core and logs the outcome.
+# Usage: fuzz/run-all.sh [SECONDS]   (from the repository root; needs cargo-fuzz)
+set -u
+secs=${1:-180}
+cd "$(dirname "$0")"
+for t in capture frame analyzer dns dhcp4 dhcp6 ssdp http lldp tls ntp mqtt; do
+    mkdir -p corpus/$t
+    start=$(date +%s)
+    RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$t" corpus/$t -- -max_total_time="$secs" -rss_limit_mb=2048 > "logs-$t.txt" 2>&1
+    rc=$?
+    runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "logs-$t.txt" | tail -1 | awk '{print $2}')
+    echo "$t: exit $rc, ${runs:-?} executions in $(( $(date +%s) - start )) s"
+done
