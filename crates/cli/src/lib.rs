@@ -51,8 +51,14 @@ pub fn analyze(
     while let Some((_, pkt)) = merger.next_packet() {
         an.process(&pkt);
         n += 1;
-        if n & 0x3ffff == 0 {
-            progress(merger.position() as u64);
+        if n & 0x3fff == 0 {
+            // Every 16 Ki packets: drop the pages already read from the resident set.
+            for (c, r) in caps.iter().zip(merger.readers()) {
+                c.release_before(r.position().saturating_sub(1 << 20));
+            }
+            if n & 0x3ffff == 0 {
+                progress(merger.position() as u64);
+            }
         }
     }
     let captures: Vec<CaptureOut> = caps

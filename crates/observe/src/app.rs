@@ -54,12 +54,22 @@ impl Analyzer {
         let mut buf = [0u8; 256];
         if !m.is_response() && c.dport == 53 {
             let Some(d) = c.src_dev else { return };
-            let dev = self.inv.dev(d);
-            if let Some(q) = m.questions().next() {
-                if let Ok(n) = q.name.write(&mut buf) {
-                    Device::add_to(&mut dev.queried, name_str(&buf, n), &lim);
-                }
+            // Only a well-formed standard query counts: one question, class IN or ANY, a
+            // readable name. (Flood traffic to port 53 is not a query.)
+            if m.opcode() != 0 || m.qdcount != 1 {
+                return;
             }
+            let Some(q) = m.questions().next() else {
+                return;
+            };
+            if q.qclass != 1 && q.qclass != 255 {
+                return;
+            }
+            let Ok(n) = q.name.write(&mut buf) else {
+                return;
+            };
+            let dev = self.inv.dev(d);
+            Device::add_to(&mut dev.queried, name_str(&buf, n), &lim);
             dev.add_fact(
                 FactKind::DnsQuery,
                 Role::Client,

@@ -8,6 +8,7 @@ use iotgate_wire::link::linktype;
 use iotgate_wire::net::proto;
 use iotgate_wire::transport::flags;
 use iotgate_wire::{decode, Decoded, Mac, L3, L4};
+use std::collections::hash_map::Entry;
 use std::net::IpAddr;
 
 /// A device index meaning "looked for, none applies" (so the lookup is not repeated).
@@ -174,37 +175,47 @@ impl Analyzer {
             let inv = &mut self.inv;
             self.flows.make_room(ts, |k, f| fold(inv, &lim, k, f));
         }
-        // A fresh SYN on a flow that already carried a connection is a new connection reusing
-        // the ports: close the old one first.
-        if ip.proto == proto::TCP && tcp_flags & (flags::SYN | flags::ACK) == flags::SYN {
-            if let Some(old) = self.flows.map.get(&key) {
+        // One hash probe per packet. Flows end lazily: an idle-expired flow met again is closed
+        // and a new one starts in its slot (the periodic sweep only reclaims memory). A fresh SYN
+        // on a flow that already carried a connection is a new connection reusing the ports.
+        let fresh = || Flow {
+            initiator: initiator_side(src_side, ip.proto, tcp_flags, sport, dport) as u8,
+            first_ns: ts,
+            last_ns: ts,
+            pkts: [0; 2],
+            bytes: [0; 2],
+            tcp: 0,
+            dev: [NO_DEVICE; 2],
+            inspected: 0,
+        };
+        let flow = match self.flows.map.entry(key) {
+            Entry::Occupied(o) => {
+                let f = o.into_mut();
+                let syn_only =
+                    ip.proto == proto::TCP && tcp_flags & (flags::SYN | flags::ACK) == flags::SYN;
                 let done = tcpbits::RST
                     | tcpbits::FIN_I
                     | tcpbits::FIN_R
                     | tcpbits::DATA_I
                     | tcpbits::DATA_R;
-                if old.tcp & tcpbits::SYN == 0 || old.tcp & done != 0 {
-                    let old = *old;
-                    self.flows.map.remove(&key);
+                let reused = syn_only && (f.tcp & tcpbits::SYN == 0 || f.tcp & done != 0);
+                let expired = ts.saturating_sub(f.last_ns)
+                    > crate::flow::idle_limit(&self.flows.cfg, f, ip.proto);
+                if reused || expired {
+                    let old = std::mem::replace(f, fresh());
                     fold(&mut self.inv, &lim, &key, &old);
+                    self.flows.stats.created += 1;
+                    if expired {
+                        self.flows.stats.expired += 1;
+                    }
                 }
+                f
             }
-        }
-        let stats = &mut self.flows.stats;
-        let flow = self.flows.map.entry(key).or_insert_with(|| {
-            stats.created += 1;
-            let initiator = initiator_side(src_side, ip.proto, tcp_flags, sport, dport);
-            Flow {
-                initiator: initiator as u8,
-                first_ns: ts,
-                last_ns: ts,
-                pkts: [0; 2],
-                bytes: [0; 2],
-                tcp: 0,
-                dev: [NO_DEVICE; 2],
-                inspected: 0,
+            Entry::Vacant(v) => {
+                self.flows.stats.created += 1;
+                v.insert(fresh())
             }
-        });
+        };
         let from_initiator = flow.initiator as usize == src_side;
         let dir = usize::from(!from_initiator);
         flow.pkts[dir] += 1;
@@ -292,13 +303,11 @@ impl Analyzer {
     pub fn finish(mut self) -> (Inventory, Stats, crate::flow::FlowStats) {
         let lim = self.cfg.limits;
         let inv = &mut self.inv;
+        let mut fs = self.flows.stats;
+        fs.peak = fs.peak.max(self.flows.map.len());
         for (k, f) in self.flows.map.drain() {
             fold(inv, &lim, &k, &f);
         }
-        let mut fs = self.flows.stats;
-        fs.peak = fs
-            .peak
-            .max(self.flows.map.capacity().min(self.flows.cfg.max_flows));
         (self.inv, self.stats, fs)
     }
 }

@@ -7,13 +7,15 @@ use std::net::IpAddr;
 /// Sentinel for "no device on this side".
 pub const NO_DEVICE: u32 = u32::MAX;
 
-/// A canonical (order-independent) flow key: side A is the lower `(address, port)`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+/// A canonical (order-independent) flow key: side A is the lower `(address, port)`. Addresses
+/// are 128-bit integers (IPv4 mapped into IPv6) so that ordering and hashing are a few integer
+/// operations.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct FlowKey {
-    /// Side A address, IPv4 mapped into IPv6 form.
-    pub a: [u8; 16],
+    /// Side A address.
+    pub a: u128,
     /// Side B address.
-    pub b: [u8; 16],
+    pub b: u128,
     /// Side A port (0 for protocols without ports).
     pub pa: u16,
     /// Side B port.
@@ -24,26 +26,31 @@ pub struct FlowKey {
     pub v4: bool,
 }
 
-/// Converts an address to the 16-byte key form.
+impl std::hash::Hash for FlowKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u64(self.a as u64 ^ (self.a >> 64) as u64);
+        h.write_u64(self.b as u64 ^ (self.b >> 64) as u64);
+        h.write_u64((self.pa as u64) << 24 | (self.pb as u64) << 8 | self.proto as u64);
+    }
+}
+
+/// Converts an address to the 128-bit key form.
 #[inline]
-pub fn addr_bytes(ip: &IpAddr) -> [u8; 16] {
+pub fn addr_bits(ip: &IpAddr) -> u128 {
     match ip {
-        IpAddr::V4(a) => a.to_ipv6_mapped().octets(),
-        IpAddr::V6(a) => a.octets(),
+        IpAddr::V4(a) => 0xffff_0000_0000u128 | u32::from(*a) as u128,
+        IpAddr::V6(a) => u128::from(*a),
     }
 }
 
 /// Converts a key address back.
 #[inline]
-pub fn addr_of(b: &[u8; 16], v4: bool) -> IpAddr {
-    let a = std::net::Ipv6Addr::from(*b);
+pub fn addr_of(b: u128, v4: bool) -> IpAddr {
     if v4 {
-        IpAddr::V4(
-            a.to_ipv4_mapped()
-                .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED),
-        )
+        IpAddr::V4(std::net::Ipv4Addr::from(b as u32))
     } else {
-        IpAddr::V6(a)
+        IpAddr::V6(std::net::Ipv6Addr::from(b))
     }
 }
 
@@ -51,10 +58,10 @@ impl FlowKey {
     /// Builds the canonical key; returns it and whether `src` is side A.
     #[inline]
     pub fn new(src: &IpAddr, dst: &IpAddr, sport: u16, dport: u16, proto: u8) -> (FlowKey, bool) {
-        let s = addr_bytes(src);
-        let d = addr_bytes(dst);
+        let s = addr_bits(src);
+        let d = addr_bits(dst);
         let v4 = src.is_ipv4();
-        if (s, sport) <= (d, dport) {
+        if s < d || (s == d && sport <= dport) {
             (
                 FlowKey {
                     a: s,
@@ -82,7 +89,7 @@ impl FlowKey {
     }
     /// Address of side 0 (A) or 1 (B).
     pub fn addr(&self, side: usize) -> IpAddr {
-        addr_of(if side == 0 { &self.a } else { &self.b }, self.v4)
+        addr_of(if side == 0 { self.a } else { self.b }, self.v4)
     }
     /// Port of side 0 (A) or 1 (B).
     pub fn port(&self, side: usize) -> u16 {
@@ -200,7 +207,7 @@ impl Default for FlowConfig {
             tcp_idle_ns: 300_000_000_000,
             tcp_closed_ns: 10_000_000_000,
             udp_idle_ns: 60_000_000_000,
-            sweep_every_ns: 5_000_000_000,
+            sweep_every_ns: 120_000_000_000,
         }
     }
 }
@@ -218,7 +225,9 @@ pub struct FlowStats {
     pub peak: usize,
 }
 
-fn idle_limit(cfg: &FlowConfig, f: &Flow, proto: u8) -> i64 {
+/// How long `f` may stay idle before it ends.
+#[inline]
+pub fn idle_limit(cfg: &FlowConfig, f: &Flow, proto: u8) -> i64 {
     if proto == 6 {
         match f.tcp_state() {
             TcpState::Established | TcpState::Midstream => cfg.tcp_idle_ns,
@@ -241,10 +250,11 @@ pub struct FlowTable {
 }
 
 impl FlowTable {
-    /// An empty table with room for `cfg.max_flows` entries allocated up front.
+    /// An empty table. It grows with the live set (amortised, not per packet) and shrinks back
+    /// after sweeps, so that a small live set stays compact in cache.
     pub fn new(cfg: FlowConfig) -> Self {
         let mut map = FxHashMap::default();
-        map.reserve(cfg.max_flows.min(1 << 20) + 1);
+        map.reserve(4096);
         FlowTable {
             map,
             cfg,
@@ -286,21 +296,39 @@ impl FlowTable {
         } else {
             self.stats.expired += n;
         }
+        self.stats.peak = self.stats.peak.max(self.map.len() + n as usize);
+        if self.map.capacity() > 65_536 && self.map.capacity() > 8 * self.map.len() {
+            self.map.shrink_to(2 * self.map.len());
+        }
     }
 
-    /// Makes room for one more flow when the table is full, evicting the idlest entries first.
+    /// Makes room when the table is full: evicts about a quarter of the flows, the idlest first,
+    /// in one pass. The cut-off time comes from a sample of the table, so the cost is one scan
+    /// per `max_flows / 4` new flows.
     pub fn make_room(&mut self, now: i64, mut out: impl FnMut(&FlowKey, &Flow)) {
-        let target = self.cfg.max_flows - self.cfg.max_flows / 8;
-        let mut factor = 0.5;
-        while self.map.len() > target {
-            self.sweep(now, factor, true, &mut out);
-            if factor == 0.0 {
-                break;
+        let mut sample: Vec<i64> = self
+            .map
+            .values()
+            .step_by(16)
+            .take(4096)
+            .map(|f| f.last_ns)
+            .collect();
+        sample.sort_unstable();
+        let cutoff = sample.get(sample.len() / 4).copied().unwrap_or(now);
+        let mut n = 0u64;
+        self.map.retain(|k, f| {
+            if f.last_ns <= cutoff {
+                out(k, f);
+                n += 1;
+                false
+            } else {
+                true
             }
-            factor = if factor < 0.001 { 0.0 } else { factor / 4.0 };
-        }
-        if self.map.len() >= self.cfg.max_flows {
-            // Every flow is active at this very timestamp: drop arbitrary ones to stay bounded.
+        });
+        self.stats.pressure_evicted += n;
+        let target = self.cfg.max_flows - self.cfg.max_flows / 8;
+        if self.map.len() > target {
+            // Most flows share the cut-off timestamp: drop arbitrary ones to stay bounded.
             let victims: Vec<FlowKey> = self
                 .map
                 .keys()

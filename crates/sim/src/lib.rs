@@ -441,7 +441,8 @@ impl<'w, W: Write> Sim<'w, W> {
         let hostname = d.hostname.clone();
         let xid = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]) ^ (ts / S) as u32;
         let client = step.is_multiple_of(2);
-        let msg_type = [1u8, 2, 3, 5][step as usize % 4];
+        // Steps 0-3: DISCOVER, OFFER, REQUEST, ACK; steps 4-5: renewal REQUEST, ACK.
+        let msg_type = [1u8, 2, 3, 5, 3, 5][step as usize % 6];
         let m = build::DhcpMsg {
             op: if client { 1 } else { 2 },
             msg_type,
@@ -451,7 +452,7 @@ impl<'w, W: Write> Sim<'w, W> {
             hostname: client.then_some(hostname.as_str()),
             vendor_class: if client { p.vendor_class } else { None },
             prl: if client { p.prl } else { &[] },
-            requested: (step == 2).then_some(ip),
+            requested: (step == 2 || step == 4).then_some(ip),
             server: (!client).then_some(ROUTER_IP),
         };
         let mut pay = std::mem::take(&mut self.pay);
@@ -462,7 +463,7 @@ impl<'w, W: Write> Sim<'w, W> {
         } else {
             self.udp(ts, &ROUTER_MAC, &mac, &ROUTER_IP, &ip, 67, 68)?;
         }
-        if step < 3 {
+        if step < 3 || step == 4 {
             let gap = if client { 2 * MS } else { 30 * MS };
             let t = ts + self.r.around(gap);
             self.at(
@@ -508,7 +509,10 @@ impl<'w, W: Write> Sim<'w, W> {
                 self.at(t, Ev::Scan { dev });
             }
             let t = ts + 1800 * S;
-            self.at(t, Ev::Dhcp { dev, step: 2 });
+            self.at(t, Ev::Dhcp { dev, step: 4 });
+        } else {
+            let t = ts + 1800 * S;
+            self.at(t, Ev::Dhcp { dev, step: 4 });
         }
         Ok(())
     }

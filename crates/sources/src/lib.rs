@@ -274,6 +274,25 @@ impl Capture {
         self.bytes().is_empty()
     }
 
+    /// Tells the kernel that the bytes before `offset` will not be read again, so their pages
+    /// leave this process's resident set (they stay in the page cache). Reading them again is
+    /// still safe: the pages fault back in from the file. Keeps RSS bounded on huge captures.
+    pub fn release_before(&self, offset: usize) {
+        #[cfg(unix)]
+        if let Bytes::Map(m) = &self.bytes {
+            const PAGE: usize = 1 << 16;
+            let end = offset.min(m.len()) / PAGE * PAGE;
+            if end > 0 {
+                // SAFETY: DONTNEED on a read-only file mapping only drops page-table entries;
+                // later reads reload the file's bytes, so borrowed slices stay valid.
+                let _ =
+                    unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, end) };
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = offset;
+    }
+
     /// A reader over the packets, from the start.
     pub fn reader(&self) -> Result<Reader<'_>, &'static str> {
         let b = self.bytes();

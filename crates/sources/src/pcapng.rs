@@ -189,6 +189,13 @@ impl<'a> PcapngReader<'a> {
         }
     }
 
+    /// Records a warning about a damaged block that reading can skip; at most 64 are kept.
+    fn warn_capped(&mut self, w: Warning) {
+        if self.warnings.len() < 64 {
+            self.warnings.push(w);
+        }
+    }
+
     fn ts_ns(&self, iface: &Iface, raw: u64) -> i64 {
         let secs = raw / iface.units;
         let frac = raw % iface.units;
@@ -202,7 +209,7 @@ impl<'a> PcapngReader<'a> {
     fn read_epb(&mut self, btype: u32, body: std::ops::Range<usize>) -> Option<RawPacket<'a>> {
         let (s, e) = (body.start, body.end);
         if e - s < 20 {
-            self.warnings.push(Warning {
+            self.warn_capped(Warning {
                 offset: s as u64,
                 kind: WarningKind::BadBlock {
                     block_type: btype,
@@ -221,16 +228,14 @@ impl<'a> PcapngReader<'a> {
         let caplen = self.u32_at(s + 12)? as usize;
         let orig = self.u32_at(s + 16)?;
         let Some(iface) = self.ifaces.get(ifid as usize).copied() else {
-            if self.warnings.len() < 64 {
-                self.warnings.push(Warning {
-                    offset: s as u64,
-                    kind: WarningKind::UnknownInterface { interface: ifid },
-                });
-            }
+            self.warn_capped(Warning {
+                offset: s as u64,
+                kind: WarningKind::UnknownInterface { interface: ifid },
+            });
             return None;
         };
         if s + 20 + caplen > e {
-            self.warnings.push(Warning {
+            self.warn_capped(Warning {
                 offset: s as u64,
                 kind: WarningKind::BadRecordLength { len: caplen as u64 },
             });
