@@ -9,6 +9,6 @@ for t in capture frame analyzer dns dhcp4 dhcp6 ssdp http lldp tls ntp mqtt; do
     start=$(date +%s)
     RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$t" corpus/$t -- -max_total_time="$secs" -rss_limit_mb=2048 > "logs-$t.txt" 2>&1
     rc=$?
-    runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "logs-$t.txt" | tail -1 | awk '{print $2}')
+    runs=$(grep -o 'Done [0-9]* runs' "logs-$t.txt" | tail -1 | awk '{print $2}')
     echo "$t: exit $rc, ${runs:-?} executions in $(( $(date +%s) - start )) s"
 done

@@ -261,6 +261,12 @@ pub struct Device {
     pub non_ip_frames: u64,
 }
 
+/// RFC 1918 or CGNAT (RFC 6598) — an address a LAN host uses, not link-local.
+fn is_private_v4(a: &Ipv4Addr) -> bool {
+    let o = a.octets();
+    a.is_private() || (o[0] == 100 && (o[1] & 0xc0) == 64)
+}
+
 fn push_bounded(set: &mut BTreeSet<String>, v: &str, max: usize) {
     if set.len() < max && !set.contains(v) {
         set.insert(v.to_string());
@@ -338,7 +344,13 @@ impl Device {
                     .collect();
                 prefixes.sort_unstable();
                 prefixes.dedup();
-                if v4 > 1 || prefixes.len() > 2 || self.public_sources.len() >= 16 {
+                // A MAC with a private IPv4 address that also sources a public one forwards.
+                let has_private_v4 = self.ipv4.iter().any(|a| is_private_v4(a));
+                let routes = v4 > 1
+                    || (ip.is_ipv4() && has_private_v4)
+                    || prefixes.len() > 2
+                    || self.public_sources.len() >= 16;
+                if routes {
                     self.routes = true;
                     for p in std::mem::take(&mut self.public_sources) {
                         match p {
@@ -349,6 +361,17 @@ impl Device {
                     return false;
                 }
                 self.public_sources.insert(ip);
+            }
+        }
+        if let IpAddr::V4(a) = ip {
+            if is_private_v4(&a) && self.public_sources.iter().any(|p| p.is_ipv4()) {
+                self.routes = true;
+                for p in std::mem::take(&mut self.public_sources) {
+                    match p {
+                        IpAddr::V4(x) => self.ipv4.remove(&x),
+                        IpAddr::V6(x) => self.ipv6.remove(&x),
+                    };
+                }
             }
         }
         match ip {
@@ -364,6 +387,21 @@ impl Device {
             }
         }
         true
+    }
+
+    /// Marks the device as a router: it forwards other hosts' traffic, so the public addresses
+    /// it sourced are not its own.
+    pub fn mark_router(&mut self) {
+        if self.routes {
+            return;
+        }
+        self.routes = true;
+        for p in std::mem::take(&mut self.public_sources) {
+            match p {
+                IpAddr::V4(x) => self.ipv4.remove(&x),
+                IpAddr::V6(x) => self.ipv6.remove(&x),
+            };
+        }
     }
 
     /// True if `ip` is one of the device's own addresses.

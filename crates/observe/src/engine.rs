@@ -213,6 +213,18 @@ impl Analyzer {
             }
             Entry::Vacant(v) => {
                 self.flows.stats.created += 1;
+                // A LAN host reaching a public address sends to its gateway's MAC: that MAC
+                // routes, so the public addresses it sources are not its own.
+                if let Some(gw) = d.link.dst {
+                    if !gw.is_group()
+                        && iotgate_wire::net::is_local(&ip.src)
+                        && !iotgate_wire::net::is_local(&ip.dst)
+                    {
+                        if let Some(i) = self.inv.upsert(gw, ts, &lim) {
+                            self.inv.dev(i).mark_router();
+                        }
+                    }
+                }
                 v.insert(fresh())
             }
         };
