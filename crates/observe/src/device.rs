@@ -345,7 +345,7 @@ impl Device {
                 prefixes.sort_unstable();
                 prefixes.dedup();
                 // A MAC with a private IPv4 address that also sources a public one forwards.
-                let has_private_v4 = self.ipv4.iter().any(|a| is_private_v4(a));
+                let has_private_v4 = self.ipv4.iter().any(is_private_v4);
                 let routes = v4 > 1
                     || (ip.is_ipv4() && has_private_v4)
                     || prefixes.len() > 2
