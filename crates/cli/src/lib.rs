@@ -45,32 +45,60 @@ pub fn analyze(
         })?;
         readers.push(r);
     }
-    let mut merger = Merger::new(readers);
     let mut an = Analyzer::new(cfg);
     let mut n: u64 = 0;
-    while let Some((_, pkt)) = merger.next_packet() {
-        an.process(&pkt);
-        n += 1;
+    let mut release = |n: u64, positions: &[usize]| {
+        // Every 16 Ki packets: drop the pages already read from the resident set.
         if n & 0x3fff == 0 {
-            // Every 16 Ki packets: drop the pages already read from the resident set.
-            for (c, r) in caps.iter().zip(merger.readers()) {
-                c.release_before(r.position().saturating_sub(1 << 20));
+            for (c, &pos) in caps.iter().zip(positions) {
+                c.release_before(pos.saturating_sub(1 << 20));
             }
             if n & 0x3ffff == 0 {
-                progress(merger.position() as u64);
+                progress(positions.iter().sum::<usize>() as u64);
             }
         }
-    }
-    let captures: Vec<CaptureOut> = caps
-        .iter()
-        .zip(merger.readers())
-        .zip(merger.counts())
-        .map(|((c, r), &count)| CaptureOut {
-            path: c.path().display().to_string(),
-            packets: count,
-            warnings: r.warnings().iter().map(|w| warning_text(l, w)).collect(),
-        })
-        .collect();
+    };
+    let captures: Vec<CaptureOut> = if readers.len() == 1 {
+        // One capture, the common case: no merge bookkeeping on the per-packet path.
+        let mut r = readers.pop().expect("one reader");
+        while let Some(pkt) = r.next_packet() {
+            an.process(&pkt);
+            n += 1;
+            release(n, &[r.position()]);
+        }
+        vec![capture_out(l, &caps[0], &r, n)]
+    } else {
+        let mut merger = Merger::new(readers);
+        let mut positions = vec![0usize; caps.len()];
+        while let Some((_, pkt)) = merger.next_packet() {
+            an.process(&pkt);
+            n += 1;
+            if n & 0x3fff == 0 {
+                for (p, r) in positions.iter_mut().zip(merger.readers()) {
+                    *p = r.position();
+                }
+            }
+            release(n, &positions);
+        }
+        caps.iter()
+            .zip(merger.readers())
+            .zip(merger.counts())
+            .map(|((c, r), &count)| capture_out(l, c, r, count))
+            .collect()
+    };
     let (inv, stats, fstats) = an.finish();
     Ok(model::build(l, captures, &inv, &stats, &fstats))
+}
+
+fn capture_out(
+    l: &Localizer,
+    c: &Capture,
+    r: &iotgate_sources::Reader<'_>,
+    packets: u64,
+) -> CaptureOut {
+    CaptureOut {
+        path: c.path().display().to_string(),
+        packets,
+        warnings: r.warnings().iter().map(|w| warning_text(l, w)).collect(),
+    }
 }
