@@ -259,6 +259,8 @@ pub struct Device {
     pub serves_rtsp: bool,
     /// Frames it sent that were not IP (ARP, LLDP, EAPOL...).
     pub non_ip_frames: u64,
+    /// The address last accepted by `note_address` (a fast path for repeated calls).
+    last_addr: Option<IpAddr>,
 }
 
 /// RFC 1918 or CGNAT (RFC 6598) — an address a LAN host uses, not link-local.
@@ -310,12 +312,27 @@ impl Device {
             ntp: None,
             serves_rtsp: false,
             non_ip_frames: 0,
+            last_addr: None,
         }
     }
 
     /// Records that the device used `ip` as a source (or was assigned it). Returns false for an
     /// address that does not belong to it (unspecified, group, or routed public addresses).
     pub fn note_address(&mut self, ip: IpAddr, _lim: &Limits) -> bool {
+        if self.last_addr == Some(ip) {
+            return true;
+        }
+        let owned = self.note_address_slow(ip);
+        if owned {
+            self.last_addr = Some(ip);
+        } else if self.routes {
+            // It just turned out to route: a cached public address is no longer its own.
+            self.last_addr = None;
+        }
+        owned
+    }
+
+    fn note_address_slow(&mut self, ip: IpAddr) -> bool {
         if ip.is_unspecified() || iotgate_wire::net::is_group(&ip) && !ip.is_ipv6() {
             return false;
         }
@@ -396,6 +413,7 @@ impl Device {
             return;
         }
         self.routes = true;
+        self.last_addr = None;
         for p in std::mem::take(&mut self.public_sources) {
             match p {
                 IpAddr::V4(x) => self.ipv4.remove(&x),
@@ -531,6 +549,10 @@ pub struct Inventory {
     pub network_resolvers: BTreeSet<IpAddr>,
     /// Routers announced by DHCP.
     pub network_routers: BTreeSet<IpAddr>,
+    /// The last MAC looked up and its index: consecutive packets mostly share a sender.
+    last: Option<(Mac, u32)>,
+    /// The last MAC already marked as a gateway.
+    last_gateway: Option<Mac>,
 }
 
 impl Inventory {
@@ -543,7 +565,13 @@ impl Inventory {
     /// Finds or creates the device for a source MAC; `None` for group, zero or over-limit MACs.
     #[inline]
     pub fn upsert(&mut self, mac: Mac, ts: i64, lim: &Limits) -> Option<u32> {
+        if let Some((m, i)) = self.last {
+            if m == mac {
+                return Some(i);
+            }
+        }
         if let Some(&i) = self.index.get(&mac) {
+            self.last = Some((mac, i));
             return Some(i);
         }
         if mac.is_group() || mac.is_zero() {
@@ -557,6 +585,18 @@ impl Inventory {
         self.devices.push(Device::new(mac, ts));
         self.index.insert(mac, i);
         Some(i)
+    }
+
+    /// Marks the device behind `mac` as a gateway (it forwards LAN traffic to the Internet).
+    #[inline]
+    pub fn mark_gateway(&mut self, mac: Mac, ts: i64, lim: &Limits) {
+        if self.last_gateway == Some(mac) {
+            return;
+        }
+        if let Some(i) = self.upsert(mac, ts, lim) {
+            self.devices[i as usize].mark_router();
+            self.last_gateway = Some(mac);
+        }
     }
 
     /// The device at an index.

@@ -220,9 +220,7 @@ impl Analyzer {
                         && iotgate_wire::net::is_local(&ip.src)
                         && !iotgate_wire::net::is_local(&ip.dst)
                     {
-                        if let Some(i) = self.inv.upsert(gw, ts, &lim) {
-                            self.inv.dev(i).mark_router();
-                        }
+                        self.inv.mark_gateway(gw, ts, &lim);
                     }
                 }
                 v.insert(fresh())

@@ -13,7 +13,14 @@ pub struct PcapReader<'a> {
     nanos: bool,
     linktype: u16,
     pub(crate) warnings: Vec<Warning>,
+    /// Prefetch cursor: the offset of a record a few records ahead of `pos`.
+    pf: usize,
+    /// Records between `pos` and `pf`.
+    pf_ahead: u32,
 }
+
+/// How many records ahead of the reader the prefetch cursor runs.
+const PREFETCH_RECORDS: u32 = 6;
 
 impl<'a> PcapReader<'a> {
     /// Reads the 24-byte file header.
@@ -36,6 +43,8 @@ impl<'a> PcapReader<'a> {
             nanos,
             linktype: 0,
             warnings: Vec::new(),
+            pf: 24,
+            pf_ahead: 0,
         };
         let lt = r.u32_at(20);
         r.linktype = (lt & 0xffff) as u16;
@@ -73,10 +82,16 @@ impl<'a> PcapReader<'a> {
             return None;
         }
         let p = self.pos;
-        let sec = self.u32_at(p) as i64;
-        let frac = self.u32_at(p + 4) as i64;
-        let incl = self.u32_at(p + 8);
-        let orig = self.u32_at(p + 12);
+        let h: [u8; 16] = self.buf[p..p + 16].try_into().unwrap_or([0; 16]);
+        let word = |i: usize| {
+            let v = u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+            if self.swapped {
+                v.swap_bytes()
+            } else {
+                v
+            }
+        };
+        let (sec, frac, incl, orig) = (word(0) as i64, word(4) as i64, word(8), word(12));
         if incl > MAX_RECORD {
             self.warn(WarningKind::BadRecordLength { len: incl as u64 });
             return None;
@@ -91,10 +106,27 @@ impl<'a> PcapReader<'a> {
             return None;
         }
         self.pos = end;
-        // Start fetching the next record's header and the start of its frame while this packet
-        // is analysed: on a large capture every record is a fresh cache line from DRAM.
-        prefetch(self.buf, end);
-        prefetch(self.buf, end + 64);
+        // Keep fetching record headers and frame starts a few records ahead while packets are
+        // analysed: on a large capture every record is a fresh cache line from DRAM. Each step
+        // reads a header prefetched one call earlier, so the cursor itself rarely stalls.
+        self.pf_ahead = self.pf_ahead.saturating_sub(1);
+        if self.pf < end {
+            self.pf = end;
+            self.pf_ahead = 0;
+        }
+        for _ in 0..2 {
+            if self.pf_ahead >= PREFETCH_RECORDS || self.pf + 16 > self.buf.len() {
+                break;
+            }
+            let l = self.u32_at(self.pf + 8);
+            if l > MAX_RECORD {
+                break;
+            }
+            self.pf += 16 + l as usize;
+            self.pf_ahead += 1;
+            prefetch(self.buf, self.pf);
+            prefetch(self.buf, self.pf + 64);
+        }
         let ts_ns = sec * 1_000_000_000 + if self.nanos { frac } else { frac * 1000 };
         Some(RawPacket {
             ts_ns,
