@@ -1,7 +1,7 @@
 //! `iotgate analyze`: open the captures, run the pipeline with a progress bar on long work, and
 //! print the report.
 
-use iotgate::{analyze, open_all};
+use iotgate::{analyze_with, open_all};
 use iotgate_explain::{html, source_error_text, text, Arg, Localizer};
 use iotgate_observe::Config;
 use std::io::{IsTerminal, Write};
@@ -48,7 +48,13 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
     };
     let start = Instant::now();
     let mut shown = false;
-    let report = analyze(&caps, cfg, l, |pos| {
+    let threads = match m.get_one::<u8>("threads") {
+        Some(&t) => t as usize,
+        None => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(2),
+    };
+    let report = analyze_with(&caps, cfg, l, threads, |pos| {
         if let Some(after) = show_after {
             if !shown && start.elapsed() >= after {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());

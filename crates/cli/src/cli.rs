@@ -78,6 +78,13 @@ pub fn command(l: &Localizer) -> Command {
                         .help(l.t("cli-peers")),
                 )
                 .arg(
+                    Arg::new("threads")
+                        .long("threads")
+                        .value_name("N")
+                        .value_parser(value_parser!(u8).range(1..=2))
+                        .help(l.t("cli-threads")),
+                )
+                .arg(
                     Arg::new("progress")
                         .long("progress")
                         .value_parser(["auto", "always", "never"])

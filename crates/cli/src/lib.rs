@@ -2,8 +2,11 @@
 //! function, shared by the `iotgate` binary and the integration tests.
 
 use iotgate_explain::{model, warning_text, Analysis, CaptureOut, Localizer};
+use iotgate_observe::engine::{pre_decode, PreDecoded};
 use iotgate_observe::{Analyzer, Config};
-use iotgate_sources::{expand_paths, Capture, Merger, SourceError, SourceErrorKind};
+use iotgate_sources::{
+    expand_paths, Capture, Merger, RawPacket, Reader, SourceError, SourceErrorKind,
+};
 use std::path::PathBuf;
 
 /// Expands folders and opens every capture; the first unreadable file is the error.
@@ -29,13 +32,71 @@ pub fn open_all(inputs: &[PathBuf]) -> Result<Vec<Capture>, SourceError> {
     paths.iter().map(|p| Capture::open(p)).collect()
 }
 
-/// Runs the analysis over opened captures, merged in timestamp order. `progress` is called every
-/// 256 Ki packets with the bytes consumed so far.
+/// Runs the analysis over opened captures, merged in timestamp order, on two threads when the
+/// machine has them (see [`analyze_with`]). `progress` is called every 256 Ki packets with the
+/// bytes consumed so far.
 pub fn analyze(
     caps: &[Capture],
     cfg: Config,
     l: &Localizer,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64) + Send,
+) -> Result<Analysis, SourceError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(2);
+    analyze_with(caps, cfg, l, threads, progress)
+}
+
+/// Where packets come from: one capture read directly, or several merged by timestamp.
+enum Input<'a> {
+    One(Reader<'a>, u64),
+    Many(Merger<'a>),
+}
+
+impl<'a> Input<'a> {
+    #[inline]
+    fn next(&mut self) -> Option<RawPacket<'a>> {
+        match self {
+            Input::One(r, n) => {
+                let p = r.next_packet()?;
+                *n += 1;
+                Some(p)
+            }
+            Input::Many(m) => m.next_packet().map(|(_, p)| p),
+        }
+    }
+    fn positions(&self) -> Vec<usize> {
+        match self {
+            Input::One(r, _) => vec![r.position()],
+            Input::Many(m) => m.readers().iter().map(|r| r.position()).collect(),
+        }
+    }
+    /// Per capture: its warnings and the packets read from it.
+    fn outcome(&self) -> Vec<(Vec<iotgate_sources::Warning>, u64)> {
+        match self {
+            Input::One(r, n) => vec![(r.warnings().to_vec(), *n)],
+            Input::Many(m) => m
+                .readers()
+                .iter()
+                .zip(m.counts())
+                .map(|(r, &c)| (r.warnings().to_vec(), c))
+                .collect(),
+        }
+    }
+}
+
+/// Packets per batch handed from the reading thread to the analysing thread.
+const BATCH: usize = 1024;
+
+/// [`analyze`] with an explicit thread count. With 1, everything runs on the calling thread; with
+/// 2, one thread reads and decodes (stateless) while the calling thread keeps the state, in
+/// batches whose buffers are recycled. Both give identical results.
+pub fn analyze_with(
+    caps: &[Capture],
+    cfg: Config,
+    l: &Localizer,
+    threads: usize,
+    mut progress: impl FnMut(u64) + Send,
 ) -> Result<Analysis, SourceError> {
     let mut readers = Vec::with_capacity(caps.len());
     for c in caps {
@@ -45,60 +106,79 @@ pub fn analyze(
         })?;
         readers.push(r);
     }
+    let mut input = if readers.len() == 1 {
+        Input::One(readers.pop().expect("one reader"), 0)
+    } else {
+        Input::Many(Merger::new(readers))
+    };
     let mut an = Analyzer::new(cfg);
-    let mut n: u64 = 0;
-    let mut release = |n: u64, positions: &[usize]| {
-        // Every 16 Ki packets: drop the pages already read from the resident set.
+    // Every 16 Ki packets: drop the pages already read from the resident set, report progress.
+    let mut housekeeping = move |n: u64, input: &Input<'_>| {
         if n & 0x3fff == 0 {
-            for (c, &pos) in caps.iter().zip(positions) {
-                c.release_before(pos.saturating_sub(1 << 20));
+            let pos = input.positions();
+            for (c, &p) in caps.iter().zip(&pos) {
+                c.release_before(p.saturating_sub(1 << 20));
             }
             if n & 0x3ffff == 0 {
-                progress(positions.iter().sum::<usize>() as u64);
+                progress(pos.iter().sum::<usize>() as u64);
             }
         }
     };
-    let captures: Vec<CaptureOut> = if readers.len() == 1 {
-        // One capture, the common case: no merge bookkeeping on the per-packet path.
-        let mut r = readers.pop().expect("one reader");
-        while let Some(pkt) = r.next_packet() {
+    let outcome = if threads <= 1 {
+        let mut n = 0u64;
+        while let Some(pkt) = input.next() {
             an.process(&pkt);
             n += 1;
-            release(n, &[r.position()]);
+            housekeeping(n, &input);
         }
-        vec![capture_out(l, &caps[0], &r, n)]
+        input.outcome()
     } else {
-        let mut merger = Merger::new(readers);
-        let mut positions = vec![0usize; caps.len()];
-        while let Some((_, pkt)) = merger.next_packet() {
-            an.process(&pkt);
-            n += 1;
-            if n & 0x3fff == 0 {
-                for (p, r) in positions.iter_mut().zip(merger.readers()) {
-                    *p = r.position();
+        type Batch<'a> = Vec<(i64, u32, PreDecoded<'a>)>;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(4);
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Batch<'_>>();
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut n = 0u64;
+                let mut batch: Batch<'_> = Vec::with_capacity(BATCH);
+                while let Some(pkt) = input.next() {
+                    batch.push((pkt.ts_ns, pkt.orig_len, pre_decode(&pkt)));
+                    n += 1;
+                    housekeeping(n, &input);
+                    if batch.len() == BATCH {
+                        let next = back_rx
+                            .try_recv()
+                            .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                        if tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                            break;
+                        }
+                    }
                 }
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                input.outcome()
+            });
+            for mut batch in rx {
+                for (ts, len, d) in &batch {
+                    an.process_decoded(*ts, *len, d);
+                }
+                batch.clear();
+                let _ = back_tx.send(batch);
             }
-            release(n, &positions);
-        }
-        caps.iter()
-            .zip(merger.readers())
-            .zip(merger.counts())
-            .map(|((c, r), &count)| capture_out(l, c, r, count))
-            .collect()
+            reader
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))
+        })
     };
+    let captures: Vec<CaptureOut> = caps
+        .iter()
+        .zip(outcome)
+        .map(|(c, (warnings, packets))| CaptureOut {
+            path: c.path().display().to_string(),
+            packets,
+            warnings: warnings.iter().map(|w| warning_text(l, w)).collect(),
+        })
+        .collect();
     let (inv, stats, fstats) = an.finish();
     Ok(model::build(l, captures, &inv, &stats, &fstats))
-}
-
-fn capture_out(
-    l: &Localizer,
-    c: &Capture,
-    r: &iotgate_sources::Reader<'_>,
-    packets: u64,
-) -> CaptureOut {
-    CaptureOut {
-        path: c.path().display().to_string(),
-        packets,
-        warnings: r.warnings().iter().map(|w| warning_text(l, w)).collect(),
-    }
 }

@@ -231,3 +231,38 @@ fn raw_ip_gives_the_same_flows() {
     assert_eq!(a.summary.flows, base.summary.flows);
     assert_eq!(a.summary.decode_errors, 0);
 }
+
+#[test]
+fn one_and_two_threads_agree() {
+    let sim = {
+        let mut b = Vec::new();
+        let o = iotgate_sim::Options {
+            devices: 12,
+            packets: 80_000,
+            seed: 11,
+            infected: 1,
+            flood: true,
+        };
+        iotgate_sim::write(&o, &mut b).unwrap();
+        write("threads.pcap", &b)
+    };
+    let d = common::data().join("pcap/iot-sentinel/D-LinkCam");
+    let inputs: Vec<Vec<PathBuf>> = vec![
+        vec![sim],
+        vec![
+            d.join("Setup-A-1-STA.pcap"),
+            d.join("Setup-B-1-STA.pcap"),
+            d.join("Setup-C-1-STA.pcap"),
+        ],
+    ];
+    let l = iotgate_explain::Localizer::new(iotgate_explain::Lang::En);
+    for files in inputs {
+        let caps = iotgate::open_all(&files).unwrap();
+        let one = iotgate::analyze_with(&caps, Default::default(), &l, 1, |_| {}).unwrap();
+        let two = iotgate::analyze_with(&caps, Default::default(), &l, 2, |_| {}).unwrap();
+        assert_eq!(
+            serde_json::to_string(&one).unwrap(),
+            serde_json::to_string(&two).unwrap()
+        );
+    }
+}

@@ -151,6 +151,7 @@ cli-format = Output format on standard output: text or json
 cli-html = Also write a self-contained HTML report to this file
 cli-max-flows = Most flows held in memory at once (older ones are summarised)
 cli-peers = Peers listed per device in the text report
+cli-threads = Threads: 1 analyses on one core; 2 (the default on a multi-core machine) reads and decodes on a second core. Results are identical.
 cli-progress = Progress bar: auto (on a terminal, for long work), always or never
 cli-simulate = Write a realistic synthetic home-network capture
 cli-simulate-long = Writes a deterministic capture of a home or small office: phones, computers, cameras, plugs, bulbs, speakers and hubs doing DHCP, DNS, mDNS, SSDP, NTP, TLS to their clouds and MQTT. Infected cameras scan for Telnet like Mirai (raw SYNs whose sequence number is the target address); --flood adds an outbound flood. A JSON file next to the capture lists what was planted.{ "\u000A\u000A" }Example:{ "\u000A" }  iotgate simulate --out home.pcap --devices 12 --packets 200000 --seed 7

@@ -151,6 +151,7 @@ cli-format = Format sur la sortie standard : text ou json
 cli-html = Écrire aussi un rapport HTML autonome dans ce fichier
 cli-max-flows = Nombre maximal de flux gardés en mémoire (les plus anciens sont résumés)
 cli-peers = Correspondants affichés par appareil dans le rapport texte
+cli-threads = Fils d'exécution : 1 analyse sur un seul cœur ; 2 (par défaut sur une machine multicœur) lit et décode sur un second cœur. Les résultats sont identiques.
 cli-progress = Barre de progression : auto (sur un terminal, pour un long travail), always ou never
 cli-simulate = Écrire une capture synthétique réaliste d'un réseau domestique
 cli-simulate-long = Écrit une capture déterministe d'une maison ou d'un petit bureau : téléphones, ordinateurs, caméras, prises, ampoules, enceintes et passerelles qui font du DHCP, DNS, mDNS, SSDP, NTP, du TLS vers leurs nuages et du MQTT. Les caméras infectées balayent Telnet comme Mirai (SYN bruts dont le numéro de séquence est l'adresse visée) ; --flood ajoute une inondation sortante. Un fichier JSON à côté de la capture liste ce qui a été planté.{ "\u000A\u000A" }Exemple :{ "\u000A" }  iotgate simulate --out maison.pcap --devices 12 --packets 200000 --seed 7

@@ -48,6 +48,29 @@ pub struct Stats {
     pub last_ns: i64,
 }
 
+/// A frame decoded down to the transport layer, or why it could not be.
+#[derive(Debug, Clone, Copy)]
+pub enum PreDecoded<'a> {
+    /// Decoded (errors above the link layer are inside).
+    Frame(Decoded<'a>),
+    /// A link type iotgate does not decode.
+    Unsupported,
+    /// The link header could not be read.
+    LinkError,
+}
+
+/// The stateless first half of [`Analyzer::process`]: decoding, which can run on another thread.
+#[inline]
+pub fn pre_decode<'a>(pkt: &RawPacket<'a>) -> PreDecoded<'a> {
+    if !linktype::supported(pkt.linktype) {
+        return PreDecoded::Unsupported;
+    }
+    match decode(pkt.linktype, pkt.data) {
+        Ok(d) => PreDecoded::Frame(d),
+        Err(_) => PreDecoded::LinkError,
+    }
+}
+
 /// The packet-to-state engine.
 pub struct Analyzer {
     /// Settings.
@@ -97,19 +120,25 @@ impl Analyzer {
     /// Processes one captured frame.
     #[inline]
     pub fn process(&mut self, pkt: &RawPacket<'_>) {
+        let d = pre_decode(pkt);
+        self.process_decoded(pkt.ts_ns, pkt.orig_len, &d);
+    }
+
+    /// Processes a frame already decoded by [`pre_decode`] (possibly on another thread).
+    #[inline]
+    pub fn process_decoded(&mut self, ts: i64, orig_len: u32, d: &PreDecoded<'_>) {
         let s = &mut self.stats;
         s.packets += 1;
-        s.bytes += pkt.orig_len as u64;
-        let ts = pkt.ts_ns;
+        s.bytes += orig_len as u64;
         s.first_ns = s.first_ns.min(ts);
         s.last_ns = s.last_ns.max(ts);
-        if !linktype::supported(pkt.linktype) {
-            s.unsupported_link += 1;
-            return;
-        }
-        let d = match decode(pkt.linktype, pkt.data) {
-            Ok(d) => d,
-            Err(_) => {
+        let d = match d {
+            PreDecoded::Frame(d) => d,
+            PreDecoded::Unsupported => {
+                s.unsupported_link += 1;
+                return;
+            }
+            PreDecoded::LinkError => {
                 s.link_errors += 1;
                 return;
             }
@@ -123,7 +152,7 @@ impl Analyzer {
                 .sweep(ts, 1.0, false, |k, f| fold(inv, &lim, k, f));
         }
         match d.l3 {
-            L3::Ip(_) => self.ip_packet(ts, &d),
+            L3::Ip(_) => self.ip_packet(ts, d),
             L3::Arp(a) => {
                 self.stats.non_ip += 1;
                 let lim = self.cfg.limits;
