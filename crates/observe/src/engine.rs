@@ -154,16 +154,10 @@ impl Analyzer {
         match d.l3 {
             L3::Ip(_) => self.ip_packet(ts, d),
             L3::Arp(a) => {
-                self.stats.non_ip += 1;
                 let lim = self.cfg.limits;
-                if let Some(src) = d.link.src {
-                    if let Some(i) = self.inv.upsert(src, ts, &lim) {
-                        let dev = self.inv.dev(i);
-                        dev.non_ip_frames += 1;
-                        dev.last_ns = dev.last_ns.max(ts);
-                        if a.sha == src && a.spa != [0; 4] {
-                            dev.note_address(IpAddr::from(a.spa), &lim);
-                        }
+                if let (Some(src), Some(dev)) = (d.link.src, self.non_ip_frame(ts, d.link.src)) {
+                    if a.sha == src && a.spa != [0; 4] {
+                        dev.note_address(IpAddr::from(a.spa), &lim);
                     }
                 }
             }
@@ -172,15 +166,7 @@ impl Analyzer {
                 self.lldp(ts, d.link.src, p);
             }
             L3::Other(_) => {
-                self.stats.non_ip += 1;
-                let lim = self.cfg.limits;
-                if let Some(src) = d.link.src {
-                    if let Some(i) = self.inv.upsert(src, ts, &lim) {
-                        let dev = self.inv.dev(i);
-                        dev.non_ip_frames += 1;
-                        dev.last_ns = dev.last_ns.max(ts);
-                    }
-                }
+                self.non_ip_frame(ts, d.link.src);
             }
         }
     }
@@ -330,6 +316,17 @@ impl Analyzer {
         } else {
             self.tcp_app(&ctx, payload);
         }
+    }
+
+    /// Counts a non-IP frame (ARP, EAPOL, ...) against its sender's device, created if new.
+    fn non_ip_frame(&mut self, ts: i64, src: Option<Mac>) -> Option<&mut crate::device::Device> {
+        self.stats.non_ip += 1;
+        let lim = self.cfg.limits;
+        let i = self.inv.upsert(src?, ts, &lim)?;
+        let dev = self.inv.dev(i);
+        dev.non_ip_frames += 1;
+        dev.last_ns = dev.last_ns.max(ts);
+        Some(dev)
     }
 
     /// Device that owns `ip` behind `mac`, if any.

@@ -197,6 +197,20 @@ impl Capture {
             let _ = m.advise(memmap2::Advice::Sequential);
             Bytes::Map(m)
         };
+        Capture::from_parts(path, bytes)
+    }
+
+    /// Wraps bytes already in memory (tests, fuzzing).
+    pub fn from_bytes(path: &Path, data: Vec<u8>) -> Result<Capture, SourceError> {
+        Capture::from_parts(path, Bytes::Owned(data))
+    }
+
+    /// Checks the magic number and the file header of `bytes`.
+    fn from_parts(path: &Path, bytes: Bytes) -> Result<Capture, SourceError> {
+        let err = |kind| SourceError {
+            path: path.to_path_buf(),
+            kind,
+        };
         let data: &[u8] = match &bytes {
             Bytes::Map(m) => m,
             Bytes::Owned(v) => v,
@@ -216,31 +230,6 @@ impl Capture {
             format,
         };
         // Validate the file header now so that errors surface at open time.
-        cap.reader()
-            .map_err(|what| err(SourceErrorKind::BadHeader { what }))?;
-        Ok(cap)
-    }
-
-    /// Wraps bytes already in memory (tests, fuzzing).
-    pub fn from_bytes(path: &Path, data: Vec<u8>) -> Result<Capture, SourceError> {
-        let err = |kind| SourceError {
-            path: path.to_path_buf(),
-            kind,
-        };
-        if data.is_empty() {
-            return Err(err(SourceErrorKind::Empty));
-        }
-        let format = sniff(&data).ok_or_else(|| {
-            let mut magic = [0u8; 4];
-            let n = data.len().min(4);
-            magic[..n].copy_from_slice(&data[..n]);
-            err(SourceErrorKind::NotCapture { magic, len: n })
-        })?;
-        let cap = Capture {
-            path: path.to_path_buf(),
-            bytes: Bytes::Owned(data),
-            format,
-        };
         cap.reader()
             .map_err(|what| err(SourceErrorKind::BadHeader { what }))?;
         Ok(cap)

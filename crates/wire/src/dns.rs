@@ -99,18 +99,8 @@ pub fn decode_name(buf: &[u8], mut off: usize, out: &mut [u8; 256]) -> Result<us
                     off + 1 + len,
                     buf.len(),
                 ))?;
-                let need = w + len + usize::from(w > 0);
-                if need > 255 {
-                    return Err(Error::Invalid("dns name length", need as u32));
-                }
-                if w > 0 {
-                    out[w] = b'.';
-                    w += 1;
-                }
-                for &c in label {
-                    out[w] = c.to_ascii_lowercase();
-                    w += 1;
-                }
+                w = push_label(out, w, label)
+                    .ok_or(Error::Invalid("dns name length", (w + len + 1) as u32))?;
                 off += 1 + len;
             }
             0xc0 => {
@@ -129,6 +119,23 @@ pub fn decode_name(buf: &[u8], mut off: usize, out: &mut [u8; 256]) -> Result<us
     }
 }
 
+/// Appends `label` (lower-cased, after a dot unless first) to the `w` bytes of `out`; `None` when
+/// the name would exceed 255 bytes.
+fn push_label(out: &mut [u8; 256], mut w: usize, label: &[u8]) -> Option<usize> {
+    if w + label.len() + usize::from(w > 0) > 255 {
+        return None;
+    }
+    if w > 0 {
+        out[w] = b'.';
+        w += 1;
+    }
+    for &c in label {
+        out[w] = c.to_ascii_lowercase();
+        w += 1;
+    }
+    Some(w)
+}
+
 /// Decodes uncompressed DNS wire-format labels (as in DHCP FQDN options) into dotted text.
 pub fn labels_to_text(b: &[u8], out: &mut [u8; 256]) -> usize {
     let mut w = 0usize;
@@ -141,17 +148,10 @@ pub fn labels_to_text(b: &[u8], out: &mut [u8; 256]) -> usize {
         let Some(label) = b.get(i + 1..i + 1 + len) else {
             break;
         };
-        if w + len + usize::from(w > 0) > 255 {
+        let Some(nw) = push_label(out, w, label) else {
             break;
-        }
-        if w > 0 {
-            out[w] = b'.';
-            w += 1;
-        }
-        for &c in label {
-            out[w] = c.to_ascii_lowercase();
-            w += 1;
-        }
+        };
+        w = nw;
         i += 1 + len;
     }
     w
