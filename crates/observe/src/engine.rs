@@ -60,7 +60,7 @@ pub enum PreDecoded<'a> {
 }
 
 /// The stateless first half of [`Analyzer::process`]: decoding, which can run on another thread.
-#[inline]
+#[inline(always)]
 pub fn pre_decode<'a>(pkt: &RawPacket<'a>) -> PreDecoded<'a> {
     if !linktype::supported(pkt.linktype) {
         return PreDecoded::Unsupported;

@@ -46,7 +46,7 @@ pub struct Decoded<'a> {
 
 /// Decodes a frame of link type `lt`. Fails only when the link header itself is unreadable;
 /// errors further up are reported in [`Decoded::error`] with the layers that did decode.
-#[inline]
+#[inline(always)]
 pub fn decode(lt: u16, frame: &[u8]) -> Result<Decoded<'_>, Error> {
     let link = link::parse(lt, frame)?;
     let mut d = Decoded {
