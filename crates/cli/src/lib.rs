@@ -71,15 +71,28 @@ impl<'a> Input<'a> {
             Input::Many(m) => m.readers().iter().map(|r| r.position()).collect(),
         }
     }
-    /// Per capture: its warnings and the packets read from it.
+    /// Per capture: its warnings (including link types iotgate cannot decode) and the packets
+    /// read from it.
     fn outcome(&self) -> Vec<(Vec<iotgate_sources::Warning>, u64)> {
+        let one = |r: &Reader<'_>, n: u64| {
+            let mut w = r.warnings().to_vec();
+            for lt in r.linktypes() {
+                if !iotgate_wire::link::linktype::supported(lt) {
+                    w.push(iotgate_sources::Warning {
+                        offset: 0,
+                        kind: iotgate_sources::WarningKind::UnsupportedLinkType { linktype: lt },
+                    });
+                }
+            }
+            (w, n)
+        };
         match self {
-            Input::One(r, n) => vec![(r.warnings().to_vec(), *n)],
+            Input::One(r, n) => vec![one(r, *n)],
             Input::Many(m) => m
                 .readers()
                 .iter()
                 .zip(m.counts())
-                .map(|(r, &c)| (r.warnings().to_vec(), c))
+                .map(|(r, &c)| one(r, c))
                 .collect(),
         }
     }

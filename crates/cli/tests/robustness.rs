@@ -191,3 +191,26 @@ fn help_teaches_in_both_languages() {
         "{fr}"
     );
 }
+
+#[test]
+fn unsupported_link_types_are_reported() {
+    // A radiotap (link type 127) capture with one packet.
+    let mut b = vec![
+        0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 127, 0, 0, 0,
+    ];
+    b.extend_from_slice(&[
+        1, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 8, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0,
+    ]);
+    let p = tmp("radiotap.pcap");
+    std::fs::write(&p, &b).unwrap();
+    let a = common::analyze(std::slice::from_ref(&p));
+    assert_eq!(a.summary.unsupported_link, 1);
+    assert!(
+        a.captures[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("link type 127")),
+        "{:?}",
+        a.captures[0].warnings
+    );
+}

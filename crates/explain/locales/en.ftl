@@ -14,7 +14,16 @@ pkts = { $count ->
     [one] 1 pkt
    *[other] { $count } pkts
 }
-summary-line = { $packets } packets, { $devices } devices, { $flows } flows, { $findings ->
+summary-line = { $packets ->
+    [one] 1 packet
+   *[other] { $packets } packets
+}, { $devices ->
+    [one] 1 device
+   *[other] { $devices } devices
+}, { $flows ->
+    [one] 1 flow
+   *[other] { $flows } flows
+}, { $findings ->
     [one] 1 finding
    *[other] { $findings } findings
 }

@@ -14,7 +14,13 @@ pkts = { $count ->
     [one] { $count } paq.
    *[other] { $count } paq.
 }
-summary-line = { $packets } paquets, { $devices } appareils, { $flows } flux, { $findings ->
+summary-line = { $packets ->
+    [one] { $packets } paquet
+   *[other] { $packets } paquets
+}, { $devices ->
+    [one] { $devices } appareil
+   *[other] { $devices } appareils
+}, { $flows } flux, { $findings ->
     [one] { $findings } constat
    *[other] { $findings } constats
 }

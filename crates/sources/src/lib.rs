@@ -316,6 +316,14 @@ impl<'a> Reader<'a> {
             Reader::Pcapng(r) => &r.warnings,
         }
     }
+    /// The link types of the capture's interfaces (at most 16 distinct, in order of appearance).
+    pub fn linktypes(&self) -> Vec<u16> {
+        match self {
+            Reader::Pcap(r) => vec![r.linktype()],
+            Reader::Pcapng(r) => r.linktypes(),
+        }
+    }
+
     /// Bytes consumed so far (for progress).
     pub fn position(&self) -> usize {
         match self {

@@ -196,6 +196,17 @@ impl<'a> PcapngReader<'a> {
         }
     }
 
+    /// Distinct link types of the interfaces described so far (at most 16).
+    pub fn linktypes(&self) -> Vec<u16> {
+        let mut v: Vec<u16> = Vec::new();
+        for i in &self.ifaces {
+            if !v.contains(&i.linktype) && v.len() < 16 {
+                v.push(i.linktype);
+            }
+        }
+        v
+    }
+
     fn ts_ns(&self, iface: &Iface, raw: u64) -> i64 {
         let secs = raw / iface.units;
         let frac = raw % iface.units;
