@@ -50,9 +50,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
     let mut shown = false;
     let threads = match m.get_one::<u8>("threads") {
         Some(&t) => t as usize,
-        None => std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(2),
+        None => iotgate::default_threads(),
     };
     let report = analyze_with(&caps, cfg, l, threads, |pos| {
         if let Some(after) = show_after {

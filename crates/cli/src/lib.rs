@@ -41,10 +41,14 @@ pub fn analyze(
     l: &Localizer,
     progress: impl FnMut(u64) + Send,
 ) -> Result<Analysis, SourceError> {
-    let threads = std::thread::available_parallelism()
+    analyze_with(caps, cfg, l, default_threads(), progress)
+}
+
+/// Two threads when the machine has two cores or more, else one.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(2);
-    analyze_with(caps, cfg, l, threads, progress)
+        .min(2)
 }
 
 /// Where packets come from: one capture read directly, or several merged by timestamp.

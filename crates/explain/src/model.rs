@@ -5,7 +5,7 @@ use crate::i18n::{Arg, Localizer};
 use iotgate_judge::{findings, network_resolvers, Finding};
 use iotgate_observe::device::{Fact, Role};
 use iotgate_observe::flow::FlowStats;
-use iotgate_observe::kind::{classify, Kind};
+use iotgate_observe::kind::classify;
 use iotgate_observe::{Device, Inventory, Stats};
 use serde::Serialize;
 
@@ -277,8 +277,7 @@ pub fn proto_name(p: u8) -> String {
     }
 }
 
-fn kind_reason(l: &Localizer, kind: Kind, rule: &str, ev: &str) -> String {
-    let _ = kind;
+fn kind_reason(l: &Localizer, rule: &str, ev: &str) -> String {
     l.ta(&format!("reason-{rule}"), &[("evidence", Arg::S(ev))])
 }
 
@@ -341,7 +340,7 @@ fn device(
         vendor: d.vendor.map(str::to_string),
         kind: kind.id(),
         kind_label: l.t(&format!("kind-{}", kind.id())),
-        kind_reason: kind_reason(l, kind, reason.rule, &reason.evidence),
+        kind_reason: kind_reason(l, reason.rule, &reason.evidence),
         ipv4: d.ipv4.iter().map(|a| a.to_string()).collect(),
         ipv6: d.ipv6.iter().map(|a| a.to_string()).collect(),
         hostnames: {

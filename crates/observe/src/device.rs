@@ -333,13 +333,8 @@ impl Device {
     }
 
     fn note_address_slow(&mut self, ip: IpAddr) -> bool {
-        if ip.is_unspecified() || iotgate_wire::net::is_group(&ip) && !ip.is_ipv6() {
+        if ip.is_unspecified() || iotgate_wire::net::is_group(&ip) {
             return false;
-        }
-        match ip {
-            IpAddr::V4(a) if a.is_multicast() || a.is_broadcast() => return false,
-            IpAddr::V6(a) if a.is_multicast() => return false,
-            _ => {}
         }
         if !iotgate_wire::net::is_local(&ip) {
             if self.routes {
@@ -368,13 +363,7 @@ impl Device {
                     || prefixes.len() > 2
                     || self.public_sources.len() >= 16;
                 if routes {
-                    self.routes = true;
-                    for p in std::mem::take(&mut self.public_sources) {
-                        match p {
-                            IpAddr::V4(a) => self.ipv4.remove(&a),
-                            IpAddr::V6(a) => self.ipv6.remove(&a),
-                        };
-                    }
+                    self.mark_router();
                     return false;
                 }
                 self.public_sources.insert(ip);
@@ -382,13 +371,7 @@ impl Device {
         }
         if let IpAddr::V4(a) = ip {
             if is_private_v4(&a) && self.public_sources.iter().any(|p| p.is_ipv4()) {
-                self.routes = true;
-                for p in std::mem::take(&mut self.public_sources) {
-                    match p {
-                        IpAddr::V4(x) => self.ipv4.remove(&x),
-                        IpAddr::V6(x) => self.ipv6.remove(&x),
-                    };
-                }
+                self.mark_router();
             }
         }
         match ip {

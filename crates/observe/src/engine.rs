@@ -276,9 +276,7 @@ impl Analyzer {
             }
         }
         let mut src_dev = flow.dev[src_side];
-        let established = flow.handshake_done()
-            || flow.tcp & (tcpbits::DATA_I | tcpbits::DATA_R)
-                == (tcpbits::DATA_I | tcpbits::DATA_R);
+
         let inspect_tcp = ip.proto == proto::TCP && !payload.is_empty() && flow.inspected < 4;
         if inspect_tcp {
             flow.inspected += 1;
@@ -309,7 +307,9 @@ impl Analyzer {
             dst_mac: d.link.dst,
             src_dev: (src_dev < NO_DEVICE_CHECKED).then_some(src_dev),
             from_initiator,
-            established,
+            established: flow.handshake_done()
+                || flow.tcp & (tcpbits::DATA_I | tcpbits::DATA_R)
+                    == (tcpbits::DATA_I | tcpbits::DATA_R),
         };
         if is_app_udp {
             self.udp_app(&ctx, payload);

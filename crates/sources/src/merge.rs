@@ -52,9 +52,4 @@ impl<'a> Merger<'a> {
     pub fn readers(&self) -> &[Reader<'a>] {
         &self.readers
     }
-
-    /// Total bytes consumed across readers.
-    pub fn position(&self) -> usize {
-        self.readers.iter().map(|r| r.position()).sum()
-    }
 }
