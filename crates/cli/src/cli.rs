@@ -19,6 +19,16 @@ pub fn lang_from_args(args: &[OsString]) -> Option<Lang> {
     None
 }
 
+/// `--format text|json`, with the help message `help`.
+fn format_arg(l: &Localizer, help: &str) -> Arg {
+    Arg::new("format")
+        .long("format")
+        .short('f')
+        .value_parser(["text", "json"])
+        .default_value("text")
+        .help(l.t(help))
+}
+
 /// The whole command tree with localised help.
 pub fn command(l: &Localizer) -> Command {
     let lang = Arg::new("lang")
@@ -46,14 +56,7 @@ pub fn command(l: &Localizer) -> Command {
                         .value_parser(value_parser!(PathBuf))
                         .help(l.t("cli-captures")),
                 )
-                .arg(
-                    Arg::new("format")
-                        .long("format")
-                        .short('f')
-                        .value_parser(["text", "json"])
-                        .default_value("text")
-                        .help(l.t("cli-format")),
-                )
+                .arg(format_arg(l, "cli-format"))
                 .arg(
                     Arg::new("html")
                         .long("html")
@@ -149,6 +152,27 @@ pub fn command(l: &Localizer) -> Command {
                         .value_name("FILE")
                         .value_parser(value_parser!(PathBuf))
                         .help(l.t("cli-truth")),
+                ),
+        )
+        .subcommand(
+            Command::new("mud")
+                .about(l.t("cli-mud"))
+                .long_about(l.t("cli-mud-long"))
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+                .subcommand(
+                    Command::new("check")
+                        .about(l.t("cli-mud-check"))
+                        .long_about(l.t("cli-mud-check-long"))
+                        .arg(
+                            Arg::new("files")
+                                .value_name("FILE")
+                                .num_args(1..)
+                                .required(true)
+                                .value_parser(value_parser!(PathBuf))
+                                .help(l.t("cli-mud-files")),
+                        )
+                        .arg(format_arg(l, "cli-mud-format")),
                 ),
         )
 }

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod cli;
+mod mud;
 
 use iotgate_explain::{Arg, Lang, Localizer};
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
     let code = match matches.subcommand() {
         Some(("analyze", m)) => analyze::run(&l, m),
         Some(("simulate", m)) => simulate(&l, m),
+        Some(("mud", m)) => mud::run(&l, m),
         _ => 2,
     };
     ExitCode::from(code)

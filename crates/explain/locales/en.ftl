@@ -173,3 +173,64 @@ cli-flood = Add an outbound flood from the first infected camera
 cli-truth = Where to write the ground-truth JSON (default: OUT with .truth.json)
 progress-reading = reading
 sim-done = wrote { $packets } packets ({ $bytes } bytes) to { $path }; ground truth in { $truth }
+
+## MUD (RFC 8520) profiles
+cli-mud = Work with MUD (RFC 8520) profiles: check them
+cli-mud-long = A MUD profile is a manufacturer's statement of what a device needs on the network (RFC 8520). iotgate reads RFC profiles and the draft-era layouts still found in the wild (read in legacy mode, with a warning for each draft-era name).
+cli-mud-check = Validate MUD profiles and explain every problem
+cli-mud-check-long = Reads each MUD file and reports every problem with the JSON path where it was found. Errors make a profile unusable (a wrong type, an ACL that a policy names but nobody defines, an impossible port range, a member the schema does not define); warnings do not (draft-era names, members of modules iotgate does not know, an address without prefix length).{ "\u000A\u000A" }Exit status: 0 when every profile is usable, 1 when one is not, 2 when a file cannot be read.{ "\u000A\u000A" }Examples:{ "\u000A" }  iotgate mud check camera.json{ "\u000A" }  iotgate mud check --format json profiles/*.json
+cli-mud-files = MUD files (JSON)
+cli-mud-format = Output format: text or json
+mud-valid = usable: { $url }{ $info }; { $from } from-device and { $to } to-device ACLs, { $aces } entries
+mud-invalid = not usable: { $errors ->
+    [one] one error
+   *[other] { $errors } errors
+}
+mud-warnings = { $n ->
+    [one] one warning
+   *[other] { $n } warnings
+}
+mud-sev-error = error
+mud-sev-warning = warning
+mud-read-error = cannot read { $path }: { $error }
+mud-syntax = not JSON: { $detail } (line { $line }, column { $column })
+mud-too-large = the file is { $bytes } bytes; a MUD profile may be at most { $limit }
+mud-missing = the required member “{ $field }” is missing
+mud-type = expected { $expected ->
+    [object] an object
+    [array] an array
+    [string] a string
+    [boolean] true or false
+   *[integer] an integer
+}
+mud-value = “{ $value }” is not allowed here; expected { $expected }
+mud-range = { $value } is out of range ({ $min } to { $max })
+mud-undefined-acl = the ACL “{ $name }” is referenced here but defined nowhere in the file
+mud-duplicate-acl = a second ACL is named “{ $name }”
+mud-duplicate-ace = a second entry in this ACL is named “{ $name }”
+mud-port-range = impossible port range: lower port { $lower } is above upper port { $upper }
+mud-exclusive = “{ $a }” and “{ $b }” cannot both be given
+mud-unknown = unknown member “{ $field }” (ignored)
+mud-legacy = draft-era name “{ $field }” read as “{ $modern }”
+mud-version = { $version ->
+    [none] no mud-version; read as version 1
+   *[other] mud-version { $version } is not supported (only 1)
+}
+mud-no-prefix = “{ $value }” has no prefix length; read as a single address
+mud-family = “{ $value }” is not of this ACL's IP version, so this entry never matches
+mud-protocol-mismatch = “{ $layer }” matches contradict protocol { $protocol }
+mud-unused-acl = the ACL “{ $name }” is defined but no policy uses it
+mud-not-https = the MUD URL “{ $url }” must start with https://
+mud-undefined-member = “{ $field }” is not a member the schema defines here
+mud-exp-empty = [null] (an empty leaf)
+mud-exp-date-time = an RFC 3339 date and time, such as 2024-05-01T12:00:00Z
+mud-exp-systeminfo = 1 to 60 characters
+mud-exp-acl-type = ipv4-acl-type, ipv6-acl-type, eth-acl-type or a mixed type
+mud-exp-direction = from-device or to-device
+mud-exp-forwarding = accept, drop or reject
+mud-exp-eth-only = only eth matches in an Ethernet ACL
+mud-exp-dns-name = a DNS name
+mud-exp-operator = eq, neq, lte or gte
+mud-exp-prefix = an IP prefix such as 192.0.2.0/24 or 2001:db8::/32
+mud-exp-prefix-length = a prefix length no longer than the address
+mud-exp-ethertype = an ethertype from 0 to 65535, such as "0x888e"

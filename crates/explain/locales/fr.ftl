@@ -170,3 +170,64 @@ cli-flood = Ajouter une inondation sortante depuis la première caméra infecté
 cli-truth = Où écrire la vérité terrain JSON (par défaut : OUT avec .truth.json)
 progress-reading = lecture
 sim-done = { $packets } paquets ({ $bytes } octets) écrits dans { $path } ; vérité terrain dans { $truth }
+
+## Profils MUD (RFC 8520)
+cli-mud = Travailler avec des profils MUD (RFC 8520) : les vérifier
+cli-mud-long = Un profil MUD est la déclaration, par le fabricant, de ce dont un appareil a besoin sur le réseau (RFC 8520). iotgate lit les profils conformes à la RFC et les formats des brouillons encore rencontrés (lus en mode hérité, avec un avertissement pour chaque nom issu d'un brouillon).
+cli-mud-check = Valider des profils MUD et expliquer chaque problème
+cli-mud-check-long = Lit chaque fichier MUD et signale chaque problème avec le chemin JSON où il se trouve. Les erreurs rendent un profil inutilisable (un type erroné, une ACL nommée par une politique mais définie nulle part, une plage de ports impossible, un membre que le schéma ne définit pas) ; les avertissements non (noms issus des brouillons, membres de modules inconnus d'iotgate, adresse sans longueur de préfixe).{ "\u000A\u000A" }Code de sortie : 0 si tous les profils sont utilisables, 1 si l'un ne l'est pas, 2 si un fichier est illisible.{ "\u000A\u000A" }Exemples :{ "\u000A" }  iotgate mud check camera.json{ "\u000A" }  iotgate mud check --format json profils/*.json
+cli-mud-files = Fichiers MUD (JSON)
+cli-mud-format = Format de sortie : text ou json
+mud-valid = utilisable : { $url }{ $info } ; ACL : { $from } depuis l'appareil et { $to } vers l'appareil, { $aces } entrées
+mud-invalid = inutilisable : { $errors ->
+    [one] une erreur
+   *[other] { $errors } erreurs
+}
+mud-warnings = { $n ->
+    [one] un avertissement
+   *[other] { $n } avertissements
+}
+mud-sev-error = erreur
+mud-sev-warning = avertissement
+mud-read-error = impossible de lire { $path } : { $error }
+mud-syntax = ce n'est pas du JSON : { $detail } (ligne { $line }, colonne { $column })
+mud-too-large = le fichier fait { $bytes } octets ; un profil MUD peut en faire au plus { $limit }
+mud-missing = le membre obligatoire « { $field } » est absent
+mud-type = attendu : { $expected ->
+    [object] un objet
+    [array] un tableau
+    [string] une chaîne
+    [boolean] true ou false
+   *[integer] un entier
+}
+mud-value = « { $value } » n'est pas permis ici ; attendu : { $expected }
+mud-range = { $value } est hors limites ({ $min } à { $max })
+mud-undefined-acl = l'ACL « { $name } » est référencée ici mais définie nulle part dans le fichier
+mud-duplicate-acl = une deuxième ACL s'appelle « { $name } »
+mud-duplicate-ace = une deuxième entrée de cette ACL s'appelle « { $name } »
+mud-port-range = plage de ports impossible : le port bas { $lower } dépasse le port haut { $upper }
+mud-exclusive = « { $a } » et « { $b } » ne peuvent pas être donnés ensemble
+mud-unknown = membre inconnu « { $field } » (ignoré)
+mud-legacy = nom de brouillon « { $field } » lu comme « { $modern } »
+mud-version = { $version ->
+    [none] pas de mud-version ; lu comme la version 1
+   *[other] la mud-version { $version } n'est pas prise en charge (seulement 1)
+}
+mud-no-prefix = « { $value } » n'a pas de longueur de préfixe ; lu comme une seule adresse
+mud-family = « { $value } » n'est pas de la version IP de cette ACL : cette entrée ne correspond jamais
+mud-protocol-mismatch = les critères « { $layer } » contredisent le protocole { $protocol }
+mud-unused-acl = l'ACL « { $name } » est définie mais aucune politique ne l'utilise
+mud-not-https = l'URL MUD « { $url } » doit commencer par https://
+mud-undefined-member = « { $field } » n'est pas un membre que le schéma définit ici
+mud-exp-empty = [null] (une feuille vide)
+mud-exp-date-time = une date et heure RFC 3339, comme 2024-05-01T12:00:00Z
+mud-exp-systeminfo = de 1 à 60 caractères
+mud-exp-acl-type = ipv4-acl-type, ipv6-acl-type, eth-acl-type ou un type mixte
+mud-exp-direction = from-device ou to-device
+mud-exp-forwarding = accept, drop ou reject
+mud-exp-eth-only = seulement des critères eth dans une ACL Ethernet
+mud-exp-dns-name = un nom DNS
+mud-exp-operator = eq, neq, lte ou gte
+mud-exp-prefix = un préfixe IP comme 192.0.2.0/24 ou 2001:db8::/32
+mud-exp-prefix-length = une longueur de préfixe pas plus longue que l'adresse
+mud-exp-ethertype = un ethertype de 0 à 65535, comme "0x888e"

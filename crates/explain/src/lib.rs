@@ -11,6 +11,42 @@ pub use model::{build, Analysis, CaptureOut, SCHEMA};
 
 use iotgate_sources::{SourceError, SourceErrorKind, Warning, WarningKind};
 
+/// A MUD validation problem in the reader's language: `<severity> at <path>: <message>`.
+pub fn mud_diag_text(l: &Localizer, d: &iotgate_mud::Diag) -> String {
+    use iotgate_mud::diag::DiagArg;
+    let mut args = d.kind.args();
+    if let iotgate_mud::DiagKind::Value { expected, .. } = &d.kind {
+        for (k, v) in &mut args {
+            if *k == "expected" {
+                *v = DiagArg::Text(l.t(&format!("mud-exp-{expected}")));
+            }
+        }
+    }
+    let none = String::from("none");
+    let fl: Vec<(&str, Arg<'_>)> = args
+        .iter()
+        .map(|(k, v)| {
+            let a = match v {
+                DiagArg::Text(s) if *k == "version" && s.is_empty() => Arg::S(&none),
+                DiagArg::Text(s) => Arg::S(s),
+                DiagArg::Num(n) => Arg::N(*n as f64),
+            };
+            (*k, a)
+        })
+        .collect();
+    let sev = match d.severity {
+        iotgate_mud::Severity::Error => l.t("mud-sev-error"),
+        iotgate_mud::Severity::Warning => l.t("mud-sev-warning"),
+    };
+    let id = match (&d.kind, d.severity) {
+        (iotgate_mud::DiagKind::Unknown { .. }, iotgate_mud::Severity::Error) => {
+            "mud-undefined-member".to_string()
+        }
+        _ => format!("mud-{}", d.kind.id()),
+    };
+    format!("{sev} {}: {}", d.path, l.ta(&id, &fl))
+}
+
 /// A capture-reading warning in the reader's language.
 pub fn warning_text(l: &Localizer, w: &Warning) -> String {
     let off = Arg::N(w.offset as f64);

@@ -77,3 +77,94 @@ fn french_is_french() {
     let l = Localizer::new(Lang::En);
     assert_eq!(l.t("kind-camera"), "camera");
 }
+
+#[test]
+fn every_mud_problem_is_explained_in_both_languages() {
+    use iotgate_mud::{Diag, DiagKind, Severity};
+    let s = || String::from("x");
+    let kinds = vec![
+        DiagKind::Syntax {
+            line: 1,
+            column: 2,
+            detail: s(),
+        },
+        DiagKind::TooLarge { bytes: 9, limit: 1 },
+        DiagKind::Missing { field: s() },
+        DiagKind::Type { expected: "object" },
+        DiagKind::Range {
+            value: 0,
+            min: 1,
+            max: 2,
+        },
+        DiagKind::UndefinedAcl { name: s() },
+        DiagKind::DuplicateAcl { name: s() },
+        DiagKind::DuplicateAce { name: s() },
+        DiagKind::PortRange { lower: 2, upper: 1 },
+        DiagKind::Exclusive { a: s(), b: s() },
+        DiagKind::Unknown { field: s() },
+        DiagKind::Legacy {
+            field: s(),
+            modern: s(),
+        },
+        DiagKind::Version {
+            version: String::new(),
+        },
+        DiagKind::Version {
+            version: "2".into(),
+        },
+        DiagKind::NoPrefix { value: s() },
+        DiagKind::Family { value: s() },
+        DiagKind::ProtocolMismatch {
+            layer: s(),
+            protocol: 6,
+        },
+        DiagKind::UnusedAcl { name: s() },
+        DiagKind::NotHttps { url: s() },
+    ];
+    // Every `expected` id the parser can emit for a Value problem.
+    let src = include_str!("../../mud/src/parse.rs");
+    let mut expected: Vec<&'static str> = Vec::new();
+    for call in src.split("self.bad(").skip(1) {
+        let call = &call[..call.find(");").expect("end of call")];
+        let lit = call
+            .trim_end()
+            .trim_end_matches(',')
+            .rsplit(',')
+            .next()
+            .unwrap_or("")
+            .trim();
+        let id = lit.trim_matches('"');
+        assert!(
+            lit.ends_with('"') && !id.contains('"'),
+            "unexpected call: {call}"
+        );
+        expected.push(Box::leak(id.to_string().into_boxed_str()));
+    }
+    for part in src.split("expected: \"").skip(1) {
+        let id = &part[..part.find('"').expect("closing quote")];
+        if !["object", "string", "integer", "boolean", "array"].contains(&id) {
+            expected.push(Box::leak(id.to_string().into_boxed_str()));
+        }
+    }
+    assert!(expected.len() >= 12, "{expected:?}");
+    let kinds = kinds
+        .into_iter()
+        .chain(expected.iter().map(|e| DiagKind::Value {
+            value: "v".into(),
+            expected: e,
+        }));
+    for lang in [Lang::En, Lang::Fr] {
+        let l = Localizer::new(lang);
+        for kind in kinds.clone() {
+            for severity in [Severity::Warning, Severity::Error] {
+                let d = Diag {
+                    severity,
+                    path: "$.a".into(),
+                    kind: kind.clone(),
+                };
+                let t = iotgate_explain::mud_diag_text(&l, &d);
+                assert!(!t.contains('[') || t.contains("[null]"), "{lang:?}: {t}");
+            }
+        }
+    }
+}
