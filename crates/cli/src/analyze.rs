@@ -1,15 +1,31 @@
 //! `iotgate analyze`: open the captures, run the pipeline with a progress bar on long work, and
 //! print the report.
 
-use iotgate::{analyze_with, open_all};
+use iotgate::{analyze_audit, open_all};
 use iotgate_explain::{html, source_error_text, text, Arg, Localizer};
 use iotgate_observe::Config;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// What to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `iotgate analyze`: the whole analysis (with MUD audits when profiles are given).
+    Analyze,
+    /// `iotgate mud audit`: only the MUD audits.
+    MudAudit,
+}
+
 /// Runs the command; returns the process exit status.
-pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
+pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> u8 {
+    let audit = match crate::mud::audit_from_args(l, m) {
+        Ok(a) => a,
+        Err(msg) => {
+            eprintln!("iotgate: {msg}");
+            return 2;
+        }
+    };
     let inputs: Vec<PathBuf> = m
         .get_many::<PathBuf>("captures")
         .map(|v| v.cloned().collect())
@@ -52,17 +68,24 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         Some(&t) => t as usize,
         None => iotgate::default_threads(),
     };
-    let report = analyze_with(&caps, cfg, l, threads, |pos| {
-        if let Some(after) = show_after {
-            if !shown && start.elapsed() >= after {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                shown = true;
+    let report = analyze_audit(
+        &caps,
+        cfg,
+        l,
+        threads,
+        |pos| {
+            if let Some(after) = show_after {
+                if !shown && start.elapsed() >= after {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    shown = true;
+                }
+                if shown {
+                    bar.set_position(pos);
+                }
             }
-            if shown {
-                bar.set_position(pos);
-            }
-        }
-    });
+        },
+        audit.clone(),
+    );
     bar.finish_and_clear();
     let report = match report {
         Ok(r) => r,
@@ -75,6 +98,39 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         for w in &c.warnings {
             eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w);
         }
+    }
+    if mode == Mode::MudAudit {
+        let problems = audit
+            .as_ref()
+            .map(|a| crate::mud::cache_problem_lines(l, &a.borrow()))
+            .unwrap_or_default();
+        return print_out(l, |out| {
+            match m.get_one::<String>("format").map(String::as_str) {
+                Some("json") => {
+                    let doc = serde_json::json!({
+                        "schema": "iotgate.mud-audit/1",
+                        "generator": report.generator,
+                        "lang": report.lang,
+                        "captures": report.captures,
+                        "audits": report.mud,
+                        "cache_problems": problems,
+                    });
+                    serde_json::to_writer_pretty(&mut *out, &doc)
+                        .map_err(std::io::Error::other)
+                        .and_then(|_| writeln!(out))
+                }
+                _ => {
+                    for p in &problems {
+                        writeln!(out, "{p}")?;
+                    }
+                    if report.mud.is_empty() {
+                        writeln!(out, "{}", l.t("mudaudit-none"))
+                    } else {
+                        out.write_all(iotgate_explain::mud::audit_text(l, &report.mud).as_bytes())
+                    }
+                }
+            }
+        });
     }
     if let Some(path) = m.get_one::<PathBuf>("html") {
         if let Err(e) = std::fs::write(path, html::render(&report, l)) {
@@ -91,19 +147,31 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
             return 1;
         }
     }
+    print_out(l, |out| {
+        match m.get_one::<String>("format").map(String::as_str) {
+            Some("json") => serde_json::to_writer_pretty(&mut *out, &report)
+                .map_err(std::io::Error::other)
+                .and_then(|_| writeln!(out)),
+            _ => {
+                let color =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let peers = *m.get_one::<usize>("peers").unwrap_or(&8);
+                out.write_all(text::render(&report, l, text::Style::new(color), peers).as_bytes())?;
+                if report.mud.is_empty() {
+                    Ok(())
+                } else {
+                    out.write_all(iotgate_explain::mud::audit_text(l, &report.mud).as_bytes())
+                }
+            }
+        }
+    })
+}
+
+/// Writes to standard output through `write`; returns the exit status.
+fn print_out(l: &Localizer, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> u8 {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let res = match m.get_one::<String>("format").map(String::as_str) {
-        Some("json") => serde_json::to_writer_pretty(&mut out, &report)
-            .map_err(std::io::Error::other)
-            .and_then(|_| writeln!(out)),
-        _ => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let peers = *m.get_one::<usize>("peers").unwrap_or(&8);
-            out.write_all(text::render(&report, l, text::Style::new(color), peers).as_bytes())
-        }
-    };
-    match res.and_then(|_| out.flush()) {
+    match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => 0,
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,

@@ -29,6 +29,56 @@ fn format_arg(l: &Localizer, help: &str) -> Arg {
         .help(l.t(help))
 }
 
+/// The captures to read and how: shared by `analyze` and `mud audit`.
+fn capture_args(l: &Localizer) -> Vec<Arg> {
+    vec![
+        Arg::new("captures")
+            .value_name("CAPTURE")
+            .num_args(1..)
+            .required(true)
+            .value_parser(value_parser!(PathBuf))
+            .help(l.t("cli-captures")),
+        format_arg(l, "cli-format"),
+        Arg::new("max-flows")
+            .long("max-flows")
+            .value_name("N")
+            .default_value("262144")
+            .value_parser(value_parser!(u32).range(1024..))
+            .help(l.t("cli-max-flows")),
+        Arg::new("threads")
+            .long("threads")
+            .value_name("N")
+            .value_parser(value_parser!(u8).range(1..=2))
+            .help(l.t("cli-threads")),
+        Arg::new("progress")
+            .long("progress")
+            .value_parser(["auto", "always", "never"])
+            .default_value("auto")
+            .help(l.t("cli-progress")),
+    ]
+}
+
+/// Profiles to audit against and the controllers they name.
+fn mud_args(l: &Localizer, profile_help: &str) -> Vec<Arg> {
+    vec![
+        Arg::new("mud")
+            .long("mud")
+            .value_name("MAC=FILE")
+            .action(ArgAction::Append)
+            .help(l.t(profile_help)),
+        Arg::new("mud-cache")
+            .long("mud-cache")
+            .value_name("DIR")
+            .value_parser(value_parser!(PathBuf))
+            .help(l.t("cli-mud-cache")),
+        Arg::new("controller")
+            .long("controller")
+            .value_name("URI=ADDRESS")
+            .action(ArgAction::Append)
+            .help(l.t("cli-mud-controller")),
+    ]
+}
+
 /// The whole command tree with localised help.
 pub fn command(l: &Localizer) -> Command {
     let lang = Arg::new("lang")
@@ -48,29 +98,13 @@ pub fn command(l: &Localizer) -> Command {
             Command::new("analyze")
                 .about(l.t("cli-analyze"))
                 .long_about(l.t("cli-analyze-long"))
-                .arg(
-                    Arg::new("captures")
-                        .value_name("CAPTURE")
-                        .num_args(1..)
-                        .required(true)
-                        .value_parser(value_parser!(PathBuf))
-                        .help(l.t("cli-captures")),
-                )
-                .arg(format_arg(l, "cli-format"))
+                .args(capture_args(l))
                 .arg(
                     Arg::new("html")
                         .long("html")
                         .value_name("FILE")
                         .value_parser(value_parser!(PathBuf))
                         .help(l.t("cli-html")),
-                )
-                .arg(
-                    Arg::new("max-flows")
-                        .long("max-flows")
-                        .value_name("N")
-                        .default_value("262144")
-                        .value_parser(value_parser!(u32).range(1024..))
-                        .help(l.t("cli-max-flows")),
                 )
                 .arg(
                     Arg::new("peers")
@@ -80,20 +114,7 @@ pub fn command(l: &Localizer) -> Command {
                         .value_parser(value_parser!(usize))
                         .help(l.t("cli-peers")),
                 )
-                .arg(
-                    Arg::new("threads")
-                        .long("threads")
-                        .value_name("N")
-                        .value_parser(value_parser!(u8).range(1..=2))
-                        .help(l.t("cli-threads")),
-                )
-                .arg(
-                    Arg::new("progress")
-                        .long("progress")
-                        .value_parser(["auto", "always", "never"])
-                        .default_value("auto")
-                        .help(l.t("cli-progress")),
-                ),
+                .args(mud_args(l, "cli-analyze-mud")),
         )
         .subcommand(
             Command::new("simulate")
@@ -160,6 +181,13 @@ pub fn command(l: &Localizer) -> Command {
                 .long_about(l.t("cli-mud-long"))
                 .subcommand_required(true)
                 .arg_required_else_help(true)
+                .subcommand(
+                    Command::new("audit")
+                        .about(l.t("cli-mud-audit"))
+                        .long_about(l.t("cli-mud-audit-long"))
+                        .args(capture_args(l))
+                        .args(mud_args(l, "cli-mud-profile")),
+                )
                 .subcommand(
                     Command::new("check")
                         .about(l.t("cli-mud-check"))

@@ -1,13 +1,17 @@
 //! The iotgate application: the whole pipeline (sources → wire → observe → judge → explain) as a
 //! function, shared by the `iotgate` binary and the integration tests.
 
+use iotgate_explain::mud::audit_out;
 use iotgate_explain::{model, warning_text, Analysis, CaptureOut, Localizer};
+use iotgate_judge::mud_audit::{AuditObserver, AuditState};
 use iotgate_observe::engine::{pre_decode, PreDecoded};
 use iotgate_observe::{Analyzer, Config};
 use iotgate_sources::{
     expand_paths, Capture, Merger, RawPacket, Reader, SourceError, SourceErrorKind,
 };
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 /// Expands folders and opens every capture; the first unreadable file is the error.
 pub fn open_all(inputs: &[PathBuf]) -> Result<Vec<Capture>, SourceError> {
@@ -113,7 +117,20 @@ pub fn analyze_with(
     cfg: Config,
     l: &Localizer,
     threads: usize,
+    progress: impl FnMut(u64) + Send,
+) -> Result<Analysis, SourceError> {
+    analyze_audit(caps, cfg, l, threads, progress, None)
+}
+
+/// [`analyze_with`], also auditing devices against MUD profiles when `audit` is given; the
+/// audits land in the report's `mud` section (and stay readable through `audit`).
+pub fn analyze_audit(
+    caps: &[Capture],
+    cfg: Config,
+    l: &Localizer,
+    threads: usize,
     mut progress: impl FnMut(u64) + Send,
+    audit: Option<Rc<RefCell<AuditState>>>,
 ) -> Result<Analysis, SourceError> {
     let mut readers = Vec::with_capacity(caps.len());
     for c in caps {
@@ -129,6 +146,9 @@ pub fn analyze_with(
         Input::Many(Merger::new(readers))
     };
     let mut an = Analyzer::new(cfg);
+    if let Some(a) = &audit {
+        an.observer = Some(Box::new(AuditObserver(a.clone())));
+    }
     // Every 16 Ki packets: drop the pages already read from the resident set, report progress.
     let mut housekeeping = move |n: u64, input: &Input<'_>| {
         if n & 0x3fff == 0 {
@@ -197,5 +217,12 @@ pub fn analyze_with(
         })
         .collect();
     let (inv, stats, fstats) = an.finish();
-    Ok(model::build(l, captures, &inv, &stats, &fstats))
+    let mut report = model::build(l, captures, &inv, &stats, &fstats);
+    if let Some(a) = &audit {
+        let a = a.borrow();
+        let mut out: Vec<_> = a.devices.iter().map(|d| audit_out(l, d)).collect();
+        out.sort_by(|x, y| x.mac.cmp(&y.mac));
+        report.mud = out;
+    }
+    Ok(report)
 }

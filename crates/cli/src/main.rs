@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         }
     };
     let code = match matches.subcommand() {
-        Some(("analyze", m)) => analyze::run(&l, m),
+        Some(("analyze", m)) => analyze::run(&l, m, analyze::Mode::Analyze),
         Some(("simulate", m)) => simulate(&l, m),
         Some(("mud", m)) => mud::run(&l, m),
         _ => 2,

@@ -1,15 +1,83 @@
 //! `iotgate mud …`: commands on MUD (RFC 8520) profiles.
 
 use iotgate_explain::{mud_diag_text, Arg, Localizer};
+use iotgate_judge::mud_audit::{AuditConfig, AuditState, DeviceAudit};
 use iotgate_mud::{parse_bytes, Severity};
+use iotgate_wire::Mac;
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 /// Dispatches `iotgate mud <command>`; returns the exit status.
 pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
     match m.subcommand() {
         Some(("check", m)) => check(l, m),
+        Some(("audit", m)) => crate::analyze::run(l, m, crate::analyze::Mode::MudAudit),
         _ => 2,
     }
+}
+
+/// The audit the arguments ask for (`--mud MAC=FILE`, `--mud-cache DIR`, `--controller
+/// URI=ADDRESS`): `Ok(None)` when they ask for none, `Err(message)` for a bad argument or an
+/// unusable profile.
+pub fn audit_from_args(
+    l: &Localizer,
+    m: &clap::ArgMatches,
+) -> Result<Option<Rc<RefCell<AuditState>>>, String> {
+    let bad = |arg: &str, what: &str| {
+        l.ta(
+            "err-mud-arg",
+            &[("arg", Arg::S(arg)), ("what", Arg::S(what))],
+        )
+    };
+    let mut devices = Vec::new();
+    for spec in m.get_many::<String>("mud").into_iter().flatten() {
+        let Some((mac, file)) = spec.split_once('=') else {
+            return Err(bad(spec, "profile"));
+        };
+        let Some(mac) = Mac::parse(mac) else {
+            return Err(bad(spec, "profile"));
+        };
+        let path = PathBuf::from(file);
+        let shown = path.display().to_string();
+        let bytes = read_limited(&path).map_err(|e| {
+            l.ta(
+                "mud-read-error",
+                &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))],
+            )
+        })?;
+        let parsed = parse_bytes(&bytes);
+        let Some(profile) = parsed.profile else {
+            return Err(l.ta(
+                "err-mud-unusable",
+                &[
+                    ("path", Arg::S(&shown)),
+                    ("errors", Arg::N(parsed.errors().count() as f64)),
+                ],
+            ));
+        };
+        devices.retain(|d: &DeviceAudit| d.mac != mac);
+        devices.push(DeviceAudit::new(mac, shown, profile));
+    }
+    let mut cfg = AuditConfig::default();
+    for spec in m.get_many::<String>("controller").into_iter().flatten() {
+        let parsed = spec
+            .rsplit_once('=')
+            .and_then(|(u, a)| Some((u.to_string(), a.trim().parse().ok()?)));
+        match parsed {
+            Some(c) if !c.0.is_empty() => cfg.controllers.push(c),
+            _ => return Err(bad(spec, "controller")),
+        }
+    }
+    let cache = m.get_one::<PathBuf>("mud-cache").cloned();
+    if devices.is_empty() && cache.is_none() {
+        return Ok(None);
+    }
+    let mut state = AuditState::new(devices, cfg);
+    if let Some(dir) = cache {
+        state = state.with_cache(dir);
+    }
+    Ok(Some(Rc::new(RefCell::new(state))))
 }
 
 fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
@@ -98,11 +166,41 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
 }
 
 /// Reads at most one byte more than a profile may hold, so a huge file is refused cheaply.
-fn read_limited(path: &PathBuf) -> std::io::Result<Vec<u8>> {
+pub fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut b = Vec::new();
     std::fs::File::open(path)?
         .take(iotgate_mud::MAX_PROFILE_BYTES as u64 + 1)
         .read_to_end(&mut b)?;
     Ok(b)
+}
+
+/// One localised line per device whose announced MUD URL gave no profile from the cache.
+pub fn cache_problem_lines(l: &Localizer, a: &AuditState) -> Vec<String> {
+    use iotgate_judge::mud_audit::CacheProblem;
+    a.cache_problems
+        .iter()
+        .map(|(mac, url, p)| {
+            let mac = mac.to_string();
+            let (id, path, extra) = match p {
+                CacheProblem::BadUrl => ("mudcache-bad-url", String::new(), String::new()),
+                CacheProblem::Missing(p) => {
+                    ("mudcache-missing", p.display().to_string(), String::new())
+                }
+                CacheProblem::Io(p, e) => ("mudcache-io", p.display().to_string(), e.clone()),
+                CacheProblem::Unusable(p, n) => {
+                    ("mudcache-unusable", p.display().to_string(), n.to_string())
+                }
+            };
+            l.ta(
+                id,
+                &[
+                    ("mac", Arg::S(&mac)),
+                    ("url", Arg::S(url)),
+                    ("path", Arg::S(&path)),
+                    ("detail", Arg::S(&extra)),
+                ],
+            )
+        })
+        .collect()
 }

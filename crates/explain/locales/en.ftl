@@ -234,3 +234,44 @@ mud-exp-operator = eq, neq, lte or gte
 mud-exp-prefix = an IP prefix such as 192.0.2.0/24 or 2001:db8::/32
 mud-exp-prefix-length = a prefix length no longer than the address
 mud-exp-ethertype = an ethertype from 0 to 65535, such as "0x888e"
+cli-mud-audit = Check the devices in captures against their MUD profiles
+cli-mud-audit-long = Decides every flow of each device that has a profile, both ways, as a MUD-enforcing gateway would: allowed (by which entry) or a violation. Entries naming DNS names match the addresses the device itself resolved those names to in the capture. The report lists the violations with evidence and a plain explanation, and the entries no flow used.{ "\u000A\u000A" }Profiles come from --mud MAC=FILE, or from --mud-cache DIR for devices that announced a MUD URL (DHCP, DHCPv6 or LLDP): the profile for https://host/path is read from DIR/host/path.json.{ "\u000A\u000A" }Examples:{ "\u000A" }  iotgate mud audit plug.pcap --mud 50:c7:bf:00:c7:03=tplinkplug.json{ "\u000A" }  iotgate mud audit --format json --mud-cache profiles/ home.pcap
+cli-mud-profile = A device and its profile: MAC=FILE (repeatable)
+cli-mud-cache = Folder of profiles found by MUD URL: https://host/path is read from DIR/host/path.json
+cli-mud-controller = A controller's address for its class: URI=ADDRESS (e.g. urn:ietf:params:mud:ntp=192.168.1.1; my-controller=ADDRESS for my-controller)
+cli-analyze-mud = Also audit this device against this MUD profile: MAC=FILE (repeatable)
+err-mud-arg = “{ $arg }” is not { $what ->
+    [profile] MAC=FILE (a MAC address such as 50:c7:bf:00:c7:03, an equals sign, a file)
+   *[controller] URI=ADDRESS (a controller class, an equals sign, an IP address)
+}
+err-mud-profile = { $path }: { $problem }
+err-mud-unusable = { $path } is not a usable MUD profile ({ $errors ->
+    [one] one error
+   *[other] { $errors } errors
+}; run “iotgate mud check { $path }” to see them)
+mudaudit-head = MUD audit of { $mac } against { $url } ({ $source })
+mudaudit-summary = { $flows } flows: { $allowed } allowed, { $violating } not allowed by the profile
+mudaudit-violations = Not allowed:
+mudaudit-counts = { $flows ->
+    [one] one flow
+   *[other] { $flows } flows
+}, { $packets } packets, from { $first }
+mudaudit-violation = { $device } { $who ->
+    [device] reached
+   *[remote] was reached by
+} { $peer } over { $proto } port { $port }, which its manufacturer's MUD profile { $how ->
+    [denied] explicitly forbids
+   *[other] does not list
+}. A gateway that enforces MUD would block it. It can be harmless (a profile that is out of date) or a sign that the device does something its maker did not intend, such as after being taken over.
+mudaudit-advice = What you can do: make sure the device runs its latest firmware; if you did not expect this traffic, isolate the device (or turn on MUD enforcement on your gateway) and ask the manufacturer to correct its profile.
+mudaudit-dropped = … and { $n } more violating flows not listed
+mudaudit-unused = { $n ->
+    [one] One entry of the profile was never used:
+   *[other] { $n } entries of the profile were never used:
+}
+mudaudit-none = No device in these captures has a MUD profile (give --mud MAC=FILE, or --mud-cache DIR for devices that announce a MUD URL).
+mudcache-bad-url = { $mac } announced the MUD URL { $url }, which cannot name a file in the profile cache (it must start with https://)
+mudcache-missing = { $mac } announced the MUD URL { $url }, but the cache has no { $path }; its traffic was not audited
+mudcache-io = { $mac } announced the MUD URL { $url }; { $path } could not be read: { $detail }
+mudcache-unusable = { $mac } announced the MUD URL { $url }; { $path } is not a usable profile ({ $detail } errors; see “iotgate mud check”)
+html-mud = Checked against the makers’ MUD profiles

@@ -231,3 +231,44 @@ mud-exp-operator = eq, neq, lte ou gte
 mud-exp-prefix = un préfixe IP comme 192.0.2.0/24 ou 2001:db8::/32
 mud-exp-prefix-length = une longueur de préfixe pas plus longue que l'adresse
 mud-exp-ethertype = un ethertype de 0 à 65535, comme "0x888e"
+cli-mud-audit = Vérifier les appareils des captures par rapport à leurs profils MUD
+cli-mud-audit-long = Décide chaque flux de chaque appareil qui a un profil, dans les deux sens, comme le ferait une passerelle qui applique MUD : autorisé (par quelle entrée) ou en infraction. Les entrées qui nomment des noms DNS correspondent aux adresses que l'appareil lui-même a obtenues pour ces noms dans la capture. Le rapport liste les infractions avec leurs preuves et une explication simple, ainsi que les entrées qu'aucun flux n'a utilisées.{ "\u000A\u000A" }Les profils viennent de --mud MAC=FICHIER, ou de --mud-cache DOSSIER pour les appareils qui ont annoncé une URL MUD (DHCP, DHCPv6 ou LLDP) : le profil de https://hôte/chemin est lu dans DOSSIER/hôte/chemin.json.{ "\u000A\u000A" }Exemples :{ "\u000A" }  iotgate mud audit prise.pcap --mud 50:c7:bf:00:c7:03=tplinkplug.json{ "\u000A" }  iotgate mud audit --format json --mud-cache profils/ maison.pcap
+cli-mud-profile = Un appareil et son profil : MAC=FICHIER (répétable)
+cli-mud-cache = Dossier de profils trouvés par URL MUD : https://hôte/chemin est lu dans DOSSIER/hôte/chemin.json
+cli-mud-controller = L'adresse d'un contrôleur pour sa classe : URI=ADRESSE (par ex. urn:ietf:params:mud:ntp=192.168.1.1 ; my-controller=ADRESSE pour my-controller)
+cli-analyze-mud = Vérifier aussi cet appareil par rapport à ce profil MUD : MAC=FICHIER (répétable)
+err-mud-arg = « { $arg } » n'est pas de la forme { $what ->
+    [profile] MAC=FICHIER (une adresse MAC comme 50:c7:bf:00:c7:03, un signe égal, un fichier)
+   *[controller] URI=ADRESSE (une classe de contrôleur, un signe égal, une adresse IP)
+}
+err-mud-profile = { $path } : { $problem }
+err-mud-unusable = { $path } n'est pas un profil MUD utilisable ({ $errors ->
+    [one] une erreur
+   *[other] { $errors } erreurs
+} ; lancez « iotgate mud check { $path } » pour les voir)
+mudaudit-head = Vérification MUD de { $mac } par rapport à { $url } ({ $source })
+mudaudit-summary = { $flows } flux : { $allowed } autorisés, { $violating } non autorisés par le profil
+mudaudit-violations = Non autorisé :
+mudaudit-counts = { $flows ->
+    [one] un flux
+   *[other] { $flows } flux
+}, { $packets } paquets, à partir de { $first }
+mudaudit-violation = { $device } { $who ->
+    [device] a contacté
+   *[remote] a été contacté par
+} { $peer } en { $proto } sur le port { $port }, ce que le profil MUD de son fabricant { $how ->
+    [denied] interdit explicitement
+   *[other] ne prévoit pas
+}. Une passerelle qui applique MUD le bloquerait. Cela peut être anodin (un profil pas à jour) ou le signe que l'appareil fait quelque chose que son fabricant n'a pas prévu, par exemple après avoir été piraté.
+mudaudit-advice = Ce que vous pouvez faire : vérifiez que l'appareil a son dernier micrologiciel ; si vous n'attendiez pas ce trafic, isolez l'appareil (ou activez l'application de MUD sur votre passerelle) et demandez au fabricant de corriger son profil.
+mudaudit-dropped = … et { $n } autres flux en infraction non listés
+mudaudit-unused = { $n ->
+    [one] Une entrée du profil n'a jamais servi :
+   *[other] { $n } entrées du profil n'ont jamais servi :
+}
+mudaudit-none = Aucun appareil de ces captures n'a de profil MUD (donnez --mud MAC=FICHIER, ou --mud-cache DOSSIER pour les appareils qui annoncent une URL MUD).
+mudcache-bad-url = { $mac } a annoncé l'URL MUD { $url }, qui ne peut désigner aucun fichier du cache de profils (elle doit commencer par https://)
+mudcache-missing = { $mac } a annoncé l'URL MUD { $url }, mais le cache n'a pas { $path } ; son trafic n'a pas été vérifié
+mudcache-io = { $mac } a annoncé l'URL MUD { $url } ; { $path } n'a pas pu être lu : { $detail }
+mudcache-unusable = { $mac } a annoncé l'URL MUD { $url } ; { $path } n'est pas un profil utilisable ({ $detail } erreurs ; voir « iotgate mud check »)
+html-mud = Vérifié par rapport aux profils MUD des fabricants

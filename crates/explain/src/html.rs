@@ -134,6 +134,9 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
     }
     o.push_str("</section>");
 
+    if !a.mud.is_empty() {
+        mud_section(&mut o, a, l);
+    }
     let _ = write!(
         o,
         "<section><h2>{}</h2><div class=\"cards\">",
@@ -149,6 +152,56 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
         esc(&l.ta("html-footer", &[("generator", Arg::S(&a.generator))]))
     );
     o
+}
+
+/// The MUD audits: per device, the verdict, each violation explained, unused entries.
+fn mud_section(o: &mut String, a: &Analysis, l: &Localizer) {
+    let _ = write!(o, "<section><h2>{}</h2>", esc(&l.t("html-mud")));
+    for m in &a.mud {
+        let _ = write!(
+            o,
+            "<h3>{}</h3><p>{}</p>",
+            esc(&l.ta(
+                "mudaudit-head",
+                &[
+                    ("mac", Arg::S(&m.mac)),
+                    ("url", Arg::S(&m.mud_url)),
+                    ("source", Arg::S(&m.source)),
+                ]
+            )),
+            esc(&m.summary)
+        );
+        for v in &m.violations {
+            let _ = write!(
+                o,
+                "<div class=\"finding medium\"><span class=\"sev sev-medium\">{}</span><b>{} {}</b><p>{}</p></div>",
+                esc(&l.t("mudaudit-violations")),
+                esc(&v.remote),
+                esc(v.name.as_deref().unwrap_or("")),
+                esc(&v.explanation)
+            );
+        }
+        if !m.violations.is_empty() {
+            let _ = write!(o, "<p>{}</p>", esc(&l.t("mudaudit-advice")));
+        }
+        if !m.unused_aces.is_empty() {
+            let names: Vec<String> = m
+                .unused_aces
+                .iter()
+                .map(|u| format!("{}/{}", u.acl, u.ace))
+                .collect();
+            let _ = write!(
+                o,
+                "<details><summary>{}</summary><p class=\"muted\">{}</p></details>",
+                esc(&l.ta(
+                    "mudaudit-unused",
+                    &[("n", Arg::N(m.unused_aces.len() as f64))]
+                )),
+                esc(&names.join(", "))
+            );
+        }
+    }
+    o.push_str("</section>");
 }
 
 fn dl_row(o: &mut String, k: &str, v: &str) {

@@ -4,6 +4,7 @@
 pub mod html;
 pub mod i18n;
 pub mod model;
+pub mod mud;
 pub mod text;
 
 pub use i18n::{Arg, Lang, Localizer};

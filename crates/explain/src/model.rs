@@ -239,6 +239,9 @@ pub struct Analysis {
     pub network: NetworkOut,
     /// Devices, sorted by MAC.
     pub devices: Vec<DeviceOut>,
+    /// MUD audits, when profiles were given (sorted by MAC).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mud: Vec<crate::mud::MudAuditOut>,
 }
 
 /// Formats nanoseconds since the epoch as RFC 3339 UTC with microseconds.
@@ -457,6 +460,7 @@ pub fn build(
             routers: inv.network_routers.iter().map(|a| a.to_string()).collect(),
         },
         devices,
+        mud: Vec::new(),
     }
 }
 

@@ -2,6 +2,8 @@
 //! each with a stable identifier, a severity and the flows that show it. Explanations are not
 //! made here: the `explain` stage words them in the reader's language.
 
+pub mod mud_audit;
+
 use iotgate_observe::device::{Fact, FactKind, Role};
 use iotgate_observe::{Device, Inventory};
 use std::collections::BTreeSet;

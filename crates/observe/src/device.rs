@@ -240,8 +240,9 @@ pub struct Device {
     pub domains: BTreeSet<String>,
     /// Names it queried (answered or not).
     pub queried: BTreeSet<String>,
-    /// Address → index into `binding_names`: the name this device resolved to that address.
-    pub bindings: FxHashMap<IpAddr, u32>,
+    /// Address → indexes into `binding_names`: the names this device resolved to that address
+    /// (several when names share an address, as on CDNs; the most recent last).
+    pub bindings: FxHashMap<IpAddr, NameSet>,
     /// Names referred to by `bindings`.
     pub binding_names: Vec<String>,
     binding_index: FxHashMap<String, u32>,
@@ -261,6 +262,39 @@ pub struct Device {
     pub non_ip_frames: u64,
     /// The address last accepted by `note_address` (a fast path for repeated calls).
     last_addr: Option<IpAddr>,
+}
+
+/// The names bound to one address: up to [`NameSet::CAP`], the most recent last.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NameSet {
+    len: u8,
+    ids: [u32; NameSet::CAP],
+}
+
+impl NameSet {
+    /// Names kept per address.
+    pub const CAP: usize = 4;
+
+    /// Adds (or moves to the end) name index `i`, forgetting the oldest when full.
+    pub fn push(&mut self, i: u32) {
+        let n = self.len as usize;
+        if let Some(at) = self.ids[..n].iter().position(|&x| x == i) {
+            self.ids[at..n].rotate_left(1);
+            return;
+        }
+        if n == Self::CAP {
+            self.ids.rotate_left(1);
+            self.ids[Self::CAP - 1] = i;
+        } else {
+            self.ids[n] = i;
+            self.len += 1;
+        }
+    }
+
+    /// The name indexes, oldest first.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids[..self.len as usize]
+    }
 }
 
 /// RFC 1918 or CGNAT (RFC 6598) — an address a LAN host uses, not link-local.
@@ -447,16 +481,28 @@ impl Device {
                 i
             }
         };
-        if self.bindings.len() < lim.max_bindings || self.bindings.contains_key(&ip) {
-            self.bindings.insert(ip, idx);
+        if let Some(set) = self.bindings.get_mut(&ip) {
+            set.push(idx);
+        } else if self.bindings.len() < lim.max_bindings {
+            let mut set = NameSet::default();
+            set.push(idx);
+            self.bindings.insert(ip, set);
         }
     }
 
-    /// The name this device resolved to `ip`, if any.
+    /// The name this device most recently resolved to `ip`, if any.
     pub fn name_for(&self, ip: &IpAddr) -> Option<&str> {
+        self.names_for(ip).last()
+    }
+
+    /// Every name this device resolved to `ip` (at most [`NameSet::CAP`], oldest first).
+    pub fn names_for(&self, ip: &IpAddr) -> impl DoubleEndedIterator<Item = &str> {
         self.bindings
             .get(ip)
-            .and_then(|&i| self.binding_names.get(i as usize))
+            .map(NameSet::ids)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|&i| self.binding_names.get(i as usize))
             .map(String::as_str)
     }
 

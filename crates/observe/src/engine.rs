@@ -71,8 +71,18 @@ pub fn pre_decode<'a>(pkt: &RawPacket<'a>) -> PreDecoded<'a> {
     }
 }
 
+/// Told about every flow when it ends: idle, evicted, replaced by a new connection on the same
+/// ports, or still open at the end of the capture. Later stages (the MUD audit) watch flows
+/// through it without the analyzer knowing about them.
+pub trait FlowObserver {
+    /// `flow` (keyed `key`) has ended; `inv` is the inventory as it stands.
+    fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow);
+}
+
 /// The packet-to-state engine.
 pub struct Analyzer {
+    /// Watches flows as they end, if set.
+    pub observer: Option<Box<dyn FlowObserver>>,
     /// Settings.
     pub cfg: Config,
     /// Live flows.
@@ -106,6 +116,7 @@ impl Analyzer {
     /// A new analyzer with the flow table allocated up front.
     pub fn new(cfg: Config) -> Self {
         Analyzer {
+            observer: None,
             cfg,
             flows: FlowTable::new(cfg.flows),
             inv: Inventory::default(),
@@ -147,9 +158,9 @@ impl Analyzer {
             s.decode_errors += 1;
         }
         if self.flows.sweep_due(ts) {
-            let (inv, lim) = (&mut self.inv, self.cfg.limits);
+            let (inv, obs, lim) = (&mut self.inv, &mut self.observer, self.cfg.limits);
             self.flows
-                .sweep(ts, 1.0, false, |k, f| fold(inv, &lim, k, f));
+                .sweep(ts, 1.0, false, |k, f| end_flow(inv, obs, &lim, k, f));
         }
         match d.l3 {
             L3::Ip(_) => self.ip_packet(ts, d),
@@ -187,8 +198,9 @@ impl Analyzer {
         let src_side = if src_is_a { 0usize } else { 1 };
         let lim = self.cfg.limits;
         if self.flows.map.len() >= self.flows.cfg.max_flows && !self.flows.map.contains_key(&key) {
-            let inv = &mut self.inv;
-            self.flows.make_room(ts, |k, f| fold(inv, &lim, k, f));
+            let (inv, obs) = (&mut self.inv, &mut self.observer);
+            self.flows
+                .make_room(ts, |k, f| end_flow(inv, obs, &lim, k, f));
         }
         // One hash probe per packet. Flows end lazily: an idle-expired flow met again is closed
         // and a new one starts in its slot (the periodic sweep only reclaims memory). A fresh SYN
@@ -202,6 +214,7 @@ impl Analyzer {
             tcp: 0,
             dev: [NO_DEVICE; 2],
             inspected: 0,
+            icmp: [None; 2],
         };
         let flow = match self.flows.map.entry(key) {
             Entry::Occupied(o) => {
@@ -218,7 +231,7 @@ impl Analyzer {
                     > crate::flow::idle_limit(&self.flows.cfg, f, ip.proto);
                 if reused || expired {
                     let old = std::mem::replace(f, fresh());
-                    fold(&mut self.inv, &lim, &key, &old);
+                    end_flow(&mut self.inv, &mut self.observer, &lim, &key, &old);
                     self.flows.stats.created += 1;
                     if expired {
                         self.flows.stats.expired += 1;
@@ -245,6 +258,11 @@ impl Analyzer {
         let dir = usize::from(!from_initiator);
         flow.pkts[dir] += 1;
         flow.bytes[dir] += ip.total_len as u64;
+        if let L4::Icmp(i) = d.l4 {
+            if flow.icmp[dir].is_none() {
+                flow.icmp[dir] = Some((i.kind, i.code));
+            }
+        }
         flow.last_ns = flow.last_ns.max(ts);
         if ip.proto == proto::TCP {
             let t = &mut flow.tcp;
@@ -342,7 +360,7 @@ impl Analyzer {
         let mut fs = self.flows.stats;
         fs.peak = fs.peak.max(self.flows.map.len());
         for (k, f) in self.flows.map.drain() {
-            fold(inv, &lim, &k, &f);
+            end_flow(inv, &mut self.observer, &lim, &k, &f);
         }
         (self.inv, self.stats, fs)
     }
@@ -372,6 +390,21 @@ fn initiator_side(src_side: usize, proto: u8, fl: u8, sport: u16, dport: u16) ->
         return other;
     }
     src_side
+}
+
+/// Hands an ended flow to the observer, then folds it into the inventory.
+#[inline]
+fn end_flow(
+    inv: &mut Inventory,
+    obs: &mut Option<Box<dyn FlowObserver>>,
+    lim: &Limits,
+    k: &FlowKey,
+    f: &Flow,
+) {
+    if let Some(o) = obs {
+        o.flow_ended(inv, k, f);
+    }
+    fold(inv, lim, k, f);
 }
 
 /// Adds a finished (or evicted) flow to the peers of the devices on each side.

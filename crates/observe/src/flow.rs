@@ -157,6 +157,9 @@ pub struct Flow {
     pub dev: [u32; 2],
     /// Payload packets already handed to application-layer inspection.
     pub inspected: u8,
+    /// ICMP type and code of the first ICMP message each way (`[initiator→responder,
+    /// responder→initiator]`).
+    pub icmp: [Option<(u8, u8)>; 2],
 }
 
 impl Flow {

@@ -1,0 +1,271 @@
+//! MUD audit results as report data (the `mud` section of `iotgate.analysis/1`) and as terminal
+//! text, with every violation explained in the reader's language.
+
+use crate::i18n::{Arg, Localizer};
+use crate::model::{proto_name, rfc3339};
+use iotgate_judge::mud_audit::{DeviceAudit, ViolationKey, ViolationStats};
+use serde::Serialize;
+
+/// The audit of one device.
+#[derive(Debug, Clone, Serialize)]
+pub struct MudAuditOut {
+    /// The device's MAC.
+    pub mac: String,
+    /// Where the profile came from.
+    pub source: String,
+    /// The profile's MUD URL.
+    pub mud_url: String,
+    /// The profile's description of the device.
+    pub systeminfo: Option<String>,
+    /// Flows decided.
+    pub flows: u64,
+    /// Flows the profile allows both ways.
+    pub allowed: u64,
+    /// Flows it does not.
+    pub violating: u64,
+    /// One line saying how it went.
+    pub summary: String,
+    /// Violations, most flows first.
+    pub violations: Vec<ViolationOut>,
+    /// Violating flows not listed (beyond the bound).
+    pub violations_dropped: u64,
+    /// Entries that no flow used.
+    pub unused_aces: Vec<UnusedOut>,
+}
+
+/// A group of violating flows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViolationOut {
+    /// The other side.
+    pub remote: String,
+    /// The name the device resolved to it, if any.
+    pub name: Option<String>,
+    /// `tcp`, `udp`, `icmp`, ...
+    pub proto: String,
+    /// The service port (the responder's).
+    pub port: u16,
+    /// True when the device opened the flows.
+    pub device_initiated: bool,
+    /// Directions refused: `from-device`, `to-device`.
+    pub refused: Vec<&'static str>,
+    /// The entry that refused it explicitly (`acl/ace`), when one did.
+    pub denied_by: Option<String>,
+    /// Flows.
+    pub flows: u64,
+    /// Packets both ways.
+    pub packets: u64,
+    /// Bytes both ways.
+    pub bytes: u64,
+    /// First packet.
+    pub first_seen: String,
+    /// Last packet.
+    pub last_seen: String,
+    /// What happened, in plain words.
+    pub explanation: String,
+}
+
+/// An entry no flow used.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnusedOut {
+    /// `from-device` or `to-device`.
+    pub direction: &'static str,
+    /// ACL name.
+    pub acl: String,
+    /// Entry name.
+    pub ace: String,
+}
+
+fn direction(from_device: bool) -> &'static str {
+    if from_device {
+        "from-device"
+    } else {
+        "to-device"
+    }
+}
+
+/// Report data for one device's audit.
+pub fn audit_out(l: &Localizer, a: &DeviceAudit) -> MudAuditOut {
+    let mac = a.mac.to_string();
+    let mut v: Vec<(&ViolationKey, &ViolationStats)> = a.violations.iter().collect();
+    v.sort_by(|x, y| y.1.flows.cmp(&x.1.flows).then(x.0.cmp(y.0)));
+    let violations = v
+        .into_iter()
+        .map(|(k, s)| violation(l, a, &mac, k, s))
+        .collect();
+    let summary = l.ta(
+        "mudaudit-summary",
+        &[
+            ("flows", Arg::N(a.flows as f64)),
+            ("allowed", Arg::N(a.allowed as f64)),
+            ("violating", Arg::N(a.violating as f64)),
+        ],
+    );
+    MudAuditOut {
+        mac,
+        source: a.source.clone(),
+        mud_url: a.profile.url.clone(),
+        systeminfo: a.profile.systeminfo.clone(),
+        flows: a.flows,
+        allowed: a.allowed,
+        violating: a.violating,
+        summary,
+        violations,
+        violations_dropped: a.violations_dropped,
+        unused_aces: a
+            .unused()
+            .into_iter()
+            .map(|(from, acl, ace)| UnusedOut {
+                direction: direction(from),
+                acl: acl.to_string(),
+                ace: ace.to_string(),
+            })
+            .collect(),
+    }
+}
+
+fn violation(
+    l: &Localizer,
+    a: &DeviceAudit,
+    mac: &str,
+    k: &ViolationKey,
+    s: &ViolationStats,
+) -> ViolationOut {
+    let remote = k.remote.to_string();
+    let peer = match &s.name {
+        Some(n) => format!("{remote} ({n})"),
+        None => remote.clone(),
+    };
+    let proto = proto_name(k.proto);
+    let denied_by = s.denied_by.and_then(|(from, acl, ace)| {
+        let acls = if from {
+            &a.profile.from_device
+        } else {
+            &a.profile.to_device
+        };
+        let acl = acls.get(acl)?;
+        Some(format!("{}/{}", acl.name, acl.aces.get(ace)?.name))
+    });
+    let who = if k.device_initiated {
+        "device"
+    } else {
+        "remote"
+    };
+    let explanation = l.ta(
+        "mudaudit-violation",
+        &[
+            ("device", Arg::S(mac)),
+            ("peer", Arg::S(&peer)),
+            ("proto", Arg::S(&proto.to_uppercase())),
+            ("port", Arg::N(f64::from(k.port))),
+            ("who", Arg::S(who)),
+            (
+                "how",
+                Arg::S(if denied_by.is_some() {
+                    "denied"
+                } else {
+                    "unlisted"
+                }),
+            ),
+        ],
+    );
+    ViolationOut {
+        remote,
+        name: s.name.clone(),
+        proto,
+        port: k.port,
+        device_initiated: k.device_initiated,
+        refused: [(1u8, true), (2u8, false)]
+            .iter()
+            .filter(|(b, _)| k.refused & b != 0)
+            .map(|(_, f)| direction(*f))
+            .collect(),
+        denied_by,
+        flows: s.flows,
+        packets: s.packets,
+        bytes: s.bytes,
+        first_seen: rfc3339(s.first_ns),
+        last_seen: rfc3339(s.last_ns),
+        explanation,
+    }
+}
+
+/// The audits as terminal text.
+pub fn audit_text(l: &Localizer, audits: &[MudAuditOut]) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    for a in audits {
+        let info = a
+            .systeminfo
+            .as_deref()
+            .map(|s| format!(" — {s}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "{}",
+            l.ta(
+                "mudaudit-head",
+                &[
+                    ("mac", Arg::S(&a.mac)),
+                    ("url", Arg::S(&a.mud_url)),
+                    ("source", Arg::S(&a.source)),
+                ]
+            )
+        );
+        let _ = writeln!(o, "  {}{info}", a.summary);
+        if !a.violations.is_empty() {
+            let _ = writeln!(o, "  {}", l.t("mudaudit-violations"));
+            for v in &a.violations {
+                let service = if v.port == 0 {
+                    v.proto.clone()
+                } else {
+                    format!("{}/{}", v.proto, v.port)
+                };
+                let _ = writeln!(
+                    o,
+                    "    {} {} {} {}",
+                    v.remote,
+                    service,
+                    v.name.as_deref().unwrap_or("-"),
+                    l.ta(
+                        "mudaudit-counts",
+                        &[
+                            ("flows", Arg::N(v.flows as f64)),
+                            ("packets", Arg::N(v.packets as f64)),
+                            ("first", Arg::S(&v.first_seen)),
+                        ]
+                    )
+                );
+                let _ = writeln!(o, "      {}", v.explanation);
+            }
+            if a.violations_dropped > 0 {
+                let _ = writeln!(
+                    o,
+                    "    {}",
+                    l.ta(
+                        "mudaudit-dropped",
+                        &[("n", Arg::N(a.violations_dropped as f64))]
+                    )
+                );
+            }
+            let _ = writeln!(o, "  {}", l.t("mudaudit-advice"));
+        }
+        if !a.unused_aces.is_empty() {
+            let names: Vec<String> = a
+                .unused_aces
+                .iter()
+                .map(|u| format!("{}/{}", u.acl, u.ace))
+                .collect();
+            let _ = writeln!(
+                o,
+                "  {} {}",
+                l.ta(
+                    "mudaudit-unused",
+                    &[("n", Arg::N(a.unused_aces.len() as f64))]
+                ),
+                names.join(", ")
+            );
+        }
+        o.push('\n');
+    }
+    o
+}
