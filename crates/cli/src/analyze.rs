@@ -1,8 +1,9 @@
 //! `iotgate analyze`: open the captures, run the pipeline with a progress bar on long work, and
 //! print the report.
 
-use iotgate::{analyze_audit, open_all};
-use iotgate_explain::{html, source_error_text, text, Arg, Localizer};
+use iotgate::{analyze_audit, analyze_observed, open_all};
+use iotgate_explain::{html, source_error_text, text, write_error, Localizer};
+use iotgate_judge::mud_learn::LearnObserver;
 use iotgate_observe::Config;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -15,15 +16,27 @@ pub enum Mode {
     Analyze,
     /// `iotgate mud audit`: only the MUD audits.
     MudAudit,
+    /// `iotgate mud learn`: a profile of what one device did.
+    MudLearn,
 }
 
 /// Runs the command; returns the process exit status.
 pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> u8 {
-    let audit = match crate::mud::audit_from_args(l, m) {
-        Ok(a) => a,
-        Err(msg) => {
-            eprintln!("iotgate: {msg}");
-            return 2;
+    let (audit, learner) = if mode == Mode::MudLearn {
+        match crate::mud::learner_from_args(l, m) {
+            Ok(lr) => (None, Some(lr)),
+            Err(msg) => {
+                eprintln!("iotgate: {msg}");
+                return 2;
+            }
+        }
+    } else {
+        match crate::mud::audit_from_args(l, m) {
+            Ok(a) => (a, None),
+            Err(msg) => {
+                eprintln!("iotgate: {msg}");
+                return 2;
+            }
         }
     };
     let inputs: Vec<PathBuf> = m
@@ -68,24 +81,24 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> u8 {
         Some(&t) => t as usize,
         None => iotgate::default_threads(),
     };
-    let report = analyze_audit(
-        &caps,
-        cfg,
-        l,
-        threads,
-        |pos| {
-            if let Some(after) = show_after {
-                if !shown && start.elapsed() >= after {
-                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                    shown = true;
-                }
-                if shown {
-                    bar.set_position(pos);
-                }
+    let progress = |pos| {
+        if let Some(after) = show_after {
+            if !shown && start.elapsed() >= after {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown = true;
             }
-        },
-        audit.clone(),
-    );
+            if shown {
+                bar.set_position(pos);
+            }
+        }
+    };
+    let report = match &learner {
+        Some(lr) => {
+            let obs = Box::new(LearnObserver(lr.clone()));
+            analyze_observed(&caps, cfg, l, threads, progress, Some(obs))
+        }
+        None => analyze_audit(&caps, cfg, l, threads, progress, audit.clone()),
+    };
     bar.finish_and_clear();
     let report = match report {
         Ok(r) => r,
@@ -98,6 +111,9 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> u8 {
         for w in &c.warnings {
             eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w);
         }
+    }
+    if let Some(lr) = learner {
+        return crate::mud::write_learned(l, m, &lr.borrow(), &report);
     }
     if mode == Mode::MudAudit {
         let problems = audit
@@ -136,13 +152,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> u8 {
         if let Err(e) = std::fs::write(path, html::render(&report, l)) {
             eprintln!(
                 "iotgate: {}",
-                l.ta(
-                    "err-write",
-                    &[
-                        ("path", Arg::S(&path.display().to_string())),
-                        ("error", Arg::S(&e.to_string()))
-                    ]
-                )
+                write_error(l, &path.display().to_string(), &e)
             );
             return 1;
         }
@@ -176,16 +186,7 @@ fn print_out(l: &Localizer, write: impl FnOnce(&mut dyn Write) -> std::io::Resul
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!(
-                "iotgate: {}",
-                l.ta(
-                    "err-write",
-                    &[
-                        ("path", Arg::S("stdout")),
-                        ("error", Arg::S(&e.to_string()))
-                    ]
-                )
-            );
+            eprintln!("iotgate: {}", write_error(l, "stdout", &e));
             1
         }
     }

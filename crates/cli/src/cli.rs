@@ -189,6 +189,40 @@ pub fn command(l: &Localizer) -> Command {
                         .args(mud_args(l, "cli-mud-profile")),
                 )
                 .subcommand(
+                    Command::new("learn")
+                        .about(l.t("cli-mud-learn"))
+                        .long_about(l.t("cli-mud-learn-long"))
+                        .args(capture_args(l))
+                        .arg(
+                            Arg::new("device")
+                                .long("device")
+                                .short('d')
+                                .value_name("MAC")
+                                .required(true)
+                                .help(l.t("cli-mud-device")),
+                        )
+                        .arg(
+                            Arg::new("url")
+                                .long("url")
+                                .value_name("URL")
+                                .help(l.t("cli-mud-url")),
+                        )
+                        .arg(
+                            Arg::new("systeminfo")
+                                .long("systeminfo")
+                                .value_name("TEXT")
+                                .help(l.t("cli-mud-systeminfo")),
+                        )
+                        .arg(
+                            Arg::new("out")
+                                .long("out")
+                                .short('o')
+                                .value_name("FILE")
+                                .value_parser(value_parser!(PathBuf))
+                                .help(l.t("cli-mud-out")),
+                        ),
+                )
+                .subcommand(
                     Command::new("check")
                         .about(l.t("cli-mud-check"))
                         .long_about(l.t("cli-mud-check-long"))

@@ -4,7 +4,7 @@
 use iotgate_explain::mud::audit_out;
 use iotgate_explain::{model, warning_text, Analysis, CaptureOut, Localizer};
 use iotgate_judge::mud_audit::{AuditObserver, AuditState};
-use iotgate_observe::engine::{pre_decode, PreDecoded};
+use iotgate_observe::engine::{pre_decode, FlowObserver, PreDecoded};
 use iotgate_observe::{Analyzer, Config};
 use iotgate_sources::{
     expand_paths, Capture, Merger, RawPacket, Reader, SourceError, SourceErrorKind,
@@ -129,8 +129,31 @@ pub fn analyze_audit(
     cfg: Config,
     l: &Localizer,
     threads: usize,
-    mut progress: impl FnMut(u64) + Send,
+    progress: impl FnMut(u64) + Send,
     audit: Option<Rc<RefCell<AuditState>>>,
+) -> Result<Analysis, SourceError> {
+    let observer = audit
+        .as_ref()
+        .map(|a| Box::new(AuditObserver(a.clone())) as Box<dyn FlowObserver>);
+    let mut report = analyze_observed(caps, cfg, l, threads, progress, observer)?;
+    if let Some(a) = &audit {
+        let a = a.borrow();
+        let mut out: Vec<_> = a.devices.iter().map(|d| audit_out(l, d)).collect();
+        out.sort_by(|x, y| x.mac.cmp(&y.mac));
+        report.mud = out;
+    }
+    Ok(report)
+}
+
+/// [`analyze_with`], handing every flow to `observer` as it ends (the MUD audit and the MUD
+/// learner watch flows this way).
+pub fn analyze_observed(
+    caps: &[Capture],
+    cfg: Config,
+    l: &Localizer,
+    threads: usize,
+    mut progress: impl FnMut(u64) + Send,
+    observer: Option<Box<dyn FlowObserver>>,
 ) -> Result<Analysis, SourceError> {
     let mut readers = Vec::with_capacity(caps.len());
     for c in caps {
@@ -146,9 +169,7 @@ pub fn analyze_audit(
         Input::Many(Merger::new(readers))
     };
     let mut an = Analyzer::new(cfg);
-    if let Some(a) = &audit {
-        an.observer = Some(Box::new(AuditObserver(a.clone())));
-    }
+    an.observer = observer;
     // Every 16 Ki packets: drop the pages already read from the resident set, report progress.
     let mut housekeeping = move |n: u64, input: &Input<'_>| {
         if n & 0x3fff == 0 {
@@ -217,12 +238,5 @@ pub fn analyze_audit(
         })
         .collect();
     let (inv, stats, fstats) = an.finish();
-    let mut report = model::build(l, captures, &inv, &stats, &fstats);
-    if let Some(a) = &audit {
-        let a = a.borrow();
-        let mut out: Vec<_> = a.devices.iter().map(|d| audit_out(l, d)).collect();
-        out.sort_by(|x, y| x.mac.cmp(&y.mac));
-        report.mud = out;
-    }
-    Ok(report)
+    Ok(model::build(l, captures, &inv, &stats, &fstats))
 }

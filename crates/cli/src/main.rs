@@ -4,7 +4,7 @@ mod analyze;
 mod cli;
 mod mud;
 
-use iotgate_explain::{Arg, Lang, Localizer};
+use iotgate_explain::{write_error, Arg, Lang, Localizer};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -41,16 +41,7 @@ fn simulate(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         .cloned()
         .unwrap_or_else(|| iotgate_sim::truth_path_for(out));
     let fail = |p: &std::path::Path, e: &dyn std::fmt::Display| {
-        eprintln!(
-            "iotgate: {}",
-            l.ta(
-                "err-write",
-                &[
-                    ("path", Arg::S(&p.display().to_string())),
-                    ("error", Arg::S(&e.to_string()))
-                ]
-            )
-        );
+        eprintln!("iotgate: {}", write_error(l, &p.display().to_string(), &e));
         1
     };
     let file = match std::fs::File::create(out) {

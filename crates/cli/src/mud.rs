@@ -1,7 +1,8 @@
 //! `iotgate mud …`: commands on MUD (RFC 8520) profiles.
 
-use iotgate_explain::{mud_diag_text, Arg, Localizer};
+use iotgate_explain::{mud_diag_text, write_error, Arg, Localizer};
 use iotgate_judge::mud_audit::{AuditConfig, AuditState, DeviceAudit};
+use iotgate_judge::mud_learn::Learner;
 use iotgate_mud::{parse_bytes, Severity};
 use iotgate_wire::Mac;
 use std::cell::RefCell;
@@ -13,6 +14,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
     match m.subcommand() {
         Some(("check", m)) => check(l, m),
         Some(("audit", m)) => crate::analyze::run(l, m, crate::analyze::Mode::MudAudit),
+        Some(("learn", m)) => crate::analyze::run(l, m, crate::analyze::Mode::MudLearn),
         _ => 2,
     }
 }
@@ -203,4 +205,109 @@ pub fn cache_problem_lines(l: &Localizer, a: &AuditState) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The learner the arguments ask for (`--device MAC`).
+pub fn learner_from_args(
+    l: &Localizer,
+    m: &clap::ArgMatches,
+) -> Result<Rc<RefCell<Learner>>, String> {
+    let spec = m
+        .get_one::<String>("device")
+        .map(String::as_str)
+        .unwrap_or_default();
+    let mac = Mac::parse(spec).ok_or_else(|| l.ta("err-mud-device", &[("arg", Arg::S(spec))]))?;
+    Ok(Rc::new(RefCell::new(Learner::new(mac))))
+}
+
+/// Writes the learned profile (to `--out` or standard output) and a summary on standard error;
+/// returns the exit status.
+pub fn write_learned(
+    l: &Localizer,
+    m: &clap::ArgMatches,
+    lr: &Learner,
+    report: &iotgate_explain::Analysis,
+) -> u8 {
+    let mac = lr.mac.to_string();
+    if lr.is_empty() {
+        eprintln!(
+            "iotgate: {}",
+            l.ta("learn-nothing", &[("mac", Arg::S(&mac))])
+        );
+        return 1;
+    }
+    let hex = mac.replace(':', "");
+    let url = m
+        .get_one::<String>("url")
+        .cloned()
+        .or_else(|| lr.announced_url.clone())
+        .unwrap_or_else(|| format!("https://mud.example.com/iotgate-learned/{hex}.json"));
+    if !url.starts_with("https://") {
+        eprintln!(
+            "iotgate: {}",
+            l.ta("mud-not-https", &[("url", Arg::S(&url))])
+        );
+        return 2;
+    }
+    let info = m
+        .get_one::<String>("systeminfo")
+        .cloned()
+        .unwrap_or_else(|| {
+            l.ta(
+                "learn-systeminfo",
+                &[("vendor", Arg::S(lr.vendor.as_deref().unwrap_or("?")))],
+            )
+        });
+    let last = report
+        .summary
+        .last_seen
+        .clone()
+        .unwrap_or_else(|| iotgate_explain::model::rfc3339(lr.last_ns));
+    // date-and-time without the fraction iotgate prints elsewhere.
+    let last = match last.split_once('.') {
+        Some((head, _)) => format!("{head}Z"),
+        None => last,
+    };
+    let profile = lr.profile(&url, &last, &info);
+    let text =
+        serde_json::to_string_pretty(&iotgate_mud::to_json(&profile)).unwrap_or_default() + "\n";
+    let aces: usize = profile
+        .from_device
+        .iter()
+        .chain(&profile.to_device)
+        .map(|a| a.aces.len())
+        .sum();
+    let dest = m.get_one::<PathBuf>("out");
+    match dest {
+        Some(p) => {
+            if let Err(e) = std::fs::write(p, &text) {
+                eprintln!("iotgate: {}", write_error(l, &p.display().to_string(), &e));
+                return 1;
+            }
+        }
+        None => print!("{text}"),
+    }
+    let to = dest
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "stdout".into());
+    eprintln!(
+        "iotgate: {}",
+        l.ta(
+            "learn-done",
+            &[
+                ("mac", Arg::S(&mac)),
+                ("aces", Arg::N(aces as f64)),
+                ("flows", Arg::N(lr.flows as f64)),
+                ("path", Arg::S(&to)),
+                ("url", Arg::S(&url)),
+            ]
+        )
+    );
+    if lr.dropped > 0 {
+        eprintln!(
+            "iotgate: {}",
+            l.ta("learn-truncated", &[("n", Arg::N(lr.dropped as f64))])
+        );
+    }
+    0
 }

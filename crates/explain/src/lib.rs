@@ -48,6 +48,14 @@ pub fn mud_diag_text(l: &Localizer, d: &iotgate_mud::Diag) -> String {
     format!("{sev} {}: {}", d.path, l.ta(&id, &fl))
 }
 
+/// "Cannot write PATH: ERROR" in the reader's language.
+pub fn write_error(l: &Localizer, path: &str, e: &dyn std::fmt::Display) -> String {
+    l.ta(
+        "err-write",
+        &[("path", Arg::S(path)), ("error", Arg::S(&e.to_string()))],
+    )
+}
+
 /// A capture-reading warning in the reader's language.
 pub fn warning_text(l: &Localizer, w: &Warning) -> String {
     let off = Arg::N(w.offset as f64);

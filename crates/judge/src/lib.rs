@@ -3,6 +3,7 @@
 //! made here: the `explain` stage words them in the reader's language.
 
 pub mod mud_audit;
+pub mod mud_learn;
 
 use iotgate_observe::device::{Fact, FactKind, Role};
 use iotgate_observe::{Device, Inventory};

@@ -238,13 +238,7 @@ impl AuditState {
                 },
             };
             let remote_dev = inv.devices.get(f.dev[1 - side] as usize);
-            let ctx = Ctx {
-                inv,
-                dev,
-                remote_dev,
-                cfg: &self.cfg,
-                gateways: OnceCell::new(),
-            };
+            let ctx = Ctx::new(inv, dev, remote_dev, Some(&self.cfg));
             let a = &mut self.devices[ai];
             audit_side(a, &ctx, key, f, side);
         }
@@ -338,15 +332,31 @@ fn audit_side(a: &mut DeviceAudit, ctx: &Ctx<'_>, key: &FlowKey, f: &Flow, side:
 }
 
 /// What the capture tells about the network, for one audited device and one flow.
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     inv: &'a Inventory,
-    dev: &'a Device,
+    pub(crate) dev: &'a Device,
     remote_dev: Option<&'a Device>,
-    cfg: &'a AuditConfig,
+    cfg: Option<&'a AuditConfig>,
     gateways: OnceCell<BTreeSet<IpAddr>>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The context of a flow between `dev` and (when it is a known device) `remote_dev`.
+    pub(crate) fn new(
+        inv: &'a Inventory,
+        dev: &'a Device,
+        remote_dev: Option<&'a Device>,
+        cfg: Option<&'a AuditConfig>,
+    ) -> Self {
+        Ctx {
+            inv,
+            dev,
+            remote_dev,
+            cfg,
+            gateways: OnceCell::new(),
+        }
+    }
+
     /// The network's routers: announced by DHCP, or devices seen routing or serving DHCP.
     fn gateways(&self) -> &BTreeSet<IpAddr> {
         self.gateways.get_or_init(|| {
@@ -374,9 +384,7 @@ impl Context for Ctx<'_> {
     fn is_controller(&self, uri: &str, ip: &IpAddr) -> bool {
         if self
             .cfg
-            .controllers
-            .iter()
-            .any(|(u, a)| u == uri && a == ip)
+            .is_some_and(|c| c.controllers.iter().any(|(u, a)| u == uri && a == ip))
         {
             return true;
         }

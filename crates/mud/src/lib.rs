@@ -5,10 +5,12 @@ pub mod diag;
 pub mod matcher;
 pub mod model;
 pub mod parse;
+pub mod write;
 
 pub use diag::{Diag, DiagKind, Severity};
 pub use model::*;
 pub use parse::{dns_name, parse, parse_bytes, Parsed, MAX_PROFILE_BYTES};
+pub use write::to_json;
 
 /// Where a profile cache keeps the profile of `url`: `DIR/host/path.json` (`.json` added when
 /// the path does not end with it). `None` for URLs that are not `https://`, or whose host or

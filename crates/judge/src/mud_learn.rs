@@ -1,0 +1,270 @@
+//! Learning a MUD profile from what one device did: every flow of the device becomes the
+//! narrowest entries that allow it — a DNS name for Internet peers it looked up, an address for
+//! those it did not, the DNS controller for its resolver, local networks for LAN peers — with
+//! ports, protocol, ICMP type and who opened TCP connections. The result is deterministic: the
+//! same captures give the same profile, byte for byte.
+
+use crate::mud_audit::{Ctx, URN_DNS};
+use iotgate_mud::matcher::Context;
+use iotgate_mud::{
+    Abstraction, Ace, Acl, AclType, Action, Initiator, Matches, PortMatch, Prefix, Profile,
+};
+use iotgate_observe::engine::FlowObserver;
+use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
+use iotgate_observe::Inventory;
+use iotgate_wire::Mac;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::rc::Rc;
+
+/// Distinct entries learned at most; a device doing more (a scan) gives a truncated profile.
+pub const MAX_RULES: usize = 4096;
+
+/// Who the other side is, as a profile can name it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Peer {
+    /// The network's DNS resolver.
+    Dns,
+    /// Something on the local networks; a group address (multicast, broadcast) is kept.
+    Local(Option<IpAddr>),
+    /// An Internet host the device found by this name.
+    Name(String),
+    /// An Internet host the device reached without looking up a name.
+    Addr(IpAddr),
+}
+
+/// One learned entry, ordered so that profiles come out in a stable order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Rule {
+    v6: bool,
+    from_device: bool,
+    peer: Peer,
+    proto: u8,
+    /// The service port and whether it is the device's own (the device answered).
+    port: Option<(u16, bool)>,
+    /// TCP: Some(true) when the device opened it (only when the start was seen).
+    device_initiated: Option<bool>,
+    icmp: Option<(u8, u8)>,
+}
+
+/// What is being learned about one device.
+#[derive(Debug)]
+pub struct Learner {
+    /// The device.
+    pub mac: Mac,
+    rules: BTreeSet<Rule>,
+    /// Flows of the device seen.
+    pub flows: u64,
+    /// Flows whose entries did not fit ([`MAX_RULES`]).
+    pub dropped: u64,
+    /// Last packet of the device's flows, ns.
+    pub last_ns: i64,
+    /// The device's maker, from its MAC.
+    pub vendor: Option<String>,
+    /// The MUD URL the device announced, if any.
+    pub announced_url: Option<String>,
+}
+
+impl Learner {
+    /// Starts learning about `mac`.
+    pub fn new(mac: Mac) -> Self {
+        Learner {
+            mac,
+            rules: BTreeSet::new(),
+            flows: 0,
+            dropped: 0,
+            last_ns: i64::MIN,
+            vendor: None,
+            announced_url: None,
+        }
+    }
+
+    /// Entries learned so far.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// True when nothing was learned.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Learns from one ended flow.
+    pub fn flow(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
+        for side in 0..2 {
+            let Some(dev) = inv.devices.get(f.dev[side] as usize) else {
+                continue;
+            };
+            if dev.mac != self.mac {
+                continue;
+            }
+            if self.vendor.is_none() {
+                self.vendor = dev.vendor.map(str::to_string);
+            }
+            if let Some((u, _)) = &dev.mud_url {
+                self.announced_url.get_or_insert_with(|| u.clone());
+            }
+            let ctx = Ctx::new(inv, dev, inv.devices.get(f.dev[1 - side] as usize), None);
+            self.learn_side(&ctx, key, f, side);
+        }
+    }
+
+    fn learn_side(&mut self, ctx: &Ctx<'_>, key: &FlowKey, f: &Flow, side: usize) {
+        let initiated = f.initiator as usize == side;
+        let (sent, recv) = if initiated { (0, 1) } else { (1, 0) };
+        let theirs = key.addr(1 - side);
+        let responder = 1 - f.initiator as usize;
+        let service = key.port(responder);
+        let has_ports = matches!(key.proto, 6 | 17 | 132) && service != 0;
+        let known_start = key.proto != 6 || f.tcp & (tcpbits::SYN | tcpbits::SYNACK) != 0;
+        let peer = if has_ports && service == 53 && ctx.is_controller(URN_DNS, &theirs) {
+            Peer::Dns
+        } else if ctx.is_local(&theirs) {
+            Peer::Local(iotgate_wire::net::is_group(&theirs).then_some(theirs))
+        } else {
+            match ctx.dev.name_for(&theirs) {
+                Some(n) => Peer::Name(iotgate_mud::dns_name(n)),
+                None => Peer::Addr(theirs),
+            }
+        };
+        self.flows += 1;
+        self.last_ns = self.last_ns.max(f.last_ns);
+        for (from_device, dir) in [(true, sent), (false, recv)] {
+            if f.pkts[dir] == 0 {
+                continue;
+            }
+            let rule = Rule {
+                v6: theirs.is_ipv6(),
+                from_device,
+                peer: peer.clone(),
+                proto: key.proto,
+                port: has_ports.then_some((service, !initiated)),
+                device_initiated: (key.proto == 6 && known_start).then_some(initiated),
+                icmp: if matches!(key.proto, 1 | 58) {
+                    f.icmp[dir]
+                } else {
+                    None
+                },
+            };
+            if self.rules.len() >= MAX_RULES && !self.rules.contains(&rule) {
+                self.dropped += 1;
+            } else {
+                self.rules.insert(rule);
+            }
+        }
+    }
+
+    /// The learned profile. `url` is its MUD URL; `last_update` an RFC 3339 time (the capture's,
+    /// so that the output does not depend on when it runs); `systeminfo` its description.
+    pub fn profile(&self, url: &str, last_update: &str, systeminfo: &str) -> Profile {
+        let slug: String = self.mac.to_string().replace(':', "");
+        let mut acls: Vec<(bool, bool, Acl)> = Vec::new();
+        for r in &self.rules {
+            let fam = if r.v6 { "v6" } else { "v4" };
+            let dir = if r.from_device { "fr" } else { "to" };
+            let name = format!("mud-{slug}-{fam}{dir}");
+            let idx = match acls.iter().position(|(_, _, a)| a.name == name) {
+                Some(i) => i,
+                None => {
+                    acls.push((
+                        r.from_device,
+                        r.v6,
+                        Acl {
+                            name: name.clone(),
+                            kind: if r.v6 { AclType::Ipv6 } else { AclType::Ipv4 },
+                            aces: Vec::new(),
+                        },
+                    ));
+                    acls.len() - 1
+                }
+            };
+            let acl = &mut acls[idx].2;
+            let ace_name = format!("{}-{}", acl.name, acl.aces.len());
+            acl.aces.push(Ace {
+                name: ace_name,
+                action: Action::Accept,
+                matches: rule_matches(r),
+            });
+        }
+        // from-device ACLs first, IPv4 before IPv6.
+        acls.sort_by_key(|(from, v6, _)| (!*from, *v6));
+        let mut p = Profile {
+            version: Some(1),
+            url: url.to_string(),
+            last_update: Some(last_update.to_string()),
+            cache_validity_hours: 48,
+            is_supported: Some(true),
+            systeminfo: Some(systeminfo.chars().take(60).collect()),
+            mfg_name: self.vendor.clone(),
+            ..Profile::default()
+        };
+        for (from, _, acl) in acls {
+            if from {
+                p.from_device.push(acl);
+            } else {
+                p.to_device.push(acl);
+            }
+        }
+        p
+    }
+}
+
+fn host(ip: IpAddr) -> Prefix {
+    Prefix {
+        addr: ip,
+        len: if ip.is_ipv4() { 32 } else { 128 },
+    }
+}
+
+fn rule_matches(r: &Rule) -> Matches {
+    let mut m = Matches {
+        protocol: Some(r.proto),
+        ..Matches::default()
+    };
+    // The remote side is the destination of what the device sends, the source of the rest.
+    let (net, name) = if r.from_device {
+        (&mut m.dst_net, &mut m.dst_dnsname)
+    } else {
+        (&mut m.src_net, &mut m.src_dnsname)
+    };
+    match &r.peer {
+        Peer::Dns => m.mud.push(Abstraction::Controller(URN_DNS.into())),
+        Peer::Local(group) => {
+            *net = group.map(host);
+            m.mud.push(Abstraction::LocalNetworks);
+        }
+        Peer::Name(n) => *name = Some(n.clone()),
+        Peer::Addr(a) => *net = Some(host(*a)),
+    }
+    if let Some((port, device_serves)) = r.port {
+        // The service port is the destination of requests and the source of answers.
+        let towards_service = r.from_device != device_serves;
+        if towards_service {
+            m.dst_port = Some(PortMatch::Eq(port));
+        } else {
+            m.src_port = Some(PortMatch::Eq(port));
+        }
+    }
+    if let Some(by_device) = r.device_initiated {
+        m.direction_initiated = Some(if by_device {
+            Initiator::FromDevice
+        } else {
+            Initiator::ToDevice
+        });
+    }
+    if let Some((t, c)) = r.icmp {
+        m.icmp_type = Some(t);
+        m.icmp_code = Some(c);
+    }
+    m
+}
+
+/// The analyzer-side handle: feeds ended flows into the learner.
+pub struct LearnObserver(pub Rc<RefCell<Learner>>);
+
+impl FlowObserver for LearnObserver {
+    fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow) {
+        self.0.borrow_mut().flow(inv, key, flow);
+    }
+}
