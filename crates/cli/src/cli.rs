@@ -234,7 +234,22 @@ pub fn command(l: &Localizer) -> Command {
                                 .value_parser(value_parser!(PathBuf))
                                 .help(l.t("cli-mud-files")),
                         )
-                        .arg(format_arg(l, "cli-mud-format")),
+                        .arg(format_arg(l, "cli-mud-format"))
+                        .arg(
+                            Arg::new("trust")
+                                .long("trust")
+                                .value_name("CA.pem")
+                                .value_parser(value_parser!(PathBuf))
+                                .help(l.t("cli-mud-trust")),
+                        )
+                        .arg(
+                            Arg::new("signature")
+                                .long("signature")
+                                .value_name("FILE.p7s")
+                                .requires("trust")
+                                .value_parser(value_parser!(PathBuf))
+                                .help(l.t("cli-mud-signature")),
+                        ),
                 ),
         )
 }

@@ -86,7 +86,34 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
     let json = m.get_one::<String>("format").map(String::as_str) == Some("json");
     let mut status = 0u8;
     let mut out = Vec::new();
-    for path in m.get_many::<PathBuf>("files").into_iter().flatten() {
+    let files: Vec<&PathBuf> = m
+        .get_many::<PathBuf>("files")
+        .into_iter()
+        .flatten()
+        .collect();
+    let anchors = match m.get_one::<PathBuf>("trust") {
+        None => None,
+        Some(p) => match read_limited(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                let shown = p.display().to_string();
+                eprintln!(
+                    "iotgate: {}",
+                    l.ta(
+                        "mud-read-error",
+                        &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))]
+                    )
+                );
+                return 2;
+            }
+        },
+    };
+    let explicit_sig = m.get_one::<PathBuf>("signature");
+    if explicit_sig.is_some() && files.len() != 1 {
+        eprintln!("iotgate: {}", l.t("sig-one-file"));
+        return 2;
+    }
+    for path in files {
         let shown = path.display().to_string();
         let bytes = match read_limited(path) {
             Ok(b) => b,
@@ -107,11 +134,25 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         if errors > 0 {
             status = status.max(1);
         }
+        let sig = anchors.as_ref().map(|a| {
+            let sig_path = explicit_sig
+                .cloned()
+                .unwrap_or_else(|| path.with_extension("p7s"));
+            let (valid, line) = signature_line(l, &bytes, &sig_path, a);
+            if !valid {
+                status = status.max(1);
+            }
+            (valid, line)
+        });
         if json {
             out.push(serde_json::json!({
                 "file": shown,
                 "usable": r.profile.is_some(),
                 "mud_url": r.profile.as_ref().map(|p| p.url.clone()),
+                "signature": sig.as_ref().map(|(valid, line)| serde_json::json!({
+                    "valid": valid,
+                    "message": line,
+                })),
                 "diagnostics": r.diags.iter().map(|d| serde_json::json!({
                     "severity": if d.severity == Severity::Error { "error" } else { "warning" },
                     "path": d.path,
@@ -157,6 +198,9 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
             String::new()
         };
         println!("{shown}: {head}{tail}");
+        if let Some((_, line)) = &sig {
+            println!("  {line}");
+        }
         for d in &r.diags {
             println!("  {}", mud_diag_text(l, d));
         }
@@ -310,4 +354,69 @@ pub fn write_learned(
         );
     }
     0
+}
+
+/// Verifies the detached signature at `sig_path` of `profile` against `anchors`: whether it is
+/// valid, and one localised line saying so (or why not).
+fn signature_line(
+    l: &Localizer,
+    profile: &[u8],
+    sig_path: &std::path::Path,
+    anchors: &[u8],
+) -> (bool, String) {
+    use iotgate_mud::signature::{verify, SignatureError};
+    let shown = sig_path.display().to_string();
+    let sig = match read_limited(sig_path) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                false,
+                l.ta(
+                    "sig-missing",
+                    &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))],
+                ),
+            )
+        }
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    match verify(profile, &sig, anchors, now) {
+        Ok(v) => {
+            let when = v
+                .signed_at
+                .map(|t| iotgate_explain::model::rfc3339(t * 1_000_000_000))
+                .unwrap_or_else(|| "?".into());
+            let id = if v.expired_since {
+                "sig-valid-expired"
+            } else {
+                "sig-valid"
+            };
+            (
+                true,
+                l.ta(
+                    id,
+                    &[
+                        ("signer", Arg::S(&v.signer)),
+                        ("when", Arg::S(&when)),
+                        ("path", Arg::S(&shown)),
+                    ],
+                ),
+            )
+        }
+        Err(e) => {
+            let (id, detail) = match &e {
+                SignatureError::NotCms(d) => ("sig-not-cms", d.as_str()),
+                SignatureError::BadAnchor(d) => ("sig-bad-anchor", d.as_str()),
+                SignatureError::NoAnchor => ("sig-no-anchor", ""),
+                SignatureError::ContentChanged => ("sig-changed", ""),
+                SignatureError::Untrusted(d) => ("sig-untrusted", d.as_str()),
+                SignatureError::Invalid(d) => ("sig-invalid", d.as_str()),
+            };
+            (
+                false,
+                l.ta(id, &[("path", Arg::S(&shown)), ("detail", Arg::S(detail))]),
+            )
+        }
+    }
 }

@@ -79,3 +79,56 @@ fn json_output_and_unreadable_files() {
     assert_eq!(code, 1);
     assert!(out.contains("not JSON") && out.contains("line 1"), "{out}");
 }
+
+#[test]
+fn signatures_are_verified_against_the_given_anchor() {
+    let ca = mud("cisco/luminaire-cacert.pem");
+    let (code, out, _) = run(&[
+        "mud",
+        "check",
+        "--lang",
+        "en",
+        "--trust",
+        &ca,
+        &mud("cisco/Luminaire_150.json"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("signature: valid — signed by O=Demo Luminaire Manufacturer, CN=luminaire.example.com on 2018-09-17T22:20:06"), "{out}");
+    // One byte of the profile changed: refused, saying why.
+    let dir = std::env::temp_dir().join(format!("iotgate-sig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut p = std::fs::read(mud("cisco/Luminaire_150.json")).expect("read");
+    let i = p.len() / 3;
+    p[i] ^= 0x20;
+    let changed = dir.join("Luminaire_150.json");
+    std::fs::write(&changed, &p).expect("write");
+    let (code, out, _) = run(&[
+        "mud",
+        "check",
+        "--lang",
+        "en",
+        "--trust",
+        &ca,
+        "--signature",
+        &mud("cisco/Luminaire_150.p7s"),
+        changed.to_str().expect("path"),
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("signature: NOT valid — the profile is not the one that was signed"),
+        "{out}"
+    );
+    // A profile without a signature beside it.
+    let (code, out, _) = run(&[
+        "mud",
+        "check",
+        "--lang",
+        "en",
+        "--trust",
+        &ca,
+        &mud("unsw/tplinkplug.json"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.contains("signature: cannot read"), "{out}");
+}

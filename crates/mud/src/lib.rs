@@ -5,6 +5,7 @@ pub mod diag;
 pub mod matcher;
 pub mod model;
 pub mod parse;
+pub mod signature;
 pub mod write;
 
 pub use diag::{Diag, DiagKind, Severity};
