@@ -103,8 +103,8 @@ pub fn audit_out(l: &Localizer, a: &DeviceAudit) -> MudAuditOut {
     MudAuditOut {
         mac,
         source: a.source.clone(),
-        mud_url: a.profile.url.clone(),
-        systeminfo: a.profile.systeminfo.clone(),
+        mud_url: a.profile().url.clone(),
+        systeminfo: a.profile().systeminfo.clone(),
         flows: a.flows,
         allowed: a.allowed,
         violating: a.violating,
@@ -138,9 +138,9 @@ fn violation(
     let proto = proto_name(k.proto);
     let denied_by = s.denied_by.and_then(|(from, acl, ace)| {
         let acls = if from {
-            &a.profile.from_device
+            &a.profile().from_device
         } else {
-            &a.profile.to_device
+            &a.profile().to_device
         };
         let acl = acls.get(acl)?;
         Some(format!("{}/{}", acl.name, acl.aces.get(ace)?.name))

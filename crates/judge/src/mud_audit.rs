@@ -2,14 +2,16 @@
 //! an enforcer would — allowed by which entry, or a violation. DNS-name entries are matched
 //! through the names the device itself resolved to the address in the capture.
 
-use iotgate_mud::matcher::{decide, Context, Packet, Verdict};
+use iotgate_mud::compiled::Compiled;
+use iotgate_mud::matcher::{Context, Packet, Verdict};
 use iotgate_mud::Profile;
 use iotgate_observe::engine::FlowObserver;
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
 use iotgate_observe::{Device, Inventory};
 use iotgate_wire::Mac;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::{OnceCell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -73,8 +75,8 @@ pub struct DeviceAudit {
     pub mac: Mac,
     /// Where the profile came from (a file or URL).
     pub source: String,
-    /// The profile.
-    pub profile: Profile,
+    /// The profile, indexed for deciding flows.
+    pub compiled: Compiled,
     /// Flows decided.
     pub flows: u64,
     /// Flows allowed both ways.
@@ -86,7 +88,7 @@ pub struct DeviceAudit {
     /// Same for the to-device ACLs.
     pub to_hits: Vec<Vec<u64>>,
     /// Violations, grouped.
-    pub violations: BTreeMap<ViolationKey, ViolationStats>,
+    pub violations: FxHashMap<ViolationKey, ViolationStats>,
     /// Violating flows in groups beyond [`MAX_VIOLATIONS`].
     pub violations_dropped: u64,
 }
@@ -100,21 +102,26 @@ impl DeviceAudit {
             source,
             from_hits: hits(&profile.from_device),
             to_hits: hits(&profile.to_device),
-            profile,
+            compiled: Compiled::new(profile),
             flows: 0,
             allowed: 0,
             violating: 0,
-            violations: BTreeMap::new(),
+            violations: FxHashMap::default(),
             violations_dropped: 0,
         }
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &Profile {
+        &self.compiled.profile
     }
 
     /// Entries no flow used: `(from_device, acl name, ace name)`.
     pub fn unused(&self) -> Vec<(bool, &str, &str)> {
         let mut out = Vec::new();
         for (from, acls, hits) in [
-            (true, &self.profile.from_device, &self.from_hits),
-            (false, &self.profile.to_device, &self.to_hits),
+            (true, &self.profile().from_device, &self.from_hits),
+            (false, &self.profile().to_device, &self.to_hits),
         ] {
             for (acl, h) in acls.iter().zip(hits) {
                 for (ace, n) in acl.aces.iter().zip(h) {
@@ -148,10 +155,10 @@ pub struct AuditState {
     pub devices: Vec<DeviceAudit>,
     /// Devices whose announced MUD URL gave no profile: MAC, URL, why.
     pub cache_problems: Vec<(Mac, String, CacheProblem)>,
-    by_mac: HashMap<Mac, usize>,
+    by_mac: FxHashMap<Mac, usize>,
     cfg: AuditConfig,
     cache: Option<PathBuf>,
-    tried: HashSet<Mac>,
+    tried: FxHashSet<Mac>,
 }
 
 impl AuditState {
@@ -275,7 +282,7 @@ fn audit_side(a: &mut DeviceAudit, ctx: &Ctx<'_>, key: &FlowKey, f: &Flow, side:
             icmp: f.icmp[dir],
             device_initiated: known_start.then_some(initiated),
         };
-        match decide(&a.profile, &p, ctx) {
+        match a.compiled.decide(&p, ctx) {
             Verdict::Allowed { acl, ace } => hits.push((from_device, acl, ace)),
             Verdict::Denied { acl, ace } => {
                 refused |= bit;
@@ -377,6 +384,11 @@ impl Context for Ctx<'_> {
         self.dev
             .names_for(ip)
             .any(|n| n.trim_end_matches('.').eq_ignore_ascii_case(name))
+    }
+    fn names(&self, ip: &IpAddr, f: &mut dyn FnMut(&str)) {
+        for n in self.dev.names_for(ip) {
+            f(n);
+        }
     }
     fn is_local(&self, ip: &IpAddr) -> bool {
         iotgate_wire::net::is_local(ip)

@@ -1,6 +1,7 @@
 //! RFC 8520 Manufacturer Usage Description profiles: the model, a parser that validates as it
 //! reads (every problem carries the JSON path where it was found), and flow matching.
 
+pub mod compiled;
 pub mod diag;
 pub mod matcher;
 pub mod model;

@@ -42,6 +42,8 @@ impl Packet {
 pub trait Context {
     /// True when the device resolved `name` (lower case, no final dot) to `ip`.
     fn resolved(&self, name: &str, ip: &IpAddr) -> bool;
+    /// Calls `f` with each name the device resolved to `ip`.
+    fn names(&self, ip: &IpAddr, f: &mut dyn FnMut(&str));
     /// True when `ip` is on the local networks.
     fn is_local(&self, ip: &IpAddr) -> bool;
     /// True when `ip` is a controller of class `uri` (e.g. `urn:ietf:params:mud:dns`).
@@ -119,6 +121,19 @@ pub fn decide(profile: &Profile, p: &Packet, ctx: &dyn Context) -> Verdict {
 
 /// True when every condition of `m` holds for `p`.
 pub fn ace_matches(m: &Matches, p: &Packet, ctx: &dyn Context, own_authority: &str) -> bool {
+    ace_matches_given(m, p, ctx, own_authority, false)
+}
+
+/// [`ace_matches`], where `name_known` says the entry's DNS name is already known to be one the
+/// device resolved to the remote address (so it is not looked up again).
+#[inline]
+pub fn ace_matches_given(
+    m: &Matches,
+    p: &Packet,
+    ctx: &dyn Context,
+    own_authority: &str,
+    name_known: bool,
+) -> bool {
     if m.protocol.is_some_and(|x| x != p.proto) {
         return false;
     }
@@ -159,7 +174,7 @@ pub fn ace_matches(m: &Matches, p: &Packet, ctx: &dyn Context, own_authority: &s
         (&m.dst_dnsname, p.from_device),
     ] {
         if let Some(n) = name {
-            if !remote_side || !ctx.resolved(n, &remote) {
+            if !remote_side || !(name_known || ctx.resolved(n, &remote)) {
                 return false;
             }
         }
