@@ -35,7 +35,7 @@ impl Context for Ctx {
         iotgate_wire_free_is_local(ip)
     }
     fn is_controller(&self, uri: &str, ip: &IpAddr) -> bool {
-        uri.len() % 2 == 0 && *ip == IpAddr::V4(Ipv4Addr::new(192, 168, 1, 1))
+        uri.len().is_multiple_of(2) && *ip == IpAddr::V4(Ipv4Addr::new(192, 168, 1, 1))
     }
     fn is_my_controller(&self, ip: &IpAddr) -> bool {
         *ip == IpAddr::V4(Ipv4Addr::new(192, 168, 1, 2))
