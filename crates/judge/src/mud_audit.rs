@@ -19,6 +19,9 @@ use std::rc::Rc;
 /// Distinct violation groups kept per device; more are counted, not listed.
 pub const MAX_VIOLATIONS: usize = 4096;
 
+/// `AuditState::by_dev` entry for a device not looked up yet.
+const UNKNOWN: u32 = u32::MAX;
+
 /// RFC 8520's well-known controller classes iotgate can resolve from the capture.
 pub const URN_DNS: &str = "urn:ietf:params:mud:dns";
 /// The NTP controller class (resolved only from `--controller`).
@@ -156,6 +159,7 @@ pub struct AuditState {
     /// Devices whose announced MUD URL gave no profile: MAC, URL, why.
     pub cache_problems: Vec<(Mac, String, CacheProblem)>,
     by_mac: FxHashMap<Mac, usize>,
+    by_dev: Vec<u32>,
     cfg: AuditConfig,
     cache: Option<PathBuf>,
     tried: FxHashSet<Mac>,
@@ -234,15 +238,34 @@ impl AuditState {
     /// Decides one ended flow for each audited device on it.
     pub fn flow(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
         for side in 0..2 {
-            let Some(dev) = inv.devices.get(f.dev[side] as usize) else {
+            let di = f.dev[side] as usize;
+            let Some(dev) = inv.devices.get(di) else {
                 continue;
             };
-            let ai = match self.by_mac.get(&dev.mac) {
-                Some(&ai) => ai,
-                None => match self.load_cached(dev) {
-                    Some(ai) => ai,
-                    None => continue,
-                },
+            // Inventory index → audit index + 1 (0: not audited), remembered per device so that
+            // the flows of unaudited devices cost one array read.
+            let known = self.by_dev.get(di).copied().unwrap_or(UNKNOWN);
+            let ai = match known {
+                0 => continue,
+                UNKNOWN => {
+                    let ai = match self.by_mac.get(&dev.mac) {
+                        Some(&ai) => Some(ai),
+                        None => self.load_cached(dev),
+                    };
+                    // A device without a profile may still announce a MUD URL later, when a
+                    // cache is in use: only then is "not audited" not remembered.
+                    if ai.is_some() || self.cache.is_none() || dev.mud_url.is_some() {
+                        if self.by_dev.len() <= di {
+                            self.by_dev.resize(di + 1, UNKNOWN);
+                        }
+                        self.by_dev[di] = ai.map_or(0, |a| a as u32 + 1);
+                    }
+                    match ai {
+                        Some(ai) => ai,
+                        None => continue,
+                    }
+                }
+                n => n as usize - 1,
             };
             let remote_dev = inv.devices.get(f.dev[1 - side] as usize);
             let ctx = Ctx::new(inv, dev, remote_dev, Some(&self.cfg));
@@ -262,7 +285,7 @@ fn audit_side(a: &mut DeviceAudit, ctx: &Ctx<'_>, key: &FlowKey, f: &Flow, side:
     let known_start = key.proto != 6 || f.tcp & (tcpbits::SYN | tcpbits::SYNACK) != 0;
     let mut refused = 0u8;
     let mut denied_by = None;
-    let mut hits = Vec::new();
+    let mut hits = [None; 2];
     for (bit, from_device, dir) in [(1u8, true, sent), (2u8, false, recv)] {
         if f.pkts[dir] == 0 {
             continue;
@@ -283,7 +306,9 @@ fn audit_side(a: &mut DeviceAudit, ctx: &Ctx<'_>, key: &FlowKey, f: &Flow, side:
             device_initiated: known_start.then_some(initiated),
         };
         match a.compiled.decide(&p, ctx) {
-            Verdict::Allowed { acl, ace } => hits.push((from_device, acl, ace)),
+            Verdict::Allowed { acl, ace } => {
+                hits[usize::from(from_device)] = Some((from_device, acl, ace))
+            }
             Verdict::Denied { acl, ace } => {
                 refused |= bit;
                 denied_by.get_or_insert((from_device, acl, ace));
@@ -291,13 +316,13 @@ fn audit_side(a: &mut DeviceAudit, ctx: &Ctx<'_>, key: &FlowKey, f: &Flow, side:
             Verdict::NoMatch => refused |= bit,
         }
     }
-    if hits.is_empty() && refused == 0 {
+    if hits == [None, None] && refused == 0 {
         return; // no packets (cannot happen for a real flow)
     }
     a.flows += 1;
     if refused == 0 {
         a.allowed += 1;
-        for (from, acl, ace) in hits {
+        for (from, acl, ace) in hits.into_iter().flatten() {
             let h = if from {
                 &mut a.from_hits
             } else {
