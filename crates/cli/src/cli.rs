@@ -79,6 +79,28 @@ fn mud_args(l: &Localizer, profile_help: &str) -> Vec<Arg> {
     ]
 }
 
+/// Devices, profiles, addresses and controllers for `mud nft` and `mud enforce`.
+fn enforce_args(l: &Localizer) -> Vec<Arg> {
+    vec![
+        Arg::new("mud")
+            .long("mud")
+            .value_name("MAC=FILE")
+            .action(ArgAction::Append)
+            .required(true)
+            .help(l.t("cli-mud-profile")),
+        Arg::new("addr")
+            .long("addr")
+            .value_name("MAC=ADDRESS")
+            .action(ArgAction::Append)
+            .help(l.t("cli-mud-addr")),
+        Arg::new("controller")
+            .long("controller")
+            .value_name("URI=ADDRESS")
+            .action(ArgAction::Append)
+            .help(l.t("cli-mud-controller")),
+    ]
+}
+
 /// The whole command tree with localised help.
 pub fn command(l: &Localizer) -> Command {
     let lang = Arg::new("lang")
@@ -220,6 +242,41 @@ pub fn command(l: &Localizer) -> Command {
                                 .value_name("FILE")
                                 .value_parser(value_parser!(PathBuf))
                                 .help(l.t("cli-mud-out")),
+                        ),
+                )
+                .subcommand(
+                    Command::new("nft")
+                        .about(l.t("cli-mud-nft"))
+                        .long_about(l.t("cli-mud-nft-long"))
+                        .args(enforce_args(l))
+                        .arg(
+                            Arg::new("out")
+                                .long("out")
+                                .short('o')
+                                .value_name("FILE")
+                                .value_parser(value_parser!(PathBuf))
+                                .help(l.t("cli-mud-nft-out")),
+                        ),
+                )
+                .subcommand(
+                    Command::new("enforce")
+                        .about(l.t("cli-mud-enforce"))
+                        .long_about(l.t("cli-mud-enforce-long"))
+                        .args(enforce_args(l))
+                        .arg(
+                            Arg::new("interface")
+                                .long("interface")
+                                .short('i')
+                                .value_name("IF")
+                                .required(true)
+                                .help(l.t("cli-mud-interface")),
+                        )
+                        .arg(
+                            Arg::new("for")
+                                .long("for")
+                                .value_name("SECONDS")
+                                .value_parser(value_parser!(u64))
+                                .help(l.t("cli-mud-for")),
                         ),
                 )
                 .subcommand(

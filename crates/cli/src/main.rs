@@ -2,6 +2,7 @@
 
 mod analyze;
 mod cli;
+mod enforce;
 mod mud;
 
 use iotgate_explain::{write_error, Arg, Lang, Localizer};

@@ -15,6 +15,8 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         Some(("check", m)) => check(l, m),
         Some(("audit", m)) => crate::analyze::run(l, m, crate::analyze::Mode::MudAudit),
         Some(("learn", m)) => crate::analyze::run(l, m, crate::analyze::Mode::MudLearn),
+        Some(("nft", m)) => crate::enforce::nft(l, m),
+        Some(("enforce", m)) => crate::enforce::enforce(l, m),
         _ => 2,
     }
 }
@@ -61,17 +63,14 @@ pub fn audit_from_args(
         devices.retain(|d: &DeviceAudit| d.mac != mac);
         devices.push(DeviceAudit::new(mac, shown, profile));
     }
-    let mut cfg = AuditConfig::default();
-    for spec in m.get_many::<String>("controller").into_iter().flatten() {
-        let parsed = spec
-            .rsplit_once('=')
-            .and_then(|(u, a)| Some((u.to_string(), a.trim().parse().ok()?)));
-        match parsed {
-            Some(c) if !c.0.is_empty() => cfg.controllers.push(c),
-            _ => return Err(bad(spec, "controller")),
-        }
-    }
-    let cache = m.get_one::<PathBuf>("mud-cache").cloned();
+    let cfg = AuditConfig {
+        controllers: controllers(l, m)?,
+    };
+    let cache = m
+        .try_get_one::<PathBuf>("mud-cache")
+        .ok()
+        .flatten()
+        .cloned();
     if devices.is_empty() && cache.is_none() {
         return Ok(None);
     }
@@ -249,6 +248,29 @@ pub fn cache_problem_lines(l: &Localizer, a: &AuditState) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The controllers named by `--controller URI=ADDRESS`.
+pub fn controllers(
+    l: &Localizer,
+    m: &clap::ArgMatches,
+) -> Result<Vec<(String, std::net::IpAddr)>, String> {
+    let mut out = Vec::new();
+    for spec in m.get_many::<String>("controller").into_iter().flatten() {
+        let parsed = spec
+            .rsplit_once('=')
+            .and_then(|(u, a)| Some((u.to_string(), a.trim().parse().ok()?)));
+        match parsed {
+            Some(c) if !c.0.is_empty() => out.push(c),
+            _ => {
+                return Err(l.ta(
+                    "err-mud-arg",
+                    &[("arg", Arg::S(spec)), ("what", Arg::S("controller"))],
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The learner the arguments ask for (`--device MAC`).

@@ -241,6 +241,7 @@ cli-mud-cache = Folder of profiles found by MUD URL: https://host/path is read f
 cli-mud-controller = A controller's address for its class: URI=ADDRESS (e.g. urn:ietf:params:mud:ntp=192.168.1.1; my-controller=ADDRESS for my-controller)
 cli-analyze-mud = Also audit this device against this MUD profile: MAC=FILE (repeatable)
 err-mud-arg = “{ $arg }” is not { $what ->
+    [addr] MAC=ADDRESS (a MAC address such as 50:c7:bf:00:c7:03, an equals sign, an IP address)
     [profile] MAC=FILE (a MAC address such as 50:c7:bf:00:c7:03, an equals sign, a file)
    *[controller] URI=ADDRESS (a controller class, an equals sign, an IP address)
 }
@@ -298,3 +299,22 @@ sig-changed = signature: NOT valid — the profile is not the one that was signe
 sig-untrusted = signature: NOT valid — the signer is not trusted: its certificate does not lead to a trust anchor ({ $detail })
 sig-invalid = signature: NOT valid — { $detail } ({ $path })
 sig-no-anchor = signature: not checked — the trust-anchor file holds no PEM certificate
+cli-mud-nft = Compile MUD profiles into one nftables ruleset (JSON for nft -j -f)
+cli-mud-nft-long = Writes, for the devices given, one nftables ruleset in table inet iotgate_mud: per device a chain for what it sends (matched by its MAC) and one for what it receives (matched by its addresses), each entry of its profile as a rule, and a final drop; traffic of other devices is not touched. Entries naming DNS names use named sets that “iotgate mud enforce” fills at run time from the device's DNS answers, with their TTLs as timeouts. Applying the file replaces the table atomically.{ "\u000A\u000A" }Example:{ "\u000A" }  iotgate mud nft --mud 50:c7:bf:00:c7:03=plug.json --addr 50:c7:bf:00:c7:03=192.168.1.20 --controller urn:ietf:params:mud:dns=192.168.1.1 > mud.nft.json && nft -j -f mud.nft.json
+cli-mud-nft-out = Write the ruleset to this file instead of standard output
+cli-mud-enforce = Enforce MUD profiles on this gateway with nftables
+cli-mud-enforce-long = Applies the ruleset of “iotgate mud nft” atomically, then watches the LAN interface for the DNS answers the managed devices receive and adds each allowed name's addresses to its set for the answer's TTL, so that a device reaches the names its profile allows — even when their addresses change — and nothing else. Needs root (or CAP_NET_ADMIN and CAP_NET_RAW) and nftables. Remove the rules with: nft delete table inet iotgate_mud{ "\u000A\u000A" }Example:{ "\u000A" }  iotgate mud enforce --interface br-lan --mud 50:c7:bf:00:c7:03=plug.json --addr 50:c7:bf:00:c7:03=192.168.1.20
+cli-mud-addr = An address of a managed device: MAC=ADDRESS (repeatable); what it receives is matched by these
+cli-mud-interface = The LAN interface to watch for DNS answers
+cli-mud-for = Stop after this many seconds (default: run until stopped)
+nft-no-profile = give at least one device and its profile: --mud MAC=FILE
+nft-skipped = left out of the ruleset: { $what }: { $why }
+nft-apply = nft refused the rules: { $error }
+enforce-socket = cannot watch { $iface }: { $error }
+enforce-started = rules applied; watching { $iface } for DNS answers to { $devices } managed devices
+nft-why-eth-acl = an Ethernet ACL (a gateway forwards IP; frames like EAPOL never cross it)
+nft-why-own-side-name = it names the device's own side by DNS name
+nft-why-ports-without-l4 = ports without TCP or UDP
+nft-why-no-controller = no address is known for this controller (give --controller URI=ADDRESS)
+nft-why-no-my-controller = no address is known for my-controller (give --controller my-controller=ADDRESS)
+nft-why-no-peer-device = no other managed device of that maker or model

@@ -238,6 +238,7 @@ cli-mud-cache = Dossier de profils trouvés par URL MUD : https://hôte/chemin e
 cli-mud-controller = L'adresse d'un contrôleur pour sa classe : URI=ADRESSE (par ex. urn:ietf:params:mud:ntp=192.168.1.1 ; my-controller=ADRESSE pour my-controller)
 cli-analyze-mud = Vérifier aussi cet appareil par rapport à ce profil MUD : MAC=FICHIER (répétable)
 err-mud-arg = « { $arg } » n'est pas de la forme { $what ->
+    [addr] MAC=ADRESSE (une adresse MAC comme 50:c7:bf:00:c7:03, un signe égal, une adresse IP)
     [profile] MAC=FICHIER (une adresse MAC comme 50:c7:bf:00:c7:03, un signe égal, un fichier)
    *[controller] URI=ADRESSE (une classe de contrôleur, un signe égal, une adresse IP)
 }
@@ -295,3 +296,22 @@ sig-changed = signature : NON valide — le profil n'est pas celui qui a été s
 sig-untrusted = signature : NON valide — le signataire n'est pas de confiance : son certificat ne mène à aucune ancre de confiance ({ $detail })
 sig-invalid = signature : NON valide — { $detail } ({ $path })
 sig-no-anchor = signature : non vérifiée — le fichier d'ancres de confiance ne contient aucun certificat PEM
+cli-mud-nft = Compiler des profils MUD en un jeu de règles nftables (JSON pour nft -j -f)
+cli-mud-nft-long = Écrit, pour les appareils donnés, un jeu de règles nftables dans la table inet iotgate_mud : par appareil une chaîne pour ce qu'il envoie (reconnu par sa MAC) et une pour ce qu'il reçoit (reconnu par ses adresses), chaque entrée de son profil en règle, et un rejet final ; le trafic des autres appareils n'est pas touché. Les entrées qui nomment des noms DNS utilisent des ensembles nommés que « iotgate mud enforce » remplit en fonctionnement avec les réponses DNS de l'appareil, leur TTL servant de délai d'expiration. Appliquer le fichier remplace la table de façon atomique.{ "\u000A\u000A" }Exemple :{ "\u000A" }  iotgate mud nft --mud 50:c7:bf:00:c7:03=prise.json --addr 50:c7:bf:00:c7:03=192.168.1.20 --controller urn:ietf:params:mud:dns=192.168.1.1 > mud.nft.json && nft -j -f mud.nft.json
+cli-mud-nft-out = Écrire le jeu de règles dans ce fichier plutôt que sur la sortie standard
+cli-mud-enforce = Appliquer des profils MUD sur cette passerelle avec nftables
+cli-mud-enforce-long = Applique de façon atomique le jeu de règles de « iotgate mud nft », puis surveille l'interface du réseau local pour y lire les réponses DNS reçues par les appareils gérés, et ajoute les adresses de chaque nom autorisé à son ensemble pour la durée du TTL : un appareil atteint les noms que son profil autorise — même quand leurs adresses changent — et rien d'autre. Nécessite root (ou CAP_NET_ADMIN et CAP_NET_RAW) et nftables. Pour retirer les règles : nft delete table inet iotgate_mud{ "\u000A\u000A" }Exemple :{ "\u000A" }  iotgate mud enforce --interface br-lan --mud 50:c7:bf:00:c7:03=prise.json --addr 50:c7:bf:00:c7:03=192.168.1.20
+cli-mud-addr = Une adresse d'un appareil géré : MAC=ADRESSE (répétable) ; ce qu'il reçoit est reconnu par ces adresses
+cli-mud-interface = L'interface du réseau local où lire les réponses DNS
+cli-mud-for = S'arrêter après ce nombre de secondes (par défaut : jusqu'à l'arrêt)
+nft-no-profile = donnez au moins un appareil et son profil : --mud MAC=FICHIER
+nft-skipped = laissé hors du jeu de règles : { $what } : { $why }
+nft-apply = nft a refusé les règles : { $error }
+enforce-socket = impossible de surveiller { $iface } : { $error }
+enforce-started = règles appliquées ; surveillance de { $iface } pour les réponses DNS à { $devices } appareils gérés
+nft-why-eth-acl = une ACL Ethernet (une passerelle achemine de l'IP ; des trames comme EAPOL ne la traversent pas)
+nft-why-own-side-name = elle désigne le côté de l'appareil lui-même par un nom DNS
+nft-why-ports-without-l4 = des ports sans TCP ni UDP
+nft-why-no-controller = aucune adresse n'est connue pour ce contrôleur (donnez --controller URI=ADRESSE)
+nft-why-no-my-controller = aucune adresse n'est connue pour my-controller (donnez --controller my-controller=ADRESSE)
+nft-why-no-peer-device = aucun autre appareil géré de ce fabricant ou de ce modèle

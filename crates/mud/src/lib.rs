@@ -5,6 +5,7 @@ pub mod compiled;
 pub mod diag;
 pub mod matcher;
 pub mod model;
+pub mod nft;
 pub mod parse;
 pub mod signature;
 pub mod write;
