@@ -19,6 +19,16 @@ pub fn lang_from_args(args: &[OsString]) -> Option<Lang> {
     None
 }
 
+/// An optional `--out FILE`, with the help message `help`.
+fn out_arg(l: &Localizer, help: &str) -> Arg {
+    Arg::new("out")
+        .long("out")
+        .short('o')
+        .value_name("FILE")
+        .value_parser(value_parser!(PathBuf))
+        .help(l.t(help))
+}
+
 /// `--format text|json`, with the help message `help`.
 fn format_arg(l: &Localizer, help: &str) -> Arg {
     Arg::new("format")
@@ -235,28 +245,14 @@ pub fn command(l: &Localizer) -> Command {
                                 .value_name("TEXT")
                                 .help(l.t("cli-mud-systeminfo")),
                         )
-                        .arg(
-                            Arg::new("out")
-                                .long("out")
-                                .short('o')
-                                .value_name("FILE")
-                                .value_parser(value_parser!(PathBuf))
-                                .help(l.t("cli-mud-out")),
-                        ),
+                        .arg(out_arg(l, "cli-mud-out")),
                 )
                 .subcommand(
                     Command::new("nft")
                         .about(l.t("cli-mud-nft"))
                         .long_about(l.t("cli-mud-nft-long"))
                         .args(enforce_args(l))
-                        .arg(
-                            Arg::new("out")
-                                .long("out")
-                                .short('o')
-                                .value_name("FILE")
-                                .value_parser(value_parser!(PathBuf))
-                                .help(l.t("cli-mud-nft-out")),
-                        ),
+                        .arg(out_arg(l, "cli-mud-nft-out")),
                 )
                 .subcommand(
                     Command::new("enforce")

@@ -52,6 +52,20 @@ fn ruleset_from_args(l: &Localizer, m: &clap::ArgMatches) -> Result<Ruleset, Str
     Ok(compile(&devices, &crate::mud::controllers(l, m)?))
 }
 
+/// The ruleset, with what was left out of it reported; `None` (reported) on a bad argument.
+fn prepared(l: &Localizer, m: &clap::ArgMatches) -> Option<Ruleset> {
+    match ruleset_from_args(l, m) {
+        Ok(r) => {
+            report_skipped(l, &r);
+            Some(r)
+        }
+        Err(msg) => {
+            eprintln!("iotgate: {msg}");
+            None
+        }
+    }
+}
+
 fn report_skipped(l: &Localizer, r: &Ruleset) {
     for (what, why) in &r.skipped {
         let why = l.t(&format!("nft-why-{why}"));
@@ -67,14 +81,9 @@ fn report_skipped(l: &Localizer, r: &Ruleset) {
 
 /// `iotgate mud nft`: prints (or writes) the ruleset.
 pub fn nft(l: &Localizer, m: &clap::ArgMatches) -> u8 {
-    let r = match ruleset_from_args(l, m) {
-        Ok(r) => r,
-        Err(msg) => {
-            eprintln!("iotgate: {msg}");
-            return 2;
-        }
+    let Some(r) = prepared(l, m) else {
+        return 2;
     };
-    report_skipped(l, &r);
     let text = serde_json::to_string_pretty(&r.json).unwrap_or_default() + "\n";
     match m.get_one::<PathBuf>("out") {
         Some(p) => {
@@ -111,14 +120,9 @@ fn apply(doc: &serde_json::Value) -> Result<(), String> {
 
 /// `iotgate mud enforce`: applies the ruleset, then fills its name sets from DNS answers.
 pub fn enforce(l: &Localizer, m: &clap::ArgMatches) -> u8 {
-    let r = match ruleset_from_args(l, m) {
-        Ok(r) => r,
-        Err(msg) => {
-            eprintln!("iotgate: {msg}");
-            return 2;
-        }
+    let Some(r) = prepared(l, m) else {
+        return 2;
     };
-    report_skipped(l, &r);
     if let Err(e) = apply(&r.json) {
         eprintln!("iotgate: {}", l.ta("nft-apply", &[("error", Arg::S(&e))]));
         return 1;

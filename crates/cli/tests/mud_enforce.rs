@@ -322,3 +322,69 @@ fn enforcement_follows_dns_and_refuses_the_rest() {
     let chain = String::from_utf8_lossy(&o.stdout);
     assert!(chain.contains("drop"), "{chain}");
 }
+
+/// Every shared profile compiles into a ruleset nftables accepts (`nft -c`, in a namespace).
+#[test]
+fn every_shared_profile_compiles_to_rules_nft_accepts() {
+    if std::env::var_os("IOTGATE_SKIP_NETNS").is_some() {
+        return;
+    }
+    let id = std::process::id() % 100_000;
+    let dir = std::env::temp_dir().join(format!("iotgate-nftc-{id}"));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let net = Net {
+        names: [format!("igc{id}"), format!("igc{id}b"), format!("igc{id}c")],
+        children: Vec::new(),
+        dir: dir.clone(),
+    };
+    sh(&["ip", "netns", "add", &net.names[0]]);
+    let root = format!("{}/../../../shared/data/mud", env!("CARGO_MANIFEST_DIR"));
+    let mut n = 0;
+    for sub in ["unsw", "nist", "cisco", "sidn", "namib", "osmud-legacy"] {
+        for e in std::fs::read_dir(format!("{root}/{sub}")).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.extension().is_none_or(|x| x != "json")
+                || p.to_string_lossy().ends_with("-Test.json")
+            {
+                continue;
+            }
+            let Some(prof) = iotgate_mud::parse_bytes(&std::fs::read(&p).expect("read")).profile
+            else {
+                continue;
+            };
+            let dev = iotgate_mud::nft::Device {
+                mac: "02:00:00:00:00:01".into(),
+                profile: &prof,
+                addrs: vec![
+                    "192.168.1.20".parse().expect("ip"),
+                    "fd00::20".parse().expect("ip"),
+                ],
+            };
+            let ctl: Vec<(String, std::net::IpAddr)> = [
+                "urn:ietf:params:mud:dns",
+                "urn:ietf:params:mud:ntp",
+                "urn:ietf:params:mud:gateway",
+                "my-controller",
+            ]
+            .iter()
+            .map(|u| (u.to_string(), "192.168.1.1".parse().expect("ip")))
+            .collect();
+            let r = iotgate_mud::nft::compile(&[dev], &ctl);
+            let f = dir.join("rules.json");
+            std::fs::write(&f, r.json.to_string()).expect("write");
+            let o = Command::new("ip")
+                .args(["netns", "exec", &net.names[0], "nft", "-c", "-j", "-f"])
+                .arg(&f)
+                .output()
+                .expect("nft");
+            assert!(
+                o.status.success(),
+                "{}: {}",
+                p.display(),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 55, "{n}");
+}
