@@ -248,6 +248,47 @@ pub fn command(l: &Localizer) -> Command {
                         .arg(out_arg(l, "cli-mud-out")),
                 )
                 .subcommand(
+                    Command::new("fetch")
+                        .about(l.t("cli-mud-fetch"))
+                        .long_about(l.t("cli-mud-fetch-long"))
+                        .arg(
+                            Arg::new("urls")
+                                .value_name("URL")
+                                .num_args(1..)
+                                .required(true)
+                                .help(l.t("cli-mud-urls")),
+                        )
+                        .arg(
+                            Arg::new("cache")
+                                .long("cache")
+                                .value_name("DIR")
+                                .required(true)
+                                .value_parser(value_parser!(PathBuf))
+                                .help(l.t("cli-mud-cache-dir")),
+                        )
+                        .arg(
+                            Arg::new("trust")
+                                .long("trust")
+                                .value_name("CA.pem")
+                                .required(true)
+                                .value_parser(value_parser!(PathBuf))
+                                .help(l.t("cli-mud-fetch-trust")),
+                        )
+                        .arg(
+                            Arg::new("tls-roots")
+                                .long("tls-roots")
+                                .value_name("PEM")
+                                .value_parser(value_parser!(PathBuf))
+                                .help(l.t("cli-mud-tls-roots")),
+                        )
+                        .arg(
+                            Arg::new("force")
+                                .long("force")
+                                .action(ArgAction::SetTrue)
+                                .help(l.t("cli-mud-force")),
+                        ),
+                )
+                .subcommand(
                     Command::new("nft")
                         .about(l.t("cli-mud-nft"))
                         .long_about(l.t("cli-mud-nft-long"))

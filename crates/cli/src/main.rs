@@ -3,6 +3,7 @@
 mod analyze;
 mod cli;
 mod enforce;
+mod fetch;
 mod mud;
 
 use iotgate_explain::{write_error, Arg, Lang, Localizer};

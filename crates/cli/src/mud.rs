@@ -16,6 +16,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         Some(("audit", m)) => crate::analyze::run(l, m, crate::analyze::Mode::MudAudit),
         Some(("learn", m)) => crate::analyze::run(l, m, crate::analyze::Mode::MudLearn),
         Some(("nft", m)) => crate::enforce::nft(l, m),
+        Some(("fetch", m)) => crate::fetch::run(l, m),
         Some(("enforce", m)) => crate::enforce::enforce(l, m),
         _ => 2,
     }
@@ -386,7 +387,7 @@ fn signature_line(
     sig_path: &std::path::Path,
     anchors: &[u8],
 ) -> (bool, String) {
-    use iotgate_mud::signature::{verify, SignatureError};
+    use iotgate_mud::signature::verify;
     let shown = sig_path.display().to_string();
     let sig = match read_limited(sig_path) {
         Ok(b) => b,
@@ -426,19 +427,24 @@ fn signature_line(
                 ),
             )
         }
-        Err(e) => {
-            let (id, detail) = match &e {
-                SignatureError::NotCms(d) => ("sig-not-cms", d.as_str()),
-                SignatureError::BadAnchor(d) => ("sig-bad-anchor", d.as_str()),
-                SignatureError::NoAnchor => ("sig-no-anchor", ""),
-                SignatureError::ContentChanged => ("sig-changed", ""),
-                SignatureError::Untrusted(d) => ("sig-untrusted", d.as_str()),
-                SignatureError::Invalid(d) => ("sig-invalid", d.as_str()),
-            };
-            (
-                false,
-                l.ta(id, &[("path", Arg::S(&shown)), ("detail", Arg::S(detail))]),
-            )
-        }
+        Err(e) => (false, signature_error_text(l, &e, &shown)),
     }
+}
+
+/// Why a signature is not valid, on one localised line (`path` names the signature).
+pub fn signature_error_text(
+    l: &Localizer,
+    e: &iotgate_mud::signature::SignatureError,
+    path: &str,
+) -> String {
+    use iotgate_mud::signature::SignatureError;
+    let (id, detail) = match e {
+        SignatureError::NotCms(d) => ("sig-not-cms", d.as_str()),
+        SignatureError::BadAnchor(d) => ("sig-bad-anchor", d.as_str()),
+        SignatureError::NoAnchor => ("sig-no-anchor", ""),
+        SignatureError::ContentChanged => ("sig-changed", ""),
+        SignatureError::Untrusted(d) => ("sig-untrusted", d.as_str()),
+        SignatureError::Invalid(d) => ("sig-invalid", d.as_str()),
+    };
+    l.ta(id, &[("path", Arg::S(path)), ("detail", Arg::S(detail))])
 }

@@ -318,3 +318,22 @@ nft-why-ports-without-l4 = ports without TCP or UDP
 nft-why-no-controller = no address is known for this controller (give --controller URI=ADDRESS)
 nft-why-no-my-controller = no address is known for my-controller (give --controller my-controller=ADDRESS)
 nft-why-no-peer-device = no other managed device of that maker or model
+cli-mud-fetch = Fetch MUD profiles over HTTPS, verify their signatures, keep them in a cache
+cli-mud-fetch-long = Retrieves each profile over HTTPS only (no redirects, at most 1 MiB, 15 s), then its detached signature (the profile's mud-signature, else the same URL ending in .p7s), and keeps the profile only if the signature verifies against the trust anchors. Profiles land in the cache folder that “--mud-cache” reads (DIR/host/path.json) with their signature and the time they were fetched; a cached profile younger than its cache-validity is not fetched again (unless --force).{ "\u000A\u000A" }Example:{ "\u000A" }  iotgate mud fetch --cache profiles/ --trust makers-ca.pem https://lighting.example.com/lightbulb2000.json
+cli-mud-urls = MUD URLs (https://…)
+cli-mud-cache-dir = The profile cache folder
+cli-mud-fetch-trust = Certificates (PEM) that may sign profiles: the only trust anchors for signatures
+cli-mud-tls-roots = Extra certificate authorities (PEM) to trust for HTTPS, besides the system's
+cli-mud-force = Fetch again even when the cached copy is still valid
+fetch-tls = cannot set up HTTPS: { $error }
+fetch-stored = { $url }: signature valid; stored in { $path }
+fetch-fresh = { $url }: the cached copy is still valid ({ $path }); not fetched again
+fetch-bad-url = { $url }: not fetched — only https:// URLs that name a file are fetched
+fetch-http = { $url }: not fetched — { $detail }
+fetch-too-large = { $url }: not fetched — larger than { $detail } bytes
+fetch-unusable = { $url }: not kept — not a usable MUD profile (run “iotgate mud check” on it: { $detail ->
+    [1] one error
+   *[other] { $detail } errors
+})
+fetch-signature = { $url }: not kept — its signature does not verify: { $detail }
+fetch-io = { $url }: cannot write to the cache: { $detail }

@@ -315,3 +315,22 @@ nft-why-ports-without-l4 = des ports sans TCP ni UDP
 nft-why-no-controller = aucune adresse n'est connue pour ce contrôleur (donnez --controller URI=ADRESSE)
 nft-why-no-my-controller = aucune adresse n'est connue pour my-controller (donnez --controller my-controller=ADRESSE)
 nft-why-no-peer-device = aucun autre appareil géré de ce fabricant ou de ce modèle
+cli-mud-fetch = Récupérer des profils MUD en HTTPS, vérifier leurs signatures, les garder en cache
+cli-mud-fetch-long = Récupère chaque profil uniquement en HTTPS (sans redirection, 1 Mio et 15 s au plus), puis sa signature détachée (le mud-signature du profil, sinon la même URL terminée par .p7s), et ne garde le profil que si la signature est valide pour les ancres de confiance. Les profils vont dans le dossier de cache que lit « --mud-cache » (DOSSIER/hôte/chemin.json) avec leur signature et leur date de récupération ; un profil en cache plus jeune que son cache-validity n'est pas récupéré de nouveau (sauf --force).{ "\u000A\u000A" }Exemple :{ "\u000A" }  iotgate mud fetch --cache profils/ --trust ca-fabricants.pem https://lighting.example.com/lightbulb2000.json
+cli-mud-urls = URL MUD (https://…)
+cli-mud-cache-dir = Le dossier de cache des profils
+cli-mud-fetch-trust = Certificats (PEM) habilités à signer des profils : seules ancres de confiance des signatures
+cli-mud-tls-roots = Autorités de certification (PEM) supplémentaires pour HTTPS, en plus de celles du système
+cli-mud-force = Récupérer de nouveau même si la copie en cache est encore valide
+fetch-tls = impossible de préparer HTTPS : { $error }
+fetch-stored = { $url } : signature valide ; enregistré dans { $path }
+fetch-fresh = { $url } : la copie en cache est encore valide ({ $path }) ; pas de nouvelle récupération
+fetch-bad-url = { $url } : non récupéré — seules les URL https:// qui désignent un fichier sont récupérées
+fetch-http = { $url } : non récupéré — { $detail }
+fetch-too-large = { $url } : non récupéré — plus grand que { $detail } octets
+fetch-unusable = { $url } : non gardé — ce n'est pas un profil MUD utilisable (passez-le à « iotgate mud check » : { $detail ->
+    [1] une erreur
+   *[other] { $detail } erreurs
+})
+fetch-signature = { $url } : non gardé — sa signature n'est pas valide : { $detail }
+fetch-io = { $url } : impossible d'écrire dans le cache : { $detail }
