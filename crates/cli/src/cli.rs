@@ -81,6 +81,22 @@ fn mud_args(l: &Localizer, profile_help: &str) -> Vec<Arg> {
             .value_name("DIR")
             .value_parser(value_parser!(PathBuf))
             .help(l.t("cli-mud-cache")),
+        Arg::new("fetch")
+            .long("fetch")
+            .action(ArgAction::SetTrue)
+            .requires("mud-cache")
+            .requires("trust")
+            .help(l.t("cli-mud-fetch-flag")),
+        Arg::new("trust")
+            .long("trust")
+            .value_name("CA.pem")
+            .value_parser(value_parser!(PathBuf))
+            .help(l.t("cli-mud-fetch-trust")),
+        Arg::new("tls-roots")
+            .long("tls-roots")
+            .value_name("PEM")
+            .value_parser(value_parser!(PathBuf))
+            .help(l.t("cli-mud-tls-roots")),
         Arg::new("controller")
             .long("controller")
             .value_name("URI=ADDRESS")

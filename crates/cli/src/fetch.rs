@@ -187,25 +187,30 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
             ),
             Err(e) => {
                 status = 1;
-                let (id, detail) = match e {
-                    FetchError::BadUrl => ("fetch-bad-url", String::new()),
-                    FetchError::Http(d) => ("fetch-http", d),
-                    FetchError::TooLarge => (
-                        "fetch-too-large",
-                        iotgate_mud::MAX_PROFILE_BYTES.to_string(),
-                    ),
-                    FetchError::Unusable(n) => ("fetch-unusable", n.to_string()),
-                    FetchError::SignatureFetch(d) => ("fetch-signature", d),
-                    FetchError::Signature(e) => (
-                        "fetch-signature",
-                        crate::mud::signature_error_text(l, &e, url),
-                    ),
-                    FetchError::Io(d) => ("fetch-io", d),
-                };
-                l.ta(id, &[("url", u), ("detail", Arg::S(&detail))])
+                error_text(l, url, e)
             }
         };
         println!("{line}");
     }
     status
+}
+
+/// Why `url` was not fetched or kept, on one localised line.
+pub fn error_text(l: &Localizer, url: &str, e: FetchError) -> String {
+    let (id, detail) = match e {
+        FetchError::BadUrl => ("fetch-bad-url", String::new()),
+        FetchError::Http(d) => ("fetch-http", d),
+        FetchError::TooLarge => (
+            "fetch-too-large",
+            iotgate_mud::MAX_PROFILE_BYTES.to_string(),
+        ),
+        FetchError::Unusable(n) => ("fetch-unusable", n.to_string()),
+        FetchError::SignatureFetch(d) => ("fetch-signature", d),
+        FetchError::Signature(e) => (
+            "fetch-signature",
+            crate::mud::signature_error_text(l, &e, url),
+        ),
+        FetchError::Io(d) => ("fetch-io", d),
+    };
+    l.ta(id, &[("url", Arg::S(url)), ("detail", Arg::S(&detail))])
 }

@@ -77,6 +77,9 @@ pub fn audit_from_args(
     }
     let mut state = AuditState::new(devices, cfg);
     if let Some(dir) = cache {
+        if m.try_get_one::<bool>("fetch").ok().flatten() == Some(&true) {
+            state = state.with_fetcher(fetcher(l, m, &dir)?);
+        }
         state = state.with_cache(dir);
     }
     Ok(Some(Rc::new(RefCell::new(state))))
@@ -237,6 +240,7 @@ pub fn cache_problem_lines(l: &Localizer, a: &AuditState) -> Vec<String> {
                 CacheProblem::Unusable(p, n) => {
                     ("mudcache-unusable", p.display().to_string(), n.to_string())
                 }
+                CacheProblem::FetchFailed(why) => ("mudcache-fetch", String::new(), why.clone()),
             };
             l.ta(
                 id,
@@ -447,4 +451,41 @@ pub fn signature_error_text(
         SignatureError::Invalid(d) => ("sig-invalid", d.as_str()),
     };
     l.ta(id, &[("path", Arg::S(path)), ("detail", Arg::S(detail))])
+}
+
+/// The fetcher `--fetch` asks for: announced MUD URLs are fetched into the cache over HTTPS and
+/// kept only when their signatures verify against `--trust`.
+fn fetcher(
+    l: &Localizer,
+    m: &clap::ArgMatches,
+    dir: &std::path::Path,
+) -> Result<iotgate_judge::mud_audit::Fetcher, String> {
+    let read = |p: &PathBuf| {
+        read_limited(p).map_err(|e| {
+            l.ta(
+                "mud-read-error",
+                &[
+                    ("path", Arg::S(&p.display().to_string())),
+                    ("error", Arg::S(&e.to_string())),
+                ],
+            )
+        })
+    };
+    let Some(trust) = m.get_one::<PathBuf>("trust") else {
+        return Err(l.t("fetch-needs-trust"));
+    };
+    let anchors = read(trust)?;
+    let roots = match m.get_one::<PathBuf>("tls-roots") {
+        Some(p) => Some(read(p)?),
+        None => None,
+    };
+    let agent = crate::fetch::agent(roots.as_deref())
+        .map_err(|e| l.ta("fetch-tls", &[("error", Arg::S(&e))]))?;
+    let dir = dir.to_path_buf();
+    let l = Localizer::new(l.lang());
+    Ok(Box::new(move |url: &str| {
+        crate::fetch::fetch(&agent, url, &dir, &anchors, false)
+            .map(|_| ())
+            .map_err(|e| crate::fetch::error_text(&l, url, e))
+    }))
 }

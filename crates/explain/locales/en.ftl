@@ -337,3 +337,6 @@ fetch-unusable = { $url }: not kept — not a usable MUD profile (run “iotgate
 })
 fetch-signature = { $url }: not kept — its signature does not verify: { $detail }
 fetch-io = { $url }: cannot write to the cache: { $detail }
+cli-mud-fetch-flag = Fetch the MUD URLs devices announce into the --mud-cache folder (HTTPS, signatures checked against --trust) before auditing them
+fetch-needs-trust = --fetch needs --trust CA.pem: a fetched profile is used only when its signature verifies
+mudcache-fetch = { $mac } announced the MUD URL { $url }, which could not be used: { $detail }

@@ -334,3 +334,6 @@ fetch-unusable = { $url } : non gardé — ce n'est pas un profil MUD utilisable
 })
 fetch-signature = { $url } : non gardé — sa signature n'est pas valide : { $detail }
 fetch-io = { $url } : impossible d'écrire dans le cache : { $detail }
+cli-mud-fetch-flag = Récupérer dans le dossier --mud-cache les URL MUD que les appareils annoncent (HTTPS, signatures vérifiées avec --trust) avant de les vérifier
+fetch-needs-trust = --fetch demande --trust CA.pem : un profil récupéré n'est utilisé que si sa signature est valide
+mudcache-fetch = { $mac } a annoncé l'URL MUD { $url }, inutilisable : { $detail }

@@ -149,6 +149,8 @@ pub enum CacheProblem {
     Io(PathBuf, String),
     /// The file is not a usable profile (number of errors).
     Unusable(PathBuf, usize),
+    /// Fetching it failed (the fetcher's explanation).
+    FetchFailed(String),
 }
 
 /// The state of an audit, shared between the analyzer's observer and whoever reads the result.
@@ -163,6 +165,18 @@ pub struct AuditState {
     cfg: AuditConfig,
     cache: Option<PathBuf>,
     tried: FxHashSet<Mac>,
+    fetcher: Option<FetcherBox>,
+}
+
+/// Brings the cached profile of a MUD URL up to date (fetching and verifying it), or says why not.
+pub type Fetcher = Box<dyn FnMut(&str) -> Result<(), String>>;
+
+struct FetcherBox(Fetcher);
+
+impl std::fmt::Debug for FetcherBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("fetcher")
+    }
 }
 
 impl AuditState {
@@ -188,6 +202,12 @@ impl AuditState {
         self
     }
 
+    /// Fetches announced MUD URLs into the cache (through `fetch`) before reading them.
+    pub fn with_fetcher(mut self, fetch: Fetcher) -> Self {
+        self.fetcher = Some(FetcherBox(fetch));
+        self
+    }
+
     /// Loads the cached profile of a device that announced a MUD URL, once per device.
     fn load_cached(&mut self, dev: &Device) -> Option<usize> {
         let dir = self.cache.as_ref()?;
@@ -200,6 +220,14 @@ impl AuditState {
             self.cache_problems.push(problem(CacheProblem::BadUrl));
             return None;
         };
+        // Bring the cache up to date first when a fetcher is set (it keeps a valid copy).
+        if let Some(fetch) = self.fetcher.as_mut() {
+            if let Err(why) = (fetch.0)(url) {
+                self.cache_problems
+                    .push(problem(CacheProblem::FetchFailed(why)));
+                return None;
+            }
+        }
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
