@@ -138,7 +138,18 @@ pub fn analyze_audit(
     let mut report = analyze_observed(caps, cfg, l, threads, progress, observer)?;
     if let Some(a) = &audit {
         let a = a.borrow();
-        let mut out: Vec<_> = a.devices.iter().map(|d| audit_out(l, d)).collect();
+        let mut out: Vec<_> =
+            a.devices
+                .iter()
+                .map(|d| {
+                    let mac = d.mac.to_string();
+                    let name =
+                        report.devices.iter().find(|x| x.mac == mac).and_then(|x| {
+                            x.hostnames.first().cloned().or_else(|| x.vendor.clone())
+                        });
+                    audit_out(l, d, name.as_deref())
+                })
+                .collect();
         out.sort_by(|x, y| x.mac.cmp(&y.mac));
         report.mud = out;
     }

@@ -83,14 +83,19 @@ fn direction(from_device: bool) -> &'static str {
     }
 }
 
-/// Report data for one device's audit.
-pub fn audit_out(l: &Localizer, a: &DeviceAudit) -> MudAuditOut {
+/// Report data for one device's audit. `name` is what people call the device (a host name or its
+/// maker), when known; explanations name it before its MAC.
+pub fn audit_out(l: &Localizer, a: &DeviceAudit, name: Option<&str>) -> MudAuditOut {
     let mac = a.mac.to_string();
+    let who = match name {
+        Some(n) => format!("{n} ({mac})"),
+        None => mac.clone(),
+    };
     let mut v: Vec<(&ViolationKey, &ViolationStats)> = a.violations.iter().collect();
     v.sort_by(|x, y| y.1.flows.cmp(&x.1.flows).then(x.0.cmp(y.0)));
     let violations = v
         .into_iter()
-        .map(|(k, s)| violation(l, a, &mac, k, s))
+        .map(|(k, s)| violation(l, a, &who, k, s))
         .collect();
     let summary = l.ta(
         "mudaudit-summary",
