@@ -3,7 +3,7 @@
 //! from the LAN interface with a packet socket), each address for its answer's TTL.
 
 use iotgate_explain::{write_error, Arg, Localizer};
-use iotgate_mud::nft::{add_element, compile, Device, NameSets, Ruleset};
+use iotgate_mud::nft::{add_elements, compile, Device, NameSets, Ruleset};
 use iotgate_wire::{decode, Mac, L3, L4};
 use std::io::Write;
 use std::net::IpAddr;
@@ -158,24 +158,38 @@ pub fn enforce(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         .get_one::<u64>("for")
         .map(|s| Instant::now() + Duration::from_secs(*s));
     let mut buf = vec![0u8; 65_536];
+    let mut pending: Vec<(String, IpAddr, u32)> = Vec::new();
+    let mut last_flush = Instant::now() - FLUSH_EVERY;
     loop {
         if let Some(d) = deadline {
             if Instant::now() >= d {
                 break;
             }
         }
-        let n = match sock.recv(&mut buf) {
-            Ok(n) => n,
-            Err(_) => continue, // timeout: check the deadline
-        };
-        for (set, addr, ttl) in answers(&buf[..n], &r.name_sets) {
-            if let Err(e) = apply(&add_element(&set, &addr, ttl)) {
+        // Additions go to nft in batches, at most FLUSH_EVERY apart, so that a flood of DNS
+        // answers costs one nft run per interval, not one per answer.
+        if let Ok(n) = sock.recv(&mut buf) {
+            for add in answers(&buf[..n], &r.name_sets) {
+                if pending.len() < MAX_PENDING {
+                    pending.push(add);
+                }
+            }
+        }
+        if !pending.is_empty() && last_flush.elapsed() >= FLUSH_EVERY {
+            if let Err(e) = apply(&add_elements(&pending)) {
                 eprintln!("iotgate: {}", l.ta("nft-apply", &[("error", Arg::S(&e))]));
             }
+            pending.clear();
+            last_flush = Instant::now();
         }
     }
     0
 }
+
+/// Shortest time between two nft runs adding addresses.
+const FLUSH_EVERY: Duration = Duration::from_millis(50);
+/// Additions held between two runs; more are dropped (the next answer brings them again).
+const MAX_PENDING: usize = 4096;
 
 /// The (set, address, TTL) additions a frame calls for: a DNS answer to a managed device for a
 /// name its profile allows.
@@ -259,7 +273,7 @@ mod packet {
                 }
                 let tv = libc::timeval {
                     tv_sec: 0,
-                    tv_usec: 200_000,
+                    tv_usec: 50_000,
                 };
                 if libc::setsockopt(
                     fd,

@@ -10,6 +10,10 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
+/// Most addresses a DNS-name set holds at once (a resolver answering with endless addresses for
+/// an allowed name cannot grow the kernel's memory without bound).
+pub const NAME_SET_SIZE: u32 = 65_536;
+
 /// The nftables table iotgate owns.
 pub const TABLE: &str = "iotgate_mud";
 
@@ -321,7 +325,7 @@ impl Ace2<'_> {
                 for (s, ty) in [(&s4, "ipv4_addr"), (&s6, "ipv6_addr")] {
                     b.add(
                         "set",
-                        json!({ "name": s, "type": ty, "flags": ["timeout"], "comment": n }),
+                        json!({ "name": s, "type": ty, "flags": ["timeout"], "size": NAME_SET_SIZE, "comment": n }),
                     );
                 }
             }
@@ -430,10 +434,16 @@ impl Ace2<'_> {
     }
 }
 
-/// The command that adds `addr` to `set` for `ttl` seconds (JSON for `nft -j -f`).
-pub fn add_element(set: &str, addr: &IpAddr, ttl: u32) -> Value {
-    json!({ "nftables": [ { "add": { "element": {
-        "family": "inet", "table": TABLE, "name": set,
-        "elem": [ { "elem": { "val": addr.to_string(), "timeout": ttl } } ]
-    } } } ] })
+/// One transaction adding each `addr` to its `set` for `ttl` seconds (JSON for `nft -j -f`).
+pub fn add_elements(batch: &[(String, IpAddr, u32)]) -> Value {
+    let cmds: Vec<Value> = batch
+        .iter()
+        .map(|(set, addr, ttl)| {
+            json!({ "add": { "element": {
+                "family": "inet", "table": TABLE, "name": set,
+                "elem": [ { "elem": { "val": addr.to_string(), "timeout": ttl } } ]
+            } } })
+        })
+        .collect();
+    json!({ "nftables": cmds })
 }
