@@ -899,7 +899,8 @@ impl P {
             match out.protocol {
                 None => out.protocol = Some(proto),
                 Some(p) if p == proto => {}
-                Some(p) => self.warn(
+                // A packet cannot be both: the entry could never match.
+                Some(p) => self.err(
                     &lp,
                     DiagKind::ProtocolMismatch {
                         layer: name.into(),
@@ -939,6 +940,20 @@ impl P {
             .collect();
         if !flat.is_empty() {
             self.abstractions(&Value::Object(flat), path, &mut out);
+        }
+        // Ports only exist for TCP and UDP (draft-era port ranges may come without a protocol).
+        if out.src_port.is_some() || out.dst_port.is_some() {
+            match out.protocol {
+                Some(6) | Some(17) => {}
+                None => self.missing(path, "protocol"),
+                Some(p) => self.err(
+                    path,
+                    DiagKind::ProtocolMismatch {
+                        layer: "ports".into(),
+                        protocol: i64::from(p),
+                    },
+                ),
+            }
         }
         (self.error_count() == errors_before).then_some(out)
     }

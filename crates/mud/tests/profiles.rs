@@ -165,6 +165,39 @@ fn damaged_files_give_located_errors_never_panics() {
     );
 }
 
+/// Found by fuzzing: a `tcp` container under protocol 1 parsed (with a warning) into an entry that
+/// could never match and that the writer could not express. Contradictions are errors now.
+#[test]
+fn contradictory_protocols_are_errors() {
+    let doc = |matches: &str| {
+        format!(
+            r#"{{"ietf-mud:mud": {{"mud-version": 1, "mud-url": "https://x.example/a", "last-update": "2020-01-01T00:00:00Z", "is-supported": true, "from-device-policy": {{"access-lists": {{"access-list": [{{"name": "a"}}]}}}}}}, "ietf-access-control-list:acls": {{"acl": [{{"name": "a", "type": "ipv4-acl-type", "aces": {{"ace": [{{"name": "e", "matches": {matches}, "actions": {{"forwarding": "accept"}}}}]}}}}]}}}}"#
+        )
+    };
+    for (m, id) in [
+        (
+            r#"{"ipv4": {"protocol": 1}, "tcp": {"destination-port": {"operator": "eq", "port": 80}}}"#,
+            "protocol-mismatch",
+        ),
+        (
+            r#"{"ipv4": {"protocol": 6}, "icmp": {"type": 8}}"#,
+            "protocol-mismatch",
+        ),
+        (
+            r#"{"ipv4": {"protocol": 1, "destination-port-range": {"lower-port": 1, "upper-port": 2}}}"#,
+            "protocol-mismatch",
+        ),
+        (
+            r#"{"ipv4": {"source-port-range": {"lower-port": 1, "upper-port": 2}}}"#,
+            "missing",
+        ),
+    ] {
+        let r = parse_bytes(doc(m).as_bytes());
+        assert!(r.profile.is_none(), "{m}");
+        assert!(r.errors().any(|d| d.kind.id() == id), "{m}: {:?}", r.diags);
+    }
+}
+
 /// The NAMIB controller's expected parse (`*-Test.json`) against ours.
 #[test]
 fn namib_expectations() {
