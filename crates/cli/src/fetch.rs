@@ -142,17 +142,8 @@ pub fn fetch(
 pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
     let dir = m.get_one::<PathBuf>("cache").cloned().unwrap_or_default();
     let read = |p: &PathBuf| -> Result<Vec<u8>, u8> {
-        crate::mud::read_limited(p).map_err(|e| {
-            eprintln!(
-                "iotgate: {}",
-                l.ta(
-                    "mud-read-error",
-                    &[
-                        ("path", Arg::S(&p.display().to_string())),
-                        ("error", Arg::S(&e.to_string()))
-                    ]
-                )
-            );
+        crate::mud::read_file(l, p).map_err(|msg| {
+            eprintln!("iotgate: {msg}");
             2
         })
     };

@@ -45,12 +45,7 @@ pub fn audit_from_args(
         };
         let path = PathBuf::from(file);
         let shown = path.display().to_string();
-        let bytes = read_limited(&path).map_err(|e| {
-            l.ta(
-                "mud-read-error",
-                &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))],
-            )
-        })?;
+        let bytes = read_file(l, &path)?;
         let parsed = parse_bytes(&bytes);
         let Some(profile) = parsed.profile else {
             return Err(l.ta(
@@ -96,17 +91,10 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         .collect();
     let anchors = match m.get_one::<PathBuf>("trust") {
         None => None,
-        Some(p) => match read_limited(p) {
+        Some(p) => match read_file(l, p) {
             Ok(b) => Some(b),
-            Err(e) => {
-                let shown = p.display().to_string();
-                eprintln!(
-                    "iotgate: {}",
-                    l.ta(
-                        "mud-read-error",
-                        &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))]
-                    )
-                );
+            Err(msg) => {
+                eprintln!("iotgate: {msg}");
                 return 2;
             }
         },
@@ -118,16 +106,10 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
     }
     for path in files {
         let shown = path.display().to_string();
-        let bytes = match read_limited(path) {
+        let bytes = match read_file(l, path) {
             Ok(b) => b,
-            Err(e) => {
-                eprintln!(
-                    "iotgate: {}",
-                    l.ta(
-                        "mud-read-error",
-                        &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))]
-                    )
-                );
+            Err(msg) => {
+                eprintln!("iotgate: {msg}");
                 status = 2;
                 continue;
             }
@@ -212,6 +194,19 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     }
     status
+}
+
+/// Reads a profile-sized file ([`read_limited`]); the error is a localised line naming the file.
+pub fn read_file(l: &Localizer, path: &std::path::Path) -> Result<Vec<u8>, String> {
+    read_limited(path).map_err(|e| {
+        l.ta(
+            "mud-read-error",
+            &[
+                ("path", Arg::S(&path.display().to_string())),
+                ("error", Arg::S(&e.to_string())),
+            ],
+        )
+    })
 }
 
 /// Reads at most one byte more than a profile may hold, so a huge file is refused cheaply.
@@ -460,17 +455,7 @@ fn fetcher(
     m: &clap::ArgMatches,
     dir: &std::path::Path,
 ) -> Result<iotgate_judge::mud_audit::Fetcher, String> {
-    let read = |p: &PathBuf| {
-        read_limited(p).map_err(|e| {
-            l.ta(
-                "mud-read-error",
-                &[
-                    ("path", Arg::S(&p.display().to_string())),
-                    ("error", Arg::S(&e.to_string())),
-                ],
-            )
-        })
-    };
+    let read = |p: &PathBuf| read_file(l, p);
     let Some(trust) = m.get_one::<PathBuf>("trust") else {
         return Err(l.t("fetch-needs-trust"));
     };

@@ -875,7 +875,7 @@ impl P {
                     self.diags.retain(|d| d.path != kp);
                     self.warn(&kp, legacy(k, "ietf-acldns:src-dnsname / dst-dnsname"));
                     if let Some(s) = self.string(v, &kp) {
-                        let name = Some(dns_name(host_of(&s)));
+                        let name = Some(dns_name(&crate::matcher::authority(&s)));
                         if k.contains("source") {
                             out.src_dnsname = name;
                         } else {
@@ -1328,13 +1328,6 @@ fn legacy(field: &str, modern: &str) -> DiagKind {
 /// A DNS name as compared: lower case, no final dot.
 pub fn dns_name(s: &str) -> String {
     s.trim().trim_end_matches('.').to_ascii_lowercase()
-}
-
-/// The host of a URL-ish string (draft profiles wrote URLs where names belong).
-fn host_of(s: &str) -> &str {
-    let s = s.split_once("://").map_or(s, |(_, r)| r);
-    let s = s.split(['/', '?', '#']).next().unwrap_or(s);
-    s.rsplit_once('@').map_or(s, |(_, h)| h)
 }
 
 fn valid_dns_name(s: &str) -> bool {
