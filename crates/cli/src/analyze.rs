@@ -1,7 +1,7 @@
 //! `iotgate analyze`: open the captures, run the pipeline with a progress bar on long work, and
 //! print the report.
 
-use iotgate::{analyze_audit, analyze_observed, open_all};
+use iotgate::{analyze_full, analyze_observed, open_all};
 use iotgate_explain::{html, source_error_text, text, write_error, Localizer};
 use iotgate_judge::mud_learn::LearnObserver;
 use iotgate_observe::Config;
@@ -38,6 +38,17 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> u8 {
                 return 2;
             }
         }
+    };
+    let detect = if mode == Mode::Analyze {
+        match crate::detect::detectors_from_args(l, m) {
+            Ok(d) => d,
+            Err(msg) => {
+                eprintln!("iotgate: {msg}");
+                return 2;
+            }
+        }
+    } else {
+        None
     };
     let inputs: Vec<PathBuf> = m
         .get_many::<PathBuf>("captures")
@@ -97,7 +108,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> u8 {
             let obs = Box::new(LearnObserver(lr.clone()));
             analyze_observed(&caps, cfg, l, threads, progress, Some(obs))
         }
-        None => analyze_audit(&caps, cfg, l, threads, progress, audit.clone()),
+        None => analyze_full(&caps, cfg, l, threads, progress, audit.clone(), detect),
     };
     bar.finish_and_clear();
     let report = match report {

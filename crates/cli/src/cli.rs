@@ -162,7 +162,23 @@ pub fn command(l: &Localizer) -> Command {
                         .value_parser(value_parser!(usize))
                         .help(l.t("cli-peers")),
                 )
-                .args(mud_args(l, "cli-analyze-mud")),
+                .args(mud_args(l, "cli-analyze-mud"))
+                .arg(
+                    Arg::new("detect")
+                        .long("detect")
+                        .value_name("NAME=VALUE|off")
+                        .action(ArgAction::Append)
+                        .help(l.t("cli-detect"))
+                        .long_help(crate::detect::detect_help(l)),
+                )
+                .arg(
+                    Arg::new("blocklist")
+                        .long("blocklist")
+                        .value_name("FILE")
+                        .action(ArgAction::Append)
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-blocklist")),
+                ),
         )
         .subcommand(
             Command::new("simulate")

@@ -3,9 +3,10 @@
 
 use iotgate_explain::mud::audit_out;
 use iotgate_explain::{model, warning_text, Analysis, CaptureOut, Localizer};
+use iotgate_judge::detect::{DetectObserver, Detectors};
 use iotgate_judge::mud_audit::{AuditObserver, AuditState};
-use iotgate_observe::engine::{pre_decode, FlowObserver, PreDecoded};
-use iotgate_observe::{Analyzer, Config};
+use iotgate_observe::engine::{pre_decode, Fanout, FlowObserver, PreDecoded};
+use iotgate_observe::{Analyzer, Config, Inventory};
 use iotgate_sources::{
     expand_paths, Capture, Merger, RawPacket, Reader, SourceError, SourceErrorKind,
 };
@@ -132,10 +133,39 @@ pub fn analyze_audit(
     progress: impl FnMut(u64) + Send,
     audit: Option<Rc<RefCell<AuditState>>>,
 ) -> Result<Analysis, SourceError> {
-    let observer = audit
-        .as_ref()
-        .map(|a| Box::new(AuditObserver(a.clone())) as Box<dyn FlowObserver>);
-    let mut report = analyze_observed(caps, cfg, l, threads, progress, observer)?;
+    analyze_full(caps, cfg, l, threads, progress, audit, None)
+}
+
+/// [`analyze_audit`], also running the detectors when `detect` is given; their alerts land in
+/// the report's `alerts`.
+pub fn analyze_full(
+    caps: &[Capture],
+    cfg: Config,
+    l: &Localizer,
+    threads: usize,
+    progress: impl FnMut(u64) + Send,
+    audit: Option<Rc<RefCell<AuditState>>>,
+    detect: Option<Rc<RefCell<Detectors>>>,
+) -> Result<Analysis, SourceError> {
+    let mut obs: Vec<Box<dyn FlowObserver>> = Vec::new();
+    if let Some(a) = &audit {
+        obs.push(Box::new(AuditObserver(a.clone())));
+    }
+    if let Some(d) = &detect {
+        obs.push(Box::new(DetectObserver(d.clone())));
+    }
+    let observer: Option<Box<dyn FlowObserver>> = match obs.len() {
+        0 => None,
+        1 => obs.pop(),
+        _ => Some(Box::new(Fanout(obs))),
+    };
+    let mut after = |inv: &Inventory, report: &mut Analysis| {
+        if let Some(d) = &detect {
+            let alerts = d.borrow_mut().finish(inv);
+            report.set_alerts(l, &alerts);
+        }
+    };
+    let mut report = analyze_inner(caps, cfg, l, threads, progress, observer, &mut after)?;
     if let Some(a) = &audit {
         let a = a.borrow();
         let mut out: Vec<_> =
@@ -163,8 +193,21 @@ pub fn analyze_observed(
     cfg: Config,
     l: &Localizer,
     threads: usize,
+    progress: impl FnMut(u64) + Send,
+    observer: Option<Box<dyn FlowObserver>>,
+) -> Result<Analysis, SourceError> {
+    analyze_inner(caps, cfg, l, threads, progress, observer, &mut |_, _| {})
+}
+
+/// The pipeline; `after` sees the final inventory and the report built from it.
+fn analyze_inner(
+    caps: &[Capture],
+    cfg: Config,
+    l: &Localizer,
+    threads: usize,
     mut progress: impl FnMut(u64) + Send,
     observer: Option<Box<dyn FlowObserver>>,
+    after: &mut dyn FnMut(&Inventory, &mut Analysis),
 ) -> Result<Analysis, SourceError> {
     let mut readers = Vec::with_capacity(caps.len());
     for c in caps {
@@ -252,5 +295,7 @@ pub fn analyze_observed(
         })
         .collect();
     let (inv, stats, fstats) = an.finish();
-    Ok(model::build(l, captures, &inv, &stats, &fstats))
+    let mut report = model::build(l, captures, &inv, &stats, &fstats);
+    after(&inv, &mut report);
+    Ok(report)
 }

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod cli;
+mod detect;
 mod enforce;
 mod fetch;
 mod mud;

@@ -108,6 +108,35 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
         "low" => 2,
         _ => 3,
     });
+    if !a.alerts.is_empty() {
+        let _ = write!(
+            o,
+            "<section><h2>{}</h2>",
+            esc(&l.ta("alerts-title", &[("n", Arg::N(a.alerts.len() as f64))]))
+        );
+        for x in &a.alerts {
+            let _ = write!(
+                o,
+                "<div class=\"finding {sev}\"><span class=\"sev sev-{sev}\">{}</span><b>{}</b><p>{}</p><p><b>{}</b> {}</p><p class=\"muted\">{}</p></div>",
+                esc(&l.t(&format!("severity-{}", x.severity))),
+                esc(&x.title),
+                esc(&x.explanation),
+                esc(&l.t("label-advice")),
+                esc(&x.action),
+                esc(&l.ta(
+                    "alert-when",
+                    &[
+                        ("first", Arg::S(&x.first_seen)),
+                        ("raised", Arg::S(&x.raised_at)),
+                        ("delay", Arg::N(x.delay_s)),
+                        ("confidence", Arg::N((x.confidence * 100.0).round() as f64)),
+                    ]
+                )),
+                sev = x.severity
+            );
+        }
+        o.push_str("</section>");
+    }
     let _ = write!(o, "<section><h2>{}</h2>", esc(&l.t("html-attention")));
     if all.is_empty() {
         let _ = write!(o, "<p class=\"ok\">{}</p>", esc(&l.t("html-all-clear")));

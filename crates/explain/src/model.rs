@@ -50,6 +50,8 @@ pub struct Summary {
     pub unsupported_link: u64,
     /// Findings per severity.
     pub findings: std::collections::BTreeMap<&'static str, usize>,
+    /// Alerts per severity.
+    pub alerts: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// What the network itself announces.
@@ -239,9 +241,22 @@ pub struct Analysis {
     pub network: NetworkOut,
     /// Devices, sorted by MAC.
     pub devices: Vec<DeviceOut>,
+    /// Detection alerts, most severe first (empty when detection is off).
+    pub alerts: Vec<crate::alerts::AlertOut>,
     /// MUD audits, when profiles were given (sorted by MAC).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mud: Vec<crate::mud::MudAuditOut>,
+}
+
+impl Analysis {
+    /// Adds detection alerts (most severe first) and their per-severity totals.
+    pub fn set_alerts(&mut self, l: &crate::Localizer, alerts: &[iotgate_judge::detect::Alert]) {
+        self.alerts = crate::alerts::alerts_out(l, alerts, &self.devices);
+        self.summary.alerts.clear();
+        for a in &self.alerts {
+            *self.summary.alerts.entry(a.severity).or_insert(0) += 1;
+        }
+    }
 }
 
 /// Formats nanoseconds since the epoch as RFC 3339 UTC with microseconds.
@@ -454,12 +469,14 @@ pub fn build(
             link_errors: stats.link_errors,
             unsupported_link: stats.unsupported_link,
             findings: per_sev,
+            alerts: Default::default(),
         },
         network: NetworkOut {
             resolvers: resolvers.iter().map(|a| a.to_string()).collect(),
             routers: inv.network_routers.iter().map(|a| a.to_string()).collect(),
         },
         devices,
+        alerts: Vec::new(),
         mud: Vec::new(),
     }
 }

@@ -125,10 +125,61 @@ pub fn render(a: &Analysis, l: &Localizer, st: Style, max_peers: usize) -> Strin
         );
     }
     let _ = writeln!(o);
+    if !a.alerts.is_empty() {
+        alerts(&mut o, a, l, st);
+    }
     for d in &a.devices {
         device(&mut o, d, l, st, max_peers);
     }
     o
+}
+
+/// The alerts, most severe first, before the devices.
+fn alerts(o: &mut String, a: &Analysis, l: &Localizer, st: Style) {
+    let _ = writeln!(
+        o,
+        "{}",
+        st.bold(&l.ta("alerts-title", &[("n", Arg::N(a.alerts.len() as f64))]))
+    );
+    for x in &a.alerts {
+        let sev = l.t(&format!("severity-{}", x.severity)).to_uppercase();
+        let _ = writeln!(o, "  {}  {}", st.sev(x.severity, &sev), st.bold(&x.title));
+        let _ = writeln!(
+            o,
+            "        {}",
+            st.dim(&l.ta(
+                "alert-when",
+                &[
+                    ("first", Arg::S(&x.first_seen)),
+                    ("raised", Arg::S(&x.raised_at)),
+                    ("delay", Arg::N(x.delay_s)),
+                    ("confidence", Arg::N((x.confidence * 100.0).round() as f64)),
+                ]
+            ))
+        );
+        let _ = writeln!(o, "        {}", x.explanation);
+        let _ = writeln!(o, "        {} {}", st.bold(&l.t("label-advice")), x.action);
+        let counts: Vec<String> = x
+            .evidence
+            .counts
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if !counts.is_empty() {
+            let _ = writeln!(o, "        {}", st.dim(&counts.join("  ")));
+        }
+        if let Some(s) = x.evidence.samples.first() {
+            let _ = writeln!(
+                o,
+                "        {}",
+                st.dim(&format!(
+                    "{} {} {}:{} → {}:{}",
+                    s.time, s.proto, s.src, s.sport, s.dst, s.dport
+                ))
+            );
+        }
+    }
+    let _ = writeln!(o);
 }
 
 fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: usize) {

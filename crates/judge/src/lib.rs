@@ -2,6 +2,7 @@
 //! each with a stable identifier, a severity and the flows that show it. Explanations are not
 //! made here: the `explain` stage words them in the reader's language.
 
+pub mod detect;
 pub mod mud_audit;
 pub mod mud_learn;
 

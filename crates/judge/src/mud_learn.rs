@@ -92,6 +92,37 @@ impl Learner {
 
     /// Learns from one ended flow.
     pub fn flow(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
+        let mut rules = Vec::new();
+        self.rules_of(inv, key, f, &mut rules);
+        for rule in rules {
+            if self.rules.len() >= MAX_RULES && !self.rules.contains(&rule) {
+                self.dropped += 1;
+            } else {
+                self.rules.insert(rule);
+            }
+        }
+    }
+
+    /// The entries `f` would need that were not learned, described as
+    /// `proto/port peer (direction)` (the behaviour-change detector's learned-profile diff).
+    pub fn unknown(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow, out: &mut Vec<String>) {
+        let mut rules = Vec::new();
+        self.rules_of(inv, key, f, &mut rules);
+        for r in rules.iter().filter(|r| !self.rules.contains(r)) {
+            let peer = match &r.peer {
+                Peer::Dns => "dns".to_string(),
+                Peer::Local(Some(a)) => format!("local {a}"),
+                Peer::Local(None) => "local".to_string(),
+                Peer::Name(n) => n.clone(),
+                Peer::Addr(a) => a.to_string(),
+            };
+            let port = r.port.map(|(p, _)| format!("/{p}")).unwrap_or_default();
+            let dir = if r.from_device { "->" } else { "<-" };
+            out.push(format!("{}{port} {dir} {peer}", proto_name(r.proto)));
+        }
+    }
+
+    fn rules_of(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow, out: &mut Vec<Rule>) {
         for side in 0..2 {
             let Some(dev) = inv.devices.get(f.dev[side] as usize) else {
                 continue;
@@ -106,11 +137,11 @@ impl Learner {
                 self.announced_url.get_or_insert_with(|| u.clone());
             }
             let ctx = Ctx::new(inv, dev, inv.devices.get(f.dev[1 - side] as usize), None);
-            self.learn_side(&ctx, key, f, side);
+            self.learn_side(&ctx, key, f, side, out);
         }
     }
 
-    fn learn_side(&mut self, ctx: &Ctx<'_>, key: &FlowKey, f: &Flow, side: usize) {
+    fn learn_side(&mut self, ctx: &Ctx<'_>, key: &FlowKey, f: &Flow, side: usize, out: &mut Vec<Rule>) {
         let initiated = f.initiator as usize == side;
         let (sent, recv) = if initiated { (0, 1) } else { (1, 0) };
         let theirs = key.addr(1 - side);
@@ -147,11 +178,7 @@ impl Learner {
                     None
                 },
             };
-            if self.rules.len() >= MAX_RULES && !self.rules.contains(&rule) {
-                self.dropped += 1;
-            } else {
-                self.rules.insert(rule);
-            }
+            out.push(rule);
         }
     }
 
@@ -258,6 +285,17 @@ fn rule_matches(r: &Rule) -> Matches {
         m.icmp_code = Some(c);
     }
     m
+}
+
+/// `tcp`, `udp`, `icmp`, `icmpv6` or the protocol number.
+fn proto_name(p: u8) -> String {
+    match p {
+        6 => "tcp".into(),
+        17 => "udp".into(),
+        1 => "icmp".into(),
+        58 => "icmpv6".into(),
+        n => n.to_string(),
+    }
 }
 
 /// The analyzer-side handle: feeds ended flows into the learner.

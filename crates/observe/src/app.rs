@@ -68,6 +68,9 @@ impl Analyzer {
             let Ok(n) = q.name.write(&mut buf) else {
                 return;
             };
+            if let Some(o) = &mut self.observer {
+                o.dns_query(&self.inv, d, c.ts, name_str(&buf, n), c.dst);
+            }
             let dev = self.inv.dev(d);
             Device::add_to(&mut dev.queried, name_str(&buf, n), &lim);
             dev.add_fact(

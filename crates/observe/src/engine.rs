@@ -71,17 +71,80 @@ pub fn pre_decode<'a>(pkt: &RawPacket<'a>) -> PreDecoded<'a> {
     }
 }
 
-/// Told about every flow when it ends: idle, evicted, replaced by a new connection on the same
-/// ports, or still open at the end of the capture. Later stages (the MUD audit) watch flows
-/// through it without the analyzer knowing about them.
+/// What the first packet of a new flow looked like (what a flow record does not keep).
+#[derive(Debug, Clone, Copy)]
+pub struct FirstPacket {
+    /// Side (0 = A, 1 = B) that sent it.
+    pub side: u8,
+    /// TCP flags (0 for other protocols).
+    pub tcp_flags: u8,
+    /// TCP sequence number (0 for other protocols).
+    pub seq: u32,
+    /// Link-layer source, when the link has one.
+    pub src_mac: Option<Mac>,
+    /// ICMP type, for ICMP and ICMPv6.
+    pub icmp_type: Option<u8>,
+}
+
+/// Why a live flow is reported before it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The responder sent its first packet (for TCP, look at the flags for SYN+ACK or RST).
+    Replied,
+    /// A direction (0 = initiator→responder) reached a packet-count milestone
+    /// ([`crate::flow::is_milestone`]).
+    Packets(u8),
+    /// The flow's count of idle gaps reached a power of two (4, 8, 16, ...).
+    Gaps,
+}
+
+/// Watches flows: when they start, as they progress, and when they end (idle, evicted, replaced
+/// by a new connection on the same ports, or still open at the end of the capture). Later
+/// stages (the MUD audit, the detectors) watch flows through it without the analyzer knowing
+/// about them. Only `flow_ended` is required.
 pub trait FlowObserver {
     /// `flow` (keyed `key`) has ended; `inv` is the inventory as it stands.
     fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow);
+    /// A new flow's first packet was counted (its sender's device, if any, is assigned).
+    fn flow_started(&mut self, _inv: &Inventory, _key: &FlowKey, _flow: &Flow, _first: &FirstPacket) {
+    }
+    /// A live flow made progress at capture time `ts`.
+    fn flow_progress(&mut self, _inv: &Inventory, _key: &FlowKey, _flow: &Flow, _why: Progress, _ts: i64) {
+    }
+    /// Device `dev` sent a standard DNS query for `name` to `resolver`.
+    fn dns_query(&mut self, _inv: &Inventory, _dev: u32, _ts: i64, _name: &str, _resolver: IpAddr) {}
+}
+
+/// Hands every event to several observers in turn.
+#[derive(Default)]
+pub struct Fanout(pub Vec<Box<dyn FlowObserver>>);
+
+impl FlowObserver for Fanout {
+    fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow) {
+        for o in &mut self.0 {
+            o.flow_ended(inv, key, flow);
+        }
+    }
+    fn flow_started(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow, first: &FirstPacket) {
+        for o in &mut self.0 {
+            o.flow_started(inv, key, flow, first);
+        }
+    }
+    fn flow_progress(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow, why: Progress, ts: i64) {
+        for o in &mut self.0 {
+            o.flow_progress(inv, key, flow, why, ts);
+        }
+    }
+    fn dns_query(&mut self, inv: &Inventory, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+        for o in &mut self.0 {
+            o.dns_query(inv, dev, ts, name, resolver);
+        }
+    }
 }
 
 /// The packet-to-state engine.
 pub struct Analyzer {
-    /// Watches flows as they end, if set.
+    /// Watches flows as they start, progress and end, if set.
     pub observer: Option<Box<dyn FlowObserver>>,
     /// Settings.
     pub cfg: Config,
@@ -189,10 +252,10 @@ impl Analyzer {
         if ip.fragment {
             self.stats.fragments += 1;
         }
-        let (sport, dport, tcp_flags, payload) = match d.l4 {
-            L4::Tcp(t) => (t.sport, t.dport, t.flags, t.payload),
-            L4::Udp(u) => (u.sport, u.dport, 0, u.payload),
-            _ => (0, 0, 0, &[][..]),
+        let (sport, dport, tcp_flags, seq, payload) = match d.l4 {
+            L4::Tcp(t) => (t.sport, t.dport, t.flags, t.seq, t.payload),
+            L4::Udp(u) => (u.sport, u.dport, 0, 0, u.payload),
+            _ => (0, 0, 0, 0, &[][..]),
         };
         let (key, src_is_a) = FlowKey::new(&ip.src, &ip.dst, sport, dport, ip.proto);
         let src_side = if src_is_a { 0usize } else { 1 };
@@ -215,7 +278,13 @@ impl Analyzer {
             dev: [NO_DEVICE; 2],
             inspected: 0,
             icmp: [None; 2],
+            gaps: 0,
+            gap_min_ms: 0,
+            gap_max_ms: 0,
+            gap_sum_ms: 0,
         };
+        let mut started = false;
+        let mut gap_event = false;
         let flow = match self.flows.map.entry(key) {
             Entry::Occupied(o) => {
                 let f = o.into_mut();
@@ -227,20 +296,24 @@ impl Analyzer {
                     | tcpbits::DATA_I
                     | tcpbits::DATA_R;
                 let reused = syn_only && (f.tcp & tcpbits::SYN == 0 || f.tcp & done != 0);
-                let expired = ts.saturating_sub(f.last_ns)
-                    > crate::flow::idle_limit(&self.flows.cfg, f, ip.proto);
+                let gap = ts.saturating_sub(f.last_ns);
+                let expired = gap > crate::flow::idle_limit(&self.flows.cfg, f, ip.proto);
                 if reused || expired {
+                    started = true;
                     let old = std::mem::replace(f, fresh());
                     end_flow(&mut self.inv, &mut self.observer, &lim, &key, &old);
                     self.flows.stats.created += 1;
                     if expired {
                         self.flows.stats.expired += 1;
                     }
+                } else if f.note_gap(gap) {
+                    gap_event = f.gaps >= 4 && f.gaps.is_power_of_two();
                 }
                 f
             }
             Entry::Vacant(v) => {
                 self.flows.stats.created += 1;
+                started = true;
                 // A LAN host reaching a public address sends to its gateway's MAC: that MAC
                 // routes, so the public addresses it sources are not its own.
                 if let Some(gw) = d.link.dst {
@@ -309,6 +382,28 @@ impl Analyzer {
                 }
             }
             flow.dev[src_side] = src_dev;
+        }
+        if let Some(obs) = &mut self.observer {
+            if started {
+                let first = FirstPacket {
+                    side: src_side as u8,
+                    tcp_flags,
+                    seq,
+                    src_mac: d.link.src,
+                    icmp_type: flow.icmp[0].map(|(t, _)| t),
+                };
+                obs.flow_started(&self.inv, &key, flow, &first);
+            } else {
+                let p = flow.pkts[dir];
+                if dir == 1 && p == 1 {
+                    obs.flow_progress(&self.inv, &key, flow, Progress::Replied, ts);
+                } else if p > 1 && crate::flow::is_milestone(p) {
+                    obs.flow_progress(&self.inv, &key, flow, Progress::Packets(dir as u8), ts);
+                }
+                if gap_event {
+                    obs.flow_progress(&self.inv, &key, flow, Progress::Gaps, ts);
+                }
+            }
         }
         let is_app_udp = ip.proto == proto::UDP && is_app_port(sport, dport);
         if !(inspect_tcp || is_app_udp) {

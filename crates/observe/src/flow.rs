@@ -160,9 +160,61 @@ pub struct Flow {
     /// ICMP type and code of the first ICMP message each way (`[initiator→responder,
     /// responder→initiator]`).
     pub icmp: [Option<(u8, u8)>; 2],
+    /// Idle gaps longer than [`GAP_MIN_NS`] between consecutive packets (saturating).
+    pub gaps: u16,
+    /// Shortest such gap, ms.
+    pub gap_min_ms: u32,
+    /// Longest such gap, ms.
+    pub gap_max_ms: u32,
+    /// Sum of such gaps, ms (saturating).
+    pub gap_sum_ms: u32,
+}
+
+/// A pause between two packets of a flow shorter than this is not an idle gap (beaconing is
+/// judged on idle gaps only, so that bursts do not count).
+pub const GAP_MIN_NS: i64 = 1_000_000_000;
+
+/// The packet counts at which a live flow is reported to observers, per direction: every power
+/// of two up to 1,024, then every multiple of 1,024. Flow-record exporters report long flows
+/// periodically in the same way, so detectors written against these updates also run on
+/// NetFlow/IPFIX.
+#[inline]
+pub fn is_milestone(p: u64) -> bool {
+    p & 1023 == 0 || (p < 1024 && p & p.wrapping_sub(1) == 0)
+}
+
+/// The last milestone at or below `p` (0 for 0): what observers were already told of.
+#[inline]
+pub fn milestone_floor(p: u64) -> u64 {
+    if p >= 1024 {
+        p & !1023
+    } else if p == 0 {
+        0
+    } else {
+        1 << (63 - p.leading_zeros())
+    }
 }
 
 impl Flow {
+    /// Records the pause `gap_ns` before a packet, if it is an idle gap.
+    #[inline]
+    pub fn note_gap(&mut self, gap_ns: i64) -> bool {
+        if gap_ns < GAP_MIN_NS {
+            return false;
+        }
+        let ms = (gap_ns / 1_000_000).min(u32::MAX as i64) as u32;
+        if self.gaps == 0 {
+            self.gap_min_ms = ms;
+            self.gap_max_ms = ms;
+        } else {
+            self.gap_min_ms = self.gap_min_ms.min(ms);
+            self.gap_max_ms = self.gap_max_ms.max(ms);
+        }
+        self.gaps = self.gaps.saturating_add(1);
+        self.gap_sum_ms = self.gap_sum_ms.saturating_add(ms);
+        true
+    }
+
     /// TCP state derived from the flags seen.
     pub fn tcp_state(&self) -> TcpState {
         use tcpbits::*;

@@ -1,0 +1,230 @@
+//! Detection alerts as report data (the top-level `alerts` of `iotgate.analysis/1`), each with
+//! a plain-language explanation and the recommended actions in the reader's language.
+
+use crate::i18n::{Arg, Localizer};
+use crate::model::{proto_name, rfc3339, DeviceOut};
+use iotgate_judge::detect::{Alert, Kind};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The other side of an alert.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerRefOut {
+    /// Address.
+    pub ip: Option<String>,
+    /// MAC, when it is a device on this network.
+    pub mac: Option<String>,
+    /// A name for it (what the device resolved, or a domain).
+    pub name: Option<String>,
+}
+
+/// A flow shown as evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleOut {
+    /// First packet.
+    pub time: String,
+    /// Initiator.
+    pub src: String,
+    /// Responder.
+    pub dst: String,
+    /// Protocol.
+    pub proto: String,
+    /// Initiator's port.
+    pub sport: u16,
+    /// Responder's port.
+    pub dport: u16,
+}
+
+/// What an alert rests on.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertEvidenceOut {
+    /// Counters (`probes`, `targets`, `peak_per_second`, `sessions`, ...).
+    pub counts: BTreeMap<&'static str, u64>,
+    /// A few flows.
+    pub samples: Vec<SampleOut>,
+    /// The blocklist that matched, by file name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// The list entry that matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    /// Other items: ports scanned, domains, new destinations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
+}
+
+/// One alert.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertOut {
+    /// `scan`, `brute-force`, `flood`, `c2`, `blocklist`, `exposure`, `behaviour-change`.
+    pub kind: &'static str,
+    /// The variant (`mirai`, `horizontal`, `syn`, `heartbeat`, ...).
+    pub detail: &'static str,
+    /// `low`, `medium`, `high`.
+    pub severity: &'static str,
+    /// 0 to 1.
+    pub confidence: f32,
+    /// The device it is about.
+    pub mac: String,
+    /// A readable name for it.
+    pub device: String,
+    /// Its addresses.
+    pub ips: Vec<String>,
+    /// `outbound` when the device acts, `inbound` when it is the target.
+    pub direction: &'static str,
+    /// First evidence.
+    pub first_seen: String,
+    /// Last evidence.
+    pub last_seen: String,
+    /// When the threshold was crossed (capture time).
+    pub raised_at: String,
+    /// Seconds from the first evidence to the alert.
+    pub delay_s: f64,
+    /// Victim, target, attacker or server.
+    pub peer: Option<PeerRefOut>,
+    /// Protocol concerned.
+    pub proto: Option<String>,
+    /// Port concerned.
+    pub port: Option<u16>,
+    /// The evidence.
+    pub evidence: AlertEvidenceOut,
+    /// Recommended actions, most important first (`quarantine`, `change-password`,
+    /// `update-firmware`, `factory-reset`, `close-port`, `review`).
+    pub actions: Vec<&'static str>,
+    /// Title in the reader's language.
+    pub title: String,
+    /// What happened, in plain language.
+    pub explanation: String,
+    /// What to do, in plain language.
+    pub action: String,
+}
+
+/// The actions recommended for an alert, most important first.
+pub fn actions(kind: Kind, detail: &str) -> &'static [&'static str] {
+    match (kind, detail) {
+        (Kind::Scan | Kind::Flood | Kind::C2 | Kind::Blocklist, _)
+        | (Kind::BruteForce, "outbound") => {
+            &["quarantine", "factory-reset", "update-firmware", "change-password"]
+        }
+        (Kind::BruteForce, _) => &["change-password", "close-port", "update-firmware"],
+        (Kind::Exposure, "inbound" | "upnp-port-mapping") => {
+            &["close-port", "change-password", "update-firmware"]
+        }
+        (Kind::Exposure, _) => &["review"],
+        (Kind::BehaviourChange, _) => &["review", "update-firmware"],
+    }
+}
+
+/// Every action identifier (the catalogue tests check each is worded).
+pub const ACTIONS: &[&str] = &[
+    "quarantine",
+    "factory-reset",
+    "update-firmware",
+    "change-password",
+    "close-port",
+    "review",
+];
+
+/// Builds the report entries; `devices` supplies readable device names.
+pub fn alerts_out(l: &Localizer, alerts: &[Alert], devices: &[DeviceOut]) -> Vec<AlertOut> {
+    alerts.iter().map(|a| alert_out(l, a, devices)).collect()
+}
+
+fn alert_out(l: &Localizer, a: &Alert, devices: &[DeviceOut]) -> AlertOut {
+    let mac = a.mac.to_string();
+    let d = devices.iter().find(|d| d.mac == mac);
+    let name = d
+        .and_then(|d| d.hostnames.first().cloned().or_else(|| d.vendor.clone()))
+        .map(|n| format!("{n} ({mac})"))
+        .unwrap_or_else(|| mac.clone());
+    let ips: Vec<String> = d
+        .map(|d| d.ipv4.iter().chain(&d.ipv6).cloned().collect())
+        .unwrap_or_default();
+    let peer_ip = a.peer.map(|p| p.to_string());
+    let peer_txt = match (&peer_ip, &a.peer_name) {
+        (Some(ip), Some(n)) => format!("{n} ({ip})"),
+        (Some(ip), None) => ip.clone(),
+        (None, Some(n)) => n.clone(),
+        (None, None) => "-".to_string(),
+    };
+    let c = |k: &str| a.count(k).unwrap_or(0);
+    let n = match (a.kind, a.detail) {
+        (Kind::Scan, "mirai") => c("mirai_syns"),
+        (Kind::Scan, "vertical") => c("ports"),
+        (Kind::Scan, "stealth") => c("stealth_probes"),
+        (Kind::Scan, _) => c("targets"),
+        (Kind::BruteForce, _) => c("sessions"),
+        (Kind::Flood, "dns-water-torture") => c("names_per_10s"),
+        (Kind::Flood, _) => c("peak_per_second").max(c("peak_pps")),
+        (Kind::C2, _) => c("intervals"),
+        (Kind::Blocklist, _) => c("flows").max(c("queries")),
+        (Kind::Exposure, _) => c("connections").max(c("count")),
+        (Kind::BehaviourChange, _) => c("new_entries"),
+    };
+    let secs = (c("interval_ms") as f64 / 1000.0).round();
+    let (list, entry) = a.list.clone().unzip();
+    let items = a.items.join(", ");
+    let port = a.port.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+    let (list_s, entry_s) = (list.clone().unwrap_or_default(), entry.clone().unwrap_or_default());
+    let args = [
+        ("device", Arg::S(&name)),
+        ("peer", Arg::S(&peer_txt)),
+        ("port", Arg::S(&port)),
+        ("n", Arg::N(n as f64)),
+        ("targets", Arg::N(c("targets") as f64)),
+        ("secs", Arg::N(secs)),
+        ("list", Arg::S(&list_s)),
+        ("entry", Arg::S(&entry_s)),
+        ("items", Arg::S(&items)),
+    ];
+    let id = format!("alert-{}-{}", a.kind.id(), a.detail);
+    let acts = actions(a.kind, a.detail);
+    let action = acts
+        .iter()
+        .map(|x| l.t(&format!("alert-action-{x}")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    AlertOut {
+        kind: a.kind.id(),
+        detail: a.detail,
+        severity: a.severity.id(),
+        confidence: (a.confidence * 100.0).round() / 100.0,
+        mac,
+        device: name.clone(),
+        ips,
+        direction: if a.inbound { "inbound" } else { "outbound" },
+        first_seen: rfc3339(a.first_ns),
+        last_seen: rfc3339(a.last_ns),
+        raised_at: rfc3339(a.raised_ns),
+        delay_s: ((a.raised_ns - a.first_ns).max(0) as f64 / 1e6).round() / 1e3,
+        peer: (a.peer.is_some() || a.peer_name.is_some()).then(|| PeerRefOut {
+            ip: peer_ip.clone(),
+            mac: a.peer_mac.map(|m| m.to_string()),
+            name: a.peer_name.clone(),
+        }),
+        proto: (a.proto != 0).then(|| proto_name(a.proto)),
+        port: a.port,
+        evidence: AlertEvidenceOut {
+            counts: a.counts.iter().cloned().collect(),
+            samples: a
+                .samples
+                .iter()
+                .map(|s| SampleOut {
+                    time: rfc3339(s.ts),
+                    src: s.src.to_string(),
+                    dst: s.dst.to_string(),
+                    proto: proto_name(s.proto),
+                    sport: s.sport,
+                    dport: s.dport,
+                })
+                .collect(),
+            list,
+            entry,
+            items: a.items.clone(),
+        },
+        actions: acts.to_vec(),
+        title: l.ta(&format!("{id}-title"), &args),
+        explanation: l.ta(&format!("{id}-explain"), &args),
+        action,
+    }
+}

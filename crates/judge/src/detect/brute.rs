@@ -1,0 +1,120 @@
+//! Brute force: repeated sessions from one source to one login service — a device guessing
+//! other hosts' passwords (what an infected camera does after its scan finds open Telnet), or
+//! someone guessing the device's own.
+
+use super::{side_dev, Alerts, DetectConfig, Kind, Sample, Seed, LOGIN_PORTS, WEB_PORTS};
+use crate::Severity;
+use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
+use iotgate_observe::Inventory;
+use rustc_hash::FxHashMap;
+
+/// Attacker–service pairs followed at once; beyond, pairs seen once are forgotten first.
+const MAX_PAIRS: usize = 8192;
+/// Session starts remembered per pair (the threshold cannot exceed it).
+const RING: usize = 64;
+
+struct Pair {
+    starts: Vec<i64>,
+    total: u64,
+    alert: Option<usize>,
+}
+
+/// The brute-force detector.
+#[derive(Default)]
+pub(crate) struct Brute {
+    pairs: FxHashMap<(u128, u128, u16), Pair>,
+    /// Pairs forgotten to stay within bounds.
+    pub forgotten: u64,
+}
+
+impl Brute {
+    pub(crate) fn bytes(&self) -> usize {
+        self.pairs.len() * (64 + RING * 8)
+    }
+
+    /// A TCP connection was answered: count it when a login service accepted it.
+    pub(crate) fn replied(
+        &mut self,
+        cfg: &DetectConfig,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        key: &FlowKey,
+        f: &Flow,
+        ts: i64,
+    ) {
+        if key.proto != 6 || f.tcp & tcpbits::SYNACK == 0 {
+            return;
+        }
+        let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
+        let port = key.port(r);
+        let (att_dev, tgt_dev) = (side_dev(inv, f, i), side_dev(inv, f, r));
+        let login = LOGIN_PORTS.contains(&port);
+        // Web logins only count against a device's own admin page.
+        let web = !login && WEB_PORTS.contains(&port) && tgt_dev.is_some();
+        if !(login || web) || (att_dev.is_none() && tgt_dev.is_none()) {
+            return;
+        }
+        let need = if web {
+            cfg.brute_http_sessions
+        } else {
+            cfg.brute_sessions
+        }
+        .min(RING as u32) as usize;
+        let window = cfg.brute_window_s as i64 * 1_000_000_000;
+        let (a, b) = if i == 0 { (key.a, key.b) } else { (key.b, key.a) };
+        if self.pairs.len() >= MAX_PAIRS && !self.pairs.contains_key(&(a, b, port)) {
+            let before = self.pairs.len();
+            self.pairs.retain(|_, p| p.total > 1);
+            if self.pairs.len() >= MAX_PAIRS {
+                self.pairs.clear();
+            }
+            self.forgotten += (before - self.pairs.len()) as u64;
+        }
+        let p = self.pairs.entry((a, b, port)).or_insert_with(|| Pair {
+            starts: Vec::new(),
+            total: 0,
+            alert: None,
+        });
+        p.total += 1;
+        if p.starts.len() >= RING {
+            p.starts.remove(0);
+        }
+        p.starts.push(ts);
+        let n = p.starts.len();
+        let recent = n >= need && ts - p.starts[n - need] <= window;
+        if !recent && p.alert.is_none() {
+            return;
+        }
+        // The alert is about the attacking device when it is one; else about the target.
+        let (dev, peer, inbound) = match att_dev {
+            Some(d) => (d, key.addr(r), false),
+            None => (tgt_dev.unwrap_or(0), key.addr(i), true),
+        };
+        let (detail, severity) = if web {
+            ("web", Severity::Low)
+        } else if inbound {
+            ("inbound", Severity::Medium)
+        } else {
+            ("outbound", Severity::High)
+        };
+        let seed = Seed {
+            kind: Kind::BruteForce,
+            detail,
+            severity,
+            confidence: 0.8,
+            dev,
+            ts,
+            first_ns: p.starts[n.saturating_sub(need)],
+            peer: Some(peer),
+            port: Some(port),
+            proto: 6,
+            inbound,
+        };
+        if let Some(ix) = alerts.raise(inv, seed) {
+            p.alert = Some(ix);
+            let al = &mut alerts.list[ix];
+            al.set("sessions", p.total);
+            al.sample(Sample::of(key, f));
+        }
+    }
+}

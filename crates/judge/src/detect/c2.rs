@@ -1,0 +1,271 @@
+//! Command-and-control: regular check-ins with one destination — new connections at a steady
+//! interval, or a kept-open connection with steady idle gaps (Mirai's bot keeps one Telnet-port
+//! connection to its server and sends a heartbeat every minute) — and any contact with an
+//! address or name on a user's blocklist.
+
+use super::{is_public, side_dev, Alerts, Blocklist, DetectConfig, Kind, Sample, Seed};
+use crate::Severity;
+use iotgate_observe::flow::{Flow, FlowKey};
+use iotgate_observe::Inventory;
+use rustc_hash::FxHashMap;
+use std::net::IpAddr;
+
+/// Services devices legitimately keep in touch with on a schedule (DNS, NTP, web and TLS, MQTT,
+/// XMPP, push, STUN): steady check-ins there are normal cloud keep-alives, not judged.
+const ROUTINE_PORTS: &[u16] = &[
+    53, 80, 123, 443, 853, 993, 995, 1883, 3478, 5222, 5223, 5228, 5349, 8080, 8443, 8883,
+];
+/// Ports classic IoT botnet servers listen on (Telnet, IRC): a steady heartbeat there is medium
+/// severity; elsewhere low.
+const SUSPECT_PORTS: &[u16] = &[23, 2323, 6667, 6697, 1337, 31337, 48101];
+const DESTS_PER_DEVICE: usize = 32;
+
+#[derive(Clone)]
+struct Dest {
+    addr: u128,
+    port: u16,
+    proto: u8,
+    last: i64,
+    n: u32,
+    mean: f64,
+    m2: f64,
+}
+
+/// The C2 detector.
+#[derive(Default)]
+pub(crate) struct C2 {
+    dests: FxHashMap<u32, Vec<Dest>>,
+    misses: FxHashMap<u32, u32>,
+}
+
+impl C2 {
+    pub(crate) fn bytes(&self) -> usize {
+        self.dests.len() * (DESTS_PER_DEVICE * std::mem::size_of::<Dest>() + 32)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn started(
+        &mut self,
+        lists: &[Blocklist],
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        dev: u32,
+        key: &FlowKey,
+        f: &Flow,
+    ) {
+        let i = f.initiator as usize;
+        if side_dev(inv, f, i) != Some(dev) {
+            return;
+        }
+        let (r, ts) = (1 - i, f.first_ns);
+        listed(lists, inv, alerts, dev, key.addr(r), key, f, ts, false);
+    }
+
+    /// Connection-level beaconing, judged on answered flows only (a check-in is answered; a
+    /// scan's probes mostly are not, and cost nothing here).
+    fn answered(&mut self, cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, dev: u32, key: &FlowKey, f: &Flow) {
+        let i = f.initiator as usize;
+        let (r, ts) = (1 - i, f.first_ns);
+        let dst = key.addr(r);
+        let port = key.port(r);
+        if !is_public(&dst) || !matches!(key.proto, 6 | 17) || ROUTINE_PORTS.contains(&port) {
+            return;
+        }
+        let a = if r == 0 { key.a } else { key.b };
+        let v = self.dests.entry(dev).or_default();
+        let d = match v
+            .iter()
+            .position(|d| d.addr == a && d.port == port && d.proto == key.proto)
+        {
+            Some(i) => &mut v[i],
+            None => {
+                let fresh = Dest {
+                    addr: a,
+                    port,
+                    proto: key.proto,
+                    last: ts,
+                    n: 0,
+                    mean: 0.0,
+                    m2: 0.0,
+                };
+                if v.len() < DESTS_PER_DEVICE {
+                    v.push(fresh);
+                    return;
+                }
+                // Destinations seen once give way first; and only one miss in eight replaces
+                // anything, so a scan's one-off destinations cannot flush a real beacon.
+                let misses = self.misses.entry(dev).or_default();
+                *misses = misses.wrapping_add(1);
+                if *misses & 7 == 0 {
+                    if let Some(o) = v.iter_mut().min_by_key(|d| (d.n, d.last)) {
+                        *o = fresh;
+                    }
+                }
+                return;
+            }
+        };
+        let dt = (ts - d.last) as f64 / 1e9;
+        d.last = ts;
+        if dt <= 0.0 {
+            return;
+        }
+        // Welford's running mean and variance of the intervals.
+        d.n += 1;
+        let delta = dt - d.mean;
+        d.mean += delta / d.n as f64;
+        d.m2 += delta * (dt - d.mean);
+        if d.n < cfg.beacon_min || d.mean < cfg.beacon_min_interval_s as f64 {
+            return;
+        }
+        let sd = (d.m2 / (d.n - 1).max(1) as f64).sqrt();
+        if sd > cfg.beacon_jitter as f64 * d.mean {
+            return;
+        }
+        let (n, mean) = (d.n, d.mean);
+        beacon(inv, alerts, dev, key, f, ts, "beacon", n, mean, sd / mean);
+    }
+
+    /// A kept-open connection reached 4, 8, 16... idle gaps: steady gaps are a heartbeat.
+    pub(crate) fn gaps(&mut self, cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, key: &FlowKey, f: &Flow, ts: i64) {
+        let i = f.initiator as usize;
+        let Some(dev) = side_dev(inv, f, i) else {
+            return;
+        };
+        let r = 1 - i;
+        if !is_public(&key.addr(r)) || !matches!(key.proto, 6 | 17) || ROUTINE_PORTS.contains(&key.port(r)) {
+            return;
+        }
+        let n = f.gaps as u32;
+        let mean = f.gap_sum_ms as f64 / n.max(1) as f64 / 1e3;
+        let spread = (f.gap_max_ms - f.gap_min_ms) as f64 / 1e3;
+        if n < cfg.beacon_min || mean < cfg.beacon_min_interval_s as f64 {
+            return;
+        }
+        // The range of a handful of steady intervals: twice the allowed deviation.
+        if spread > 2.0 * cfg.beacon_jitter as f64 * mean {
+            return;
+        }
+        beacon(inv, alerts, dev, key, f, ts, "heartbeat", n, mean, spread / mean / 2.0);
+    }
+
+    /// A flow was answered: beaconing of the device that opened it; inbound contact from a
+    /// listed address once the device answered.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn replied(&mut self, cfg: &DetectConfig, lists: &[Blocklist], inv: &Inventory, alerts: &mut Alerts, key: &FlowKey, f: &Flow, ts: i64) {
+        let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
+        if let Some(dev) = side_dev(inv, f, i) {
+            if key.proto != 6 || f.tcp & iotgate_observe::flow::tcpbits::SYNACK != 0 {
+                self.answered(cfg, inv, alerts, dev, key, f);
+            }
+        }
+        if lists.is_empty() || side_dev(inv, f, i).is_some() {
+            return;
+        }
+        if let Some(dev) = side_dev(inv, f, r) {
+            listed(lists, inv, alerts, dev, key.addr(i), key, f, ts, true);
+        }
+    }
+
+    /// A device looked up a listed name.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn dns(&mut self, lists: &[Blocklist], inv: &Inventory, alerts: &mut Alerts, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+        for l in lists {
+            if let Some(entry) = l.match_name(name) {
+                let seed = Seed {
+                    kind: Kind::Blocklist,
+                    detail: "dns",
+                    severity: Severity::High,
+                    confidence: 0.9,
+                    dev,
+                    ts,
+                    first_ns: ts,
+                    peer: Some(resolver),
+                    port: Some(53),
+                    proto: 17,
+                    inbound: false,
+                };
+                if let Some(ix) = alerts.raise(inv, seed) {
+                    let a = &mut alerts.list[ix];
+                    if a.list.is_none() {
+                        a.list = Some((l.name.clone(), entry));
+                        a.peer_name = Some(name.trim_end_matches('.').to_string());
+                    }
+                    a.set("queries", a.count("queries").unwrap_or(0) + 1);
+                }
+                return;
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn beacon(inv: &Inventory, alerts: &mut Alerts, dev: u32, key: &FlowKey, f: &Flow, ts: i64, detail: &'static str, n: u32, mean: f64, jitter: f64) {
+    let r = 1 - f.initiator as usize;
+    let port = key.port(r);
+    let seed = Seed {
+        kind: Kind::C2,
+        detail,
+        severity: if SUSPECT_PORTS.contains(&port) {
+            Severity::Medium
+        } else {
+            Severity::Low
+        },
+        confidence: if SUSPECT_PORTS.contains(&port) { 0.8 } else { 0.5 },
+        dev,
+        ts,
+        first_ns: f.first_ns,
+        peer: Some(key.addr(r)),
+        port: Some(port),
+        proto: key.proto,
+        inbound: false,
+    };
+    if let Some(ix) = alerts.raise(inv, seed) {
+        let a = &mut alerts.list[ix];
+        a.set("intervals", n as u64);
+        a.set("interval_ms", (mean * 1e3).round() as u64);
+        a.set("jitter_permille", (jitter * 1e3).round() as u64);
+        a.sample(Sample::of(key, f));
+    }
+}
+
+/// Checks `addr` (and the names the device resolved to it) against every list.
+#[allow(clippy::too_many_arguments)]
+fn listed(lists: &[Blocklist], inv: &Inventory, alerts: &mut Alerts, dev: u32, addr: IpAddr, key: &FlowKey, f: &Flow, ts: i64, inbound: bool) {
+    if lists.is_empty() {
+        return;
+    }
+    let Some(d) = inv.devices.get(dev as usize) else {
+        return;
+    };
+    for l in lists {
+        let hit = l
+            .match_addr(&addr)
+            .map(|e| ("address", e))
+            .or_else(|| d.names_for(&addr).find_map(|n| l.match_name(n).map(|e| ("name", e))));
+        let Some((detail, entry)) = hit else {
+            continue;
+        };
+        let seed = Seed {
+            kind: Kind::Blocklist,
+            detail,
+            severity: Severity::High,
+            confidence: 0.9,
+            dev,
+            ts,
+            first_ns: ts,
+            peer: Some(addr),
+            port: Some(key.port(1 - f.initiator as usize)),
+            proto: key.proto,
+            inbound,
+        };
+        if let Some(ix) = alerts.raise(inv, seed) {
+            let a = &mut alerts.list[ix];
+            if a.list.is_none() {
+                a.list = Some((l.name.clone(), entry));
+            }
+            a.set("flows", a.count("flows").unwrap_or(0) + 1);
+            a.sample(Sample::of(key, f));
+        }
+        return;
+    }
+}

@@ -1,0 +1,128 @@
+//! Behaviour change: a device's flows during a learning window become a learned MUD profile
+//! (the `mud learn` logic); afterwards, entries its flows would need that the profile lacks are
+//! new behaviour, and enough of them raise an alert.
+
+use super::{side_dev, Alerts, DetectConfig, Kind, Sample, Seed};
+use crate::mud_learn::Learner;
+use crate::Severity;
+use iotgate_observe::flow::{Flow, FlowKey};
+use iotgate_observe::Inventory;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Devices followed at most (each holds a learned profile of at most `MAX_RULES` entries).
+const MAX_DEVICES: usize = 1024;
+/// New entries remembered per device.
+const MAX_NEW: usize = 256;
+
+struct Dev {
+    start: i64,
+    learner: Learner,
+    new: FxHashSet<String>,
+    alert: Option<usize>,
+}
+
+/// The behaviour-change detector.
+#[derive(Default)]
+pub(crate) struct Change {
+    devs: FxHashMap<u32, Dev>,
+}
+
+impl Change {
+    pub(crate) fn bytes(&self) -> usize {
+        self.devs
+            .values()
+            .map(|d| 256 + d.learner.len() * 96 + d.new.len() * 64)
+            .sum()
+    }
+
+    pub(crate) fn ended(&mut self, cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, key: &FlowKey, f: &Flow) {
+        let window = cfg.learn_window_s as i64 * 1_000_000_000;
+        for side in 0..2 {
+            let Some(dev) = side_dev(inv, f, side) else {
+                continue;
+            };
+            if f.dev[1 - side] == dev {
+                continue;
+            }
+            let d = &inv.devices[dev as usize];
+            if d.routes {
+                continue;
+            }
+            if !self.devs.contains_key(&dev) {
+                if self.devs.len() >= MAX_DEVICES {
+                    continue;
+                }
+                self.devs.insert(
+                    dev,
+                    Dev {
+                        start: f.first_ns,
+                        learner: Learner::new(d.mac),
+                        new: FxHashSet::default(),
+                        alert: None,
+                    },
+                );
+            }
+            let Some(st) = self.devs.get_mut(&dev) else {
+                continue;
+            };
+            st.start = st.start.min(f.first_ns);
+            if f.first_ns < st.start + window {
+                if st.learner.len() < crate::mud_learn::MAX_RULES {
+                    st.learner.flow(inv, key, f);
+                }
+                continue;
+            }
+            if st.new.len() >= MAX_NEW {
+                if let Some(i) = st.alert {
+                    alerts.list[i].touch(f.last_ns);
+                }
+                continue;
+            }
+            let mut new = Vec::new();
+            st.learner.unknown(inv, key, f, &mut new);
+            for n in new {
+                if st.new.len() < MAX_NEW {
+                    st.new.insert(n);
+                }
+            }
+            if st.new.len() < cfg.change_new as usize {
+                continue;
+            }
+            let seed = Seed {
+                kind: Kind::BehaviourChange,
+                detail: "new-destinations",
+                severity: if st.new.len() >= 4 * cfg.change_new as usize {
+                    Severity::Medium
+                } else {
+                    Severity::Low
+                },
+                confidence: 0.6,
+                dev,
+                ts: f.last_ns,
+                first_ns: f.first_ns,
+                peer: None,
+                port: None,
+                proto: 0,
+                inbound: false,
+            };
+            if let Some(ix) = alerts.raise(inv, seed) {
+                st.alert = Some(ix);
+                alerts.list[ix].sample(Sample::of(key, f));
+            }
+        }
+    }
+
+    pub(crate) fn finish(&mut self, alerts: &mut Alerts) {
+        for d in self.devs.values() {
+            if let Some(i) = d.alert {
+                let a = &mut alerts.list[i];
+                let mut v: Vec<String> = d.new.iter().cloned().collect();
+                v.sort();
+                a.set("new_entries", v.len() as u64);
+                a.set("learned_entries", d.learner.len() as u64);
+                v.truncate(20);
+                a.items = v;
+            }
+        }
+    }
+}

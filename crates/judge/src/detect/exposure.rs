@@ -1,0 +1,190 @@
+//! Exposure: connections opened from the Internet to a device, UPnP port mappings a device asks
+//! for, DNS that bypasses the network's resolver, and encrypted DNS (DoT, DoH) to public
+//! resolvers that hides a device's lookups from the network.
+
+use super::{is_public, side_dev, Alerts, Kind, Sample, Seed, LOGIN_PORTS};
+use crate::Severity;
+use iotgate_observe::device::{FactKind, Role};
+use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
+use iotgate_observe::Inventory;
+use std::net::IpAddr;
+
+/// Public resolvers that also answer DNS over HTTPS and TLS.
+const PUBLIC_RESOLVERS: &[&str] = &[
+    "8.8.8.8",
+    "8.8.4.4",
+    "1.1.1.1",
+    "1.0.0.1",
+    "9.9.9.9",
+    "149.112.112.112",
+    "208.67.222.222",
+    "208.67.220.220",
+    "94.140.14.14",
+    "94.140.15.15",
+    "2001:4860:4860::8888",
+    "2001:4860:4860::8844",
+    "2606:4700:4700::1111",
+    "2606:4700:4700::1001",
+    "2620:fe::fe",
+    "2620:fe::9",
+];
+/// Host names of public DNS-over-HTTPS services (seen as TLS SNI).
+const DOH_NAMES: &[&str] = &[
+    "dns.google",
+    "dns.google.com",
+    "cloudflare-dns.com",
+    "mozilla.cloudflare-dns.com",
+    "one.one.one.one",
+    "dns.quad9.net",
+    "doh.opendns.com",
+    "dns.adguard.com",
+    "dns.nextdns.io",
+];
+
+/// The exposure detector.
+#[derive(Default)]
+pub(crate) struct Exposure {}
+
+fn public_resolver(ip: &IpAddr) -> bool {
+    PUBLIC_RESOLVERS.iter().any(|r| r.parse::<IpAddr>().ok().as_ref() == Some(ip))
+}
+
+impl Exposure {
+    /// DoT to anyone on the Internet, or HTTPS to a public resolver's address.
+    pub(crate) fn started(&mut self, inv: &Inventory, alerts: &mut Alerts, dev: u32, key: &FlowKey, f: &Flow) {
+        if key.proto != 6 {
+            return;
+        }
+        let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
+        if side_dev(inv, f, i) != Some(dev) {
+            return;
+        }
+        let (dst, port) = (key.addr(r), key.port(r));
+        let dot = port == 853 && is_public(&dst);
+        let doh = port == 443 && public_resolver(&dst);
+        if !(dot || doh) {
+            return;
+        }
+        let seed = Seed {
+            kind: Kind::Exposure,
+            detail: "encrypted-dns",
+            severity: Severity::Low,
+            confidence: if dot { 0.9 } else { 0.7 },
+            dev,
+            ts: f.first_ns,
+            first_ns: f.first_ns,
+            peer: Some(dst),
+            port: Some(port),
+            proto: 6,
+            inbound: false,
+        };
+        if let Some(ix) = alerts.raise(inv, seed) {
+            alerts.list[ix].sample(Sample::of(key, f));
+        }
+    }
+
+    /// A device accepted a connection from the Internet.
+    pub(crate) fn replied(&mut self, inv: &Inventory, alerts: &mut Alerts, key: &FlowKey, f: &Flow, ts: i64) {
+        if key.proto != 6 || f.tcp & tcpbits::SYNACK == 0 || f.tcp & tcpbits::SYN == 0 {
+            return;
+        }
+        let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
+        let Some(dev) = side_dev(inv, f, r) else {
+            return;
+        };
+        let from = key.addr(i);
+        if !is_public(&from) || inv.devices[dev as usize].routes {
+            return;
+        }
+        let port = key.port(r);
+        let seed = Seed {
+            kind: Kind::Exposure,
+            detail: "inbound",
+            severity: if LOGIN_PORTS.contains(&port) {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            confidence: 0.9,
+            dev,
+            ts,
+            first_ns: f.first_ns,
+            peer: None,
+            port: Some(port),
+            proto: 6,
+            inbound: true,
+        };
+        if let Some(ix) = alerts.raise(inv, seed) {
+            let a = &mut alerts.list[ix];
+            a.set("connections", a.count("connections").unwrap_or(0) + 1);
+            a.sample(Sample::of(key, f));
+        }
+    }
+
+    /// Evidence the inventory holds: UPnP mapping requests, hard-coded resolvers, DoH names.
+    pub(crate) fn finish(&mut self, inv: &Inventory, alerts: &mut Alerts) {
+        let resolvers = crate::network_resolvers(inv);
+        for (di, d) in inv.devices.iter().enumerate() {
+            if d.routes {
+                continue;
+            }
+            for fact in &d.facts {
+                let detail = match fact.kind {
+                    FactKind::UpnpPortMapping if fact.role == Role::Client => "upnp-port-mapping",
+                    FactKind::DnsQuery
+                        if !resolvers.is_empty()
+                            && !resolvers.contains(&fact.peer)
+                            && !iotgate_wire::net::is_local(&fact.peer) =>
+                    {
+                        "dns-bypass"
+                    }
+                    _ => continue,
+                };
+                let seed = Seed {
+                    kind: Kind::Exposure,
+                    detail,
+                    severity: Severity::Low,
+                    confidence: 0.9,
+                    dev: di as u32,
+                    ts: fact.first_ns,
+                    first_ns: fact.first_ns,
+                    peer: Some(fact.peer),
+                    port: Some(fact.server_port),
+                    proto: fact.proto,
+                    inbound: false,
+                };
+                if let Some(ix) = alerts.raise(inv, seed) {
+                    let a = &mut alerts.list[ix];
+                    a.touch(fact.last_ns);
+                    a.set("count", a.count("count").unwrap_or(0) + fact.count);
+                    if !fact.detail.is_empty() && a.items.len() < 4 && !a.items.contains(&fact.detail) {
+                        a.items.push(fact.detail.clone());
+                    }
+                }
+            }
+            for sni in &d.tls_snis {
+                if DOH_NAMES.contains(&sni.as_str()) {
+                    let seed = Seed {
+                        kind: Kind::Exposure,
+                        detail: "encrypted-dns",
+                        severity: Severity::Low,
+                        confidence: 0.9,
+                        dev: di as u32,
+                        ts: d.first_ns,
+                        first_ns: d.first_ns,
+                        peer: None,
+                        port: Some(443),
+                        proto: 6,
+                        inbound: false,
+                    };
+                    if let Some(ix) = alerts.raise(inv, seed) {
+                        let a = &mut alerts.list[ix];
+                        if a.peer_name.is_none() {
+                            a.peer_name = Some(sni.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

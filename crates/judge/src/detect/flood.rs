@@ -1,0 +1,455 @@
+//! Attack traffic (DoS participation): a device sending a flood — SYN, ACK, UDP, ICMP, GRE,
+//! HTTP connection floods, DNS water torture — judged per second against absolute ceilings and
+//! the device's own baseline, with the victim named.
+
+use super::sketch::{mix, Bits};
+use super::{sender, side_dev, Alerts, DetectConfig, Kind, Sample, Seed, WEB_PORTS};
+use crate::Severity;
+use iotgate_observe::engine::FirstPacket;
+use iotgate_observe::flow::{milestone_floor, tcpbits, Flow, FlowKey};
+use iotgate_observe::Inventory;
+use std::net::IpAddr;
+
+const SEC: i64 = 1_000_000_000;
+/// Categories counted per second: new flows of each kind.
+const SYN: usize = 0;
+const ACK: usize = 1;
+const UDP: usize = 2;
+const ICMP: usize = 3;
+const HTTP: usize = 4;
+const CATS: usize = 5;
+const CAT_DETAIL: [&str; CATS] = ["syn", "ack", "udp", "icmp", "http"];
+/// At most this many destination ports in a second for a flood below five times its ceiling.
+const FEW_PORTS: u64 = 16;
+/// DNS water-torture window.
+const DNS_WINDOW: i64 = 10 * SEC;
+
+/// A majority vote (Boyer–Moore) for the victim of one category within a second.
+#[derive(Default, Clone, Copy)]
+struct Vote {
+    cand: u128,
+    v4: bool,
+    votes: i32,
+    hits: u32,
+}
+
+impl Vote {
+    #[inline]
+    fn add(&mut self, a: u128, v4: bool) {
+        if self.votes == 0 {
+            self.cand = a;
+            self.v4 = v4;
+            self.hits = 0;
+        }
+        if self.cand == a {
+            self.votes += 1;
+            self.hits += 1;
+        } else {
+            self.votes -= 1;
+        }
+    }
+}
+
+#[derive(Default)]
+struct Dev {
+    second: i64,
+    cur: [u32; CATS],
+    vote: [Vote; CATS],
+    /// Distinct destination ports this second, per category.
+    dports: [Bits; CATS],
+    /// First event of each category this second.
+    began: [i64; CATS],
+    base: [f32; CATS],
+    peak: [u32; CATS],
+    alerts: [Option<usize>; CATS],
+    /// Packets the device sent in flows it opened (flow updates), all time.
+    packets: u64,
+    bytes_hint: u64,
+    // DNS water torture.
+    dns_window: i64,
+    dns_vote: u64,
+    dns_votes: i32,
+    dns_names: Bits,
+    dns_alert: Option<usize>,
+}
+
+/// The flood detector.
+#[derive(Default)]
+pub(crate) struct Flood {
+    devs: super::DevMap<Dev>,
+}
+
+impl Flood {
+    pub(crate) fn bytes(&self) -> usize {
+        self.devs.len() * (std::mem::size_of::<Dev>() + 16)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn started(
+        &mut self,
+        cfg: &DetectConfig,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        dev: u32,
+        key: &FlowKey,
+        f: &Flow,
+        first: &FirstPacket,
+    ) {
+        if f.initiator != first.side {
+            return;
+        }
+        let cat = match key.proto {
+            6 if first.tcp_flags & 0x12 == 0x02 => SYN,
+            6 if first.tcp_flags & 0x16 == 0x10 => ACK,
+            17 => UDP,
+            1 | 58 => ICMP,
+            _ => return,
+        };
+        let d = self.devs.entry(dev);
+        d.packets += 1;
+        let resp = 1 - first.side as usize;
+        let victim = if resp == 0 { key.a } else { key.b };
+        d.dports[cat].insert(mix(key.port(resp) as u128));
+        count(cfg, inv, alerts, d, dev, cat, victim, key.v4, f.first_ns, key, f);
+    }
+
+    /// A flow was answered: a completed connection to a web port counts towards an HTTP flood.
+    pub(crate) fn replied(
+        &mut self,
+        cfg: &DetectConfig,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        key: &FlowKey,
+        f: &Flow,
+        ts: i64,
+    ) {
+        if key.proto != 6 || f.tcp & tcpbits::SYNACK == 0 {
+            return;
+        }
+        let i = f.initiator as usize;
+        if !WEB_PORTS.contains(&key.port(1 - i)) {
+            return;
+        }
+        let Some(dev) = side_dev(inv, f, i) else {
+            return;
+        };
+        let d = self.devs.entry(dev);
+        let victim = if i == 0 { key.b } else { key.a };
+        count(cfg, inv, alerts, d, dev, HTTP, victim, key.v4, ts, key, f);
+    }
+
+    /// A flow reached a packet milestone: one flow carrying a one-sided flood.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn packets(
+        &mut self,
+        cfg: &DetectConfig,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        key: &FlowKey,
+        f: &Flow,
+        dir: u8,
+        ts: i64,
+    ) {
+        if dir != 0 {
+            return;
+        }
+        let i = f.initiator as usize;
+        let first = FirstPacket {
+            side: f.initiator,
+            tcp_flags: 0,
+            seq: 0,
+            src_mac: None,
+            icmp_type: None,
+        };
+        let Some(dev) = side_dev(inv, f, i).or_else(|| sender(inv, key, f, &first)) else {
+            return;
+        };
+        let p = f.pkts[0];
+        let d = self.devs.entry(dev);
+        let prev = if p > 1024 { p - 1024 } else { p / 2 };
+        d.packets += p - prev;
+        if p < 256 || f.pkts[1] * 10 >= p {
+            return;
+        }
+        let (ceiling, detail) = match key.proto {
+            17 => (cfg.flood_pps, "udp"),
+            6 if f.tcp & tcpbits::SYNACK == 0 => (cfg.flood_pps, "tcp"),
+            1 | 58 => (cfg.flood_icmp_pps, "icmp"),
+            47 => (cfg.flood_icmp_pps, "gre"),
+            6 => return,
+            _ => (cfg.flood_icmp_pps, "other"),
+        };
+        let secs = (ts - f.first_ns).max(SEC / 1000) as f64 / SEC as f64;
+        let pps = (p as f64 / secs) as u64;
+        if pps < ceiling as u64 {
+            return;
+        }
+        let seed = Seed {
+            kind: Kind::Flood,
+            detail,
+            severity: Severity::High,
+            confidence: 0.9,
+            dev,
+            ts,
+            first_ns: f.first_ns,
+            peer: Some(key.addr(1 - i)),
+            port: None,
+            proto: key.proto,
+            inbound: false,
+        };
+        if let Some(ix) = alerts.raise(inv, seed) {
+            let a = &mut alerts.list[ix];
+            let peak = a.count("peak_pps").unwrap_or(0).max(pps);
+            a.set("peak_pps", peak);
+            a.set("packets", a.count("packets").unwrap_or(0).max(p));
+            a.sample(Sample::of(key, f));
+        }
+    }
+
+    /// Packets of an ended flow not yet counted at a milestone.
+    pub(crate) fn ended(&mut self, _key: &FlowKey, f: &Flow) {
+        let i = f.initiator as usize;
+        if let Some(d) = self.devs.get_mut(f.dev[i]) {
+            d.packets += f.pkts[0] - milestone_floor(f.pkts[0]);
+            d.bytes_hint += f.bytes[0];
+        }
+    }
+
+    /// A DNS query: many distinct names under one domain within seconds is water torture
+    /// (random subdomains sent through the resolver to exhaust the domain's servers).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn dns(
+        &mut self,
+        cfg: &DetectConfig,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        dev: u32,
+        ts: i64,
+        name: &str,
+        resolver: IpAddr,
+    ) {
+        let parent = parent_domain(name);
+        if parent.len() == name.len() {
+            return;
+        }
+        let ph = mix(hash_str(parent) as u128);
+        let d = self.devs.entry(dev);
+        if ts >= d.dns_window + DNS_WINDOW || ts < d.dns_window {
+            d.dns_window = ts;
+            d.dns_votes = 0;
+            d.dns_names.clear();
+        }
+        if d.dns_votes == 0 {
+            d.dns_vote = ph;
+            d.dns_names.clear();
+        }
+        if d.dns_vote != ph {
+            d.dns_votes -= 1;
+            return;
+        }
+        d.dns_votes += 1;
+        d.dns_names.insert(mix(hash_str(name) as u128));
+        let n = d.dns_names.estimate();
+        if n < cfg.flood_dns_names as u64 {
+            return;
+        }
+        let seed = Seed {
+            kind: Kind::Flood,
+            detail: "dns-water-torture",
+            severity: Severity::High,
+            confidence: 0.85,
+            dev,
+            ts,
+            first_ns: d.dns_window,
+            peer: Some(resolver),
+            port: Some(53),
+            proto: 17,
+            inbound: false,
+        };
+        if let Some(ix) = alerts.raise(inv, seed) {
+            d.dns_alert = Some(ix);
+            let a = &mut alerts.list[ix];
+            if a.items.is_empty() {
+                a.items.push(parent.to_string());
+                a.peer_name = Some(parent.to_string());
+            }
+            let m = a.count("names_per_10s").unwrap_or(0).max(n);
+            a.set("names_per_10s", m);
+        }
+    }
+
+    /// Closes every device's last second and writes final counters.
+    pub(crate) fn finish(&mut self, cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts) {
+        for (dev, d) in self.devs.iter_mut() {
+            close_second(cfg, inv, alerts, d, dev, i64::MAX);
+            for (c, a) in d.alerts.iter().enumerate() {
+                if let Some(i) = a {
+                    let al = &mut alerts.list[*i];
+                    al.set("peak_per_second", d.peak[c] as u64);
+                    al.set("device_packets", d.packets);
+                }
+            }
+        }
+    }
+}
+
+/// Counts one event of category `cat` against `victim`; judges the second when it ends, or as
+/// soon as the count alone crosses the ceiling.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn count(
+    cfg: &DetectConfig,
+    inv: &Inventory,
+    alerts: &mut Alerts,
+    d: &mut Dev,
+    dev: u32,
+    cat: usize,
+    victim: u128,
+    v4: bool,
+    ts: i64,
+    key: &FlowKey,
+    f: &Flow,
+) {
+    if ts >= d.second + SEC || ts < d.second {
+        close_second(cfg, inv, alerts, d, dev, ts);
+        d.second = ts - ts.rem_euclid(SEC);
+    }
+    if d.cur[cat] == 0 {
+        d.began[cat] = ts;
+    }
+    d.cur[cat] += 1;
+    d.vote[cat].add(victim, v4);
+    let c = ceiling(cfg, cat);
+    if d.cur[cat] == c || d.cur[cat] == 5 * c {
+        judge(cfg, inv, alerts, d, dev, cat, ts);
+        if let Some(i) = d.alerts[cat] {
+            alerts.list[i].sample(Sample::of(key, f));
+        }
+    } else if let Some(i) = d.alerts[cat] {
+        alerts.list[i].touch(ts);
+    }
+}
+
+fn ceiling(cfg: &DetectConfig, cat: usize) -> u32 {
+    match cat {
+        SYN => cfg.flood_syn,
+        ACK => cfg.flood_ack,
+        UDP => cfg.flood_udp_flows,
+        ICMP => cfg.flood_icmp_flows,
+        _ => cfg.flood_http,
+    }
+}
+
+/// Ends the current second: judges each category, then folds it into the baseline.
+fn close_second(cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, d: &mut Dev, dev: u32, now: i64) {
+    for cat in 0..CATS {
+        let n = d.cur[cat];
+        d.peak[cat] = d.peak[cat].max(n);
+        let flooding = n >= ceiling(cfg, cat) && judge(cfg, inv, alerts, d, dev, cat, d.second + SEC - 1);
+        if !flooding {
+            d.base[cat] = 0.9 * d.base[cat] + 0.1 * n as f32;
+        }
+        d.cur[cat] = 0;
+        d.vote[cat] = Vote::default();
+        d.dports[cat].clear();
+    }
+    // Quiet seconds in between lower the baseline too.
+    if now != i64::MAX && d.second > 0 {
+        let idle = ((now - d.second) / SEC - 1).clamp(0, 64) as i32;
+        for b in &mut d.base {
+            *b *= 0.9f32.powi(idle);
+        }
+    }
+}
+
+/// Raises (or extends) the flood alert of `cat` when this second's count clears the ceiling,
+/// the baseline, and one victim got at least half of it.
+fn judge(cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, d: &mut Dev, dev: u32, cat: usize, ts: i64) -> bool {
+    let n = d.cur[cat];
+    let v = d.vote[cat];
+    if (n as f32) < cfg.flood_baseline_x * d.base[cat] || (v.hits as u64) * 2 < n as u64 {
+        return false;
+    }
+    // Many ports of one host at a moderate rate is a port scan (the scan detector's); a flood
+    // hammers a few ports, or randomises them at several times the ceiling.
+    if d.dports[cat].estimate() > FEW_PORTS && n < 5 * ceiling(cfg, cat) {
+        return false;
+    }
+    let victim = iotgate_observe::flow::addr_of(v.cand, v.v4);
+    let seed = Seed {
+        kind: Kind::Flood,
+        detail: CAT_DETAIL[cat],
+        severity: Severity::High,
+        confidence: if n >= 4 * ceiling(cfg, cat) { 0.95 } else { 0.85 },
+        dev,
+        ts,
+        first_ns: d.began[cat],
+        peer: Some(victim),
+        port: None,
+        proto: match cat {
+            ICMP => 1,
+            UDP => 17,
+            _ => 6,
+        },
+        inbound: false,
+    };
+    if let Some(i) = alerts.raise(inv, seed) {
+        d.alerts[cat] = Some(i);
+        let a = &mut alerts.list[i];
+        a.set("baseline_per_second", d.base[cat].round() as u64);
+        // The same packets looked like a port scan of the victim before they were a flood.
+        alerts.supersede(Kind::Scan, "vertical", dev, v.cand);
+        true
+    } else {
+        false
+    }
+}
+
+/// The registrable part of a name, roughly: the last two labels, or three under a two-letter
+/// country code whose second level is short (`example.co.uk`).
+pub(crate) fn parent_domain(name: &str) -> &str {
+    let n = name.trim_end_matches('.');
+    let dots: Vec<usize> = n.match_indices('.').map(|(i, _)| i).collect();
+    let labels = dots.len() + 1;
+    let keep = {
+        let tld = &n[dots.last().map_or(0, |i| i + 1)..];
+        let sld_len = if dots.len() >= 2 {
+            dots[dots.len() - 1] - dots[dots.len() - 2] - 1
+        } else {
+            usize::MAX
+        };
+        if tld.len() == 2 && sld_len <= 3 {
+            3
+        } else {
+            2
+        }
+    };
+    if labels <= keep {
+        return n;
+    }
+    &n[dots[labels - keep - 1] + 1..]
+}
+
+fn hash_str(s: &str) -> u64 {
+    // FNV-1a, case-insensitive.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b.to_ascii_lowercase() as u64;
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parent_domain;
+
+    #[test]
+    fn parents() {
+        assert_eq!(parent_domain("a.b.example.com"), "example.com");
+        assert_eq!(parent_domain("x1.example.co.uk"), "example.co.uk");
+        assert_eq!(parent_domain("example.com"), "example.com");
+        assert_eq!(parent_domain("com"), "com");
+        assert_eq!(parent_domain("q.example.com."), "example.com");
+    }
+}

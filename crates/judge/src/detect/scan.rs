@@ -1,0 +1,358 @@
+//! Scanning: one device probing many addresses on a port (horizontal) or many ports on one host
+//! (vertical) with few answers, TCP probes no real stack sends (NULL, FIN, Xmas), and Mirai's
+//! raw-SYN fingerprint (sequence number = destination IPv4 address).
+
+use super::sketch::{mix, Bits, Hll};
+use super::{is_public, side_dev, Alerts, DetectConfig, Kind, Sample, Seed};
+use crate::Severity;
+use iotgate_observe::engine::FirstPacket;
+use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
+use iotgate_observe::Inventory;
+
+/// Ports IoT botnets scan for (Mirai and its successors): a horizontal scan of these from an IoT
+/// device is high severity.
+const BOT_PORTS: &[u16] = &[
+    22, 23, 80, 81, 2323, 5555, 7547, 8080, 8081, 8443, 37215, 52869, 60001,
+];
+const PORT_SLOTS: usize = 16;
+const HOST_SLOTS: usize = 8;
+
+#[derive(Default)]
+struct PortSlot {
+    first: i64,
+    proto: u8,
+    port: u16,
+    seen: Bits,
+    probes: u32,
+    answered: u32,
+}
+
+#[derive(Default)]
+struct HostSlot {
+    first: i64,
+    addr: u128,
+    ports: Bits,
+    probes: u32,
+    accepted: u32,
+}
+
+/// Per-device scan counters; fixed size whatever the device sends.
+#[derive(Default)]
+struct Dev {
+    window: i64,
+    ports: Vec<PortSlot>,
+    hosts: Vec<HostSlot>,
+    mirai: u32,
+    stealth: u32,
+    mirai_first: i64,
+    misses: u32,
+    stealth_first: i64,
+    targets: Hll,
+    probes: u64,
+    answered: u64,
+    mirai_total: u64,
+    stealth_total: u64,
+    samples: Vec<Sample>,
+    /// Alert indices: horizontal, vertical, stealth, mirai.
+    alerts: [Option<usize>; 4],
+    hot_ports: Vec<u16>,
+}
+
+/// The scan detector.
+#[derive(Default)]
+pub(crate) struct Scan {
+    devs: super::DevMap<Dev>,
+}
+
+impl Scan {
+    pub(crate) fn bytes(&self) -> usize {
+        self.devs.len() * (std::mem::size_of::<Dev>() + PORT_SLOTS * 140 + HOST_SLOTS * 150 + 512)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn started(
+        &mut self,
+        cfg: &DetectConfig,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        dev: u32,
+        key: &FlowKey,
+        f: &Flow,
+        first: &FirstPacket,
+    ) {
+        // Probes are flows the device opens.
+        if f.initiator != first.side {
+            return;
+        }
+        let resp = 1 - f.initiator as usize;
+        let dst = key.addr(resp);
+        if iotgate_wire::net::is_group(&dst) {
+            return;
+        }
+        let (proto, port) = match key.proto {
+            6 => {
+                let fl = first.tcp_flags;
+                // SYN, or a probe with none of SYN/ACK/RST (NULL, FIN, Xmas); a bare ACK or
+                // data is a connection whose start was missed.
+                if fl & 0x16 != 0x02 && fl & 0x16 != 0 {
+                    return;
+                }
+                (6, key.port(resp))
+            }
+            17 => (17, key.port(resp)),
+            1 | 58 if matches!(first.icmp_type, Some(8) | Some(128)) => (key.proto, 0),
+            _ => return,
+        };
+        let ts = f.first_ns;
+        let window = cfg.scan_window_s as i64 * 1_000_000_000;
+        let d = self.devs.entry(dev);
+        if ts >= d.window + window || ts < d.window {
+            d.window = ts;
+            d.ports.clear();
+            d.hosts.clear();
+            d.mirai = 0;
+            d.stealth = 0;
+        }
+        let dbits = key_bits(key, resp);
+        let h = mix(dbits);
+        d.targets.insert(h);
+        d.probes += 1;
+        if d.samples.len() < super::MAX_SAMPLES {
+            d.samples.push(Sample::of(key, f));
+        }
+        let fl = first.tcp_flags;
+        if proto == 6 && fl & 0x16 == 0 {
+            if d.stealth == 0 {
+                d.stealth_first = ts;
+            }
+            d.stealth += 1;
+            d.stealth_total += 1;
+            if let Some(i) = d.alerts[2] {
+                alerts.list[i].touch(ts);
+            } else if d.stealth >= cfg.stealth_probes {
+                let seed = Seed {
+                    kind: Kind::Scan,
+                    detail: "stealth",
+                    severity: Severity::Medium,
+                    confidence: 0.9,
+                    dev,
+                    ts,
+                    first_ns: d.stealth_first,
+                    peer: None,
+                    port: None,
+                    proto: 6,
+                    inbound: false,
+                };
+                d.alerts[2] = alerts.raise(inv, seed).or(d.alerts[2]);
+            }
+        }
+        if proto == 6 && key.v4 && fl & 0x12 == 0x02 && first.seq == dbits as u32 {
+            if d.mirai == 0 {
+                d.mirai_first = ts;
+            }
+            d.mirai += 1;
+            d.mirai_total += 1;
+            if let Some(i) = d.alerts[3] {
+                alerts.list[i].touch(ts);
+            } else if d.mirai >= cfg.mirai_syns {
+                let seed = Seed {
+                    kind: Kind::Scan,
+                    detail: "mirai",
+                    severity: Severity::High,
+                    confidence: 0.99,
+                    dev,
+                    ts,
+                    first_ns: d.mirai_first,
+                    peer: None,
+                    port: None,
+                    proto: 6,
+                    inbound: false,
+                };
+                d.alerts[3] = alerts.raise(inv, seed).or(d.alerts[3]);
+            }
+        }
+        // Horizontal: distinct addresses per (protocol, port).
+        let slot = match d.ports.iter().position(|s| s.proto == proto && s.port == port) {
+            Some(i) => i,
+            None if d.ports.len() < PORT_SLOTS => {
+                d.ports.push(PortSlot {
+                    first: ts,
+                    proto,
+                    port,
+                    ..Default::default()
+                });
+                d.ports.len() - 1
+            }
+            None => {
+                // Replace the quietest slot on one miss in eight only: a real scan comes back
+                // to its port at once, one-off destinations do not get to churn the table.
+                d.misses = d.misses.wrapping_add(1);
+                if d.misses & 7 != 0 {
+                    return;
+                }
+                let i = (0..d.ports.len())
+                    .min_by_key(|&i| d.ports[i].probes)
+                    .unwrap_or(0);
+                d.ports[i] = PortSlot {
+                    first: ts,
+                    proto,
+                    port,
+                    ..Default::default()
+                };
+                i
+            }
+        };
+        let s = &mut d.ports[slot];
+        s.probes += 1;
+        if s.seen.insert(h) {
+            let n = s.seen.estimate();
+            let quiet = (s.answered as f32) <= cfg.scan_answered * s.probes as f32;
+            let need = if proto == 6 { cfg.scan_targets } else { cfg.scan_targets * 2 };
+            if n >= need as u64 && quiet && d.alerts[0].is_none() {
+                let bot = proto == 6 && BOT_PORTS.contains(&port) && is_public(&dst);
+                let seed = Seed {
+                    kind: Kind::Scan,
+                    detail: "horizontal",
+                    severity: if bot { Severity::High } else { Severity::Medium },
+                    confidence: if s.answered * 20 <= s.probes { 0.95 } else { 0.85 },
+                    dev,
+                    ts,
+                    first_ns: s.first,
+                    peer: None,
+                    port: None,
+                    proto,
+                    inbound: false,
+                };
+                d.alerts[0] = alerts.raise(inv, seed).or(d.alerts[0]);
+                if !d.hot_ports.contains(&port) && d.hot_ports.len() < 16 {
+                    d.hot_ports.push(port);
+                }
+            }
+        }
+        // Vertical: distinct ports per host (TCP and UDP).
+        if proto == 1 || proto == 58 {
+            return;
+        }
+        let slot = match d.hosts.iter().position(|s| s.addr == dbits) {
+            Some(i) => i,
+            None if d.hosts.len() < HOST_SLOTS => {
+                d.hosts.push(HostSlot {
+                    first: ts,
+                    addr: dbits,
+                    ..Default::default()
+                });
+                d.hosts.len() - 1
+            }
+            None => {
+                d.misses = d.misses.wrapping_add(1);
+                if d.misses & 7 != 0 {
+                    return;
+                }
+                let i = (0..d.hosts.len())
+                    .min_by_key(|&i| d.hosts[i].probes)
+                    .unwrap_or(0);
+                d.hosts[i] = HostSlot {
+                    first: ts,
+                    addr: dbits,
+                    ..Default::default()
+                };
+                i
+            }
+        };
+        let s = &mut d.hosts[slot];
+        s.probes += 1;
+        if s.ports.insert(mix(((proto as u128) << 16) | port as u128)) {
+            let n = s.ports.estimate();
+            let quiet = (s.accepted as f32) <= cfg.scan_answered * s.probes as f32;
+            if n >= cfg.scan_ports as u64 && quiet && d.alerts[1].is_none() {
+                let seed = Seed {
+                    kind: Kind::Scan,
+                    detail: "vertical",
+                    severity: Severity::Medium,
+                    confidence: 0.9,
+                    dev,
+                    ts,
+                    first_ns: s.first,
+                    peer: Some(dst),
+                    port: None,
+                    proto,
+                    inbound: false,
+                };
+                if let Some(i) = alerts.raise(inv, seed) {
+                    alerts.list[i].set("ports", n);
+                    d.alerts[1] = Some(i);
+                }
+            }
+        }
+        // Evidence: the first probes the alert saw.
+        for i in d.alerts.iter().flatten() {
+            let a = &mut alerts.list[*i];
+            a.touch(ts);
+            if a.samples.is_empty() {
+                for s in &d.samples {
+                    a.sample(s.clone());
+                }
+            }
+        }
+    }
+
+    /// A probe was answered (for TCP, accepted when the answer is a SYN+ACK).
+    pub(crate) fn replied(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
+        let init = f.initiator as usize;
+        let Some(dev) = side_dev(inv, f, init) else {
+            return;
+        };
+        let Some(d) = self.devs.get_mut(dev) else {
+            return;
+        };
+        let resp = 1 - init;
+        let accepted = key.proto != 6 || f.tcp & tcpbits::SYNACK != 0;
+        let port = if matches!(key.proto, 1 | 58) { 0 } else { key.port(resp) };
+        if accepted {
+            d.answered += 1;
+            if let Some(s) = d
+                .ports
+                .iter_mut()
+                .find(|s| s.proto == key.proto && s.port == port)
+            {
+                s.answered += 1;
+            }
+        }
+        let a = key_bits(key, resp);
+        if let Some(s) = d.hosts.iter_mut().find(|s| s.addr == a) {
+            if accepted {
+                s.accepted += 1;
+            }
+        }
+    }
+
+    /// Final counters into the alerts.
+    pub(crate) fn finish(&mut self, alerts: &mut Alerts) {
+        for (_, d) in self.devs.iter_mut() {
+            for i in d.alerts.iter().flatten() {
+                let a = &mut alerts.list[*i];
+                a.set("targets", d.targets.estimate());
+                a.set("probes", d.probes);
+                a.set("answered", d.answered);
+                match a.detail {
+                    "mirai" => a.set("mirai_syns", d.mirai_total),
+                    "stealth" => a.set("stealth_probes", d.stealth_total),
+                    "horizontal" => {
+                        let mut p = d.hot_ports.clone();
+                        p.sort_unstable();
+                        a.items = p.iter().map(|p| p.to_string()).collect();
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn key_bits(key: &FlowKey, side: usize) -> u128 {
+    if side == 0 {
+        key.a
+    } else {
+        key.b
+    }
+}
