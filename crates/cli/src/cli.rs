@@ -181,6 +181,36 @@ pub fn command(l: &Localizer) -> Command {
                 ),
         )
         .subcommand(
+            Command::new("evaluate")
+                .about(l.t("cli-evaluate"))
+                .long_about(l.t("cli-evaluate-long"))
+                .arg(
+                    Arg::new("seeds")
+                        .long("seeds")
+                        .value_name("S,S,...")
+                        .default_value("1,2,3")
+                        .value_delimiter(',')
+                        .value_parser(value_parser!(u64))
+                        .help(l.t("cli-eval-seeds")),
+                )
+                .arg(
+                    Arg::new("packets")
+                        .long("packets")
+                        .value_name("N")
+                        .default_value("400000")
+                        .value_parser(value_parser!(u64).range(10_000..))
+                        .help(l.t("cli-eval-packets")),
+                )
+                .arg(
+                    Arg::new("devices")
+                        .long("devices")
+                        .value_name("N")
+                        .default_value("10")
+                        .value_parser(value_parser!(usize))
+                        .help(l.t("cli-devices")),
+                ),
+        )
+        .subcommand(
             Command::new("simulate")
                 .about(l.t("cli-simulate"))
                 .long_about(l.t("cli-simulate-long"))
@@ -230,6 +260,12 @@ pub fn command(l: &Localizer) -> Command {
                         .long("flood")
                         .action(ArgAction::SetTrue)
                         .help(l.t("cli-flood")),
+                )
+                .arg(
+                    Arg::new("stress")
+                        .long("stress")
+                        .value_parser(["random-scan", "spoofed-syn-flood"])
+                        .help(l.t("cli-stress")),
                 )
                 .arg(
                     Arg::new("truth")

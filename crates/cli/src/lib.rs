@@ -1,6 +1,8 @@
 //! The iotgate application: the whole pipeline (sources → wire → observe → judge → explain) as a
 //! function, shared by the `iotgate` binary and the integration tests.
 
+pub mod evaluate;
+
 use iotgate_explain::mud::audit_out;
 use iotgate_explain::{model, warning_text, Analysis, CaptureOut, Localizer};
 use iotgate_judge::detect::{DetectObserver, Detectors};

@@ -24,10 +24,33 @@ fn main() -> ExitCode {
     let code = match matches.subcommand() {
         Some(("analyze", m)) => analyze::run(&l, m, analyze::Mode::Analyze),
         Some(("simulate", m)) => simulate(&l, m),
+        Some(("evaluate", m)) => evaluate(&l, m),
         Some(("mud", m)) => mud::run(&l, m),
         _ => 2,
     };
     ExitCode::from(code)
+}
+
+fn evaluate(l: &Localizer, m: &clap::ArgMatches) -> u8 {
+    use iotgate::evaluate::{evaluate, table, Plan};
+    let plan = Plan {
+        seeds: m
+            .get_many::<u64>("seeds")
+            .map(|v| v.copied().collect())
+            .unwrap_or_default(),
+        packets: *m.get_one::<u64>("packets").unwrap_or(&400_000),
+        devices: *m.get_one::<usize>("devices").unwrap_or(&10),
+    };
+    match evaluate(l, &plan) {
+        Ok(scores) => {
+            print!("{}", table(l, &plan, &scores));
+            0
+        }
+        Err(e) => {
+            eprintln!("iotgate: {e}");
+            1
+        }
+    }
 }
 
 fn simulate(l: &Localizer, m: &clap::ArgMatches) -> u8 {
@@ -52,6 +75,33 @@ fn simulate(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         Err(e) => return fail(out, &e),
     };
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    if let Some(kind) = m.get_one::<String>("stress") {
+        use iotgate_sim::stress::{write_stress, Stress};
+        let kind = if kind == "random-scan" {
+            Stress::RandomScan
+        } else {
+            Stress::SpoofedSynFlood
+        };
+        let done = write_stress(kind, opts.packets, opts.seed, &mut w)
+            .and_then(|b| std::io::Write::flush(&mut w).map(|_| b));
+        return match done {
+            Ok(bytes) => {
+                eprintln!(
+                    "{}",
+                    l.ta(
+                        "sim-stress-done",
+                        &[
+                            ("packets", Arg::N(opts.packets as f64)),
+                            ("bytes", Arg::N(bytes as f64)),
+                            ("path", Arg::S(&out.display().to_string())),
+                        ]
+                    )
+                );
+                0
+            }
+            Err(e) => fail(out, &e),
+        };
+    }
     let truth = match iotgate_sim::write(&opts, &mut w) {
         Ok(t) => t,
         Err(e) => return fail(out, &e),

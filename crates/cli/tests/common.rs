@@ -29,3 +29,24 @@ pub fn analyze_lang(paths: &[PathBuf], lang: Lang) -> Analysis {
 pub fn captures_under(dir: &Path) -> Vec<PathBuf> {
     iotgate_sources::expand_paths(&[dir.to_path_buf()]).expect("readable folder")
 }
+
+/// Analyses files in English with every detector on (default thresholds) and `lists`.
+pub fn analyze_detect(paths: &[PathBuf], lists: Vec<iotgate_judge::detect::Blocklist>) -> Analysis {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let caps = iotgate::open_all(paths).expect("captures open");
+    let det = Rc::new(RefCell::new(iotgate_judge::detect::Detectors::new(
+        Default::default(),
+        lists,
+    )));
+    iotgate::analyze_full(
+        &caps,
+        Default::default(),
+        &Localizer::new(Lang::En),
+        1,
+        |_| {},
+        None,
+        Some(det),
+    )
+    .expect("analysis")
+}

@@ -103,9 +103,12 @@ pub struct AlertOut {
 pub fn actions(kind: Kind, detail: &str) -> &'static [&'static str] {
     match (kind, detail) {
         (Kind::Scan | Kind::Flood | Kind::C2 | Kind::Blocklist, _)
-        | (Kind::BruteForce, "outbound") => {
-            &["quarantine", "factory-reset", "update-firmware", "change-password"]
-        }
+        | (Kind::BruteForce, "outbound") => &[
+            "quarantine",
+            "factory-reset",
+            "update-firmware",
+            "change-password",
+        ],
         (Kind::BruteForce, _) => &["change-password", "close-port", "update-firmware"],
         (Kind::Exposure, "inbound" | "upnp-port-mapping") => {
             &["close-port", "change-password", "update-firmware"]
@@ -165,7 +168,10 @@ fn alert_out(l: &Localizer, a: &Alert, devices: &[DeviceOut]) -> AlertOut {
     let (list, entry) = a.list.clone().unzip();
     let items = a.items.join(", ");
     let port = a.port.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
-    let (list_s, entry_s) = (list.clone().unwrap_or_default(), entry.clone().unwrap_or_default());
+    let (list_s, entry_s) = (
+        list.clone().unwrap_or_default(),
+        entry.clone().unwrap_or_default(),
+    );
     let args = [
         ("device", Arg::S(&name)),
         ("peer", Arg::S(&peer_txt)),

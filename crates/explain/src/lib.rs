@@ -1,8 +1,8 @@
 //! Explanation (the pipeline's `explain` stage): the localisation layer (English and French) and
 //! the three report formats of `iotgate analyze` — terminal, JSON and a self-contained HTML page.
 
-pub mod html;
 pub mod alerts;
+pub mod html;
 pub mod i18n;
 pub mod model;
 pub mod mud;

@@ -168,3 +168,31 @@ fn every_mud_problem_is_explained_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn every_alert_action_and_threshold_is_worded_in_both_languages() {
+    let mut ids: Vec<String> = Vec::new();
+    for (k, d) in iotgate_judge::detect::DETAILS {
+        for part in ["title", "explain"] {
+            ids.push(format!("alert-{}-{d}-{part}", k.id()));
+        }
+    }
+    for a in iotgate_explain::alerts::ACTIONS {
+        ids.push(format!("alert-action-{a}"));
+    }
+    for k in iotgate_judge::detect::config::KEYS {
+        ids.push(format!("detect-key-{k}"));
+    }
+    for lang in [Lang::En, Lang::Fr] {
+        let l = Localizer::new(lang);
+        for id in &ids {
+            assert!(l.has(id), "{lang:?} lacks {id}");
+        }
+    }
+    // Every action an alert can recommend is in the list above.
+    for (k, d) in iotgate_judge::detect::DETAILS {
+        for a in iotgate_explain::alerts::actions(*k, d) {
+            assert!(iotgate_explain::alerts::ACTIONS.contains(a), "{a}");
+        }
+    }
+}

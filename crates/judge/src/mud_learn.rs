@@ -62,6 +62,8 @@ pub struct Learner {
     pub last_ns: i64,
     /// The device's maker, from its MAC.
     pub vendor: Option<String>,
+    /// The kinds of connection learned: direction, protocol, service port, kind of peer.
+    kinds: BTreeSet<(bool, u8, Option<(u16, bool)>, u8)>,
     /// The MUD URL the device announced, if any.
     pub announced_url: Option<String>,
 }
@@ -76,6 +78,7 @@ impl Learner {
             dropped: 0,
             last_ns: i64::MIN,
             vendor: None,
+            kinds: BTreeSet::new(),
             announced_url: None,
         }
     }
@@ -95,6 +98,7 @@ impl Learner {
         let mut rules = Vec::new();
         self.rules_of(inv, key, f, &mut rules);
         for rule in rules {
+            self.kinds.insert(kind_of(&rule));
             if self.rules.len() >= MAX_RULES && !self.rules.contains(&rule) {
                 self.dropped += 1;
             } else {
@@ -103,22 +107,29 @@ impl Learner {
         }
     }
 
-    /// The entries `f` would need that were not learned, described as
-    /// `proto/port peer (direction)` (the behaviour-change detector's learned-profile diff).
+    /// The kinds of connection (direction, protocol, service port, and whether the peer is the
+    /// resolver, on the LAN or on the Internet) that `f` needs and no learned entry has,
+    /// described as `tcp/23 -> internet` (the behaviour-change detector's learned-profile diff:
+    /// a new server of a known kind is not new behaviour).
     pub fn unknown(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow, out: &mut Vec<String>) {
         let mut rules = Vec::new();
         self.rules_of(inv, key, f, &mut rules);
-        for r in rules.iter().filter(|r| !self.rules.contains(r)) {
-            let peer = match &r.peer {
-                Peer::Dns => "dns".to_string(),
-                Peer::Local(Some(a)) => format!("local {a}"),
-                Peer::Local(None) => "local".to_string(),
-                Peer::Name(n) => n.clone(),
-                Peer::Addr(a) => a.to_string(),
+        for r in &rules {
+            let k = kind_of(r);
+            if self.kinds.contains(&k) {
+                continue;
+            }
+            let peer = ["dns", "local", "internet"][k.3 as usize];
+            let port = match k.2 {
+                Some((1024, _)) => "/1024+".to_string(),
+                Some((p, _)) => format!("/{p}"),
+                None => String::new(),
             };
-            let port = r.port.map(|(p, _)| format!("/{p}")).unwrap_or_default();
             let dir = if r.from_device { "->" } else { "<-" };
-            out.push(format!("{}{port} {dir} {peer}", proto_name(r.proto)));
+            let s = format!("{}{port} {dir} {peer}", proto_name(r.proto));
+            if !out.contains(&s) {
+                out.push(s);
+            }
         }
     }
 
@@ -141,7 +152,14 @@ impl Learner {
         }
     }
 
-    fn learn_side(&mut self, ctx: &Ctx<'_>, key: &FlowKey, f: &Flow, side: usize, out: &mut Vec<Rule>) {
+    fn learn_side(
+        &mut self,
+        ctx: &Ctx<'_>,
+        key: &FlowKey,
+        f: &Flow,
+        side: usize,
+        out: &mut Vec<Rule>,
+    ) {
         let initiated = f.initiator as usize == side;
         let (sent, recv) = if initiated { (0, 1) } else { (1, 0) };
         let theirs = key.addr(1 - side);
@@ -285,6 +303,31 @@ fn rule_matches(r: &Rule) -> Matches {
         m.icmp_code = Some(c);
     }
     m
+}
+
+/// A rule's kind: direction, protocol, service port, peer class (0 resolver, 1 LAN, 2 Internet).
+fn kind_of(r: &Rule) -> (bool, u8, Option<(u16, bool)>, u8) {
+    let class = match r.peer {
+        Peer::Dns => 0,
+        Peer::Local(_) => 1,
+        Peer::Name(_) | Peer::Addr(_) => 2,
+    };
+    // A high port outside the notable ones is just "a high port": peer-to-peer apps and
+    // ephemeral services pick a new one every time.
+    const NOTABLE: &[u16] = &[
+        1883, 2323, 3478, 5353, 5555, 7547, 8080, 8443, 8883, 37215, 52869,
+    ];
+    let port = r.port.map(|(p, own)| {
+        (
+            if p < 1024 || NOTABLE.contains(&p) {
+                p
+            } else {
+                1024
+            },
+            own,
+        )
+    });
+    (r.from_device, r.proto, port, class)
 }
 
 /// `tcp`, `udp`, `icmp`, `icmpv6` or the protocol number.

@@ -106,13 +106,27 @@ pub trait FlowObserver {
     /// `flow` (keyed `key`) has ended; `inv` is the inventory as it stands.
     fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow);
     /// A new flow's first packet was counted (its sender's device, if any, is assigned).
-    fn flow_started(&mut self, _inv: &Inventory, _key: &FlowKey, _flow: &Flow, _first: &FirstPacket) {
+    fn flow_started(
+        &mut self,
+        _inv: &Inventory,
+        _key: &FlowKey,
+        _flow: &Flow,
+        _first: &FirstPacket,
+    ) {
     }
     /// A live flow made progress at capture time `ts`.
-    fn flow_progress(&mut self, _inv: &Inventory, _key: &FlowKey, _flow: &Flow, _why: Progress, _ts: i64) {
+    fn flow_progress(
+        &mut self,
+        _inv: &Inventory,
+        _key: &FlowKey,
+        _flow: &Flow,
+        _why: Progress,
+        _ts: i64,
+    ) {
     }
     /// Device `dev` sent a standard DNS query for `name` to `resolver`.
-    fn dns_query(&mut self, _inv: &Inventory, _dev: u32, _ts: i64, _name: &str, _resolver: IpAddr) {}
+    fn dns_query(&mut self, _inv: &Inventory, _dev: u32, _ts: i64, _name: &str, _resolver: IpAddr) {
+    }
 }
 
 /// Hands every event to several observers in turn.
@@ -130,7 +144,14 @@ impl FlowObserver for Fanout {
             o.flow_started(inv, key, flow, first);
         }
     }
-    fn flow_progress(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow, why: Progress, ts: i64) {
+    fn flow_progress(
+        &mut self,
+        inv: &Inventory,
+        key: &FlowKey,
+        flow: &Flow,
+        why: Progress,
+        ts: i64,
+    ) {
         for o in &mut self.0 {
             o.flow_progress(inv, key, flow, why, ts);
         }

@@ -8,6 +8,7 @@
 
 mod build;
 pub mod profiles;
+pub mod stress;
 
 use build::{Ip, Mac, TcpHdr};
 use profiles::{Profile, CAMERA, CYCLE};

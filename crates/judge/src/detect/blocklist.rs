@@ -60,7 +60,10 @@ impl Blocklist {
                 toks[0].parse::<IpAddr>().map_err(|_| bad())?;
                 for t in &toks[1..] {
                     let t = normal_name(t).ok_or_else(bad)?;
-                    if !matches!(t.as_str(), "localhost" | "localhost.localdomain" | "local" | "broadcasthost") {
+                    if !matches!(
+                        t.as_str(),
+                        "localhost" | "localhost.localdomain" | "local" | "broadcasthost"
+                    ) {
                         b.names.insert(t);
                     }
                 }
@@ -149,13 +152,17 @@ impl Blocklist {
 
 /// A host name in lower case without a trailing dot or `*.`, if it is one.
 fn normal_name(t: &str) -> Option<String> {
-    let t = t.trim_start_matches("*.").trim_start_matches('.').trim_end_matches('.');
+    let t = t
+        .trim_start_matches("*.")
+        .trim_start_matches('.')
+        .trim_end_matches('.');
     let ok = !t.is_empty()
         && t.len() <= 253
         && t.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
-                && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+                && l.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
         });
     ok.then(|| t.to_ascii_lowercase())
 }
@@ -171,13 +178,28 @@ mod tests {
             "# comment\n203.0.113.7\n198.51.100.0/24\n2001:db8::/32\n0.0.0.0 bad.example ads.example\n127.0.0.1 localhost\ncnc.test # trailing\n*.evil.example\n",
         )
         .unwrap();
-        assert_eq!(b.match_addr(&"203.0.113.7".parse().unwrap()).as_deref(), Some("203.0.113.7"));
-        assert_eq!(b.match_addr(&"198.51.100.9".parse().unwrap()).as_deref(), Some("198.51.100.0/24"));
-        assert_eq!(b.match_addr(&"2001:db8::1".parse().unwrap()).as_deref(), Some("2001:db8::/32"));
+        assert_eq!(
+            b.match_addr(&"203.0.113.7".parse().unwrap()).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            b.match_addr(&"198.51.100.9".parse().unwrap()).as_deref(),
+            Some("198.51.100.0/24")
+        );
+        assert_eq!(
+            b.match_addr(&"2001:db8::1".parse().unwrap()).as_deref(),
+            Some("2001:db8::/32")
+        );
         assert_eq!(b.match_addr(&"198.51.101.9".parse().unwrap()), None);
-        assert_eq!(b.match_name("x.bad.example").as_deref(), Some("bad.example"));
+        assert_eq!(
+            b.match_name("x.bad.example").as_deref(),
+            Some("bad.example")
+        );
         assert_eq!(b.match_name("CNC.test.").as_deref(), Some("cnc.test"));
-        assert_eq!(b.match_name("a.evil.example").as_deref(), Some("evil.example"));
+        assert_eq!(
+            b.match_name("a.evil.example").as_deref(),
+            Some("evil.example")
+        );
         assert_eq!(b.match_name("localhost"), None);
         assert_eq!(b.match_name("example"), None);
         assert_eq!(b.len(), 7);

@@ -61,7 +61,11 @@ impl Brute {
         }
         .min(RING as u32) as usize;
         let window = cfg.brute_window_s as i64 * 1_000_000_000;
-        let (a, b) = if i == 0 { (key.a, key.b) } else { (key.b, key.a) };
+        let (a, b) = if i == 0 {
+            (key.a, key.b)
+        } else {
+            (key.b, key.a)
+        };
         if self.pairs.len() >= MAX_PAIRS && !self.pairs.contains_key(&(a, b, port)) {
             let before = self.pairs.len();
             self.pairs.retain(|_, p| p.total > 1);
@@ -86,9 +90,12 @@ impl Brute {
             return;
         }
         // The alert is about the attacking device when it is one; else about the target.
-        let (dev, peer, inbound) = match att_dev {
-            Some(d) => (d, key.addr(r), false),
-            None => (tgt_dev.unwrap_or(0), key.addr(i), true),
+        // (Web logins are about the device whose page it is.)
+        let (dev, peer, inbound) = match (att_dev, tgt_dev) {
+            (Some(d), _) if !web => (d, key.addr(r), false),
+            (_, Some(t)) => (t, key.addr(i), true),
+            (Some(d), None) => (d, key.addr(r), false),
+            (None, None) => return,
         };
         let (detail, severity) = if web {
             ("web", Severity::Low)

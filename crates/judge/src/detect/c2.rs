@@ -63,7 +63,15 @@ impl C2 {
 
     /// Connection-level beaconing, judged on answered flows only (a check-in is answered; a
     /// scan's probes mostly are not, and cost nothing here).
-    fn answered(&mut self, cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, dev: u32, key: &FlowKey, f: &Flow) {
+    fn answered(
+        &mut self,
+        cfg: &DetectConfig,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        dev: u32,
+        key: &FlowKey,
+        f: &Flow,
+    ) {
         let i = f.initiator as usize;
         let (r, ts) = (1 - i, f.first_ns);
         let dst = key.addr(r);
@@ -126,13 +134,24 @@ impl C2 {
     }
 
     /// A kept-open connection reached 4, 8, 16... idle gaps: steady gaps are a heartbeat.
-    pub(crate) fn gaps(&mut self, cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, key: &FlowKey, f: &Flow, ts: i64) {
+    pub(crate) fn gaps(
+        &mut self,
+        cfg: &DetectConfig,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        key: &FlowKey,
+        f: &Flow,
+        ts: i64,
+    ) {
         let i = f.initiator as usize;
         let Some(dev) = side_dev(inv, f, i) else {
             return;
         };
         let r = 1 - i;
-        if !is_public(&key.addr(r)) || !matches!(key.proto, 6 | 17) || ROUTINE_PORTS.contains(&key.port(r)) {
+        if !is_public(&key.addr(r))
+            || !matches!(key.proto, 6 | 17)
+            || ROUTINE_PORTS.contains(&key.port(r))
+        {
             return;
         }
         let n = f.gaps as u32;
@@ -145,13 +164,33 @@ impl C2 {
         if spread > 2.0 * cfg.beacon_jitter as f64 * mean {
             return;
         }
-        beacon(inv, alerts, dev, key, f, ts, "heartbeat", n, mean, spread / mean / 2.0);
+        beacon(
+            inv,
+            alerts,
+            dev,
+            key,
+            f,
+            ts,
+            "heartbeat",
+            n,
+            mean,
+            spread / mean / 2.0,
+        );
     }
 
     /// A flow was answered: beaconing of the device that opened it; inbound contact from a
     /// listed address once the device answered.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn replied(&mut self, cfg: &DetectConfig, lists: &[Blocklist], inv: &Inventory, alerts: &mut Alerts, key: &FlowKey, f: &Flow, ts: i64) {
+    pub(crate) fn replied(
+        &mut self,
+        cfg: &DetectConfig,
+        lists: &[Blocklist],
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        key: &FlowKey,
+        f: &Flow,
+        ts: i64,
+    ) {
         let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
         if let Some(dev) = side_dev(inv, f, i) {
             if key.proto != 6 || f.tcp & iotgate_observe::flow::tcpbits::SYNACK != 0 {
@@ -168,7 +207,16 @@ impl C2 {
 
     /// A device looked up a listed name.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn dns(&mut self, lists: &[Blocklist], inv: &Inventory, alerts: &mut Alerts, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+    pub(crate) fn dns(
+        &mut self,
+        lists: &[Blocklist],
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        dev: u32,
+        ts: i64,
+        name: &str,
+        resolver: IpAddr,
+    ) {
         for l in lists {
             if let Some(entry) = l.match_name(name) {
                 let seed = Seed {
@@ -199,7 +247,18 @@ impl C2 {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn beacon(inv: &Inventory, alerts: &mut Alerts, dev: u32, key: &FlowKey, f: &Flow, ts: i64, detail: &'static str, n: u32, mean: f64, jitter: f64) {
+fn beacon(
+    inv: &Inventory,
+    alerts: &mut Alerts,
+    dev: u32,
+    key: &FlowKey,
+    f: &Flow,
+    ts: i64,
+    detail: &'static str,
+    n: u32,
+    mean: f64,
+    jitter: f64,
+) {
     let r = 1 - f.initiator as usize;
     let port = key.port(r);
     let seed = Seed {
@@ -210,7 +269,11 @@ fn beacon(inv: &Inventory, alerts: &mut Alerts, dev: u32, key: &FlowKey, f: &Flo
         } else {
             Severity::Low
         },
-        confidence: if SUSPECT_PORTS.contains(&port) { 0.8 } else { 0.5 },
+        confidence: if SUSPECT_PORTS.contains(&port) {
+            0.8
+        } else {
+            0.5
+        },
         dev,
         ts,
         first_ns: f.first_ns,
@@ -230,7 +293,17 @@ fn beacon(inv: &Inventory, alerts: &mut Alerts, dev: u32, key: &FlowKey, f: &Flo
 
 /// Checks `addr` (and the names the device resolved to it) against every list.
 #[allow(clippy::too_many_arguments)]
-fn listed(lists: &[Blocklist], inv: &Inventory, alerts: &mut Alerts, dev: u32, addr: IpAddr, key: &FlowKey, f: &Flow, ts: i64, inbound: bool) {
+fn listed(
+    lists: &[Blocklist],
+    inv: &Inventory,
+    alerts: &mut Alerts,
+    dev: u32,
+    addr: IpAddr,
+    key: &FlowKey,
+    f: &Flow,
+    ts: i64,
+    inbound: bool,
+) {
     if lists.is_empty() {
         return;
     }
@@ -238,10 +311,10 @@ fn listed(lists: &[Blocklist], inv: &Inventory, alerts: &mut Alerts, dev: u32, a
         return;
     };
     for l in lists {
-        let hit = l
-            .match_addr(&addr)
-            .map(|e| ("address", e))
-            .or_else(|| d.names_for(&addr).find_map(|n| l.match_name(n).map(|e| ("name", e))));
+        let hit = l.match_addr(&addr).map(|e| ("address", e)).or_else(|| {
+            d.names_for(&addr)
+                .find_map(|n| l.match_name(n).map(|e| ("name", e)))
+        });
         let Some((detail, entry)) = hit else {
             continue;
         };

@@ -35,7 +35,14 @@ impl Change {
             .sum()
     }
 
-    pub(crate) fn ended(&mut self, cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, key: &FlowKey, f: &Flow) {
+    pub(crate) fn ended(
+        &mut self,
+        cfg: &DetectConfig,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        key: &FlowKey,
+        f: &Flow,
+    ) {
         let window = cfg.learn_window_s as i64 * 1_000_000_000;
         for side in 0..2 {
             let Some(dev) = side_dev(inv, f, side) else {

@@ -228,9 +228,21 @@ mod tests {
         assert_eq!(c, DetectConfig::default());
         c.apply("scan-targets=10, flood-syn=5").unwrap();
         assert_eq!((c.scan_targets, c.flood_syn), (10, 5));
-        assert!(matches!(c.apply("nope=1"), Err(SettingError::UnknownKey(_))));
-        assert!(matches!(c.apply("scan-targets"), Err(SettingError::Syntax(_))));
-        assert!(matches!(c.apply("scan-answered=2"), Err(SettingError::BadValue { .. })));
-        assert!(matches!(c.apply("scan-targets=0"), Err(SettingError::BadValue { .. })));
+        assert!(matches!(
+            c.apply("nope=1"),
+            Err(SettingError::UnknownKey(_))
+        ));
+        assert!(matches!(
+            c.apply("scan-targets"),
+            Err(SettingError::Syntax(_))
+        ));
+        assert!(matches!(
+            c.apply("scan-answered=2"),
+            Err(SettingError::BadValue { .. })
+        ));
+        assert!(matches!(
+            c.apply("scan-targets=0"),
+            Err(SettingError::BadValue { .. })
+        ));
     }
 }

@@ -46,49 +46,49 @@ const DOH_NAMES: &[&str] = &[
 pub(crate) struct Exposure {}
 
 fn public_resolver(ip: &IpAddr) -> bool {
-    PUBLIC_RESOLVERS.iter().any(|r| r.parse::<IpAddr>().ok().as_ref() == Some(ip))
+    PUBLIC_RESOLVERS
+        .iter()
+        .any(|r| r.parse::<IpAddr>().ok().as_ref() == Some(ip))
 }
 
 impl Exposure {
-    /// DoT to anyone on the Internet, or HTTPS to a public resolver's address.
-    pub(crate) fn started(&mut self, inv: &Inventory, alerts: &mut Alerts, dev: u32, key: &FlowKey, f: &Flow) {
-        if key.proto != 6 {
-            return;
-        }
-        let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
-        if side_dev(inv, f, i) != Some(dev) {
-            return;
-        }
-        let (dst, port) = (key.addr(r), key.port(r));
-        let dot = port == 853 && is_public(&dst);
-        let doh = port == 443 && public_resolver(&dst);
-        if !(dot || doh) {
-            return;
-        }
-        let seed = Seed {
-            kind: Kind::Exposure,
-            detail: "encrypted-dns",
-            severity: Severity::Low,
-            confidence: if dot { 0.9 } else { 0.7 },
-            dev,
-            ts: f.first_ns,
-            first_ns: f.first_ns,
-            peer: Some(dst),
-            port: Some(port),
-            proto: 6,
-            inbound: false,
-        };
-        if let Some(ix) = alerts.raise(inv, seed) {
-            alerts.list[ix].sample(Sample::of(key, f));
-        }
-    }
-
-    /// A device accepted a connection from the Internet.
-    pub(crate) fn replied(&mut self, inv: &Inventory, alerts: &mut Alerts, key: &FlowKey, f: &Flow, ts: i64) {
+    /// A device accepted a connection from the Internet; or a device's DoT connection, or HTTPS
+    /// to a public resolver's address, was accepted.
+    pub(crate) fn replied(
+        &mut self,
+        inv: &Inventory,
+        alerts: &mut Alerts,
+        key: &FlowKey,
+        f: &Flow,
+        ts: i64,
+    ) {
         if key.proto != 6 || f.tcp & tcpbits::SYNACK == 0 || f.tcp & tcpbits::SYN == 0 {
             return;
         }
         let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
+        if let Some(dev) = side_dev(inv, f, i) {
+            let (dst, port) = (key.addr(r), key.port(r));
+            let dot = port == 853 && is_public(&dst);
+            let doh = port == 443 && public_resolver(&dst);
+            if dot || doh {
+                let seed = Seed {
+                    kind: Kind::Exposure,
+                    detail: "encrypted-dns",
+                    severity: Severity::Low,
+                    confidence: if dot { 0.9 } else { 0.7 },
+                    dev,
+                    ts,
+                    first_ns: f.first_ns,
+                    peer: Some(dst),
+                    port: Some(port),
+                    proto: 6,
+                    inbound: false,
+                };
+                if let Some(ix) = alerts.raise(inv, seed) {
+                    alerts.list[ix].sample(Sample::of(key, f));
+                }
+            }
+        }
         let Some(dev) = side_dev(inv, f, r) else {
             return;
         };
@@ -157,7 +157,10 @@ impl Exposure {
                     let a = &mut alerts.list[ix];
                     a.touch(fact.last_ns);
                     a.set("count", a.count("count").unwrap_or(0) + fact.count);
-                    if !fact.detail.is_empty() && a.items.len() < 4 && !a.items.contains(&fact.detail) {
+                    if !fact.detail.is_empty()
+                        && a.items.len() < 4
+                        && !a.items.contains(&fact.detail)
+                    {
                         a.items.push(fact.detail.clone());
                     }
                 }

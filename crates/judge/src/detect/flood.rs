@@ -110,7 +110,9 @@ impl Flood {
         let resp = 1 - first.side as usize;
         let victim = if resp == 0 { key.a } else { key.b };
         d.dports[cat].insert(mix(key.port(resp) as u128));
-        count(cfg, inv, alerts, d, dev, cat, victim, key.v4, f.first_ns, key, f);
+        count(
+            cfg, inv, alerts, d, dev, cat, victim, key.v4, f.first_ns, key, f,
+        );
     }
 
     /// A flow was answered: a completed connection to a web port counts towards an HTTP flood.
@@ -341,11 +343,19 @@ fn ceiling(cfg: &DetectConfig, cat: usize) -> u32 {
 }
 
 /// Ends the current second: judges each category, then folds it into the baseline.
-fn close_second(cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, d: &mut Dev, dev: u32, now: i64) {
+fn close_second(
+    cfg: &DetectConfig,
+    inv: &Inventory,
+    alerts: &mut Alerts,
+    d: &mut Dev,
+    dev: u32,
+    now: i64,
+) {
     for cat in 0..CATS {
         let n = d.cur[cat];
         d.peak[cat] = d.peak[cat].max(n);
-        let flooding = n >= ceiling(cfg, cat) && judge(cfg, inv, alerts, d, dev, cat, d.second + SEC - 1);
+        let flooding =
+            n >= ceiling(cfg, cat) && judge(cfg, inv, alerts, d, dev, cat, d.second + SEC - 1);
         if !flooding {
             d.base[cat] = 0.9 * d.base[cat] + 0.1 * n as f32;
         }
@@ -364,7 +374,15 @@ fn close_second(cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, d: &mu
 
 /// Raises (or extends) the flood alert of `cat` when this second's count clears the ceiling,
 /// the baseline, and one victim got at least half of it.
-fn judge(cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, d: &mut Dev, dev: u32, cat: usize, ts: i64) -> bool {
+fn judge(
+    cfg: &DetectConfig,
+    inv: &Inventory,
+    alerts: &mut Alerts,
+    d: &mut Dev,
+    dev: u32,
+    cat: usize,
+    ts: i64,
+) -> bool {
     let n = d.cur[cat];
     let v = d.vote[cat];
     if (n as f32) < cfg.flood_baseline_x * d.base[cat] || (v.hits as u64) * 2 < n as u64 {
@@ -380,7 +398,11 @@ fn judge(cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, d: &mut Dev, 
         kind: Kind::Flood,
         detail: CAT_DETAIL[cat],
         severity: Severity::High,
-        confidence: if n >= 4 * ceiling(cfg, cat) { 0.95 } else { 0.85 },
+        confidence: if n >= 4 * ceiling(cfg, cat) {
+            0.95
+        } else {
+            0.85
+        },
         dev,
         ts,
         first_ns: d.began[cat],

@@ -64,6 +64,7 @@ impl Kind {
 pub const DETAILS: &[(Kind, &str)] = &[
     (Kind::Scan, "mirai"),
     (Kind::Scan, "horizontal"),
+    (Kind::Scan, "sweep"),
     (Kind::Scan, "vertical"),
     (Kind::Scan, "stealth"),
     (Kind::BruteForce, "outbound"),
@@ -267,9 +268,7 @@ impl Alerts {
                 .find(|d| d.mac != dev.mac && d.owns(&p))
                 .map(|d| d.mac)
         });
-        let peer_name = seed
-            .peer
-            .and_then(|p| dev.name_for(&p).map(str::to_string));
+        let peer_name = seed.peer.and_then(|p| dev.name_for(&p).map(str::to_string));
         self.list.push(Alert {
             kind: seed.kind,
             detail: seed.detail,
@@ -365,7 +364,11 @@ impl Detectors {
 
     /// Bytes of detector state (for the bounded-memory tests).
     pub fn state_bytes(&self) -> usize {
-        self.scan.bytes() + self.brute.bytes() + self.flood.bytes() + self.c2.bytes() + self.change.bytes()
+        self.scan.bytes()
+            + self.brute.bytes()
+            + self.flood.bytes()
+            + self.c2.bytes()
+            + self.change.bytes()
     }
 
     /// After the last packet: evidence that only the final inventory holds (UPnP mappings,
@@ -401,7 +404,6 @@ impl FlowObserver for Detectors {
         self.scan.started(c, inv, a, dev, key, f, first);
         self.flood.started(c, inv, a, dev, key, f, first);
         self.c2.started(&self.lists, inv, a, dev, key, f);
-        self.exposure.started(inv, a, dev, key, f);
     }
 
     fn flow_progress(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow, why: Progress, ts: i64) {
@@ -442,7 +444,14 @@ impl FlowObserver for DetectObserver {
     fn flow_started(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow, first: &FirstPacket) {
         self.0.borrow_mut().flow_started(inv, key, flow, first);
     }
-    fn flow_progress(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow, why: Progress, ts: i64) {
+    fn flow_progress(
+        &mut self,
+        inv: &Inventory,
+        key: &FlowKey,
+        flow: &Flow,
+        why: Progress,
+        ts: i64,
+    ) {
         self.0.borrow_mut().flow_progress(inv, key, flow, why, ts);
     }
     fn dns_query(&mut self, inv: &Inventory, dev: u32, ts: i64, name: &str, resolver: IpAddr) {

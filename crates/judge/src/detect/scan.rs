@@ -46,6 +46,11 @@ struct Dev {
     stealth: u32,
     mirai_first: i64,
     misses: u32,
+    /// Distinct targets on any port this window, probes and answers.
+    any: Bits,
+    any_first: i64,
+    any_probes: u32,
+    any_answered: u32,
     stealth_first: i64,
     targets: Hll,
     probes: u64,
@@ -53,8 +58,8 @@ struct Dev {
     mirai_total: u64,
     stealth_total: u64,
     samples: Vec<Sample>,
-    /// Alert indices: horizontal, vertical, stealth, mirai.
-    alerts: [Option<usize>; 4],
+    /// Alert indices: horizontal, vertical, stealth, mirai, sweep.
+    alerts: [Option<usize>; 5],
     hot_ports: Vec<u16>,
 }
 
@@ -112,6 +117,10 @@ impl Scan {
             d.hosts.clear();
             d.mirai = 0;
             d.stealth = 0;
+            d.any.clear();
+            d.any_first = ts;
+            d.any_probes = 0;
+            d.any_answered = 0;
         }
         let dbits = key_bits(key, resp);
         let h = mix(dbits);
@@ -171,61 +180,105 @@ impl Scan {
                 d.alerts[3] = alerts.raise(inv, seed).or(d.alerts[3]);
             }
         }
-        // Horizontal: distinct addresses per (protocol, port).
-        let slot = match d.ports.iter().position(|s| s.proto == proto && s.port == port) {
-            Some(i) => i,
-            None if d.ports.len() < PORT_SLOTS => {
-                d.ports.push(PortSlot {
-                    first: ts,
-                    proto,
-                    port,
-                    ..Default::default()
-                });
-                d.ports.len() - 1
-            }
-            None => {
-                // Replace the quietest slot on one miss in eight only: a real scan comes back
-                // to its port at once, one-off destinations do not get to churn the table.
-                d.misses = d.misses.wrapping_add(1);
-                if d.misses & 7 != 0 {
-                    return;
-                }
-                let i = (0..d.ports.len())
-                    .min_by_key(|&i| d.ports[i].probes)
-                    .unwrap_or(0);
-                d.ports[i] = PortSlot {
-                    first: ts,
-                    proto,
-                    port,
-                    ..Default::default()
-                };
-                i
-            }
-        };
-        let s = &mut d.ports[slot];
-        s.probes += 1;
-        if s.seen.insert(h) {
-            let n = s.seen.estimate();
-            let quiet = (s.answered as f32) <= cfg.scan_answered * s.probes as f32;
-            let need = if proto == 6 { cfg.scan_targets } else { cfg.scan_targets * 2 };
-            if n >= need as u64 && quiet && d.alerts[0].is_none() {
-                let bot = proto == 6 && BOT_PORTS.contains(&port) && is_public(&dst);
+        // Horizontal on any ports: many addresses, ports all over the place.
+        d.any_probes += 1;
+        if d.any.insert(h) && d.alerts[0].is_none() && d.alerts[4].is_none() {
+            let n = d.any.estimate();
+            let quiet = (d.any_answered as f32) <= cfg.scan_answered * d.any_probes as f32;
+            if n >= 4 * cfg.scan_targets as u64 && quiet {
                 let seed = Seed {
                     kind: Kind::Scan,
-                    detail: "horizontal",
-                    severity: if bot { Severity::High } else { Severity::Medium },
-                    confidence: if s.answered * 20 <= s.probes { 0.95 } else { 0.85 },
+                    detail: "sweep",
+                    severity: Severity::Medium,
+                    confidence: 0.85,
                     dev,
                     ts,
-                    first_ns: s.first,
+                    first_ns: d.any_first,
                     peer: None,
                     port: None,
                     proto,
                     inbound: false,
                 };
-                d.alerts[0] = alerts.raise(inv, seed).or(d.alerts[0]);
-                if !d.hot_ports.contains(&port) && d.hot_ports.len() < 16 {
+                d.alerts[4] = alerts.raise(inv, seed);
+            }
+        }
+        // Horizontal: distinct addresses per (protocol, port).
+        'horizontal: {
+            let slot = match d
+                .ports
+                .iter()
+                .position(|s| s.proto == proto && s.port == port)
+            {
+                Some(i) => i,
+                None if d.ports.len() < PORT_SLOTS => {
+                    d.ports.push(PortSlot {
+                        first: ts,
+                        proto,
+                        port,
+                        ..Default::default()
+                    });
+                    d.ports.len() - 1
+                }
+                None => {
+                    // Replace the quietest slot on one miss in eight only: a real scan comes back
+                    // to its port at once, one-off destinations do not get to churn the table.
+                    d.misses = d.misses.wrapping_add(1);
+                    if d.misses & 7 != 0 {
+                        break 'horizontal;
+                    }
+                    let i = (0..d.ports.len())
+                        .min_by_key(|&i| d.ports[i].probes)
+                        .unwrap_or(0);
+                    d.ports[i] = PortSlot {
+                        first: ts,
+                        proto,
+                        port,
+                        ..Default::default()
+                    };
+                    i
+                }
+            };
+            let s = &mut d.ports[slot];
+            s.probes += 1;
+            if s.seen.insert(h) {
+                let n = s.seen.estimate();
+                let quiet = (s.answered as f32) <= cfg.scan_answered * s.probes as f32;
+                let need = if proto == 6 {
+                    cfg.scan_targets
+                } else {
+                    cfg.scan_targets * 2
+                };
+                if n >= need as u64
+                    && quiet
+                    && !d.hot_ports.contains(&port)
+                    && d.hot_ports.len() < 16
+                {
                     d.hot_ports.push(port);
+                }
+                if n >= need as u64 && quiet && d.alerts[0].is_none() {
+                    let bot = proto == 6 && BOT_PORTS.contains(&port) && is_public(&dst);
+                    let seed = Seed {
+                        kind: Kind::Scan,
+                        detail: "horizontal",
+                        severity: if bot {
+                            Severity::High
+                        } else {
+                            Severity::Medium
+                        },
+                        confidence: if s.answered * 20 <= s.probes {
+                            0.95
+                        } else {
+                            0.85
+                        },
+                        dev,
+                        ts,
+                        first_ns: s.first,
+                        peer: None,
+                        port: None,
+                        proto,
+                        inbound: false,
+                    };
+                    d.alerts[0] = alerts.raise(inv, seed).or(d.alerts[0]);
                 }
             }
         }
@@ -263,6 +316,12 @@ impl Scan {
         s.probes += 1;
         if s.ports.insert(mix(((proto as u128) << 16) | port as u128)) {
             let n = s.ports.estimate();
+            if let Some(i) = d.alerts[1] {
+                let a = &mut alerts.list[i];
+                if a.peer == Some(dst) && a.count("ports").unwrap_or(0) < n {
+                    a.set("ports", n);
+                }
+            }
             let quiet = (s.accepted as f32) <= cfg.scan_answered * s.probes as f32;
             if n >= cfg.scan_ports as u64 && quiet && d.alerts[1].is_none() {
                 let seed = Seed {
@@ -307,9 +366,14 @@ impl Scan {
         };
         let resp = 1 - init;
         let accepted = key.proto != 6 || f.tcp & tcpbits::SYNACK != 0;
-        let port = if matches!(key.proto, 1 | 58) { 0 } else { key.port(resp) };
+        let port = if matches!(key.proto, 1 | 58) {
+            0
+        } else {
+            key.port(resp)
+        };
         if accepted {
             d.answered += 1;
+            d.any_answered += 1;
             if let Some(s) = d
                 .ports
                 .iter_mut()
