@@ -141,7 +141,7 @@ fn simulated_infection_is_found_quickly_and_only_there() {
     let list =
         iotgate_judge::detect::Blocklist::parse("bad.txt", "# C2\ncnc.mirai-botnet.example\n")
             .unwrap();
-    let r = analyze_detect(&[path.clone()], vec![list]);
+    let r = analyze_detect(std::slice::from_ref(&path), vec![list]);
     std::fs::remove_dir_all(&dir).ok();
     let bad = truth.devices.iter().find(|d| d.infected).unwrap();
     let first = |kind: &str| {
@@ -302,7 +302,7 @@ fn detector_state_stays_bounded_under_floods() {
     let dir = std::env::temp_dir().join(format!("iotgate-stress-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (kind, want) in [
-        (Stress::RandomScan, ("scan", "horizontal")),
+        (Stress::RandomScan, ("scan", "sweep")),
         (Stress::SpoofedSynFlood, ("flood", "syn")),
     ] {
         let mut sizes = Vec::new();

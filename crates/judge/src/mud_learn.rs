@@ -63,7 +63,7 @@ pub struct Learner {
     /// The device's maker, from its MAC.
     pub vendor: Option<String>,
     /// The kinds of connection learned: direction, protocol, service port, kind of peer.
-    kinds: BTreeSet<(bool, u8, Option<(u16, bool)>, u8)>,
+    kinds: BTreeSet<KindKey>,
     /// The MUD URL the device announced, if any.
     pub announced_url: Option<String>,
 }
@@ -305,8 +305,11 @@ fn rule_matches(r: &Rule) -> Matches {
     m
 }
 
+/// Direction, protocol, service port (and whether it is the device's), peer class.
+type KindKey = (bool, u8, Option<(u16, bool)>, u8);
+
 /// A rule's kind: direction, protocol, service port, peer class (0 resolver, 1 LAN, 2 Internet).
-fn kind_of(r: &Rule) -> (bool, u8, Option<(u16, bool)>, u8) {
+fn kind_of(r: &Rule) -> KindKey {
     let class = match r.peer {
         Peer::Dns => 0,
         Peer::Local(_) => 1,

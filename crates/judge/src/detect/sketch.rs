@@ -12,14 +12,8 @@ pub fn mix(x: u128) -> u64 {
 
 /// A 1,024-bit linear-counting sketch (128 bytes): close to exact below a few hundred distinct
 /// items, within a few percent up to a few thousand.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Bits([u64; 16]);
-
-impl Default for Bits {
-    fn default() -> Self {
-        Bits([0; 16])
-    }
-}
 
 impl Bits {
     /// Adds an item by hash; true when it set a new bit (an item not seen before, almost surely).
