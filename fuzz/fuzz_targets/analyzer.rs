@@ -1,10 +1,16 @@
-//! Fuzz target: the whole observe stage — every decoder, the flow table and the inventory — fed
-//! arbitrary frames must not panic. The input is split into frames by a 2-byte length prefix.
+//! Fuzz target: the whole observe stage — every decoder, the flow table and the inventory — and
+//! every detector watching it, fed arbitrary frames, must not panic. The input is split into
+//! frames by a 2-byte length prefix.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let mut an = iotgate_observe::Analyzer::new(Default::default());
+    let det = std::rc::Rc::new(std::cell::RefCell::new(iotgate_judge::detect::Detectors::new(
+        Default::default(),
+        vec![],
+    )));
+    an.observer = Some(Box::new(iotgate_judge::detect::DetectObserver(det.clone())));
     let mut rest = data;
     let mut ts = 1_000_000_000i64;
     while rest.len() >= 2 {
@@ -16,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         an.process(&pkt);
     }
     let (inv, _, _) = an.finish();
+    let _ = det.borrow_mut().finish(&inv);
     for d in &inv.devices {
         let _ = iotgate_observe::kind::classify(d);
     }
