@@ -21,6 +21,9 @@ pub const DETECTORS: &[&str] = &[
     "behaviour-change",
 ];
 
+/// The behaviour-change learning window used in the evaluation, seconds.
+pub const LEARN_WINDOW_S: u32 = 20;
+
 /// Scores of one detector over every seed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Score {
@@ -58,7 +61,8 @@ pub struct Plan {
     pub devices: usize,
 }
 
-/// Simulates each seed (with an infected camera and a flood), analyses it with every detector
+/// Simulates each seed (with an infected camera that scans, guesses Telnet passwords, keeps a
+/// command channel and floods), analyses it with every detector
 /// (and a blocklist naming the simulated command server), and scores the alerts.
 pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Score>, String> {
     let mut scores: BTreeMap<&'static str, Score> =
@@ -86,10 +90,13 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
         };
         let caps = open_all(std::slice::from_ref(&path))
             .map_err(|e| iotgate_explain::source_error_text(l, &e))?;
-        let det = Rc::new(RefCell::new(Detectors::new(
-            DetectConfig::default(),
-            vec![list.clone()],
-        )));
+        // The simulated camera is infected 30 s after it joins: a 20 s learning window lets the
+        // behaviour-change detector see it change (the default, 15 min, is for real networks).
+        let cfg = DetectConfig {
+            learn_window_s: LEARN_WINDOW_S,
+            ..DetectConfig::default()
+        };
+        let det = Rc::new(RefCell::new(Detectors::new(cfg, vec![list.clone()])));
         let report = analyze_full(
             &caps,
             Config::default(),
@@ -108,6 +115,7 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
             let det = match a.kind {
                 "scan" => "scan",
                 "flood" => "flood",
+                "brute-force" => "brute-force",
                 _ => "c2",
             };
             planted
@@ -117,6 +125,13 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
             if a.kind == "c2" {
                 planted
                     .entry("blocklist")
+                    .or_default()
+                    .push((a.mac.clone(), a.first_ns));
+            }
+            // Infection is the planted change of behaviour; it shows first as the scan.
+            if a.kind == "scan" {
+                planted
+                    .entry("behaviour-change")
                     .or_default()
                     .push((a.mac.clone(), a.first_ns));
             }
@@ -191,6 +206,7 @@ pub fn table(l: &Localizer, plan: &Plan, scores: &BTreeMap<&'static str, Score>)
             ("seeds", Arg::S(&seeds.join(", "))),
             ("packets", Arg::N(plan.packets as f64)),
             ("devices", Arg::N(plan.devices as f64)),
+            ("window", Arg::N(LEARN_WINDOW_S as f64)),
         ],
     );
     o.push_str("\n\n");

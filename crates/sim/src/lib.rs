@@ -71,7 +71,7 @@ pub struct TruthDevice {
 /// An attack behaviour as planted.
 #[derive(Debug, Clone, Serialize)]
 pub struct TruthAttack {
-    /// `scan`, `flood` or `c2`.
+    /// `scan`, `brute-force`, `flood` or `c2`.
     pub kind: &'static str,
     /// Device MAC.
     pub mac: String,
@@ -290,7 +290,32 @@ enum Ev {
     Flood {
         dev: usize,
     },
+    Brute {
+        dev: usize,
+        target: Ip,
+        port: u16,
+        sport: u16,
+        attempt: u8,
+        step: u8,
+    },
 }
+
+/// Telnet logins the bot tries on each host that answered its scan (one pair per connection,
+/// as Mirai does).
+const BRUTE_ATTEMPTS: u8 = 10;
+/// Credentials from Mirai's published list.
+const CREDS: [(&str, &str); 10] = [
+    ("root", "xc3511"),
+    ("root", "vizxv"),
+    ("admin", "admin"),
+    ("root", "888888"),
+    ("root", "default"),
+    ("root", "123456"),
+    ("support", "support"),
+    ("root", "12345"),
+    ("admin", "password"),
+    ("root", "root"),
+];
 
 const ROUTER_MAC: Mac = [0x3c, 0xa6, 0x2f, 0x5e, 0x11, 0x01];
 const ROUTER_IP: Ip = [192, 168, 1, 1];
@@ -318,6 +343,7 @@ struct Sim<'w, W: Write> {
     first: i64,
     last: i64,
     scan: Vec<TruthAttack>,
+    brute: Vec<TruthAttack>,
     c2: Vec<TruthAttack>,
     flood: Option<TruthAttack>,
     flood_on: bool,
@@ -431,6 +457,14 @@ impl<'w, W: Write> Sim<'w, W> {
                     step,
                 } => self.scan_reply(ts, dev, target, port, synack, seq, sport, step)?,
                 Ev::Flood { dev } => self.flood_pkt(ts, dev)?,
+                Ev::Brute {
+                    dev,
+                    target,
+                    port,
+                    sport,
+                    attempt,
+                    step,
+                } => self.brute(ts, dev, target, port, sport, attempt, step)?,
             }
         }
         Ok(())
@@ -1025,7 +1059,137 @@ impl<'w, W: Write> Sim<'w, W> {
             };
             build::tcp(&mut self.pkt, ipo, &h, &[]);
             self.emit(ts)?;
+            // The scanner reports the open Telnet port; the bot then tries passwords on it.
+            let t = ts + 100 * MS + self.r.below(400) as i64 * MS;
+            let bsport = 1024 + self.r.below(50_000) as u16;
+            self.at(
+                t,
+                Ev::Brute {
+                    dev,
+                    target,
+                    port,
+                    sport: bsport,
+                    attempt: 0,
+                    step: 0,
+                },
+            );
         }
+        Ok(())
+    }
+
+    /// One step of a Telnet login attempt by an infected device: handshake, `login:`, user,
+    /// `Password:`, password, `Login incorrect`, close; then the next credential pair.
+    #[allow(clippy::too_many_arguments)]
+    fn brute(
+        &mut self,
+        ts: i64,
+        dev: usize,
+        target: Ip,
+        port: u16,
+        sport: u16,
+        attempt: u8,
+        step: u8,
+    ) -> io::Result<()> {
+        let d = &self.devs[dev];
+        let (mac, ip) = (d.mac, d.ip);
+        let sp = sport.wrapping_add(attempt as u16);
+        let (user, pass) = CREDS[attempt as usize % CREDS.len()];
+        // Sequence numbers derived from the attempt so that every step agrees.
+        let cs = 0x1000_0000u32.wrapping_mul(attempt as u32 + 1) ^ u32::from_be_bytes(target);
+        let ss = cs.rotate_left(13) ^ 0x5a5a_5a5a;
+        let from_bot = matches!(step, 0 | 2 | 4 | 6 | 9);
+        let (flags, payload, sent_c, sent_s): (u8, Vec<u8>, u32, u32) = match step {
+            0 => (0x02, vec![], 0, 0),
+            1 => (0x12, vec![], 1, 0),
+            2 => (0x10, vec![], 1, 1),
+            3 => (0x18, b"login: ".to_vec(), 1, 1),
+            4 => (0x18, format!("{user}\r\n").into_bytes(), 1, 8),
+            5 => (0x18, b"Password: ".to_vec(), 1 + user.len() as u32 + 2, 8),
+            6 => (
+                0x18,
+                format!("{pass}\r\n").into_bytes(),
+                1 + user.len() as u32 + 2,
+                18,
+            ),
+            7 => (
+                0x18,
+                b"\r\nLogin incorrect\r\n".to_vec(),
+                1 + (user.len() + pass.len()) as u32 + 4,
+                18,
+            ),
+            8 => (0x11, vec![], 1 + (user.len() + pass.len()) as u32 + 4, 37),
+            _ => (0x11, vec![], 1 + (user.len() + pass.len()) as u32 + 4, 38),
+        };
+        let id = self.r.next() as u16;
+        let (seq, ack) = if from_bot {
+            (
+                cs.wrapping_add(sent_c),
+                if step == 0 {
+                    0
+                } else {
+                    ss.wrapping_add(sent_s)
+                },
+            )
+        } else {
+            (ss.wrapping_add(sent_s), cs.wrapping_add(sent_c))
+        };
+        let ipo = if from_bot {
+            build::eth_ip(&mut self.pkt, &mac, &ROUTER_MAC, &ip, &target, 6, 64, id)
+        } else {
+            build::eth_ip(&mut self.pkt, &ROUTER_MAC, &mac, &target, &ip, 6, 48, id)
+        };
+        let h = TcpHdr {
+            sport: if from_bot { sp } else { port },
+            dport: if from_bot { port } else { sp },
+            seq,
+            ack,
+            flags,
+            window: 14600,
+            mss: step < 2,
+        };
+        build::tcp(&mut self.pkt, ipo, &h, &payload);
+        self.emit(ts)?;
+        let macs = fmt_mac(&mac);
+        if step == 0 {
+            if let Some(a) = self.brute.iter_mut().find(|a| a.mac == macs) {
+                a.packets += 1;
+                a.last_ns = ts;
+            } else {
+                self.brute.push(TruthAttack {
+                    kind: "brute-force",
+                    mac: macs,
+                    first_ns: ts,
+                    last_ns: ts,
+                    packets: 1,
+                    ports: vec![port],
+                    target: Some(fmt_ip(&target)),
+                    detail: "Telnet logins with Mirai's default credentials on hosts that answered the scan".into(),
+                });
+            }
+        } else if let Some(a) = self.brute.iter_mut().find(|a| a.mac == macs) {
+            if from_bot {
+                a.packets += 1;
+            }
+            a.last_ns = ts;
+        }
+        let (next_step, next_attempt, gap) = match step {
+            9 if attempt + 1 >= BRUTE_ATTEMPTS => return Ok(()),
+            9 => (0, attempt + 1, 500 * MS),
+            0 | 2 | 4 | 6 | 8 => (step + 1, attempt, if step == 8 { MS } else { 30 * MS }),
+            _ => (step + 1, attempt, 20 * MS),
+        };
+        let t = ts + gap;
+        self.at(
+            t,
+            Ev::Brute {
+                dev,
+                target,
+                port,
+                sport,
+                attempt: next_attempt,
+                step: next_step,
+            },
+        );
         Ok(())
     }
 
@@ -1137,6 +1301,7 @@ pub fn write<W: Write>(opts: &Options, w: &mut W) -> io::Result<Truth> {
         first: T0,
         last: T0,
         scan: Vec::new(),
+        brute: Vec::new(),
         c2: Vec::new(),
         flood: None,
         flood_on: opts.flood,
@@ -1176,6 +1341,7 @@ pub fn write<W: Write>(opts: &Options, w: &mut W) -> io::Result<Truth> {
         })
         .collect();
     let mut attacks = sim.scan.clone();
+    attacks.extend(sim.brute.iter().cloned());
     attacks.extend(sim.c2.iter().cloned());
     attacks.extend(sim.flood.iter().cloned());
     Ok(Truth {

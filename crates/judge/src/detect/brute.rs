@@ -104,6 +104,8 @@ impl Brute {
         } else {
             ("outbound", Severity::High)
         };
+        // A device guessing passwords gets one alert per service however many hosts it tries
+        // (the first is named, the others counted); an attacked device, one per attacker.
         let seed = Seed {
             kind: Kind::BruteForce,
             detail,
@@ -112,15 +114,24 @@ impl Brute {
             dev,
             ts,
             first_ns: p.starts[n.saturating_sub(need)],
-            peer: Some(peer),
+            peer: inbound.then_some(peer),
             port: Some(port),
             proto: 6,
             inbound,
         };
+        let fresh_pair = p.alert.is_none();
         if let Some(ix) = alerts.raise(inv, seed) {
             p.alert = Some(ix);
+            alerts.name_peer(inv, ix, peer);
             let al = &mut alerts.list[ix];
-            al.set("sessions", p.total);
+            al.set("sessions", al.count("sessions").unwrap_or(0) + 1);
+            if fresh_pair {
+                al.set(
+                    "sessions",
+                    al.count("sessions").unwrap_or(0) + need as u64 - 1,
+                );
+                al.set("targets", al.count("targets").unwrap_or(0) + 1);
+            }
             al.sample(Sample::of(key, f));
         }
     }

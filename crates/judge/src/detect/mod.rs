@@ -228,6 +228,27 @@ pub(crate) struct Seed {
 }
 
 impl Alerts {
+    /// Names `ip` as the alert's other side, if it has none yet (alerts keyed without a peer:
+    /// one per attacker, however many targets).
+    pub(crate) fn name_peer(&mut self, inv: &Inventory, i: usize, ip: IpAddr) {
+        let Some(a) = self.list.get_mut(i) else {
+            return;
+        };
+        if a.peer.is_some() {
+            return;
+        }
+        a.peer = Some(ip);
+        a.peer_mac = inv
+            .devices
+            .iter()
+            .find(|d| d.mac != a.mac && d.owns(&ip))
+            .map(|d| d.mac);
+        a.peer_name = inv
+            .devices
+            .get(a.dev as usize)
+            .and_then(|d| d.name_for(&ip).map(str::to_string));
+    }
+
     /// Marks the alert of this kind, detail, device and peer (any port) as superseded.
     pub(crate) fn supersede(&mut self, kind: Kind, detail: &'static str, dev: u32, peer: u128) {
         if let Some(&i) = self.index.get(&(kind, detail, dev, peer, 0)) {
