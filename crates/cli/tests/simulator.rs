@@ -133,18 +133,27 @@ fn infected_cameras_scan_like_mirai() {
         .unwrap();
     let cap = Capture::from_bytes(std::path::Path::new("mem.pcap"), bytes).unwrap();
     let mut r = cap.reader().unwrap();
-    let (mut syns, mut mirai) = (0u64, 0u64);
+    let (mut syns, mut mirai, mut logins) = (0u64, 0u64, 0u64);
+    let mut answered = std::collections::BTreeSet::new();
     while let Some(p) = r.next_packet() {
         let d = decode(p.linktype, p.data).unwrap();
+        if let (L3::Ip(ip), L4::Tcp(t)) = (d.l3, d.l4) {
+            if d.link.dst == Some(mac) && t.flags == 0x12 {
+                answered.insert(ip.src);
+            }
+        }
         if d.link.src != Some(mac) {
             continue;
         }
         if let (L3::Ip(ip), L4::Tcp(t)) = (d.l3, d.l4) {
             if t.flags == 0x02 && (t.dport == 23 || t.dport == 2323) && ip.dst != c2 {
                 syns += 1;
-                if let std::net::IpAddr::V4(dst) = ip.dst {
-                    if u32::from(dst) == t.seq {
-                        mirai += 1;
+                match ip.dst {
+                    std::net::IpAddr::V4(dst) if u32::from(dst) == t.seq => mirai += 1,
+                    // Otherwise a login attempt, only on hosts that answered the scan.
+                    _ => {
+                        assert!(answered.contains(&ip.dst), "login to {} unprompted", ip.dst);
+                        logins += 1;
                     }
                 }
             }
@@ -152,10 +161,15 @@ fn infected_cameras_scan_like_mirai() {
     }
     assert!(syns > 1000, "{syns} scan SYNs");
     assert_eq!(
-        syns, mirai,
+        mirai, scan.packets,
         "every scan SYN carries the target address as its sequence number"
     );
-    assert_eq!(syns, scan.packets);
+    // At most ten credential pairs per host that answered.
+    assert!(
+        logins > 0 && logins <= 10 * answered.len() as u64,
+        "{logins}"
+    );
+    assert!(truth.attacks.iter().any(|a| a.kind == "brute-force"));
     assert!(truth.attacks.iter().all(|a| a.kind != "flood"));
 }
 
