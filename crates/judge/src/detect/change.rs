@@ -7,7 +7,7 @@ use crate::mud_learn::Learner;
 use crate::Severity;
 use iotgate_observe::flow::{Flow, FlowKey};
 use iotgate_observe::Inventory;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 /// Devices followed at most (each holds a learned profile of at most `MAX_RULES` entries).
 const MAX_DEVICES: usize = 1024;
@@ -19,18 +19,23 @@ struct Dev {
     learner: Learner,
     new: FxHashSet<String>,
     alert: Option<usize>,
+    /// A router: its relayed traffic is not its behaviour.
+    routes: bool,
 }
 
 /// The behaviour-change detector.
 #[derive(Default)]
 pub(crate) struct Change {
-    devs: FxHashMap<u32, Dev>,
+    /// By inventory index.
+    devs: Vec<Option<Box<Dev>>>,
+    followed: usize,
 }
 
 impl Change {
     pub(crate) fn bytes(&self) -> usize {
         self.devs
-            .values()
+            .iter()
+            .flatten()
             .map(|d| 256 + d.learner.len() * 96 + d.new.len() * 64)
             .sum()
     }
@@ -51,27 +56,30 @@ impl Change {
             if f.dev[1 - side] == dev {
                 continue;
             }
-            let d = &inv.devices[dev as usize];
-            if d.routes {
-                continue;
+            let i = dev as usize;
+            if i >= self.devs.len() {
+                self.devs.resize_with(i + 1, || None);
             }
-            if !self.devs.contains_key(&dev) {
-                if self.devs.len() >= MAX_DEVICES {
+            if self.devs[i].is_none() {
+                if self.followed >= MAX_DEVICES {
                     continue;
                 }
-                self.devs.insert(
-                    dev,
-                    Dev {
-                        start: f.first_ns,
-                        learner: Learner::new(d.mac),
-                        new: FxHashSet::default(),
-                        alert: None,
-                    },
-                );
+                self.followed += 1;
+                let d = &inv.devices[i];
+                self.devs[i] = Some(Box::new(Dev {
+                    start: f.first_ns,
+                    learner: Learner::new(d.mac),
+                    new: FxHashSet::default(),
+                    alert: None,
+                    routes: d.routes,
+                }));
             }
-            let Some(st) = self.devs.get_mut(&dev) else {
+            let Some(st) = self.devs[i].as_deref_mut() else {
                 continue;
             };
+            if st.routes {
+                continue;
+            }
             st.start = st.start.min(f.first_ns);
             if f.first_ns < st.start + window {
                 if st.learner.len() < crate::mud_learn::MAX_RULES {
@@ -120,7 +128,7 @@ impl Change {
     }
 
     pub(crate) fn finish(&mut self, alerts: &mut Alerts) {
-        for d in self.devs.values() {
+        for d in self.devs.iter().flatten() {
             if let Some(i) = d.alert {
                 let a = &mut alerts.list[i];
                 let mut v: Vec<String> = d.new.iter().cloned().collect();

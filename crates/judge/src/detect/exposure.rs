@@ -66,8 +66,9 @@ impl Exposure {
             return;
         }
         let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
-        if let Some(dev) = side_dev(inv, f, i) {
-            let (dst, port) = (key.addr(r), key.port(r));
+        let port = key.port(r);
+        if let (Some(dev), 443 | 853) = (side_dev(inv, f, i), port) {
+            let dst = key.addr(r);
             let dot = port == 853 && is_public(&dst);
             let doh = port == 443 && public_resolver(&dst);
             if dot || doh {
@@ -96,7 +97,6 @@ impl Exposure {
         if !is_public(&from) || inv.devices[dev as usize].routes {
             return;
         }
-        let port = key.port(r);
         let seed = Seed {
             kind: Kind::Exposure,
             detail: "inbound",

@@ -67,6 +67,9 @@ struct Dev {
 #[derive(Default)]
 pub(crate) struct Scan {
     devs: super::DevMap<Dev>,
+    /// Thresholds in sketch bits: TCP targets, UDP targets, sweep targets, ports (and the
+    /// configuration they were computed for).
+    need: Option<(u32, u32, [u32; 4])>,
 }
 
 impl Scan {
@@ -110,6 +113,19 @@ impl Scan {
         };
         let ts = f.first_ns;
         let window = cfg.scan_window_s as i64 * 1_000_000_000;
+        let need = match self.need {
+            Some((t, p, n)) if t == cfg.scan_targets && p == cfg.scan_ports => n,
+            _ => {
+                let n = [
+                    Bits::ones_for(cfg.scan_targets),
+                    Bits::ones_for(cfg.scan_targets.saturating_mul(2)),
+                    Bits::ones_for(cfg.scan_targets.saturating_mul(4)),
+                    Bits::ones_for(cfg.scan_ports),
+                ];
+                self.need = Some((cfg.scan_targets, cfg.scan_ports, n));
+                n
+            }
+        };
         let d = self.devs.entry(dev);
         if ts >= d.window + window || ts < d.window {
             d.window = ts;
@@ -180,12 +196,19 @@ impl Scan {
                 d.alerts[3] = alerts.raise(inv, seed).or(d.alerts[3]);
             }
         }
+        // A device already known to scan widely: counters and times only (the slots below
+        // would find nothing new, and this is the hot path of a scan).
+        if d.alerts[0].is_some() || d.alerts[3].is_some() || d.alerts[4].is_some() {
+            for i in d.alerts.iter().flatten() {
+                alerts.list[*i].touch(ts);
+            }
+            return;
+        }
         // Horizontal on any ports: many addresses, ports all over the place.
         d.any_probes += 1;
         if d.any.insert(h) && d.alerts[0].is_none() && d.alerts[4].is_none() {
-            let n = d.any.estimate();
             let quiet = (d.any_answered as f32) <= cfg.scan_answered * d.any_probes as f32;
-            if n >= 4 * cfg.scan_targets as u64 && quiet {
+            if d.any.ones() >= need[2] && quiet {
                 let seed = Seed {
                     kind: Kind::Scan,
                     detail: "sweep",
@@ -315,15 +338,15 @@ impl Scan {
         let s = &mut d.hosts[slot];
         s.probes += 1;
         if s.ports.insert(mix(((proto as u128) << 16) | port as u128)) {
-            let n = s.ports.estimate();
             if let Some(i) = d.alerts[1] {
                 let a = &mut alerts.list[i];
-                if a.peer == Some(dst) && a.count("ports").unwrap_or(0) < n {
-                    a.set("ports", n);
+                if a.peer == Some(dst) {
+                    a.set("ports", s.ports.estimate());
                 }
             }
             let quiet = (s.accepted as f32) <= cfg.scan_answered * s.probes as f32;
-            if n >= cfg.scan_ports as u64 && quiet && d.alerts[1].is_none() {
+            if s.ports.ones() >= need[3] && quiet && d.alerts[1].is_none() {
+                let n = s.ports.estimate();
                 let seed = Seed {
                     kind: Kind::Scan,
                     detail: "vertical",

@@ -10,10 +10,13 @@ pub fn mix(x: u128) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A 1,024-bit linear-counting sketch (128 bytes): close to exact below a few hundred distinct
+/// A 1,024-bit linear-counting sketch (130 bytes): close to exact below a few hundred distinct
 /// items, within a few percent up to a few thousand.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Bits([u64; 16]);
+pub struct Bits {
+    words: [u64; 16],
+    ones: u16,
+}
 
 impl Bits {
     /// Adds an item by hash; true when it set a new bit (an item not seen before, almost surely).
@@ -21,14 +24,24 @@ impl Bits {
     pub fn insert(&mut self, h: u64) -> bool {
         let b = (h & 1023) as usize;
         let (w, m) = (b >> 6, 1u64 << (b & 63));
-        let new = self.0[w] & m == 0;
-        self.0[w] |= m;
+        let new = self.words[w] & m == 0;
+        self.words[w] |= m;
+        self.ones += new as u16;
         new
+    }
+    /// Bits set: compare with [`Bits::ones_for`] to test a threshold without a logarithm.
+    #[inline]
+    pub fn ones(&self) -> u32 {
+        self.ones as u32
+    }
+    /// Bits expected set once `n` distinct items went in (the estimate reaches `n` there).
+    pub fn ones_for(n: u32) -> u32 {
+        let m = 1024.0f64;
+        ((m * (1.0 - (-(n as f64) / m).exp())).ceil() as u32).min(1024)
     }
     /// Estimated distinct items.
     pub fn estimate(&self) -> u64 {
-        let set: u32 = self.0.iter().map(|w| w.count_ones()).sum();
-        let zeros = 1024 - set;
+        let zeros = 1024 - self.ones as u32;
         if zeros == 0 {
             // Saturated: at least this many.
             return 7_100;
@@ -37,7 +50,7 @@ impl Bits {
     }
     /// Forgets everything.
     pub fn clear(&mut self) {
-        self.0 = [0; 16];
+        *self = Bits::default();
     }
 }
 
@@ -92,6 +105,20 @@ mod tests {
             b.insert(mix(i));
         }
         assert_eq!(b.estimate(), e, "repeats do not count");
+    }
+
+    #[test]
+    fn thresholds_in_bits_agree_with_estimates() {
+        for n in [3u32, 32, 64, 100, 256, 1000] {
+            let mut b = Bits::default();
+            let mut i = 0u128;
+            while b.ones() < Bits::ones_for(n) {
+                b.insert(mix(i));
+                i += 1;
+            }
+            let e = b.estimate();
+            assert!(e >= n as u64 && e <= n as u64 + 3, "{n}: {e}");
+        }
     }
 
     #[test]
