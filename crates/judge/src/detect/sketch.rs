@@ -26,7 +26,11 @@ impl Bits {
         let (w, m) = (b >> 6, 1u64 << (b & 63));
         let new = self.words[w] & m == 0;
         self.words[w] |= m;
-        self.ones += new as u16;
+        // Written as a branch: `self.ones += new as u16` came out of rustc 1.95's optimiser as
+        // never adding anything (release builds only; the unit test below catches it).
+        if new {
+            self.ones += 1;
+        }
         new
     }
     /// Bits set: compare with [`Bits::ones_for`] to test a threshold without a logarithm.
@@ -105,6 +109,25 @@ mod tests {
             b.insert(mix(i));
         }
         assert_eq!(b.estimate(), e, "repeats do not count");
+    }
+
+    #[test]
+    fn ones_counts_inside_a_boxed_struct() {
+        #[derive(Default)]
+        struct D {
+            a: u64,
+            any: Bits,
+        }
+        let mut v: Vec<Option<Box<D>>> = vec![None];
+        let mut seen = 0;
+        for i in 0..5u128 {
+            let d = v[0].get_or_insert_with(Default::default);
+            if d.any.insert(mix(i)) && d.a == 0 {
+                seen += 1;
+                assert_eq!(d.any.ones(), seen);
+            }
+        }
+        assert_eq!(seen, 5);
     }
 
     #[test]
