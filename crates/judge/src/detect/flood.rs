@@ -6,7 +6,7 @@ use super::sketch::{mix, Bits};
 use super::{sender, side_dev, Alerts, DetectConfig, Kind, Sample, Seed, WEB_PORTS};
 use crate::Severity;
 use iotgate_observe::engine::FirstPacket;
-use iotgate_observe::flow::{milestone_floor, tcpbits, Flow, FlowKey};
+use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
 use iotgate_observe::Inventory;
 use std::net::IpAddr;
 
@@ -62,9 +62,6 @@ struct Dev {
     base: [f32; CATS],
     peak: [u32; CATS],
     alerts: [Option<usize>; CATS],
-    /// Packets the device sent in flows it opened (flow updates), all time.
-    packets: u64,
-    bytes_hint: u64,
     // DNS water torture.
     dns_window: i64,
     dns_vote: u64,
@@ -106,7 +103,6 @@ impl Flood {
             _ => return,
         };
         let d = self.devs.entry(dev);
-        d.packets += 1;
         let resp = 1 - first.side as usize;
         let victim = if resp == 0 { key.a } else { key.b };
         d.dports[cat].insert(mix(key.port(resp) as u128));
@@ -167,9 +163,6 @@ impl Flood {
             return;
         };
         let p = f.pkts[0];
-        let d = self.devs.entry(dev);
-        let prev = if p > 1024 { p - 1024 } else { p / 2 };
-        d.packets += p - prev;
         if p < 256 || f.pkts[1] * 10 >= p {
             return;
         }
@@ -205,15 +198,6 @@ impl Flood {
             a.set("peak_pps", peak);
             a.set("packets", a.count("packets").unwrap_or(0).max(p));
             a.sample(Sample::of(key, f));
-        }
-    }
-
-    /// Packets of an ended flow not yet counted at a milestone.
-    pub(crate) fn ended(&mut self, _key: &FlowKey, f: &Flow) {
-        let i = f.initiator as usize;
-        if let Some(d) = self.devs.get_mut(f.dev[i]) {
-            d.packets += f.pkts[0] - milestone_floor(f.pkts[0]);
-            d.bytes_hint += f.bytes[0];
         }
     }
 
@@ -288,7 +272,6 @@ impl Flood {
                 if let Some(i) = a {
                     let al = &mut alerts.list[*i];
                     al.set("peak_per_second", d.peak[c] as u64);
-                    al.set("device_packets", d.packets);
                 }
             }
         }

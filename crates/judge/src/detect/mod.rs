@@ -424,7 +424,9 @@ impl FlowObserver for Detectors {
         let c = &self.cfg;
         self.scan.started(c, inv, a, dev, key, f, first);
         self.flood.started(c, inv, a, dev, key, f, first);
-        self.c2.started(&self.lists, inv, a, dev, key, f);
+        if !self.lists.is_empty() {
+            self.c2.started(&self.lists, inv, a, dev, key, f);
+        }
     }
 
     fn flow_progress(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow, why: Progress, ts: i64) {
@@ -443,7 +445,6 @@ impl FlowObserver for Detectors {
     }
 
     fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
-        self.flood.ended(key, f);
         self.change.ended(&self.cfg, inv, &mut self.alerts, key, f);
     }
 
@@ -498,17 +499,27 @@ impl<T> Default for DevMap<T> {
 
 impl<T: Default> DevMap<T> {
     /// The state of `dev`, created empty if new.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn entry(&mut self, dev: u32) -> &mut T {
         let i = dev as usize;
+        if i >= self.slots.len() || self.slots[i].is_none() {
+            self.create(i);
+        }
+        match self.slots[i].as_deref_mut() {
+            Some(t) => t,
+            None => unreachable!("created above"),
+        }
+    }
+
+    /// The slow path of [`DevMap::entry`], out of line so that the hot path stays small.
+    #[cold]
+    #[inline(never)]
+    fn create(&mut self, i: usize) {
         if i >= self.slots.len() {
             self.slots.resize_with(i + 1, || None);
         }
-        let s = &mut self.slots[i];
-        if s.is_none() {
-            self.used += 1;
-        }
-        s.get_or_insert_with(Default::default)
+        self.slots[i] = Some(Box::default());
+        self.used += 1;
     }
 }
 

@@ -93,8 +93,7 @@ impl Scan {
             return;
         }
         let resp = 1 - f.initiator as usize;
-        let dst = key.addr(resp);
-        if iotgate_wire::net::is_group(&dst) {
+        if group_bits(key_bits(key, resp), key.v4) {
             return;
         }
         let (proto, port) = match key.proto {
@@ -142,9 +141,21 @@ impl Scan {
         let h = mix(dbits);
         d.targets.insert(h);
         d.probes += 1;
+        // A device already known to scan widely: counters and times only — the hot path of a
+        // scan. (Mirai's fingerprint keeps being counted for the evidence.)
+        if d.alerts[0].is_some() || d.alerts[3].is_some() || d.alerts[4].is_some() {
+            if proto == 6 && key.v4 && first.tcp_flags & 0x12 == 0x02 && first.seq == dbits as u32 {
+                d.mirai_total += 1;
+            }
+            for i in d.alerts.iter().flatten() {
+                alerts.list[*i].touch(ts);
+            }
+            return;
+        }
         if d.samples.len() < super::MAX_SAMPLES {
             d.samples.push(Sample::of(key, f));
         }
+        let dst = key.addr(resp);
         let fl = first.tcp_flags;
         if proto == 6 && fl & 0x16 == 0 {
             if d.stealth == 0 {
@@ -195,14 +206,6 @@ impl Scan {
                 };
                 d.alerts[3] = alerts.raise(inv, seed).or(d.alerts[3]);
             }
-        }
-        // A device already known to scan widely: counters and times only (the slots below
-        // would find nothing new, and this is the hot path of a scan).
-        if d.alerts[0].is_some() || d.alerts[3].is_some() || d.alerts[4].is_some() {
-            for i in d.alerts.iter().flatten() {
-                alerts.list[*i].touch(ts);
-            }
-            return;
         }
         // Horizontal on any ports: many addresses, ports all over the place.
         d.any_probes += 1;
@@ -389,6 +392,12 @@ impl Scan {
         };
         let resp = 1 - init;
         let accepted = key.proto != 6 || f.tcp & tcpbits::SYNACK != 0;
+        if d.alerts[0].is_some() || d.alerts[3].is_some() || d.alerts[4].is_some() {
+            if accepted {
+                d.answered += 1;
+            }
+            return;
+        }
         let port = if matches!(key.proto, 1 | 58) {
             0
         } else {
@@ -436,6 +445,18 @@ impl Scan {
     }
 }
 
+/// Multicast or broadcast, on the flow key's integer form.
+#[inline]
+fn group_bits(b: u128, v4: bool) -> bool {
+    if v4 {
+        let a = b as u32;
+        a >> 28 == 0xe || a == u32::MAX
+    } else {
+        b >> 120 == 0xff
+    }
+}
+
+#[inline]
 fn key_bits(key: &FlowKey, side: usize) -> u128 {
     if side == 0 {
         key.a
