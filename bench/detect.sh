@@ -18,6 +18,15 @@ for t in 1 2; do
         -n "detectors on, threads $t" "$BIN analyze --threads $t --format json --progress never $PCAP" \
         -n "detectors off, threads $t" "$BIN analyze --threads $t --detect off --format json --progress never $PCAP"
 done
+# The machine's speed drifts between runs: alternate on/off and compare each pair too.
+echo "alternating runs (default threads), seconds on/off and their ratio:"
+for _ in $(seq 1 "${PAIRS:-8}"); do
+    s=$(date +%s.%N); "$BIN" analyze --format json --progress never "$PCAP" > /dev/null; m=$(date +%s.%N)
+    "$BIN" analyze --detect off --format json --progress never "$PCAP" > /dev/null; e=$(date +%s.%N)
+    on=$(echo "$m - $s" | bc); off=$(echo "$e - $m" | bc)
+    printf '  %.3f %.3f %.2f\n' "$on" "$off" "$(echo "$on / $off" | bc -l)"
+done | tee "$DIR/pairs.txt"
+sort -k3 -n "$DIR/pairs.txt" | awk '{r[NR]=$3} END {printf "  median ratio %.2f\n", (NR%2 ? r[(NR+1)/2] : (r[NR/2]+r[NR/2+1])/2)}'
 for kind in random-scan spoofed-syn-flood; do
     S="$DIR/stress-$kind.pcap"
     [ -f "$S" ] || "$BIN" simulate --stress "$kind" --packets 10000000 --out "$S"

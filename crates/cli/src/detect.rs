@@ -13,7 +13,7 @@ pub fn detect_help(l: &Localizer) -> String {
     let mut s = l.t("detect-help-head");
     for k in KEYS {
         s.push_str(&format!(
-            "\n  {k:<22} {:>7}  {}",
+            "\n  {k}={}\n      {}",
             d.get(k).unwrap_or_default(),
             l.t(&format!("detect-key-{k}"))
         ));
