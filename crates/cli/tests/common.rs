@@ -50,3 +50,74 @@ pub fn analyze_detect(paths: &[PathBuf], lists: Vec<iotgate_judge::detect::Block
     )
     .expect("analysis")
 }
+
+/// Hand-built frames for detector tests (checksums left zero: iotgate does not verify them).
+pub mod frames {
+    /// Ethernet + IPv4 header around `l4` (protocol `proto`).
+    pub fn ipv4(
+        src_mac: [u8; 6],
+        dst_mac: [u8; 6],
+        src: [u8; 4],
+        dst: [u8; 4],
+        proto: u8,
+        l4: &[u8],
+    ) -> Vec<u8> {
+        let mut f = Vec::with_capacity(34 + l4.len());
+        f.extend_from_slice(&dst_mac);
+        f.extend_from_slice(&src_mac);
+        f.extend_from_slice(&[0x08, 0x00, 0x45, 0]);
+        f.extend_from_slice(&((20 + l4.len()) as u16).to_be_bytes());
+        f.extend_from_slice(&[0, 0, 0x40, 0, 64, proto, 0, 0]);
+        f.extend_from_slice(&src);
+        f.extend_from_slice(&dst);
+        f.extend_from_slice(l4);
+        f
+    }
+    /// A UDP header and payload.
+    pub fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+        let mut u = Vec::new();
+        u.extend_from_slice(&sport.to_be_bytes());
+        u.extend_from_slice(&dport.to_be_bytes());
+        u.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
+        u.extend_from_slice(&[0, 0]);
+        u.extend_from_slice(payload);
+        u
+    }
+    /// A 20-byte TCP header.
+    pub fn tcp(sport: u16, dport: u16, seq: u32, ack: u32, flags: u8) -> Vec<u8> {
+        let mut t = Vec::new();
+        t.extend_from_slice(&sport.to_be_bytes());
+        t.extend_from_slice(&dport.to_be_bytes());
+        t.extend_from_slice(&seq.to_be_bytes());
+        t.extend_from_slice(&ack.to_be_bytes());
+        t.extend_from_slice(&[0x50, flags, 0x40, 0, 0, 0, 0, 0]);
+        t
+    }
+    /// A standard DNS query for `name` (type A).
+    pub fn dns_query(id: u16, name: &str) -> Vec<u8> {
+        let mut q = Vec::new();
+        q.extend_from_slice(&id.to_be_bytes());
+        q.extend_from_slice(&[1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+        for l in name.split('.') {
+            q.push(l.len() as u8);
+            q.extend_from_slice(l.as_bytes());
+        }
+        q.extend_from_slice(&[0, 0, 1, 0, 1]);
+        q
+    }
+    /// A classic pcap (Ethernet, microseconds) of `(ns, frame)` records.
+    pub fn pcap(records: &[(i64, Vec<u8>)]) -> Vec<u8> {
+        let mut p = vec![
+            0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0,
+            0,
+        ];
+        for (ts, f) in records {
+            p.extend_from_slice(&((ts / 1_000_000_000) as u32).to_le_bytes());
+            p.extend_from_slice(&(((ts % 1_000_000_000) / 1000) as u32).to_le_bytes());
+            p.extend_from_slice(&(f.len() as u32).to_le_bytes());
+            p.extend_from_slice(&(f.len() as u32).to_le_bytes());
+            p.extend_from_slice(f);
+        }
+        p
+    }
+}

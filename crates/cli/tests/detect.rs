@@ -359,3 +359,112 @@ fn evaluation_against_ground_truth() {
     assert!(scores["flood"].max_delay_s.unwrap() < 1.0);
     assert!(scores["brute-force"].max_delay_s.unwrap() < 10.0);
 }
+
+/// Water torture, an ICMP flood in one flow, a connection from the Internet, a GRE flood, and a
+/// blocklisted address, in one hand-built capture: each found, each naming the right device.
+#[test]
+fn hand_built_attacks_are_named() {
+    use common::frames::*;
+    let cam = [0x00, 0x11, 0x22, 0x33, 0x44, 0x01];
+    let cam_ip = [192, 168, 1, 30];
+    let gw = [0x00, 0x11, 0x22, 0x33, 0x44, 0xfe];
+    let resolver = [192, 168, 1, 1];
+    let t0 = 1_700_000_000_000_000_000i64;
+    let mut rec = Vec::new();
+    // 150 random names under one domain in 3 s.
+    for i in 0..150u32 {
+        let name = format!("x{:08x}.victim-dns.example", i.wrapping_mul(2_654_435_761));
+        let q = udp(40_000 + i as u16, 53, &dns_query(i as u16, &name));
+        rec.push((
+            t0 + i as i64 * 20_000_000,
+            ipv4(cam, gw, cam_ip, resolver, 17, &q),
+        ));
+    }
+    // 3,000 pings to one host in 1.5 s, none answered.
+    let t1 = t0 + 5_000_000_000;
+    for i in 0..3000i64 {
+        let icmp = [8u8, 0, 0, 0, 0, 1, (i >> 8) as u8, i as u8];
+        rec.push((
+            t1 + i * 500_000,
+            ipv4(cam, gw, cam_ip, [198, 51, 100, 7], 1, &icmp),
+        ));
+    }
+    // 2,000 GRE packets in 1 s.
+    let t2 = t1 + 3_000_000_000;
+    for i in 0..2000i64 {
+        rec.push((
+            t2 + i * 500_000,
+            ipv4(
+                cam,
+                gw,
+                cam_ip,
+                [198, 51, 100, 8],
+                47,
+                &[0, 0, 0x08, 0, 1, 2, 3, 4],
+            ),
+        ));
+    }
+    // Someone on the Internet connects to the camera's Telnet, and it answers.
+    let t3 = t2 + 2_000_000_000;
+    let out = [203, 0, 113, 99];
+    rec.push((
+        t3,
+        ipv4(gw, cam, out, cam_ip, 6, &tcp(51_000, 23, 1, 0, 0x02)),
+    ));
+    rec.push((
+        t3 + 1_000_000,
+        ipv4(cam, gw, cam_ip, out, 6, &tcp(23, 51_000, 9, 2, 0x12)),
+    ));
+    rec.push((
+        t3 + 2_000_000,
+        ipv4(gw, cam, out, cam_ip, 6, &tcp(51_000, 23, 2, 10, 0x10)),
+    ));
+    // The camera talks to a listed network.
+    rec.push((
+        t3 + 5_000_000,
+        ipv4(
+            cam,
+            gw,
+            cam_ip,
+            [192, 0, 2, 77],
+            6,
+            &tcp(41_000, 8443, 5, 0, 0x02),
+        ),
+    ));
+    let dir = std::env::temp_dir().join(format!("iotgate-hand-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("hand.pcap");
+    std::fs::write(&path, pcap(&rec)).unwrap();
+    let list = iotgate_judge::detect::Blocklist::parse("nets.txt", "192.0.2.0/24\n").unwrap();
+    let r = analyze_detect(std::slice::from_ref(&path), vec![list]);
+    std::fs::remove_dir_all(&dir).ok();
+    let find = |kind: &str, detail: &str| {
+        r.alerts
+            .iter()
+            .find(|a| a.kind == kind && a.detail == detail)
+            .unwrap_or_else(|| panic!("no {kind}/{detail}: {:#?}", r.alerts))
+    };
+    let wt = find("flood", "dns-water-torture");
+    assert_eq!(wt.mac, "00:11:22:33:44:01");
+    assert_eq!(wt.evidence.items, ["victim-dns.example"]);
+    assert!(wt.evidence.counts["names_per_10s"] >= 100);
+    let icmp = find("flood", "icmp");
+    assert_eq!(
+        icmp.peer.as_ref().and_then(|p| p.ip.as_deref()),
+        Some("198.51.100.7")
+    );
+    let gre = find("flood", "gre");
+    assert_eq!(
+        gre.peer.as_ref().and_then(|p| p.ip.as_deref()),
+        Some("198.51.100.8")
+    );
+    let inb = find("exposure", "inbound");
+    assert_eq!(
+        (inb.mac.as_str(), inb.port, inb.severity),
+        ("00:11:22:33:44:01", Some(23), "high")
+    );
+    assert_eq!(inb.direction, "inbound");
+    let bl = find("blocklist", "address");
+    assert_eq!(bl.evidence.entry.as_deref(), Some("192.0.2.0/24"));
+    assert_eq!(bl.evidence.list.as_deref(), Some("nets.txt"));
+}
