@@ -127,6 +127,16 @@ fn enforce_args(l: &Localizer) -> Vec<Arg> {
     ]
 }
 
+/// `--devices N`, shared by `simulate` and `evaluate`.
+fn devices_arg(l: &Localizer) -> Arg {
+    Arg::new("devices")
+        .long("devices")
+        .value_name("N")
+        .default_value("10")
+        .value_parser(value_parser!(usize))
+        .help(l.t("cli-devices"))
+}
+
 /// The whole command tree with localised help.
 pub fn command(l: &Localizer) -> Command {
     let lang = Arg::new("lang")
@@ -201,14 +211,7 @@ pub fn command(l: &Localizer) -> Command {
                         .value_parser(value_parser!(u64).range(10_000..))
                         .help(l.t("cli-eval-packets")),
                 )
-                .arg(
-                    Arg::new("devices")
-                        .long("devices")
-                        .value_name("N")
-                        .default_value("10")
-                        .value_parser(value_parser!(usize))
-                        .help(l.t("cli-devices")),
-                ),
+                .arg(devices_arg(l)),
         )
         .subcommand(
             Command::new("simulate")
@@ -223,14 +226,7 @@ pub fn command(l: &Localizer) -> Command {
                         .value_parser(value_parser!(PathBuf))
                         .help(l.t("cli-out")),
                 )
-                .arg(
-                    Arg::new("devices")
-                        .long("devices")
-                        .value_name("N")
-                        .default_value("10")
-                        .value_parser(value_parser!(usize))
-                        .help(l.t("cli-devices")),
-                )
+                .arg(devices_arg(l))
                 .arg(
                     Arg::new("packets")
                         .long("packets")

@@ -114,6 +114,26 @@ pub struct Truth {
     pub attacks: Vec<TruthAttack>,
 }
 
+/// Counts `packets` more of the attack of `mac` in `list` at `ts`, starting it with `fresh` if new.
+fn tally(
+    list: &mut Vec<TruthAttack>,
+    mac: String,
+    ts: i64,
+    packets: u64,
+    fresh: impl FnOnce(String) -> TruthAttack,
+) {
+    let i = match list.iter().position(|a| a.mac == mac) {
+        Some(i) => i,
+        None => {
+            list.push(fresh(mac));
+            list.len() - 1
+        }
+    };
+    let a = &mut list[i];
+    a.packets += packets;
+    a.last_ns = a.last_ns.max(ts);
+}
+
 /// `capture.pcap` → `capture.truth.json`.
 pub fn truth_path_for(out: &Path) -> PathBuf {
     let stem = out
@@ -925,21 +945,16 @@ impl<'w, W: Write> Sim<'w, W> {
             return;
         }
         let mac = fmt_mac(&self.devs[dev].mac);
-        if let Some(a) = self.c2.iter_mut().find(|a| a.mac == mac) {
-            a.packets += 1;
-            a.last_ns = ts;
-        } else {
-            self.c2.push(TruthAttack {
-                kind: "c2",
-                mac,
-                first_ns: ts,
-                last_ns: ts,
-                packets: 1,
-                ports: vec![23],
-                target: Some(fmt_ip(&cloud_ip(C2_NAME))),
-                detail: format!("beacon every 60 s to {C2_NAME}"),
-            });
-        }
+        tally(&mut self.c2, mac, ts, 1, |mac| TruthAttack {
+            kind: "c2",
+            mac,
+            first_ns: ts,
+            last_ns: ts,
+            packets: 0,
+            ports: vec![23],
+            target: Some(fmt_ip(&cloud_ip(C2_NAME))),
+            detail: format!("beacon every 60 s to {C2_NAME}"),
+        });
     }
 
     fn scan(&mut self, ts: i64, dev: usize) -> io::Result<()> {
@@ -962,23 +977,17 @@ impl<'w, W: Write> Sim<'w, W> {
         };
         build::tcp(&mut self.pkt, ipo, &h, &[]);
         self.emit(ts)?;
-        let macs = fmt_mac(&mac);
-        if let Some(a) = self.scan.iter_mut().find(|a| a.mac == macs) {
-            a.packets += 1;
-            a.last_ns = ts;
-        } else {
-            self.scan.push(TruthAttack {
-                kind: "scan",
-                mac: macs,
-                first_ns: ts,
-                last_ns: ts,
-                packets: 1,
-                ports: vec![23, 2323],
-                target: None,
-                detail: "Mirai-style raw SYN scan: TCP sequence number = destination IPv4 address"
-                    .into(),
-            });
-        }
+        tally(&mut self.scan, fmt_mac(&mac), ts, 1, |mac| TruthAttack {
+            kind: "scan",
+            mac,
+            first_ns: ts,
+            last_ns: ts,
+            packets: 0,
+            ports: vec![23, 2323],
+            target: None,
+            detail: "Mirai-style raw SYN scan: TCP sequence number = destination IPv4 address"
+                .into(),
+        });
         let roll = self.r.below(1000);
         if roll < 30 {
             let t = ts + 30 * MS + self.r.below(150) as i64 * MS;
@@ -1149,29 +1158,21 @@ impl<'w, W: Write> Sim<'w, W> {
         };
         build::tcp(&mut self.pkt, ipo, &h, &payload);
         self.emit(ts)?;
-        let macs = fmt_mac(&mac);
-        if step == 0 {
-            if let Some(a) = self.brute.iter_mut().find(|a| a.mac == macs) {
-                a.packets += 1;
-                a.last_ns = ts;
-            } else {
-                self.brute.push(TruthAttack {
-                    kind: "brute-force",
-                    mac: macs,
-                    first_ns: ts,
-                    last_ns: ts,
-                    packets: 1,
-                    ports: vec![port],
-                    target: Some(fmt_ip(&target)),
-                    detail: "Telnet logins with Mirai's default credentials on hosts that answered the scan".into(),
-                });
+        // One entry per bot; its first packet is the first login attempt's SYN.
+        tally(&mut self.brute, fmt_mac(&mac), ts, from_bot as u64, |mac| {
+            TruthAttack {
+                kind: "brute-force",
+                mac,
+                first_ns: ts,
+                last_ns: ts,
+                packets: 0,
+                ports: vec![port],
+                target: Some(fmt_ip(&target)),
+                detail:
+                    "Telnet logins with Mirai's default credentials on hosts that answered the scan"
+                        .into(),
             }
-        } else if let Some(a) = self.brute.iter_mut().find(|a| a.mac == macs) {
-            if from_bot {
-                a.packets += 1;
-            }
-            a.last_ns = ts;
-        }
+        });
         let (next_step, next_attempt, gap) = match step {
             9 if attempt + 1 >= BRUTE_ATTEMPTS => return Ok(()),
             9 => (0, attempt + 1, 500 * MS),
