@@ -32,6 +32,15 @@ pub fn captures_under(dir: &Path) -> Vec<PathBuf> {
 
 /// Analyses files in English with every detector on (default thresholds) and `lists`.
 pub fn analyze_detect(paths: &[PathBuf], lists: Vec<iotgate_judge::detect::Blocklist>) -> Analysis {
+    analyze_detect_lang(paths, lists, Lang::En)
+}
+
+/// [`analyze_detect`] in a language.
+pub fn analyze_detect_lang(
+    paths: &[PathBuf],
+    lists: Vec<iotgate_judge::detect::Blocklist>,
+    lang: Lang,
+) -> Analysis {
     use std::cell::RefCell;
     use std::rc::Rc;
     let caps = iotgate::open_all(paths).expect("captures open");
@@ -42,7 +51,7 @@ pub fn analyze_detect(paths: &[PathBuf], lists: Vec<iotgate_judge::detect::Block
     iotgate::analyze_full(
         &caps,
         Default::default(),
-        &Localizer::new(Lang::En),
+        &Localizer::new(lang),
         1,
         |_| {},
         None,

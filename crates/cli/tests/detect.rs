@@ -436,8 +436,33 @@ fn hand_built_attacks_are_named() {
     let path = dir.join("hand.pcap");
     std::fs::write(&path, pcap(&rec)).unwrap();
     let list = iotgate_judge::detect::Blocklist::parse("nets.txt", "192.0.2.0/24\n").unwrap();
-    let r = analyze_detect(std::slice::from_ref(&path), vec![list]);
+    let r = analyze_detect(std::slice::from_ref(&path), vec![list.clone()]);
+    // The same alerts, worded in French, in the terminal report and the HTML page.
+    let fr = common::analyze_detect_lang(
+        std::slice::from_ref(&path),
+        vec![list],
+        iotgate_explain::Lang::Fr,
+    );
     std::fs::remove_dir_all(&dir).ok();
+    let lf = iotgate_explain::Localizer::new(iotgate_explain::Lang::Fr);
+    let text = iotgate_explain::text::render(&fr, &lf, iotgate_explain::text::Style::new(false), 8);
+    let html = iotgate_explain::html::render(&fr, &lf);
+    assert_eq!(fr.alerts.len(), r.alerts.len());
+    for a in &fr.alerts {
+        assert!(
+            text.contains(&a.title) && text.contains(&a.explanation),
+            "{}",
+            a.title
+        );
+        assert!(
+            html.contains(&a.title.replace('\'', "&#39;")) || html.contains(&a.title),
+            "{}",
+            a.title
+        );
+        assert!(!a.title.contains('[') && !a.action.is_empty());
+    }
+    assert!(text.contains("alertes"), "{text}");
+    assert!(fr.alerts.iter().any(|a| a.title.contains("inonde")));
     let find = |kind: &str, detail: &str| {
         r.alerts
             .iter()
