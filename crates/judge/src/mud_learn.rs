@@ -133,6 +133,44 @@ impl Learner {
         }
     }
 
+    /// True when every kind of connection `f` needs was learned — checked without building
+    /// entries (no allocation), so that a device's routine flows after the learning window cost
+    /// little; [`Learner::unknown`] then describes the rest.
+    pub fn knows_kinds(&self, inv: &Inventory, key: &FlowKey, f: &Flow) -> bool {
+        for side in 0..2 {
+            let Some(dev) = inv.devices.get(f.dev[side] as usize) else {
+                continue;
+            };
+            if dev.mac != self.mac {
+                continue;
+            }
+            let ctx = Ctx::new(inv, dev, inv.devices.get(f.dev[1 - side] as usize), None);
+            let initiated = f.initiator as usize == side;
+            let theirs = key.addr(1 - side);
+            let service = key.port(1 - f.initiator as usize);
+            let has_ports = matches!(key.proto, 6 | 17 | 132) && service != 0;
+            let class = if has_ports && service == 53 && ctx.is_controller(URN_DNS, &theirs) {
+                0
+            } else if ctx.is_local(&theirs) {
+                1
+            } else {
+                2
+            };
+            let port = has_ports.then_some((service, !initiated));
+            let (sent, recv) = if initiated { (0, 1) } else { (1, 0) };
+            for (from_device, dir) in [(true, sent), (false, recv)] {
+                if f.pkts[dir] > 0
+                    && !self
+                        .kinds
+                        .contains(&kind_key(from_device, key.proto, port, class))
+                {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
     fn rules_of(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow, out: &mut Vec<Rule>) {
         for side in 0..2 {
             let Some(dev) = inv.devices.get(f.dev[side] as usize) else {
@@ -315,12 +353,16 @@ fn kind_of(r: &Rule) -> KindKey {
         Peer::Local(_) => 1,
         Peer::Name(_) | Peer::Addr(_) => 2,
     };
-    // A high port outside the notable ones is just "a high port": peer-to-peer apps and
-    // ephemeral services pick a new one every time.
+    kind_key(r.from_device, r.proto, r.port, class)
+}
+
+/// The kind of connection, with high ports outside the notable ones as one "high port":
+/// peer-to-peer apps and ephemeral services pick a new one every time.
+fn kind_key(from_device: bool, proto: u8, port: Option<(u16, bool)>, class: u8) -> KindKey {
     const NOTABLE: &[u16] = &[
         1883, 2323, 3478, 5353, 5555, 7547, 8080, 8443, 8883, 37215, 52869,
     ];
-    let port = r.port.map(|(p, own)| {
+    let port = port.map(|(p, own)| {
         (
             if p < 1024 || NOTABLE.contains(&p) {
                 p
@@ -330,7 +372,7 @@ fn kind_of(r: &Rule) -> KindKey {
             own,
         )
     });
-    (r.from_device, r.proto, port, class)
+    (from_device, proto, port, class)
 }
 
 /// `tcp`, `udp`, `icmp`, `icmpv6` or the protocol number.

@@ -93,6 +93,17 @@ impl Change {
                 }
                 continue;
             }
+            if st.learner.knows_kinds(inv, key, f) {
+                // (The fast check and the full diff must agree; debug builds, so every test,
+                // verify it.)
+                #[cfg(debug_assertions)]
+                {
+                    let mut v = Vec::new();
+                    st.learner.unknown(inv, key, f, &mut v);
+                    debug_assert!(v.is_empty(), "{v:?}");
+                }
+                continue;
+            }
             let mut new = Vec::new();
             st.learner.unknown(inv, key, f, &mut new);
             for n in new {
