@@ -265,23 +265,19 @@ impl Scan {
                 }
             };
             let s = &mut d.ports[slot];
+            // While every earlier flow on this port was answered, none was a probe: the scan
+            // (if it is one) starts now.
+            if s.answered >= s.probes {
+                s.first = ts;
+            }
             s.probes += 1;
             if s.seen.insert(h) {
-                let n = s.seen.estimate();
                 let quiet = (s.answered as f32) <= cfg.scan_answered * s.probes as f32;
-                let need = if proto == 6 {
-                    cfg.scan_targets
-                } else {
-                    cfg.scan_targets * 2
-                };
-                if n >= need as u64
-                    && quiet
-                    && !d.hot_ports.contains(&port)
-                    && d.hot_ports.len() < 16
-                {
+                let over = s.seen.ones() >= if proto == 6 { need[0] } else { need[1] };
+                if over && quiet && !d.hot_ports.contains(&port) && d.hot_ports.len() < 16 {
                     d.hot_ports.push(port);
                 }
-                if n >= need as u64 && quiet && d.alerts[0].is_none() {
+                if over && quiet && d.alerts[0].is_none() {
                     let bot = proto == 6 && BOT_PORTS.contains(&port) && is_public(&dst);
                     let seed = Seed {
                         kind: Kind::Scan,
