@@ -49,21 +49,14 @@ pub fn detectors_from_args(
 }
 
 /// Reads and parses one blocklist file.
-pub fn read_blocklist(l: &Localizer, p: &PathBuf) -> Result<Blocklist, String> {
+pub fn read_blocklist(l: &Localizer, p: &std::path::Path) -> Result<Blocklist, String> {
     let shown = p.display().to_string();
-    let bytes = {
-        use std::io::Read;
-        let mut b = Vec::new();
-        std::fs::File::open(p)
-            .and_then(|f| f.take(blocklist::MAX_FILE as u64 + 1).read_to_end(&mut b))
-            .map_err(|e| {
-                l.ta(
-                    "mud-read-error",
-                    &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))],
-                )
-            })?;
-        b
-    };
+    let bytes = crate::mud::read_limited(p, blocklist::MAX_FILE).map_err(|e| {
+        l.ta(
+            "mud-read-error",
+            &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))],
+        )
+    })?;
     if bytes.len() > blocklist::MAX_FILE {
         return Err(l.ta(
             "blocklist-error-size",

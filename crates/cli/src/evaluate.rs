@@ -177,7 +177,7 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
 }
 
 /// Nanoseconds since the epoch from the report's RFC 3339 form (`YYYY-MM-DDTHH:MM:SS.ffffffZ`).
-fn parse_ns(s: &str) -> Option<i64> {
+pub fn parse_ns(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() < 20 {
         return None;

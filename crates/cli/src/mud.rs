@@ -198,7 +198,7 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
 
 /// Reads a profile-sized file ([`read_limited`]); the error is a localised line naming the file.
 pub fn read_file(l: &Localizer, path: &std::path::Path) -> Result<Vec<u8>, String> {
-    read_limited(path).map_err(|e| {
+    read_limited(path, iotgate_mud::MAX_PROFILE_BYTES).map_err(|e| {
         l.ta(
             "mud-read-error",
             &[
@@ -209,12 +209,13 @@ pub fn read_file(l: &Localizer, path: &std::path::Path) -> Result<Vec<u8>, Strin
     })
 }
 
-/// Reads at most one byte more than a profile may hold, so a huge file is refused cheaply.
-pub fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+/// Reads at most one byte more than `limit` (a profile's or a list's), so that a huge file is
+/// refused cheaply.
+pub fn read_limited(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut b = Vec::new();
     std::fs::File::open(path)?
-        .take(iotgate_mud::MAX_PROFILE_BYTES as u64 + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut b)?;
     Ok(b)
 }
@@ -388,7 +389,7 @@ fn signature_line(
 ) -> (bool, String) {
     use iotgate_mud::signature::verify;
     let shown = sig_path.display().to_string();
-    let sig = match read_limited(sig_path) {
+    let sig = match read_limited(sig_path, iotgate_mud::MAX_PROFILE_BYTES) {
         Ok(b) => b,
         Err(e) => {
             return (

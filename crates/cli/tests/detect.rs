@@ -215,17 +215,8 @@ fn simulated_infection_is_found_quickly_and_only_there() {
 
 fn secs_between(t0_ns: i64, rfc: &str) -> f64 {
     // The report's times have microseconds: compare at that precision.
-    let t0 = iotgate_explain::model::rfc3339(t0_ns);
-    let f = |s: &str| -> f64 {
-        let hms = &s[11..s.len() - 1];
-        let mut it = hms.split(':');
-        let h: f64 = it.next().unwrap().parse().unwrap();
-        let m: f64 = it.next().unwrap().parse().unwrap();
-        let sec: f64 = it.next().unwrap().parse().unwrap();
-        h * 3600.0 + m * 60.0 + sec
-    };
-    assert_eq!(t0[..10], rfc[..10], "same day");
-    f(rfc) - f(&t0)
+    let t0 = iotgate::evaluate::parse_ns(&iotgate_explain::model::rfc3339(t0_ns)).unwrap();
+    (iotgate::evaluate::parse_ns(rfc).unwrap() - t0) as f64 / 1e9
 }
 
 #[test]

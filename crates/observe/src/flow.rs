@@ -183,18 +183,6 @@ pub fn is_milestone(p: u64) -> bool {
     p & 1023 == 0 || (p < 1024 && p & p.wrapping_sub(1) == 0)
 }
 
-/// The last milestone at or below `p` (0 for 0): what observers were already told of.
-#[inline]
-pub fn milestone_floor(p: u64) -> u64 {
-    if p >= 1024 {
-        p & !1023
-    } else if p == 0 {
-        0
-    } else {
-        1 << (63 - p.leading_zeros())
-    }
-}
-
 impl Flow {
     /// Records the pause `gap_ns` before a packet, if it is an idle gap.
     #[inline]

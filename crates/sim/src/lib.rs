@@ -134,6 +134,21 @@ fn tally(
     a.last_ns = a.last_ns.max(ts);
 }
 
+/// Classic pcap file header: little-endian, microseconds, version 2.4, Ethernet.
+pub(crate) const PCAP_HEADER: [u8; 24] = [
+    0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0,
+];
+
+/// A pcap record header for a whole frame of `len` bytes captured at `ts` (ns).
+pub(crate) fn record_header(ts: i64, len: u32) -> [u8; 16] {
+    let mut h = [0u8; 16];
+    h[0..4].copy_from_slice(&((ts / S) as u32).to_le_bytes());
+    h[4..8].copy_from_slice(&(((ts % S) / 1000) as u32).to_le_bytes());
+    h[8..12].copy_from_slice(&len.to_le_bytes());
+    h[12..16].copy_from_slice(&len.to_le_bytes());
+    h
+}
+
 /// `capture.pcap` → `capture.truth.json`.
 pub fn truth_path_for(out: &Path) -> PathBuf {
     let stem = out
@@ -378,12 +393,7 @@ impl<'w, W: Write> Sim<'w, W> {
 
     fn emit(&mut self, ts: i64) -> io::Result<()> {
         let len = self.pkt.len() as u32;
-        let mut h = [0u8; 16];
-        h[0..4].copy_from_slice(&((ts / S) as u32).to_le_bytes());
-        h[4..8].copy_from_slice(&(((ts % S) / 1000) as u32).to_le_bytes());
-        h[8..12].copy_from_slice(&len.to_le_bytes());
-        h[12..16].copy_from_slice(&len.to_le_bytes());
-        self.w.write_all(&h)?;
+        self.w.write_all(&record_header(ts, len))?;
         self.w.write_all(&self.pkt)?;
         self.written += 1;
         self.bytes += 16 + len as u64;
@@ -1277,9 +1287,7 @@ pub fn write<W: Write>(opts: &Options, w: &mut W) -> io::Result<Truth> {
             next_name: 0,
         });
     }
-    w.write_all(&[
-        0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0,
-    ])?;
+    w.write_all(&PCAP_HEADER)?;
     let mut pool = vec![0u8; 1 << 16];
     for c in pool.chunks_mut(8) {
         let v = r.next().to_le_bytes();

@@ -19,14 +19,11 @@ pub const STRESS_MAC: [u8; 6] = [0xb0, 0xc5, 0x54, 0x5a, 0x5a, 0x01];
 pub const STRESS_IP: [u8; 4] = [192, 168, 1, 66];
 /// The flood's victim.
 pub const STRESS_VICTIM: [u8; 4] = [203, 0, 113, 50];
-const ROUTER_MAC: [u8; 6] = [0x3c, 0xa6, 0x2f, 0x5e, 0x11, 0x01];
 
 /// Writes `packets` packets of `kind` at 100,000 packets per second as a classic pcap; returns
 /// the bytes written.
 pub fn write_stress<W: Write>(kind: Stress, packets: u64, seed: u64, w: &mut W) -> io::Result<u64> {
-    w.write_all(&[
-        0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0,
-    ])?;
+    w.write_all(&crate::PCAP_HEADER)?;
     let mut state = seed ^ 0x5354_5245_5353;
     let mut next = move || {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -58,7 +55,7 @@ pub fn write_stress<W: Write>(kind: Stress, packets: u64, seed: u64, w: &mut W) 
         let ip = build::eth_ip(
             &mut buf,
             &STRESS_MAC,
-            &ROUTER_MAC,
+            &crate::ROUTER_MAC,
             &src,
             &dst,
             6,
@@ -80,12 +77,7 @@ pub fn write_stress<W: Write>(kind: Stress, packets: u64, seed: u64, w: &mut W) 
         build::tcp(&mut buf, ip, &h, &[]);
         let ts = t0 + i as i64 * 10_000;
         let len = buf.len() as u32;
-        let mut hd = [0u8; 16];
-        hd[0..4].copy_from_slice(&((ts / 1_000_000_000) as u32).to_le_bytes());
-        hd[4..8].copy_from_slice(&(((ts % 1_000_000_000) / 1000) as u32).to_le_bytes());
-        hd[8..12].copy_from_slice(&len.to_le_bytes());
-        hd[12..16].copy_from_slice(&len.to_le_bytes());
-        w.write_all(&hd)?;
+        w.write_all(&crate::record_header(ts, len))?;
         w.write_all(&buf)?;
         bytes += 16 + len as u64;
     }

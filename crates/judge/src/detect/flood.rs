@@ -3,7 +3,7 @@
 //! the device's own baseline, with the victim named.
 
 use super::sketch::{mix, Bits};
-use super::{sender, side_dev, Alerts, DetectConfig, Kind, Sample, Seed, WEB_PORTS};
+use super::{side_dev, Alerts, DetectConfig, Kind, Sample, Seed, WEB_PORTS};
 use crate::Severity;
 use iotgate_observe::engine::FirstPacket;
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
@@ -152,14 +152,7 @@ impl Flood {
             return;
         }
         let i = f.initiator as usize;
-        let first = FirstPacket {
-            side: f.initiator,
-            tcp_flags: 0,
-            seq: 0,
-            src_mac: None,
-            icmp_type: None,
-        };
-        let Some(dev) = side_dev(inv, f, i).or_else(|| sender(inv, key, f, &first)) else {
+        let Some(dev) = side_dev(inv, f, i) else {
             return;
         };
         let p = f.pkts[0];

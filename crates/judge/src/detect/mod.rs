@@ -237,16 +237,11 @@ impl Alerts {
         if a.peer.is_some() {
             return;
         }
+        let Some(dev) = inv.devices.get(a.dev as usize) else {
+            return;
+        };
         a.peer = Some(ip);
-        a.peer_mac = inv
-            .devices
-            .iter()
-            .find(|d| d.mac != a.mac && d.owns(&ip))
-            .map(|d| d.mac);
-        a.peer_name = inv
-            .devices
-            .get(a.dev as usize)
-            .and_then(|d| d.name_for(&ip).map(str::to_string));
+        (a.peer_mac, a.peer_name) = peer_of(inv, dev, ip);
     }
 
     /// Marks the alert of this kind, detail, device and peer (any port) as superseded.
@@ -283,13 +278,7 @@ impl Alerts {
             self.dropped += 1;
             return None;
         }
-        let peer_mac = seed.peer.and_then(|p| {
-            inv.devices
-                .iter()
-                .find(|d| d.mac != dev.mac && d.owns(&p))
-                .map(|d| d.mac)
-        });
-        let peer_name = seed.peer.and_then(|p| dev.name_for(&p).map(str::to_string));
+        let (peer_mac, peer_name) = seed.peer.map_or((None, None), |p| peer_of(inv, dev, p));
         self.list.push(Alert {
             kind: seed.kind,
             detail: seed.detail,
@@ -315,6 +304,21 @@ impl Alerts {
         self.index.insert(key, self.list.len() - 1);
         Some(self.list.len() - 1)
     }
+}
+
+/// The other side of an alert about `dev`: its MAC when it is another device on the network,
+/// and the name `dev` resolved for it.
+fn peer_of(
+    inv: &Inventory,
+    dev: &iotgate_observe::Device,
+    ip: IpAddr,
+) -> (Option<Mac>, Option<String>) {
+    let mac = inv
+        .devices
+        .iter()
+        .find(|d| d.mac != dev.mac && d.owns(&ip))
+        .map(|d| d.mac);
+    (mac, dev.name_for(&ip).map(str::to_string))
 }
 
 /// The device index on `side` of `f`, if that side is a known device.
