@@ -146,6 +146,12 @@ impl Scan {
         if d.alerts[0].is_some() || d.alerts[3].is_some() || d.alerts[4].is_some() {
             if proto == 6 && key.v4 && first.tcp_flags & 0x12 == 0x02 && first.seq == dbits as u32 {
                 d.mirai_total += 1;
+                match d.alerts[3] {
+                    Some(i) if alerts.list[i].samples.len() < super::MAX_SAMPLES => {
+                        alerts.list[i].sample(Sample::of(key, f));
+                    }
+                    _ => {}
+                }
             }
             for i in d.alerts.iter().flatten() {
                 alerts.list[*i].touch(ts);
@@ -205,6 +211,10 @@ impl Scan {
                     inbound: false,
                 };
                 d.alerts[3] = alerts.raise(inv, seed).or(d.alerts[3]);
+            }
+            // Mirai's evidence is its own fingerprinted SYNs, not whatever the device did first.
+            if let Some(i) = d.alerts[3] {
+                alerts.list[i].sample(Sample::of(key, f));
             }
         }
         // Horizontal on any ports: many addresses, ports all over the place.
@@ -369,7 +379,7 @@ impl Scan {
         for i in d.alerts.iter().flatten() {
             let a = &mut alerts.list[*i];
             a.touch(ts);
-            if a.samples.is_empty() {
+            if a.samples.is_empty() && a.detail != "mirai" {
                 for s in &d.samples {
                     a.sample(s.clone());
                 }
