@@ -7,9 +7,9 @@ use iotgate_mud::matcher::{Context, Packet, Verdict};
 use iotgate_mud::Profile;
 use iotgate_observe::engine::FlowObserver;
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
+use iotgate_observe::hashing::{Map, Set};
 use iotgate_observe::{Device, Inventory};
 use iotgate_wire::Mac;
-use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -91,7 +91,7 @@ pub struct DeviceAudit {
     /// Same for the to-device ACLs.
     pub to_hits: Vec<Vec<u64>>,
     /// Violations, grouped.
-    pub violations: FxHashMap<ViolationKey, ViolationStats>,
+    pub violations: Map<ViolationKey, ViolationStats>,
     /// Violating flows in groups beyond [`MAX_VIOLATIONS`].
     pub violations_dropped: u64,
 }
@@ -109,7 +109,7 @@ impl DeviceAudit {
             flows: 0,
             allowed: 0,
             violating: 0,
-            violations: FxHashMap::default(),
+            violations: Map::default(),
             violations_dropped: 0,
         }
     }
@@ -160,11 +160,11 @@ pub struct AuditState {
     pub devices: Vec<DeviceAudit>,
     /// Devices whose announced MUD URL gave no profile: MAC, URL, why.
     pub cache_problems: Vec<(Mac, String, CacheProblem)>,
-    by_mac: FxHashMap<Mac, usize>,
+    by_mac: Map<Mac, usize>,
     by_dev: Vec<u32>,
     cfg: AuditConfig,
     cache: Option<PathBuf>,
-    tried: FxHashSet<Mac>,
+    tried: Set<Mac>,
     fetcher: Option<FetcherBox>,
 }
 

@@ -8,6 +8,7 @@
 use crate::device::{Device, DhcpInfo, FactKind, Role, Source};
 use crate::engine::{Analyzer, Ctx};
 use iotgate_wire::{dhcp4, dhcp6, dns, http, lldp, mqtt, ntp, ssdp, tls, Mac};
+use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
 
 fn text(b: &[u8]) -> String {
@@ -373,11 +374,19 @@ impl Analyzer {
             };
             let Some(d) = client_dev else { return };
             let v = ch.max_version();
+            let hello = {
+                let mut h = self.inv.seed().build_hasher();
+                ch.fingerprint_input(&mut h);
+                h.finish()
+            };
             let dev = self.inv.dev(d);
             if let Some(sni) = ch.sni {
                 Device::add_to(&mut dev.tls_snis, &text(sni).to_ascii_lowercase(), &lim);
             }
-            if dev.ja4.len() < 64 {
+            if dev.ja4.len() < 64 && !dev.hellos_seen.contains(&hello) {
+                if dev.hellos_seen.len() < crate::device::HELLOS_SEEN {
+                    dev.hellos_seen.push(hello);
+                }
                 Device::add_to(&mut dev.ja4, &ch.ja4(), &lim);
                 Device::add_to(&mut dev.ja3, &ch.ja3(), &lim);
             }

@@ -1,8 +1,8 @@
 //! The device inventory: one device per MAC address seen as a LAN source, with everything the
 //! traffic says about it. Every collection is bounded so that hostile traffic cannot grow memory.
 
+use crate::hashing::Map;
 use iotgate_wire::Mac;
-use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -232,6 +232,8 @@ pub struct Device {
     pub ja4: BTreeSet<String>,
     /// JA3 strings of its ClientHellos.
     pub ja3: BTreeSet<String>,
+    /// Seeded hashes of the ClientHellos already fingerprinted (at most [`HELLOS_SEEN`]).
+    pub hellos_seen: Vec<u64>,
     /// Highest TLS versions offered (distinct values).
     pub tls_versions: BTreeSet<u16>,
     /// HTTP User-Agent strings it sent.
@@ -242,12 +244,12 @@ pub struct Device {
     pub queried: BTreeSet<String>,
     /// Address → indexes into `binding_names`: the names this device resolved to that address
     /// (several when names share an address, as on CDNs; the most recent last).
-    pub bindings: FxHashMap<IpAddr, NameSet>,
+    pub bindings: Map<IpAddr, NameSet>,
     /// Names referred to by `bindings`.
     pub binding_names: Vec<String>,
-    binding_index: FxHashMap<String, u32>,
+    binding_index: Map<String, u32>,
     /// Peers, aggregated.
-    pub peers: FxHashMap<PeerKey, PeerStats>,
+    pub peers: Map<PeerKey, PeerStats>,
     /// Traffic to peers beyond the per-device bound.
     pub peers_overflow: PeerStats,
     /// Distinct peers that did not fit.
@@ -332,14 +334,15 @@ impl Device {
             tls_snis: BTreeSet::new(),
             ja4: BTreeSet::new(),
             ja3: BTreeSet::new(),
+            hellos_seen: Vec::new(),
             tls_versions: BTreeSet::new(),
             user_agents: BTreeSet::new(),
             domains: BTreeSet::new(),
             queried: BTreeSet::new(),
-            bindings: FxHashMap::default(),
+            bindings: Map::default(),
             binding_names: Vec::new(),
-            binding_index: FxHashMap::default(),
-            peers: FxHashMap::default(),
+            binding_index: Map::default(),
+            peers: Map::default(),
             peers_overflow: PeerStats::default(),
             peers_dropped: 0,
             facts: Vec::new(),
@@ -571,7 +574,7 @@ impl Device {
 pub struct Inventory {
     /// Devices in the order first seen.
     pub devices: Vec<Device>,
-    index: FxHashMap<Mac, u32>,
+    index: Map<Mac, u32>,
     /// MACs that were not stored because the inventory was full.
     pub dropped_macs: u64,
     /// DNS servers the network hands out (DHCP option 6) and its routers (option 3).
@@ -584,7 +587,15 @@ pub struct Inventory {
     last_gateway: Option<Mac>,
 }
 
+/// ClientHellos remembered per device to skip recomputing their fingerprints.
+pub const HELLOS_SEEN: usize = 128;
+
 impl Inventory {
+    /// The per-process seeded hasher of this inventory, for caches keyed by what devices send.
+    pub fn seed(&self) -> &foldhash::fast::RandomState {
+        self.index.hasher()
+    }
+
     /// Looks up a device by MAC.
     #[inline]
     pub fn get(&self, mac: &Mac) -> Option<u32> {

@@ -8,7 +8,6 @@ use iotgate_wire::link::linktype;
 use iotgate_wire::net::proto;
 use iotgate_wire::transport::flags;
 use iotgate_wire::{decode, Decoded, Mac, L3, L4};
-use std::collections::hash_map::Entry;
 use std::net::IpAddr;
 
 /// A device index meaning "looked for, none applies" (so the lookup is not repeated).
@@ -281,72 +280,58 @@ impl Analyzer {
         let (key, src_is_a) = FlowKey::new(&ip.src, &ip.dst, sport, dport, ip.proto);
         let src_side = if src_is_a { 0usize } else { 1 };
         let lim = self.cfg.limits;
-        if self.flows.map.len() >= self.flows.cfg.max_flows && !self.flows.map.contains_key(&key) {
-            let (inv, obs) = (&mut self.inv, &mut self.observer);
-            self.flows
-                .make_room(ts, |k, f| end_flow(inv, obs, &lim, k, f));
-        }
         // One hash probe per packet. Flows end lazily: an idle-expired flow met again is closed
         // and a new one starts in its slot (the periodic sweep only reclaims memory). A fresh SYN
         // on a flow that already carried a connection is a new connection reusing the ports.
-        let fresh = || Flow {
-            initiator: initiator_side(src_side, ip.proto, tcp_flags, sport, dport) as u8,
-            first_ns: ts,
-            last_ns: ts,
-            pkts: [0; 2],
-            bytes: [0; 2],
-            tcp: 0,
-            dev: [NO_DEVICE; 2],
-            inspected: 0,
-            icmp: [None; 2],
-            gaps: 0,
-            gap_min_ms: 0,
-            gap_max_ms: 0,
-            gap_sum_ms: 0,
+        let fresh = || {
+            Flow::new(
+                initiator_side(src_side, ip.proto, tcp_flags, sport, dport) as u8,
+                ts,
+            )
         };
         let mut started = false;
         let mut gap_event = false;
-        let flow = match self.flows.map.entry(key) {
-            Entry::Occupied(o) => {
-                let f = o.into_mut();
-                let syn_only =
-                    ip.proto == proto::TCP && tcp_flags & (flags::SYN | flags::ACK) == flags::SYN;
-                let done = tcpbits::RST
-                    | tcpbits::FIN_I
-                    | tcpbits::FIN_R
-                    | tcpbits::DATA_I
-                    | tcpbits::DATA_R;
-                let reused = syn_only && (f.tcp & tcpbits::SYN == 0 || f.tcp & done != 0);
-                let gap = ts.saturating_sub(f.last_ns);
-                let expired = gap > crate::flow::idle_limit(&self.flows.cfg, f, ip.proto);
-                if reused || expired {
-                    started = true;
-                    let old = std::mem::replace(f, fresh());
-                    end_flow(&mut self.inv, &mut self.observer, &lim, &key, &old);
-                    self.flows.stats.created += 1;
-                    if expired {
-                        self.flows.stats.expired += 1;
-                    }
-                } else if f.note_gap(gap) {
-                    gap_event = f.gaps >= 4 && f.gaps.is_power_of_two();
-                }
-                f
-            }
-            Entry::Vacant(v) => {
-                self.flows.stats.created += 1;
+        let flow = if let Some(i) = self.flows.find(&key) {
+            let cfg = self.flows.cfg;
+            let f = self.flows.at(i);
+            let syn_only =
+                ip.proto == proto::TCP && tcp_flags & (flags::SYN | flags::ACK) == flags::SYN;
+            let done =
+                tcpbits::RST | tcpbits::FIN_I | tcpbits::FIN_R | tcpbits::DATA_I | tcpbits::DATA_R;
+            let reused = syn_only && (f.tcp & tcpbits::SYN == 0 || f.tcp & done != 0);
+            let gap = ts.saturating_sub(f.last_ns);
+            let expired = gap > crate::flow::idle_limit(&cfg, f, ip.proto);
+            if reused || expired {
                 started = true;
-                // A LAN host reaching a public address sends to its gateway's MAC: that MAC
-                // routes, so the public addresses it sources are not its own.
-                if let Some(gw) = d.link.dst {
-                    if !gw.is_group()
-                        && iotgate_wire::net::is_local(&ip.src)
-                        && !iotgate_wire::net::is_local(&ip.dst)
-                    {
-                        self.inv.mark_gateway(gw, ts, &lim);
-                    }
+                let old = std::mem::replace(f, fresh());
+                end_flow(&mut self.inv, &mut self.observer, &lim, &key, &old);
+                self.flows.stats.created += 1;
+                if expired {
+                    self.flows.stats.expired += 1;
                 }
-                v.insert(fresh())
+            } else if f.note_gap(gap) {
+                gap_event = f.gaps >= 4 && f.gaps.is_power_of_two();
             }
+            self.flows.at(i)
+        } else {
+            if self.flows.len() >= self.flows.cfg.max_flows {
+                let (inv, obs) = (&mut self.inv, &mut self.observer);
+                self.flows
+                    .make_room(ts, |k, f| end_flow(inv, obs, &lim, k, f));
+            }
+            self.flows.stats.created += 1;
+            started = true;
+            // A LAN host reaching a public address sends to its gateway's MAC: that MAC
+            // routes, so the public addresses it sources are not its own.
+            if let Some(gw) = d.link.dst {
+                if !gw.is_group()
+                    && iotgate_wire::net::is_local(&ip.src)
+                    && !iotgate_wire::net::is_local(&ip.dst)
+                {
+                    self.inv.mark_gateway(gw, ts, &lim);
+                }
+            }
+            self.flows.insert(key, fresh())
         };
         let from_initiator = flow.initiator as usize == src_side;
         let dir = usize::from(!from_initiator);
@@ -474,10 +459,9 @@ impl Analyzer {
         let lim = self.cfg.limits;
         let inv = &mut self.inv;
         let mut fs = self.flows.stats;
-        fs.peak = fs.peak.max(self.flows.map.len());
-        for (k, f) in self.flows.map.drain() {
-            end_flow(inv, &mut self.observer, &lim, &k, &f);
-        }
+        let obs = &mut self.observer;
+        self.flows.drain(|k, f| end_flow(inv, obs, &lim, k, f));
+        fs.peak = fs.peak.max(self.flows.stats.peak);
         (self.inv, self.stats, fs)
     }
 }

@@ -1,7 +1,9 @@
 //! The bidirectional flow table: canonical 5-tuple keys, per-direction counters, TCP state, a
 //! hard bound on entries, and eviction by idle timeout and by pressure.
 
-use rustc_hash::FxHashMap;
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 use std::net::IpAddr;
 
 /// Sentinel for "no device on this side".
@@ -29,8 +31,10 @@ pub struct FlowKey {
 impl std::hash::Hash for FlowKey {
     #[inline]
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        h.write_u64(self.a as u64 ^ (self.a >> 64) as u64);
-        h.write_u64(self.b as u64 ^ (self.b >> 64) as u64);
+        // Every bit goes in: folding the halves of an address together would let an attacker
+        // pick distinct IPv6 addresses with equal hashes whatever the seed.
+        h.write_u128(self.a);
+        h.write_u128(self.b);
         h.write_u64((self.pa as u64) << 24 | (self.pb as u64) << 8 | self.proto as u64);
     }
 }
@@ -184,6 +188,26 @@ pub fn is_milestone(p: u64) -> bool {
 }
 
 impl Flow {
+    /// A flow whose first packet, at `ts`, was opened by `initiator` (0 = side A); counters
+    /// start at zero.
+    pub fn new(initiator: u8, ts: i64) -> Flow {
+        Flow {
+            initiator,
+            first_ns: ts,
+            last_ns: ts,
+            pkts: [0; 2],
+            bytes: [0; 2],
+            tcp: 0,
+            dev: [NO_DEVICE; 2],
+            inspected: 0,
+            icmp: [None; 2],
+            gaps: 0,
+            gap_min_ms: 0,
+            gap_max_ms: 0,
+            gap_sum_ms: 0,
+        }
+    }
+
     /// Records the pause `gap_ns` before a packet, if it is an idle gap.
     #[inline]
     pub fn note_gap(&mut self, gap_ns: i64) -> bool {
@@ -282,9 +306,17 @@ pub fn idle_limit(cfg: &FlowConfig, f: &Flow, proto: u8) -> i64 {
 }
 
 /// The bounded flow table.
+///
+/// Flows live in a slab (`slots`) and a hash index maps each key to its slot. The index hashes
+/// with a per-process random seed, so an attacker cannot choose addresses and ports that pile
+/// into one bucket; everything that visits flows in order (sweeps, eviction, the end of a run)
+/// walks the slab instead, whose order depends only on the traffic, so results do not depend on
+/// the seed.
 pub struct FlowTable {
-    /// Live flows.
-    pub map: FxHashMap<FlowKey, Flow>,
+    index: HashTable<u32>,
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    seed: RandomState,
     /// Bounds and timeouts.
     pub cfg: FlowConfig,
     /// Work counters.
@@ -292,24 +324,160 @@ pub struct FlowTable {
     last_sweep: i64,
 }
 
+/// A slab slot: a live flow, or a free one (`live` false) waiting on the free list.
+struct Slot {
+    key: FlowKey,
+    flow: Flow,
+    live: bool,
+}
+
+/// What [`FlowTable::slot`] found for a key.
+pub enum Lookup<'a> {
+    /// A live flow with this key.
+    Found(&'a mut Flow),
+    /// No flow yet: the table has room and the caller inserts with [`FlowTable::insert`].
+    Vacant,
+}
+
 impl FlowTable {
-    /// An empty table. It grows with the live set (amortised, not per packet) and shrinks back
+    /// An empty table. It grows with the live set (amortised, not per packet) and compacts
     /// after sweeps, so that a small live set stays compact in cache.
     pub fn new(cfg: FlowConfig) -> Self {
-        let mut map = FxHashMap::default();
-        map.reserve(4096);
         FlowTable {
-            map,
+            index: HashTable::with_capacity(4096),
+            slots: Vec::with_capacity(4096),
+            free: Vec::new(),
+            seed: RandomState::default(),
             cfg,
             stats: FlowStats::default(),
             last_sweep: i64::MIN,
         }
     }
 
+    #[inline]
+    fn hash(seed: &RandomState, k: &FlowKey) -> u64 {
+        seed.hash_one(k)
+    }
+
+    /// Flows held.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// True when no flow is held.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// True when a flow with `key` is held.
+    pub fn contains(&self, key: &FlowKey) -> bool {
+        self.find(key).is_some()
+    }
+
+    /// The slot of the flow with `key`, if held (one hash probe); see [`FlowTable::at`].
+    #[inline]
+    pub fn find(&self, key: &FlowKey) -> Option<u32> {
+        let slots = &self.slots;
+        self.index
+            .find(Self::hash(&self.seed, key), |&i| {
+                slots[i as usize].key == *key
+            })
+            .copied()
+    }
+
+    /// The flow in slot `i`, as returned by [`FlowTable::find`] since the last change.
+    #[inline]
+    pub fn at(&mut self, i: u32) -> &mut Flow {
+        &mut self.slots[i as usize].flow
+    }
+
+    /// The flow with `key`, if held (one hash probe).
+    #[inline]
+    pub fn get_mut(&mut self, key: &FlowKey) -> Option<&mut Flow> {
+        let i = self.find(key)?;
+        Some(self.at(i))
+    }
+
+    /// Adds a flow for `key`, which must not be held; returns it.
+    #[inline]
+    pub fn insert(&mut self, key: FlowKey, flow: Flow) -> &mut Flow {
+        let slot = Slot {
+            key,
+            flow,
+            live: true,
+        };
+        let i = match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = slot;
+                i
+            }
+            None => {
+                self.slots.push(slot);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let (seed, slots) = (&self.seed, &self.slots);
+        self.index.insert_unique(Self::hash(seed, &key), i, |&j| {
+            Self::hash(seed, &slots[j as usize].key)
+        });
+        &mut self.slots[i as usize].flow
+    }
+
     /// True when a periodic sweep is due at `now`.
     #[inline]
     pub fn sweep_due(&self, now: i64) -> bool {
         now.saturating_sub(self.last_sweep) >= self.cfg.sweep_every_ns
+    }
+
+    /// Frees slot `i` (live) after handing its flow to `out`.
+    fn end_slot(&mut self, i: usize, out: &mut impl FnMut(&FlowKey, &Flow)) {
+        let s = &mut self.slots[i];
+        s.live = false;
+        out(&s.key, &s.flow);
+        let h = Self::hash(&self.seed, &s.key);
+        if let Ok(e) = self.index.find_entry(h, |&j| j as usize == i) {
+            e.remove();
+        }
+        self.free.push(i as u32);
+    }
+
+    /// Ends every live flow for which `done` holds, in slab order; returns how many.
+    fn end_where(
+        &mut self,
+        mut done: impl FnMut(&FlowKey, &Flow) -> bool,
+        out: &mut impl FnMut(&FlowKey, &Flow),
+    ) -> u64 {
+        let mut n = 0;
+        for i in 0..self.slots.len() {
+            let s = &self.slots[i];
+            if s.live && done(&s.key, &s.flow) {
+                self.end_slot(i, out);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Moves the live flows to the front of the slab (keeping their order) when it is mostly
+    /// free, and rebuilds the index, so that memory follows the live set down again.
+    fn compact(&mut self) {
+        let live = self.index.len();
+        if self.slots.len() <= 65_536 || self.slots.len() <= 8 * live {
+            return;
+        }
+        self.slots.retain(|s| s.live);
+        self.slots.shrink_to(2 * live);
+        self.free.clear();
+        self.free.shrink_to(1024);
+        let (seed, slots) = (&self.seed, &self.slots);
+        let mut index = HashTable::with_capacity(2 * live);
+        for (i, s) in slots.iter().enumerate() {
+            index.insert_unique(Self::hash(seed, &s.key), i as u32, |&j| {
+                Self::hash(seed, &slots[j as usize].key)
+            });
+        }
+        self.index = index;
     }
 
     /// Removes flows idle at `now` (scaled by `factor`, 1.0 = normal timeouts), handing each to
@@ -323,26 +491,21 @@ impl FlowTable {
     ) {
         self.last_sweep = now;
         let cfg = self.cfg;
-        let mut n = 0u64;
-        self.map.retain(|k, f| {
-            let lim = (idle_limit(&cfg, f, k.proto) as f64 * factor) as i64;
-            if now.saturating_sub(f.last_ns) > lim {
-                out(k, f);
-                n += 1;
-                false
-            } else {
-                true
-            }
-        });
+        let before = self.len();
+        let n = self.end_where(
+            |k, f| {
+                let lim = (idle_limit(&cfg, f, k.proto) as f64 * factor) as i64;
+                now.saturating_sub(f.last_ns) > lim
+            },
+            &mut out,
+        );
         if pressure {
             self.stats.pressure_evicted += n;
         } else {
             self.stats.expired += n;
         }
-        self.stats.peak = self.stats.peak.max(self.map.len() + n as usize);
-        if self.map.capacity() > 65_536 && self.map.capacity() > 8 * self.map.len() {
-            self.map.shrink_to(2 * self.map.len());
-        }
+        self.stats.peak = self.stats.peak.max(before);
+        self.compact();
     }
 
     /// Makes room when the table is full: evicts about a quarter of the flows, the idlest first,
@@ -350,40 +513,132 @@ impl FlowTable {
     /// per `max_flows / 4` new flows.
     pub fn make_room(&mut self, now: i64, mut out: impl FnMut(&FlowKey, &Flow)) {
         let mut sample: Vec<i64> = self
-            .map
-            .values()
+            .slots
+            .iter()
+            .filter(|s| s.live)
             .step_by(16)
             .take(4096)
-            .map(|f| f.last_ns)
+            .map(|s| s.flow.last_ns)
             .collect();
         sample.sort_unstable();
         let cutoff = sample.get(sample.len() / 4).copied().unwrap_or(now);
-        let mut n = 0u64;
-        self.map.retain(|k, f| {
-            if f.last_ns <= cutoff {
-                out(k, f);
-                n += 1;
-                false
-            } else {
-                true
-            }
-        });
-        self.stats.pressure_evicted += n;
+        self.stats.peak = self.stats.peak.max(self.len());
+        let mut n = self.end_where(|_, f| f.last_ns <= cutoff, &mut out);
         let target = self.cfg.max_flows - self.cfg.max_flows / 8;
-        if self.map.len() > target {
-            // Most flows share the cut-off timestamp: drop arbitrary ones to stay bounded.
-            let victims: Vec<FlowKey> = self
-                .map
-                .keys()
-                .take(self.map.len() - target)
-                .copied()
-                .collect();
-            for k in victims {
-                if let Some(f) = self.map.remove(&k) {
-                    out(&k, &f);
-                    self.stats.pressure_evicted += 1;
-                }
-            }
+        if self.len() > target {
+            // Most flows share the cut-off timestamp: drop the first ones in the slab to stay
+            // bounded.
+            let mut extra = self.len() - target;
+            n += self.end_where(
+                |_, _| {
+                    let go = extra > 0;
+                    extra = extra.saturating_sub(1);
+                    go
+                },
+                &mut out,
+            );
         }
+        self.stats.pressure_evicted += n;
+    }
+
+    /// Ends every live flow (at the end of a run), in slab order.
+    pub fn drain(&mut self, mut out: impl FnMut(&FlowKey, &Flow)) {
+        self.stats.peak = self.stats.peak.max(self.len());
+        self.end_where(|_, _| true, &mut out);
+        self.slots.clear();
+        self.free.clear();
+        self.index.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v6_key(a: u128, pa: u16) -> FlowKey {
+        FlowKey {
+            a,
+            b: 0x2001_0db8_0000_0000_0000_0000_0000_0001,
+            pa,
+            pb: 23,
+            proto: 6,
+            v4: false,
+        }
+    }
+
+    /// Distinct hashes and spread bucket positions for key sets that a structured hash would
+    /// pile up: IPv6 sources whose halves XOR to the same value, and one source's many ports.
+    #[test]
+    fn attacker_chosen_keys_spread_over_buckets() {
+        let t = FlowTable::new(FlowConfig::default());
+        let fold_twins: Vec<FlowKey> = (0..4096u128)
+            .map(|i| v6_key((i << 64) | i | 0xfe00_0000_0000_0000, 40_000))
+            .collect();
+        let ports: Vec<FlowKey> = (0..4096u16)
+            .map(|p| {
+                v6_key(
+                    0x2001_0db8_0000_0000_0000_0000_0000_0002,
+                    p.wrapping_mul(16),
+                )
+            })
+            .collect();
+        for keys in [fold_twins, ports] {
+            let mut full: Vec<u64> = keys.iter().map(|k| FlowTable::hash(&t.seed, k)).collect();
+            let mut low: Vec<u64> = full.iter().map(|h| h & 0xffff).collect();
+            full.sort_unstable();
+            full.dedup();
+            low.sort_unstable();
+            low.dedup();
+            assert_eq!(full.len(), 4096, "full hashes collide");
+            // 4,096 keys in 65,536 buckets: about 3,970 distinct positions when uniform.
+            assert!(low.len() > 3_800, "only {} bucket positions", low.len());
+        }
+    }
+
+    fn flow(ts: i64) -> Flow {
+        Flow {
+            pkts: [1, 0],
+            bytes: [60, 0],
+            tcp: tcpbits::SYN,
+            ..Flow::new(0, ts)
+        }
+    }
+
+    /// Sweeps, eviction and the final drain visit flows in the order they arrived, whatever the
+    /// seed, and the table never holds more than its bound.
+    #[test]
+    fn eviction_order_follows_arrival_not_hash() {
+        let cfg = FlowConfig {
+            max_flows: 1_000,
+            ..FlowConfig::default()
+        };
+        let run = || {
+            let mut t = FlowTable::new(cfg);
+            let mut ended = Vec::new();
+            for i in 0..5_000u16 {
+                let k = v6_key(0x2001_0db8_0000_0000_0000_0000_0000_0002, i);
+                if t.len() >= cfg.max_flows {
+                    t.make_room(i as i64, |k, _| ended.push(k.pa));
+                }
+                assert!(t.find(&k).is_none());
+                t.insert(k, flow(i as i64));
+                assert!(t.contains(&k));
+                assert!(t.len() <= cfg.max_flows);
+            }
+            t.sweep(4_990, 0.0, false, |k, _| ended.push(k.pa));
+            t.drain(|k, _| ended.push(k.pa));
+            ended
+        };
+        let a = run();
+        assert_eq!(a.len(), 5_000, "every flow ends once");
+        let mut sorted = a.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 5_000);
+        assert_eq!(
+            a,
+            run(),
+            "same traffic, same order (tables seeded differently)"
+        );
     }
 }

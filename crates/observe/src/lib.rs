@@ -6,6 +6,7 @@ mod app;
 pub mod device;
 pub mod engine;
 pub mod flow;
+pub mod hashing;
 pub mod kind;
 pub mod oui;
 

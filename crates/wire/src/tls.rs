@@ -165,6 +165,48 @@ impl<'a> ClientHello<'a> {
         ext_iter(self.extensions).map(|(t, _)| t)
     }
 
+    /// Feeds `h` everything [`Self::ja3`] and [`Self::ja4`] depend on (GREASE left out where
+    /// they leave it out), so that a caller can skip fingerprints it already computed: the
+    /// same client sends the same hello many times, and hashing it is far cheaper than
+    /// formatting and digesting the strings.
+    pub fn fingerprint_input(&self, h: &mut impl std::hash::Hasher) {
+        h.write_u16(self.legacy_version);
+        h.write_u16(self.max_version());
+        h.write_u8(u8::from(self.sni.is_some()));
+        let mut n = 0usize;
+        for v in u16s(self.ciphers).filter(|v| !is_grease(*v)) {
+            h.write_u16(v);
+            n += 1;
+        }
+        h.write_usize(n);
+        n = 0;
+        for v in self.ext_types().filter(|v| !is_grease(*v)) {
+            h.write_u16(v);
+            n += 1;
+        }
+        h.write_usize(n);
+        n = 0;
+        for v in u16s(self.groups.unwrap_or(&[])).filter(|v| !is_grease(*v)) {
+            h.write_u16(v);
+            n += 1;
+        }
+        h.write_usize(n);
+        let pf = self.point_formats.unwrap_or(&[]);
+        h.write(pf);
+        h.write_usize(pf.len());
+        let sa = self.sig_algs.unwrap_or(&[]);
+        h.write(sa);
+        h.write_usize(sa.len());
+        match self.alpn_protocols().next() {
+            Some(p) if !p.is_empty() => {
+                h.write_u8(1);
+                h.write_u8(p[0]);
+                h.write_u8(p[p.len() - 1]);
+            }
+            _ => h.write_u8(0),
+        }
+    }
+
     /// The JA3 string: `version,ciphers,extensions,groups,point_formats`, GREASE removed.
     pub fn ja3(&self) -> String {
         let mut s = String::with_capacity(256);

@@ -58,22 +58,18 @@ fn all_decoders(b: &[u8]) {
 
 /// A valid ClientHello, DHCP discover, DNS response and mDNS packet to mutate.
 fn seeds() -> Vec<Vec<u8>> {
-    let mut ch = vec![0x16, 3, 1, 0, 0, 1, 0, 0, 0, 3, 3];
-    ch.extend_from_slice(&[7u8; 32]);
-    ch.push(0);
-    ch.extend_from_slice(&[0, 6, 0x13, 0x01, 0xc0, 0x2b, 0x0a, 0x0a]);
-    ch.extend_from_slice(&[1, 0]);
-    let ext: Vec<u8> = vec![
-        0, 0, 0, 14, 0, 12, 0, 0, 9, b'e', b'x', b'a', b'm', b'p', b'l', b'e', b'.', b'c', 0, 16,
-        0, 5, 0, 3, 2, b'h', b'2', 0, 43, 0, 3, 2, 3, 4, 0, 13, 0, 4, 0, 2, 4, 3, 0, 10, 0, 4, 0,
-        2, 0, 0x1d,
-    ];
-    ch.extend_from_slice(&(ext.len() as u16).to_be_bytes());
-    ch.extend_from_slice(&ext);
-    let hl = ch.len() - 9;
-    ch[6..9].copy_from_slice(&(hl as u32).to_be_bytes()[1..]);
-    let rl = ch.len() - 5;
-    ch[3..5].copy_from_slice(&(rl as u16).to_be_bytes());
+    // SNI "example.c", ALPN h2, TLS 1.3, one signature algorithm, group x25519.
+    let ch = hello(
+        0x0303,
+        &[0x1301, 0xc02b, 0x0a0a],
+        &[
+            (0, b"\x00\x0c\x00\x00\x09example.c".to_vec()),
+            (16, vec![0, 3, 2, b'h', b'2']),
+            (43, vec![2, 3, 4]),
+            (13, vec![0, 2, 4, 3]),
+            (10, vec![0, 2, 0, 0x1d]),
+        ],
+    );
 
     let mut dhcp = vec![1u8, 1, 6, 0];
     dhcp.extend_from_slice(&[0; 232]);
@@ -190,4 +186,112 @@ fn mac_parse_and_display() {
     assert_eq!(m.to_string(), "aa:bb:cc:dd:ee:0f");
     assert!(Mac::parse("aa:bb").is_none());
     assert!(Mac::parse("aa:bb:cc:dd:ee:ff:00").is_none());
+}
+
+/// A hasher that keeps what it was fed, to compare fingerprint inputs exactly.
+#[derive(Default)]
+struct Record(Vec<u8>);
+
+impl std::hash::Hasher for Record {
+    fn write(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
+    }
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
+/// A ClientHello with these ciphers and extensions (type, data).
+fn hello(version: u16, ciphers: &[u16], exts: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let mut ch = vec![0x16, 3, 1, 0, 0, 1, 0, 0, 0];
+    ch.extend_from_slice(&version.to_be_bytes());
+    ch.extend_from_slice(&[7u8; 32]);
+    ch.push(0);
+    ch.extend_from_slice(&((2 * ciphers.len()) as u16).to_be_bytes());
+    for c in ciphers {
+        ch.extend_from_slice(&c.to_be_bytes());
+    }
+    ch.extend_from_slice(&[1, 0]);
+    let mut ext = Vec::new();
+    for (t, d) in exts {
+        ext.extend_from_slice(&t.to_be_bytes());
+        ext.extend_from_slice(&(d.len() as u16).to_be_bytes());
+        ext.extend_from_slice(d);
+    }
+    ch.extend_from_slice(&(ext.len() as u16).to_be_bytes());
+    ch.extend_from_slice(&ext);
+    let hl = ch.len() - 9;
+    ch[6..9].copy_from_slice(&(hl as u32).to_be_bytes()[1..]);
+    let rl = ch.len() - 5;
+    ch[3..5].copy_from_slice(&(rl as u16).to_be_bytes());
+    ch
+}
+
+/// Extension choices from a small alphabet, so that random pairs often nearly agree.
+fn ext_choice() -> impl Strategy<Value = (u16, Vec<u8>)> {
+    prop_oneof![
+        Just((0u16, vec![0, 4, 0, 0, 1, b'a'])),
+        Just((0u16, vec![0, 4, 0, 0, 1, b'b'])),
+        Just((16u16, vec![0, 3, 2, b'h', b'2'])),
+        Just((
+            16u16,
+            vec![0, 9, 8, b'h', b't', b't', b'p', b'/', b'1', b'1']
+        )),
+        Just((43u16, vec![2, 3, 4])),
+        Just((43u16, vec![4, 0x0a, 0x0a, 3, 3])),
+        Just((13u16, vec![0, 2, 4, 3])),
+        Just((13u16, vec![0, 2, 8, 4])),
+        Just((13u16, vec![0, 4, 4, 3, 8, 4])),
+        Just((10u16, vec![0, 2, 0, 0x1d])),
+        Just((10u16, vec![0, 4, 0x1a, 0x1a, 0, 0x17])),
+        Just((11u16, vec![1, 0])),
+        Just((0x0a0au16, vec![])),
+        Just((23u16, vec![])),
+    ]
+}
+
+/// Two hellos that differ in at most one cipher and one extension, so that pairs often agree
+/// on everything but one field.
+fn hello_pair() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
+    let cipher = || prop_oneof![Just(0x1301u16), Just(0x1302), Just(0xc02b), Just(0x0a0a)];
+    (
+        prop_oneof![Just(0x0303u16), Just(0x0301)],
+        proptest::collection::vec(cipher(), 1..4),
+        proptest::collection::vec(ext_choice(), 1..5),
+        (any::<prop::sample::Index>(), cipher()),
+        (any::<prop::sample::Index>(), ext_choice()),
+    )
+        .prop_map(|(v, c, e, (ci, cx), (ei, ex))| {
+            let a = hello(v, &c, &e);
+            let (mut c2, mut e2) = (c, e);
+            let i = ci.index(c2.len());
+            c2[i] = cx;
+            let j = ei.index(e2.len());
+            e2[j] = ex;
+            (a, hello(v, &c2, &e2))
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+    /// Hellos fed identically to the fingerprint cache have the same JA3 and JA4: the cache
+    /// never hides a fingerprint.
+    #[test]
+    fn same_fingerprint_input_means_same_fingerprints((a, b) in hello_pair()) {
+        let (ca, cb) = (
+            tls::parse_client_hello(&a).unwrap(),
+            tls::parse_client_hello(&b).unwrap(),
+        );
+        let (mut ra, mut rb) = (Record::default(), Record::default());
+        ca.fingerprint_input(&mut ra);
+        cb.fingerprint_input(&mut rb);
+        if ra.0 == rb.0 {
+            prop_assert_eq!(ca.ja3(), cb.ja3());
+            prop_assert_eq!(ca.ja4(), cb.ja4());
+        }
+        let mut again = Record::default();
+        ca.fingerprint_input(&mut again);
+        prop_assert_eq!(&again.0, &ra.0);
+    }
 }

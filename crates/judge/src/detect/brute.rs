@@ -5,8 +5,8 @@
 use super::{side_dev, Alerts, DetectConfig, Kind, Sample, Seed, LOGIN_PORTS, WEB_PORTS};
 use crate::Severity;
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
+use iotgate_observe::hashing::Map;
 use iotgate_observe::Inventory;
-use rustc_hash::FxHashMap;
 
 /// Attacker–service pairs followed at once; beyond, pairs seen once are forgotten first.
 const MAX_PAIRS: usize = 8192;
@@ -22,7 +22,7 @@ struct Pair {
 /// The brute-force detector.
 #[derive(Default)]
 pub(crate) struct Brute {
-    pairs: FxHashMap<(u128, u128, u16), Pair>,
+    pairs: Map<(u128, u128, u16), Pair>,
     /// Pairs forgotten to stay within bounds.
     pub forgotten: u64,
 }

@@ -19,9 +19,9 @@ pub use config::DetectConfig;
 use crate::Severity;
 use iotgate_observe::engine::{FirstPacket, FlowObserver, Progress};
 use iotgate_observe::flow::{Flow, FlowKey};
+use iotgate_observe::hashing::Map;
 use iotgate_observe::Inventory;
 use iotgate_wire::Mac;
-use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::net::IpAddr;
 use std::rc::Rc;
@@ -207,7 +207,7 @@ type AlertKey = (Kind, &'static str, u32, u128, u16);
 pub struct Alerts {
     /// In the order raised.
     pub list: Vec<Alert>,
-    index: FxHashMap<AlertKey, usize>,
+    index: Map<AlertKey, usize>,
     /// Alerts not kept because [`MAX_ALERTS`] were.
     pub dropped: u64,
 }
