@@ -28,7 +28,8 @@ echo "capture: $PCAP, $N packets, $SIZE bytes; best of 3; $(nproc) cores, $(unam
 echo
 echo "| tool | seconds | Mpps |"
 echo "|---|---|---|"
-run "iotgate analyze --threads 1 (everything on, JSON out)" "$BIN" analyze --threads 1 --format json --progress never "$PCAP"
+run "iotgate analyze --threads 1 (everything on, detectors too, JSON out)" "$BIN" analyze --threads 1 --format json --progress never "$PCAP"
+run "iotgate analyze --threads 1 --detect off (issue 2's scope: no detectors)" "$BIN" analyze --threads 1 --detect off --format json --progress never "$PCAP"
 run "iotgate analyze --threads 2 (read+decode on a 2nd core)" "$BIN" analyze --threads 2 --format json --progress never "$PCAP"
 run "tcpdump -r FILE -w /dev/null (read-only limit)" tcpdump -r "$PCAP" -w /dev/null
 rm -rf "$DIR/nf"; mkdir -p "$DIR/nf"

@@ -67,42 +67,16 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> u8 {
     };
     let mut cfg = Config::default();
     cfg.flows.max_flows = *m.get_one::<u32>("max-flows").unwrap_or(&262_144) as usize;
-    let total: u64 = caps.iter().map(|c| c.len() as u64).sum();
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total),
-        indicatif::ProgressDrawTarget::hidden(),
-    );
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.set_message(l.t("progress-reading"));
-    let show_after = match m.get_one::<String>("progress").map(String::as_str) {
-        Some("always") => Some(Duration::ZERO),
-        Some("never") => None,
-        _ => std::io::stderr()
-            .is_terminal()
-            .then_some(Duration::from_millis(1500)),
-    };
-    let start = Instant::now();
-    let mut shown = false;
     let threads = match m.get_one::<u8>("threads") {
         Some(&t) => t as usize,
         None => iotgate::default_threads(),
     };
-    let progress = |pos| {
-        if let Some(after) = show_after {
-            if !shown && start.elapsed() >= after {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                shown = true;
-            }
-            if shown {
-                bar.set_position(pos);
-            }
-        }
-    };
+    let bar = Progress::new(
+        l,
+        &caps,
+        m.get_one::<String>("progress").map(String::as_str),
+    );
+    let progress = |pos| bar.tick(pos);
     let report = match &learner {
         Some(lr) => {
             let obs = Box::new(LearnObserver(lr.clone()));
@@ -110,7 +84,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> u8 {
         }
         None => analyze_full(&caps, cfg, l, threads, progress, audit.clone(), detect),
     };
-    bar.finish_and_clear();
+    bar.finish();
     let report = match report {
         Ok(r) => r,
         Err(e) => {
@@ -200,5 +174,63 @@ fn print_out(l: &Localizer, write: impl FnOnce(&mut dyn Write) -> std::io::Resul
             eprintln!("iotgate: {}", write_error(l, "stdout", &e));
             1
         }
+    }
+}
+
+/// The progress bar of a long analysis: hidden until the work has lasted 1.5 s on a terminal
+/// (`auto`), always shown (`always`) or never (`never`).
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    show_after: Option<Duration>,
+    start: Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    /// A bar over the bytes of `caps`.
+    pub fn new(l: &Localizer, caps: &[iotgate_sources::Capture], setting: Option<&str>) -> Self {
+        let total: u64 = caps.iter().map(|c| c.len() as u64).sum();
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(l.t("progress-reading"));
+        let show_after = match setting {
+            Some("always") => Some(Duration::ZERO),
+            Some("never") => None,
+            _ => std::io::stderr()
+                .is_terminal()
+                .then_some(Duration::from_millis(1500)),
+        };
+        Progress {
+            bar,
+            show_after,
+            start: Instant::now(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+    /// Reports `pos` bytes read.
+    pub fn tick(&self, pos: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(after) = self.show_after {
+            if !self.shown.load(Relaxed) && self.start.elapsed() >= after {
+                self.bar
+                    .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                self.shown.store(true, Relaxed);
+            }
+            if self.shown.load(Relaxed) {
+                self.bar.set_position(pos);
+            }
+        }
+    }
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }

@@ -410,4 +410,47 @@ pub fn command(l: &Localizer) -> Command {
                         ),
                 ),
         )
+        .subcommand(
+            Command::new("label")
+                .about(l.t("cli-label-about"))
+                .long_about(l.t("cli-label-long"))
+                .arg(
+                    Arg::new("capture")
+                        .long("capture")
+                        .short('c')
+                        .value_name("FILE")
+                        .action(ArgAction::Append)
+                        .value_parser(value_parser!(PathBuf))
+                        .required_unless_present("checklist")
+                        .help(l.t("cli-label-capture")),
+                )
+                .arg(
+                    Arg::new("device")
+                        .long("device")
+                        .short('d')
+                        .value_name("MAC")
+                        .required_unless_present("checklist")
+                        .help(l.t("cli-label-device")),
+                )
+                .arg(
+                    Arg::new("declaration")
+                        .long("declaration")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-label-declaration")),
+                )
+                .arg(
+                    Arg::new("date")
+                        .long("date")
+                        .value_name("YYYY-MM-DD")
+                        .help(l.t("cli-label-date")),
+                )
+                .arg(format_arg(l, "cli-label-format"))
+                .arg(
+                    Arg::new("checklist")
+                        .long("checklist")
+                        .action(ArgAction::SetTrue)
+                        .help(l.t("cli-label-checklist")),
+                ),
+        )
 }

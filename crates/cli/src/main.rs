@@ -5,6 +5,7 @@ mod cli;
 mod detect;
 mod enforce;
 mod fetch;
+mod label;
 mod mud;
 
 use iotgate_explain::{write_error, Arg, Lang, Localizer};
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Some(("simulate", m)) => simulate(&l, m),
         Some(("evaluate", m)) => evaluate(&l, m),
         Some(("mud", m)) => mud::run(&l, m),
+        Some(("label", m)) => label::run(&l, m),
         _ => 2,
     };
     ExitCode::from(code)

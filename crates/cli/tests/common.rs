@@ -130,3 +130,11 @@ pub mod frames {
         p
     }
 }
+
+/// Writes a simulated capture to `path`; returns its ground truth.
+pub fn simulate(path: &Path, opts: &iotgate_sim::Options) -> iotgate_sim::Truth {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let t = iotgate_sim::write(opts, &mut w).unwrap();
+    std::io::Write::flush(&mut w).unwrap();
+    t
+}

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{analyze_detect, captures_under, data};
+use common::{analyze_detect, captures_under, data, simulate};
 use iotgate_explain::alerts::AlertOut;
 use std::path::PathBuf;
 
@@ -132,12 +132,7 @@ fn simulated_infection_is_found_quickly_and_only_there() {
         infected: 1,
         flood: true,
     };
-    let truth = {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        let t = iotgate_sim::write(&opts, &mut w).unwrap();
-        std::io::Write::flush(&mut w).unwrap();
-        t
-    };
+    let truth = simulate(&path, &opts);
     let list =
         iotgate_judge::detect::Blocklist::parse("bad.txt", "# C2\ncnc.mirai-botnet.example\n")
             .unwrap();

@@ -452,3 +452,131 @@ eval-col-recall = recall
 eval-col-delay = slowest alert (s after start)
 alert-scan-sweep-title = { $device } is sweeping the Internet on random ports
 alert-scan-sweep-explain = { $device } tried to reach about { $targets } different addresses on ports all over the range, and almost none answered. No ordinary device does this: it is looking for victims or mapping networks.
+
+## Labels (iotgate label)
+label-title = Security label for { $device } — judged on { $date } from: { $sources }
+label-source-capture = the capture
+label-source-probe = a probe
+label-source-declaration = the manufacturer's declaration
+label-schemes = What the evidence says about each scheme (iotgate never awards an official label):
+label-scheme = { $name } { $version }: { $verdict }
+label-verdict-supported = the evidence supports it
+label-verdict-contradicted = the evidence contradicts it
+label-verdict-not-settled = not settled
+label-counts = { $passed } passed, { $failed } failed, { $open } not assessed
+label-failed-heading = What failed, and what you can do:
+label-means = What it means:
+label-todo = What you can do:
+label-details-heading = Every requirement (✓ pass, ✗ fail, ? not assessed; M mandatory, Mc mandatory if it applies, R recommended):
+label-ev-finding = { $finding } ({ $role }, with { $peer } port { $port }, { $count } { $count ->
+    [one] time
+   *[other] times
+  })
+label-role-client = the device logged in
+label-role-server = someone logged in to the device
+label-ev-no-cleartext-login = no password sent in clear in the capture
+label-ev-no-cleartext-data = no unencrypted data protocol in the capture
+label-ev-http = plain HTTP to { $servers } { $servers ->
+    [one] server
+   *[other] servers
+  } ({ $flows } connections), e.g. { $first }
+label-ev-tls = offers { $versions } to { $servers } { $servers ->
+    [one] server
+   *[other] servers
+  }
+label-ev-service = answers { $service } on port { $port } (to { $peer })
+label-ev-alert = { $title } ({ $severity }, { $at })
+label-ev-default-login = accepted a factory-default password on { $service } port { $port } (user { $user })
+label-ev-declared = declared { $key } = { $value }
+label-ev-support-ended = security updates ended on { $date }
+label-ev-deemed = deemed met by { $reqs }
+label-why-no-traffic = the capture shows no traffic from this device
+label-why-no-tls = the device made no TLS connection in the capture
+label-why-needs-probe = a capture only shows services someone used; a probe (iotgate probe) can list what answers
+label-why-absence = nothing wrong was seen, but a capture cannot show it never happens
+label-why-not-probed = no probe was run (iotgate label --probe ADDRESS)
+label-why-defaults-refused = none of iotgate's factory-default passwords worked on { $services } { $services ->
+    [one] service
+   *[other] services
+  }, which does not prove every unit has its own
+label-why-not-declared = the manufacturer's declaration does not say (or none was given)
+label-why-lab = only an approved laboratory can assess this
+label-why-documentation = the network cannot show this: it needs the manufacturer's documentation
+label-why-no-check = iotgate has no check for this yet
+label-why-includes = { $count } included { $count ->
+    [one] requirement is
+   *[other] requirements are
+  } not assessed
+label-check-cleartext-login = Passwords sent without encryption
+label-check-cleartext-login-means = Anyone on the same network, or on the path to the server, can read the password and log in as you.
+label-check-cleartext-login-do = Turn off Telnet, FTP or plain-HTTP login in the device's settings; if you cannot, keep the device on a separate network and change its password.
+label-check-cleartext-data = Data sent without encryption
+label-check-cleartext-data-means = Video, messages or commands travel in clear: others on the network can watch or change them.
+label-check-cleartext-data-do = Look for an "encrypted" or "secure" option (RTSPS, MQTT over TLS, HTTPS) and update the firmware; otherwise isolate the device.
+label-check-tls-version = Up-to-date encryption (TLS 1.2 or newer)
+label-check-tls-version-means = The device still offers encryption versions with known weaknesses, so its connections can be downgraded and read.
+label-check-tls-version-do = Install the manufacturer's updates; if none remove the old versions, prefer a product that supports TLS 1.2 or newer only.
+label-check-exposed-services = Risky services open to the network
+label-check-exposed-services-means = The device answers on remote-login services botnets such as Mirai try first.
+label-check-exposed-services-do = Disable the service in the settings, block it on your router, and make sure the password is not the factory one.
+label-check-upnp-mapping = Opens ports on your router by itself
+label-check-upnp-mapping-means = The device asked your router to let the Internet reach it directly, which exposes it to attacks.
+label-check-upnp-mapping-do = Turn off UPnP on your router, or at least the device's remote-access option.
+label-check-dns-bypass = Ignores your network's DNS settings
+label-check-dns-bypass-means = The device sends its look-ups to a resolver of its own choosing, around your filters and privacy settings.
+label-check-dns-bypass-do = Block outgoing DNS except to your own resolver on the router, and ask the manufacturer why.
+label-check-compromise = Attack traffic from the device
+label-check-compromise-means = The device behaves like a member of a botnet: it has probably been taken over.
+label-check-compromise-do = Unplug it, reset it to factory settings, update it, set a new password, and watch it with iotgate afterwards.
+label-check-default-credentials = Factory-default password accepted
+label-check-default-credentials-means = Anyone who knows the published default password can take control of the device, as Mirai did with millions of cameras.
+label-check-default-credentials-do = Change the password now, turn off the service if you do not use it, and prefer devices that force a unique password.
+label-check-default-credentials-ask = Does every unit come with its own password, or make me set one before first use?
+label-check-declared-password = Unique or user-set passwords (declared)
+label-check-declared-password-means = The manufacturer states that every unit ships with the same password.
+label-check-declared-password-do = Change it before connecting the device, and choose products that do not share passwords.
+label-check-declared-password-ask = Is the default password the same for every unit of this model?
+label-check-declared-disclosure = A way to report security problems (declared)
+label-check-declared-disclosure-means = Nobody can tell the manufacturer about a flaw, so flaws are less likely to be fixed.
+label-check-declared-disclosure-do = Prefer manufacturers that publish a vulnerability disclosure policy.
+label-check-declared-disclosure-ask = Where can security problems be reported, and does the manufacturer answer?
+label-check-declared-support-period = Security updates promised until a date (declared)
+label-check-declared-support-period-means = The device gets no security updates any more, or no end date is promised: new flaws will stay open.
+label-check-declared-support-period-do = Replace a device whose support has ended, or keep it on an isolated network.
+label-check-declared-support-period-ask = Until what date will this device receive security updates?
+label-check-declared-updates = Software can be updated (declared)
+label-check-declared-updates-means = The device's software cannot be updated: flaws found later can never be fixed.
+label-check-declared-updates-do = Prefer products that can be updated; isolate this one.
+label-check-declared-updates-ask = Can the software be updated, and how?
+label-check-declared-automatic-updates = Automatic updates (declared)
+label-check-declared-automatic-updates-means = Updates wait for you to install them, so many devices stay vulnerable.
+label-check-declared-automatic-updates-do = Check for updates regularly in the app or web page.
+label-check-declared-automatic-updates-ask = Are security updates installed automatically?
+label-check-declared-signed-updates = Updates checked for authenticity (declared)
+label-check-declared-signed-updates-means = The device installs updates without checking who made them: a forged update could take it over.
+label-check-declared-signed-updates-do = Only update from the manufacturer's official app or site, and prefer products that sign their updates.
+label-check-declared-signed-updates-ask = Does the device check a signature on each update before installing it?
+label-check-declared-data = Data practices published (declared)
+label-check-declared-data-means = You cannot find out what personal data the device collects or who gets it.
+label-check-declared-data-do = Ask the manufacturer, and limit what you connect the device to.
+label-check-declared-data-ask = What data does the device collect, where is it stored, and is it shared or sold?
+label-check-declared-sbom = Software bill of materials (declared)
+label-check-declared-sbom-means = Nobody can check whether the device contains software with known flaws.
+label-check-declared-sbom-do = Prefer manufacturers that publish the list of software components.
+label-check-declared-sbom-ask = Is the list of software components (SBOM) published?
+label-checklist-title = Questions to ask before you buy a connected device:
+label-checklist-footer = Write the answers into a declaration file (see docs/labels.md) and run iotgate label --declaration FILE: the answers then count in the label.
+label-err-no-device = no device { $mac } in the capture (devices seen: { $seen })
+label-err-bad-mac = { $mac } is not a MAC address (expected aa:bb:cc:dd:ee:ff)
+label-err-need-capture = give at least one capture (--capture FILE) and --device MAC, or --checklist
+label-err-too-big = { $file }: larger than { $limit } bytes; a declaration is a short text file
+label-err-not-text = { $file }: not UTF-8 text (byte { $offset })
+label-err-bad-date = --date { $date } is not a date (YYYY-MM-DD)
+cli-label-about = Assess a device against several security frameworks at once (ETSI EN 303 645, UK PSTI, NISTIR 8425, Singapore CLS, EU CRA, EN 18031-1, OWASP IoT Top 10) from a capture and, optionally, the manufacturer's declaration, and explain the result.
+cli-label-long = Builds a security label for one device: every requirement of ETSI EN 303 645, UK PSTI, NISTIR 8425, Singapore CLS, the EU Cyber Resilience Act, EN 18031-1 and the OWASP IoT Top 10 as pass, fail or not assessed, with the evidence, a verdict per scheme, and what each failure means for you and what you can do. The capture shows what the device does on the network; the manufacturer's declaration answers what the network cannot show (docs/labels.md). iotgate never awards an official label.{ "\u000A\u000A" }Examples:{ "\u000A" }  iotgate label --capture home.pcap --device 50:c7:bf:0f:ae:cc{ "\u000A" }  iotgate label -c home.pcap -d 50:c7:bf:0f:ae:cc --declaration plug.toml --format json{ "\u000A" }  iotgate label --checklist
+cli-label-capture = Capture(s) where the device talks (repeatable).
+cli-label-device = The device's MAC address.
+cli-label-declaration = The manufacturer's declaration (TOML; docs/labels.md): support period, disclosure policy, updates, passwords, data practices, SBOM.
+cli-label-checklist = Print the questions to ask before buying a device, and exit.
+cli-label-format = Output: text (default) or json.
+cli-label-date = Judge on this date instead of today (YYYY-MM-DD), for reproducible labels.

@@ -449,3 +449,131 @@ eval-col-recall = rappel
 eval-col-delay = alerte la plus lente (s après le début)
 alert-scan-sweep-title = { $device } balaie Internet sur des ports au hasard
 alert-scan-sweep-explain = { $device } a tenté de joindre environ { $targets } adresses différentes sur des ports de toute la plage, et presque aucune n'a répondu. Aucun appareil ordinaire ne fait cela : il cherche des victimes ou cartographie des réseaux.
+
+## Labels (iotgate label)
+label-title = Étiquette de sécurité de { $device } — évaluée le { $date } à partir de : { $sources }
+label-source-capture = la capture
+label-source-probe = une sonde
+label-source-declaration = la déclaration du fabricant
+label-schemes = Ce que disent les preuves pour chaque référentiel (iotgate ne délivre jamais de label officiel) :
+label-scheme = { $name } { $version } : { $verdict }
+label-verdict-supported = les preuves le confirment
+label-verdict-contradicted = les preuves le contredisent
+label-verdict-not-settled = non tranché
+label-counts = { $passed } conformes, { $failed } non conformes, { $open } non évaluées
+label-failed-heading = Ce qui échoue, et ce que vous pouvez faire :
+label-means = Ce que cela signifie :
+label-todo = Ce que vous pouvez faire :
+label-details-heading = Toutes les exigences (✓ conforme, ✗ non conforme, ? non évaluée ; M obligatoire, Mc obligatoire si applicable, R recommandée) :
+label-ev-finding = { $finding } ({ $role }, avec { $peer } port { $port }, { $count } { $count ->
+    [one] fois
+   *[other] fois
+  })
+label-role-client = l'appareil s'est connecté
+label-role-server = quelqu'un s'est connecté à l'appareil
+label-ev-no-cleartext-login = aucun mot de passe en clair dans la capture
+label-ev-no-cleartext-data = aucun protocole de données non chiffré dans la capture
+label-ev-http = HTTP non chiffré vers { $servers } { $servers ->
+    [one] serveur
+   *[other] serveurs
+  } ({ $flows } connexions), par ex. { $first }
+label-ev-tls = propose { $versions } à { $servers } { $servers ->
+    [one] serveur
+   *[other] serveurs
+  }
+label-ev-service = répond en { $service } sur le port { $port } (à { $peer })
+label-ev-alert = { $title } ({ $severity }, { $at })
+label-ev-default-login = a accepté un mot de passe d'usine en { $service } port { $port } (utilisateur { $user })
+label-ev-declared = déclaré : { $key } = { $value }
+label-ev-support-ended = les mises à jour de sécurité ont pris fin le { $date }
+label-ev-deemed = réputée satisfaite par { $reqs }
+label-why-no-traffic = la capture ne montre aucun trafic de cet appareil
+label-why-no-tls = l'appareil n'a ouvert aucune connexion TLS dans la capture
+label-why-needs-probe = une capture ne montre que les services utilisés ; une sonde (iotgate probe) peut lister ceux qui répondent
+label-why-absence = rien d'anormal n'a été vu, mais une capture ne peut pas prouver que cela n'arrive jamais
+label-why-not-probed = aucune sonde n'a été lancée (iotgate label --probe ADRESSE)
+label-why-defaults-refused = aucun des mots de passe d'usine d'iotgate n'a fonctionné sur { $services } { $services ->
+    [one] service
+   *[other] services
+  }, ce qui ne prouve pas que chaque appareil a le sien
+label-why-not-declared = la déclaration du fabricant ne le dit pas (ou aucune n'a été fournie)
+label-why-lab = seul un laboratoire agréé peut l'évaluer
+label-why-documentation = le réseau ne peut pas le montrer : il faut la documentation du fabricant
+label-why-no-check = iotgate n'a pas encore de vérification pour cela
+label-why-includes = { $count } { $count ->
+    [one] exigence incluse n'est pas évaluée
+   *[other] exigences incluses ne sont pas évaluées
+  }
+label-check-cleartext-login = Mots de passe envoyés sans chiffrement
+label-check-cleartext-login-means = N'importe qui sur le même réseau, ou sur le chemin vers le serveur, peut lire le mot de passe et se connecter à votre place.
+label-check-cleartext-login-do = Désactivez la connexion Telnet, FTP ou HTTP simple dans les réglages ; sinon, placez l'appareil sur un réseau séparé et changez son mot de passe.
+label-check-cleartext-data = Données envoyées sans chiffrement
+label-check-cleartext-data-means = Vidéo, messages ou commandes circulent en clair : d'autres personnes sur le réseau peuvent les voir ou les modifier.
+label-check-cleartext-data-do = Cherchez une option « chiffrée » ou « sécurisée » (RTSPS, MQTT sur TLS, HTTPS) et mettez le micrologiciel à jour ; sinon, isolez l'appareil.
+label-check-tls-version = Chiffrement à jour (TLS 1.2 ou plus récent)
+label-check-tls-version-means = L'appareil propose encore des versions de chiffrement aux failles connues : ses connexions peuvent être affaiblies puis lues.
+label-check-tls-version-do = Installez les mises à jour du fabricant ; si aucune ne retire les anciennes versions, préférez un produit limité à TLS 1.2 ou plus récent.
+label-check-exposed-services = Services à risque ouverts sur le réseau
+label-check-exposed-services-means = L'appareil répond sur des services de connexion à distance que les botnets comme Mirai essaient en premier.
+label-check-exposed-services-do = Désactivez le service dans les réglages, bloquez-le sur votre box, et vérifiez que le mot de passe n'est pas celui d'usine.
+label-check-upnp-mapping = Ouvre seul des ports sur votre box
+label-check-upnp-mapping-means = L'appareil a demandé à votre box de laisser Internet le joindre directement, ce qui l'expose aux attaques.
+label-check-upnp-mapping-do = Désactivez l'UPnP sur votre box, ou au moins l'accès à distance de l'appareil.
+label-check-dns-bypass = Ignore les réglages DNS de votre réseau
+label-check-dns-bypass-means = L'appareil envoie ses requêtes à un résolveur de son choix, en contournant vos filtres et vos réglages de confidentialité.
+label-check-dns-bypass-do = Bloquez sur la box le DNS sortant sauf vers votre résolveur, et demandez au fabricant pourquoi.
+label-check-compromise = Trafic d'attaque venant de l'appareil
+label-check-compromise-means = L'appareil se comporte comme un membre d'un botnet : il a probablement été piraté.
+label-check-compromise-do = Débranchez-le, réinitialisez-le, mettez-le à jour, choisissez un nouveau mot de passe, puis surveillez-le avec iotgate.
+label-check-default-credentials = Mot de passe d'usine accepté
+label-check-default-credentials-means = Quiconque connaît le mot de passe d'usine publié peut prendre le contrôle de l'appareil, comme Mirai l'a fait avec des millions de caméras.
+label-check-default-credentials-do = Changez le mot de passe maintenant, coupez le service si vous ne l'utilisez pas, et préférez les appareils qui imposent un mot de passe unique.
+label-check-default-credentials-ask = Chaque appareil a-t-il son propre mot de passe, ou dois-je en choisir un avant la première utilisation ?
+label-check-declared-password = Mots de passe uniques ou choisis (déclaré)
+label-check-declared-password-means = Le fabricant indique que tous les appareils sont livrés avec le même mot de passe.
+label-check-declared-password-do = Changez-le avant de connecter l'appareil, et choisissez des produits qui ne partagent pas leurs mots de passe.
+label-check-declared-password-ask = Le mot de passe par défaut est-il le même pour tous les appareils de ce modèle ?
+label-check-declared-disclosure = Un moyen de signaler les failles (déclaré)
+label-check-declared-disclosure-means = Personne ne peut signaler une faille au fabricant : elle a moins de chances d'être corrigée.
+label-check-declared-disclosure-do = Préférez les fabricants qui publient une politique de divulgation des vulnérabilités.
+label-check-declared-disclosure-ask = Où signaler un problème de sécurité, et le fabricant répond-il ?
+label-check-declared-support-period = Mises à jour de sécurité promises jusqu'à une date (déclaré)
+label-check-declared-support-period-means = L'appareil ne reçoit plus de mises à jour de sécurité, ou aucune date n'est promise : les nouvelles failles resteront ouvertes.
+label-check-declared-support-period-do = Remplacez un appareil dont le support est terminé, ou gardez-le sur un réseau isolé.
+label-check-declared-support-period-ask = Jusqu'à quelle date cet appareil recevra-t-il des mises à jour de sécurité ?
+label-check-declared-updates = Logiciel modifiable par mise à jour (déclaré)
+label-check-declared-updates-means = Le logiciel de l'appareil ne peut pas être mis à jour : les failles découvertes plus tard ne seront jamais corrigées.
+label-check-declared-updates-do = Préférez des produits qui se mettent à jour ; isolez celui-ci.
+label-check-declared-updates-ask = Le logiciel peut-il être mis à jour, et comment ?
+label-check-declared-automatic-updates = Mises à jour automatiques (déclaré)
+label-check-declared-automatic-updates-means = Les mises à jour attendent que vous les installiez : beaucoup d'appareils restent vulnérables.
+label-check-declared-automatic-updates-do = Vérifiez régulièrement les mises à jour dans l'application ou la page web.
+label-check-declared-automatic-updates-ask = Les mises à jour de sécurité s'installent-elles automatiquement ?
+label-check-declared-signed-updates = Authenticité des mises à jour vérifiée (déclaré)
+label-check-declared-signed-updates-means = L'appareil installe des mises à jour sans vérifier leur auteur : une fausse mise à jour pourrait le piéger.
+label-check-declared-signed-updates-do = Ne mettez à jour que depuis l'application ou le site officiel, et préférez les produits qui signent leurs mises à jour.
+label-check-declared-signed-updates-ask = L'appareil vérifie-t-il une signature sur chaque mise à jour avant de l'installer ?
+label-check-declared-data = Pratiques de données publiées (déclaré)
+label-check-declared-data-means = Impossible de savoir quelles données personnelles l'appareil collecte ni qui les reçoit.
+label-check-declared-data-do = Interrogez le fabricant, et limitez ce à quoi vous reliez l'appareil.
+label-check-declared-data-ask = Quelles données l'appareil collecte-t-il, où sont-elles stockées, sont-elles partagées ou vendues ?
+label-check-declared-sbom = Nomenclature logicielle (déclaré)
+label-check-declared-sbom-means = Personne ne peut vérifier si l'appareil contient des logiciels aux failles connues.
+label-check-declared-sbom-do = Préférez les fabricants qui publient la liste des composants logiciels.
+label-check-declared-sbom-ask = La liste des composants logiciels (SBOM) est-elle publiée ?
+label-checklist-title = Questions à poser avant d'acheter un appareil connecté :
+label-checklist-footer = Notez les réponses dans un fichier de déclaration (voir docs/labels.md) et lancez iotgate label --declaration FICHIER : elles comptent alors dans l'étiquette.
+label-err-no-device = aucun appareil { $mac } dans la capture (appareils vus : { $seen })
+label-err-bad-mac = { $mac } n'est pas une adresse MAC (attendu : aa:bb:cc:dd:ee:ff)
+label-err-need-capture = donnez au moins une capture (--capture FICHIER) et --device MAC, ou --checklist
+label-err-too-big = { $file } : plus de { $limit } octets ; une déclaration est un court fichier texte
+label-err-not-text = { $file } : pas du texte UTF-8 (octet { $offset })
+label-err-bad-date = --date { $date } n'est pas une date (AAAA-MM-JJ)
+cli-label-about = Évaluer un appareil au regard de plusieurs référentiels de sécurité à la fois (ETSI EN 303 645, PSTI britannique, NISTIR 8425, CLS de Singapour, CRA européen, EN 18031-1, OWASP IoT Top 10) à partir d'une capture et, au besoin, de la déclaration du fabricant, et expliquer le résultat.
+cli-label-long = Construit l'étiquette de sécurité d'un appareil : chaque exigence d'ETSI EN 303 645, du PSTI britannique, de NISTIR 8425, du CLS de Singapour, du règlement européen sur la cyberrésilience, d'EN 18031-1 et de l'OWASP IoT Top 10, conforme, non conforme ou non évaluée, avec les preuves, un verdict par référentiel, et ce que chaque échec signifie pour vous et ce que vous pouvez faire. La capture montre ce que l'appareil fait sur le réseau ; la déclaration du fabricant répond à ce que le réseau ne peut pas montrer (docs/labels.md). iotgate ne délivre jamais de label officiel.{ "\u000A\u000A" }Exemples :{ "\u000A" }  iotgate label --capture maison.pcap --device 50:c7:bf:0f:ae:cc{ "\u000A" }  iotgate label -c maison.pcap -d 50:c7:bf:0f:ae:cc --declaration prise.toml --format json{ "\u000A" }  iotgate label --checklist
+cli-label-capture = Capture(s) où l'appareil communique (répétable).
+cli-label-device = L'adresse MAC de l'appareil.
+cli-label-declaration = La déclaration du fabricant (TOML ; docs/labels.md) : durée de support, politique de divulgation, mises à jour, mots de passe, données, SBOM.
+cli-label-checklist = Afficher les questions à poser avant d'acheter un appareil, puis quitter.
+cli-label-format = Sortie : text (par défaut) ou json.
+cli-label-date = Évaluer à cette date plutôt qu'aujourd'hui (AAAA-MM-JJ), pour des étiquettes reproductibles.

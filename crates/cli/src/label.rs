@@ -1,0 +1,139 @@
+//! `iotgate label`: analyse the captures, pick the device, add the declaration, and print the
+//! label (text or JSON), or the buyer's checklist.
+
+use crate::analyze::Progress;
+use iotgate::{analyze_full, open_all};
+use iotgate_explain::{source_error_text, write_error, Arg, Localizer};
+use iotgate_judge::detect::{DetectConfig, Detectors};
+use iotgate_label::{label, report, Catalogues, Date, Declaration, Inputs};
+use iotgate_observe::Config;
+use iotgate_wire::Mac;
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Runs the command; returns the exit status.
+pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
+    if m.get_flag("checklist") {
+        print!("{}", report::checklist(l));
+        return 0;
+    }
+    let fail = |msg: String| {
+        eprintln!("iotgate: {msg}");
+        2
+    };
+    let Some(mac_text) = m.get_one::<String>("device") else {
+        return fail(l.t("label-err-need-capture"));
+    };
+    let Some(mac) = Mac::parse(mac_text) else {
+        return fail(l.ta("label-err-bad-mac", &[("mac", Arg::S(mac_text))]));
+    };
+    let today = match m.get_one::<String>("date") {
+        Some(s) => match Date::parse(s) {
+            Some(d) => d,
+            None => return fail(l.ta("label-err-bad-date", &[("date", Arg::S(s))])),
+        },
+        None => Date::from_unix(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+        ),
+    };
+    let declaration = match m.get_one::<PathBuf>("declaration") {
+        Some(p) => {
+            let name = p.display().to_string();
+            const LIMIT: usize = 1 << 20;
+            let bytes = match crate::mud::read_limited(p, LIMIT) {
+                Ok(t) => t,
+                Err(e) => return fail(write_error(l, &name, &e)),
+            };
+            if bytes.len() > LIMIT {
+                return fail(l.ta(
+                    "label-err-too-big",
+                    &[("file", Arg::S(&name)), ("limit", Arg::N(LIMIT as f64))],
+                ));
+            }
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    return fail(l.ta(
+                        "label-err-not-text",
+                        &[
+                            ("file", Arg::S(&name)),
+                            ("offset", Arg::N(e.utf8_error().valid_up_to() as f64)),
+                        ],
+                    ))
+                }
+            };
+            match Declaration::parse(&name, &text) {
+                Ok(d) => Some(d),
+                Err(e) => return fail(e.to_string()),
+            }
+        }
+        None => None,
+    };
+    let inputs: Vec<PathBuf> = m
+        .get_many::<PathBuf>("capture")
+        .map(|v| v.cloned().collect())
+        .unwrap_or_default();
+    let caps = match open_all(&inputs) {
+        Ok(c) if !c.is_empty() => c,
+        Ok(_) => return fail(l.t("label-err-need-capture")),
+        Err(e) => return fail(source_error_text(l, &e)),
+    };
+    let detect = Rc::new(RefCell::new(Detectors::new(
+        DetectConfig::default(),
+        Vec::new(),
+    )));
+    let bar = Progress::new(l, &caps, None);
+    let analysis = analyze_full(
+        &caps,
+        Config::default(),
+        l,
+        iotgate::default_threads(),
+        |p| bar.tick(p),
+        None,
+        Some(detect),
+    );
+    bar.finish();
+    let analysis = match analysis {
+        Ok(a) => a,
+        Err(e) => return fail(source_error_text(l, &e)),
+    };
+    for c in &analysis.captures {
+        for w in &c.warnings {
+            eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w);
+        }
+    }
+    let want = mac.to_string();
+    let Some(device) = analysis.devices.iter().find(|d| d.mac == want) else {
+        let seen: Vec<&str> = analysis
+            .devices
+            .iter()
+            .map(|d| d.mac.as_str())
+            .take(12)
+            .collect();
+        return fail(l.ta(
+            "label-err-no-device",
+            &[("mac", Arg::S(&want)), ("seen", Arg::S(&seen.join(", ")))],
+        ));
+    };
+    let cat = Catalogues::builtin();
+    let lab = label(
+        l,
+        &cat,
+        &Inputs {
+            device,
+            alerts: &analysis.alerts,
+            probe: None,
+            declaration: declaration.as_ref(),
+            today,
+        },
+    );
+    if m.get_one::<String>("format").map(String::as_str) == Some("json") {
+        println!("{}", serde_json::to_string_pretty(&lab).unwrap_or_default());
+    } else {
+        print!("{}", report::text(l, &lab));
+    }
+    0
+}

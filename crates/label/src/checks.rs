@@ -1,0 +1,202 @@
+//! The check registry: every observable, probeable or declarable check, and the requirements
+//! of each framework it evidences — one piece of evidence feeds every framework.
+
+/// Where a check's evidence comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Seen in a capture (`analyze`).
+    Observed,
+    /// Found by `iotgate probe` against an address the user names.
+    Probed,
+    /// Stated in the manufacturer's declaration file.
+    Declared,
+}
+
+/// One check and the requirements (`framework:id`) it evidences.
+#[derive(Debug)]
+pub struct CheckDef {
+    /// Stable ID (also the suffix of its messages in the locale catalogues).
+    pub id: &'static str,
+    /// Where its evidence comes from.
+    pub source: Source,
+    /// Requirements it evidences.
+    pub evidences: &'static [&'static str],
+}
+
+/// Every check. Requirements are passed only when all their checks pass (or a declared check
+/// passes and nothing fails), and failed as soon as one check fails.
+pub const CHECKS: &[CheckDef] = &[
+    CheckDef {
+        id: "cleartext-login",
+        source: Source::Observed,
+        evidences: &[
+            "en303645:5.1-3",
+            "en303645:5.5-1",
+            "en303645:5.5-6",
+            "en303645:5.5-7",
+            "nistir8425:data-protection",
+            "cra:I.2.e",
+            "en18031:SCM",
+            "owasp:I2",
+            "owasp:I7",
+        ],
+    },
+    CheckDef {
+        id: "cleartext-data",
+        source: Source::Observed,
+        evidences: &[
+            "en303645:5.5-1",
+            "en303645:5.8-1",
+            "en303645:5.8-2",
+            "nistir8425:data-protection",
+            "cra:I.2.e",
+            "en18031:SCM",
+            "owasp:I7",
+        ],
+    },
+    CheckDef {
+        id: "tls-version",
+        source: Source::Observed,
+        evidences: &[
+            "en303645:5.5-1",
+            "nistir8425:data-protection",
+            "cra:I.2.e",
+            "cra:I.2.f",
+            "en18031:CRY-1",
+            "en18031:SCM",
+            "owasp:I7",
+        ],
+    },
+    CheckDef {
+        id: "exposed-services",
+        source: Source::Observed,
+        evidences: &[
+            "en303645:5.5-4",
+            "en303645:5.6-1",
+            "en303645:5.6-5",
+            "nistir8425:interface-access-control",
+            "cra:I.2.j",
+            "en18031:GEC-2",
+            "en18031:GEC-5",
+            "owasp:I2",
+        ],
+    },
+    CheckDef {
+        id: "upnp-mapping",
+        source: Source::Observed,
+        evidences: &[
+            "en303645:5.6-1",
+            "cra:I.2.i",
+            "cra:I.2.j",
+            "en18031:GEC-2",
+            "owasp:I9",
+        ],
+    },
+    CheckDef {
+        id: "dns-bypass",
+        source: Source::Observed,
+        evidences: &["en303645:6-4", "cra:I.2.g", "owasp:I6"],
+    },
+    CheckDef {
+        id: "compromise",
+        source: Source::Observed,
+        evidences: &["cra:I.2.a", "cra:I.2.i", "en18031:GEC-1"],
+    },
+    CheckDef {
+        id: "default-credentials",
+        source: Source::Probed,
+        evidences: &[
+            "en303645:5.1-1",
+            "en303645:5.1-2",
+            "psti:1",
+            "nistir8425:interface-access-control",
+            "cra:I.2.b",
+            "cra:I.2.d",
+            "en18031:AUM-5",
+            "en18031:AUM",
+            "owasp:I1",
+            "owasp:I9",
+        ],
+    },
+    CheckDef {
+        id: "declared-password",
+        source: Source::Declared,
+        evidences: &[
+            "en303645:5.1-1",
+            "en303645:5.1-2",
+            "psti:1",
+            "cra:I.2.b",
+            "en18031:AUM-5",
+            "owasp:I1",
+        ],
+    },
+    CheckDef {
+        id: "declared-disclosure",
+        source: Source::Declared,
+        evidences: &[
+            "en303645:5.2-1",
+            "psti:2",
+            "nistir8425:information-query-reception",
+            "cra:II.5",
+            "cra:II.6",
+        ],
+    },
+    CheckDef {
+        id: "declared-support-period",
+        source: Source::Declared,
+        evidences: &[
+            "en303645:5.3-13",
+            "psti:3",
+            "nistir8425:information-dissemination",
+        ],
+    },
+    CheckDef {
+        id: "declared-updates",
+        source: Source::Declared,
+        evidences: &[
+            "en303645:5.3-2",
+            "nistir8425:software-update",
+            "cra:I.2.c",
+            "en18031:SUM",
+            "owasp:I4",
+        ],
+    },
+    CheckDef {
+        id: "declared-automatic-updates",
+        source: Source::Declared,
+        evidences: &["en303645:5.3-4", "cra:I.2.c"],
+    },
+    CheckDef {
+        id: "declared-signed-updates",
+        source: Source::Declared,
+        evidences: &["en303645:5.3-9", "cra:II.7", "en18031:SUM"],
+    },
+    CheckDef {
+        id: "declared-data",
+        source: Source::Declared,
+        evidences: &["en303645:6-1", "en303645:6-5", "owasp:I6"],
+    },
+    CheckDef {
+        id: "declared-sbom",
+        source: Source::Declared,
+        evidences: &["cra:II.1", "nistir8425:asset-identification"],
+    },
+];
+
+/// The check `id`.
+pub fn check(id: &str) -> Option<&'static CheckDef> {
+    CHECKS.iter().find(|c| c.id == id)
+}
+
+/// The checks that evidence `framework:req`.
+pub fn checks_for<'a>(
+    framework: &'a str,
+    req: &'a str,
+) -> impl Iterator<Item = &'static CheckDef> + 'a {
+    CHECKS.iter().filter(move |c| {
+        c.evidences
+            .iter()
+            .any(|e| e.split_once(':') == Some((framework, req)))
+    })
+}

@@ -1,0 +1,383 @@
+//! Check outcomes from evidence: what a capture showed about one device (its `analyze` model and
+//! alerts), what a probe found, and what the manufacturer declared.
+
+use crate::declaration::{is_none_value, Date, Declaration, PasswordPolicy, UpdateMechanism};
+use iotgate_explain::alerts::AlertOut;
+use iotgate_explain::model::DeviceOut;
+use iotgate_explain::{Arg, Localizer};
+
+/// A check's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The evidence meets what the check asks.
+    Pass,
+    /// The evidence contradicts it.
+    Fail,
+    /// No evidence either way.
+    NotAssessed,
+}
+
+/// One check's result, with the evidence (or the reason there is none) in words.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckResult {
+    /// The check.
+    pub id: &'static str,
+    /// Verdict.
+    pub outcome: Outcome,
+    /// What was seen, one line each.
+    pub evidence: Vec<String>,
+    /// Why it was not assessed.
+    pub reason: Option<String>,
+}
+
+impl CheckResult {
+    fn pass(id: &'static str, evidence: Vec<String>) -> Self {
+        CheckResult {
+            id,
+            outcome: Outcome::Pass,
+            evidence,
+            reason: None,
+        }
+    }
+    fn fail(id: &'static str, evidence: Vec<String>) -> Self {
+        CheckResult {
+            id,
+            outcome: Outcome::Fail,
+            evidence,
+            reason: None,
+        }
+    }
+    fn unknown(id: &'static str, reason: String) -> Self {
+        CheckResult {
+            id,
+            outcome: Outcome::NotAssessed,
+            evidence: Vec::new(),
+            reason: Some(reason),
+        }
+    }
+}
+
+/// Findings that mean credentials crossed the network in clear.
+const LOGIN_FINDINGS: &[&str] = &[
+    "cleartext-telnet",
+    "cleartext-ftp",
+    "http-basic-auth",
+    "mqtt-cleartext-credentials",
+];
+/// Findings that mean data crossed the network unencrypted.
+const DATA_FINDINGS: &[&str] = &["rtsp-cleartext", "mqtt-cleartext"];
+/// Services that should not answer on a consumer device (TCP port, name).
+const RISKY_SERVICES: &[(u16, &str)] = &[
+    (21, "FTP"),
+    (23, "Telnet"),
+    (2323, "Telnet"),
+    (512, "rexec"),
+    (513, "rlogin"),
+    (514, "rsh"),
+    (5555, "adb"),
+    (7547, "TR-069"),
+];
+/// Alert kinds that show the device attacking (when outbound, medium or worse).
+const ATTACK_ALERTS: &[&str] = &["scan", "flood", "brute-force", "c2", "blocklist"];
+
+/// One line per piece of evidence of these findings: "<title>: <peer> port <port> (<n>×)".
+fn finding_lines(l: &Localizer, d: &DeviceOut, ids: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in d.findings.iter().filter(|f| ids.contains(&f.id)) {
+        for e in f.evidence.iter().take(3) {
+            out.push(l.ta(
+                "label-ev-finding",
+                &[
+                    ("finding", Arg::S(&f.title)),
+                    ("role", Arg::S(&l.t(&format!("label-role-{}", e.role)))),
+                    ("peer", Arg::S(&e.peer_ip)),
+                    ("port", Arg::N(e.server_port as f64)),
+                    ("count", Arg::N(e.count as f64)),
+                ],
+            ));
+        }
+    }
+    out
+}
+
+/// True when the capture shows the device talking at all (so that "nothing insecure seen"
+/// means something).
+fn active(d: &DeviceOut) -> bool {
+    d.peers.iter().any(|p| p.packets_sent > 0)
+}
+
+/// The checks a capture can settle for device `d`.
+pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckResult> {
+    let mut out = Vec::new();
+    let quiet = || l.t("label-why-no-traffic");
+
+    // Credentials in clear.
+    let lines = finding_lines(l, d, LOGIN_FINDINGS);
+    out.push(if !lines.is_empty() {
+        CheckResult::fail("cleartext-login", lines)
+    } else if active(d) {
+        CheckResult::pass("cleartext-login", vec![l.t("label-ev-no-cleartext-login")])
+    } else {
+        CheckResult::unknown("cleartext-login", quiet())
+    });
+
+    // Data in clear: RTSP, MQTT without TLS, plain HTTP requests.
+    let mut lines = finding_lines(l, d, DATA_FINDINGS);
+    let http: Vec<_> = d
+        .peers
+        .iter()
+        .filter(|p| p.initiated_by_device && p.proto == "tcp" && p.port == 80 && p.bytes_sent > 0)
+        .collect();
+    if !http.is_empty() && !d.user_agents.is_empty() {
+        let flows: u64 = http.iter().map(|p| p.flows).sum();
+        lines.push(l.ta(
+            "label-ev-http",
+            &[
+                ("servers", Arg::N(http.len() as f64)),
+                ("flows", Arg::N(flows as f64)),
+                (
+                    "first",
+                    Arg::S(http[0].name.as_deref().unwrap_or(&http[0].ip)),
+                ),
+            ],
+        ));
+    }
+    out.push(if !lines.is_empty() {
+        CheckResult::fail("cleartext-data", lines)
+    } else if active(d) {
+        CheckResult::pass("cleartext-data", vec![l.t("label-ev-no-cleartext-data")])
+    } else {
+        CheckResult::unknown("cleartext-data", quiet())
+    });
+
+    // TLS versions offered.
+    let legacy = finding_lines(l, d, &["tls-legacy"]);
+    out.push(if !legacy.is_empty() {
+        CheckResult::fail("tls-version", legacy)
+    } else if !d.tls.versions.is_empty() {
+        CheckResult::pass(
+            "tls-version",
+            vec![l.ta(
+                "label-ev-tls",
+                &[
+                    ("versions", Arg::S(&d.tls.versions.join(", "))),
+                    ("servers", Arg::N(d.tls.snis.len() as f64)),
+                ],
+            )],
+        )
+    } else {
+        CheckResult::unknown("tls-version", l.t("label-why-no-tls"))
+    });
+
+    // Risky services the device answered on.
+    let mut lines = Vec::new();
+    for p in &d.peers {
+        if p.initiated_by_device || p.proto != "tcp" || p.packets_sent == 0 {
+            continue;
+        }
+        if let Some((_, name)) = RISKY_SERVICES.iter().find(|(port, _)| *port == p.port) {
+            if lines.len() < 5 {
+                lines.push(l.ta(
+                    "label-ev-service",
+                    &[
+                        ("service", Arg::S(name)),
+                        ("port", Arg::N(p.port as f64)),
+                        ("peer", Arg::S(&p.ip)),
+                    ],
+                ));
+            }
+        }
+    }
+    out.push(if !lines.is_empty() {
+        CheckResult::fail("exposed-services", lines)
+    } else {
+        CheckResult::unknown("exposed-services", l.t("label-why-needs-probe"))
+    });
+
+    // UPnP port mappings.
+    let lines = finding_lines(l, d, &["upnp-port-mapping"]);
+    out.push(if !lines.is_empty() {
+        CheckResult::fail("upnp-mapping", lines)
+    } else {
+        CheckResult::unknown("upnp-mapping", l.t("label-why-absence"))
+    });
+
+    // Hard-coded resolvers.
+    let lines = finding_lines(l, d, &["dns-hardcoded-resolver"]);
+    out.push(if !lines.is_empty() {
+        CheckResult::fail("dns-bypass", lines)
+    } else {
+        CheckResult::unknown("dns-bypass", l.t("label-why-absence"))
+    });
+
+    // Attack traffic from the device.
+    let lines: Vec<String> = alerts
+        .iter()
+        .filter(|a| {
+            a.mac == d.mac
+                && a.direction == "outbound"
+                && ATTACK_ALERTS.contains(&a.kind)
+                && matches!(a.severity, "medium" | "high" | "critical")
+        })
+        .take(5)
+        .map(|a| {
+            l.ta(
+                "label-ev-alert",
+                &[
+                    ("title", Arg::S(&a.title)),
+                    ("severity", Arg::S(a.severity)),
+                    ("at", Arg::S(&a.raised_at)),
+                ],
+            )
+        })
+        .collect();
+    out.push(if !lines.is_empty() {
+        CheckResult::fail("compromise", lines)
+    } else {
+        CheckResult::unknown("compromise", l.t("label-why-absence"))
+    });
+    out
+}
+
+/// What a probe of the device found; `None` when no probe ran.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ProbeFindings {
+    /// Logins accepted with factory-default credentials: (service, user, port).
+    pub accepted: Vec<(String, String, u16)>,
+    /// Services tried, with no default credential accepted: (service, port).
+    pub refused: Vec<(String, u16)>,
+}
+
+/// The checks a probe settles.
+pub fn probed(l: &Localizer, p: Option<&ProbeFindings>) -> Vec<CheckResult> {
+    let Some(p) = p else {
+        return vec![CheckResult::unknown(
+            "default-credentials",
+            l.t("label-why-not-probed"),
+        )];
+    };
+    vec![if !p.accepted.is_empty() {
+        CheckResult::fail(
+            "default-credentials",
+            p.accepted
+                .iter()
+                .map(|(svc, user, port)| {
+                    l.ta(
+                        "label-ev-default-login",
+                        &[
+                            ("service", Arg::S(svc)),
+                            ("user", Arg::S(user)),
+                            ("port", Arg::N(*port as f64)),
+                        ],
+                    )
+                })
+                .collect(),
+        )
+    } else {
+        // A short list of defaults failing proves nothing about uniqueness.
+        CheckResult::unknown(
+            "default-credentials",
+            l.ta(
+                "label-why-defaults-refused",
+                &[("services", Arg::N(p.refused.len() as f64))],
+            ),
+        )
+    }]
+}
+
+/// The checks a declaration settles, judged on `today` (support periods end).
+pub fn declared(l: &Localizer, d: Option<&Declaration>, today: Date) -> Vec<CheckResult> {
+    let none = Declaration::default();
+    let d = d.unwrap_or(&none);
+    let missing = |id: &'static str| CheckResult::unknown(id, l.t("label-why-not-declared"));
+    let said = |key: &str, value: &str| {
+        l.ta(
+            "label-ev-declared",
+            &[("key", Arg::S(key)), ("value", Arg::S(value))],
+        )
+    };
+    let mut out = Vec::new();
+    out.push(match d.default_password {
+        None => missing("declared-password"),
+        Some(PasswordPolicy::Shared) => CheckResult::fail(
+            "declared-password",
+            vec![said("default_password", "shared")],
+        ),
+        Some(p) => {
+            let v = match p {
+                PasswordPolicy::Unique => "unique",
+                PasswordPolicy::UserSet => "user-set",
+                _ => "no-passwords",
+            };
+            CheckResult::pass("declared-password", vec![said("default_password", v)])
+        }
+    });
+    let url_check = |id: &'static str, key: &str, v: &Option<String>| match v {
+        None => missing(id),
+        Some(s) if is_none_value(s) => CheckResult::fail(id, vec![said(key, "none")]),
+        Some(s) => CheckResult::pass(id, vec![said(key, s)]),
+    };
+    out.push(url_check(
+        "declared-disclosure",
+        "vulnerability_disclosure",
+        &d.vulnerability_disclosure,
+    ));
+    out.push(match &d.support_until {
+        None => missing("declared-support-period"),
+        Some(s) => match Date::parse(s) {
+            Some(end) if end >= today => {
+                CheckResult::pass("declared-support-period", vec![said("support_until", s)])
+            }
+            Some(_) => CheckResult::fail(
+                "declared-support-period",
+                vec![l.ta("label-ev-support-ended", &[("date", Arg::S(s))])],
+            ),
+            None => CheckResult::fail(
+                "declared-support-period",
+                vec![said("support_until", "none")],
+            ),
+        },
+    });
+    let mech = |m: UpdateMechanism| match m {
+        UpdateMechanism::Automatic => "automatic",
+        UpdateMechanism::UserInitiated => "user-initiated",
+        UpdateMechanism::None => "none",
+    };
+    out.push(match d.update_mechanism {
+        None => missing("declared-updates"),
+        Some(UpdateMechanism::None) => {
+            CheckResult::fail("declared-updates", vec![said("update_mechanism", "none")])
+        }
+        Some(m) => CheckResult::pass("declared-updates", vec![said("update_mechanism", mech(m))]),
+    });
+    out.push(match d.update_mechanism {
+        None => missing("declared-automatic-updates"),
+        Some(UpdateMechanism::Automatic) => CheckResult::pass(
+            "declared-automatic-updates",
+            vec![said("update_mechanism", "automatic")],
+        ),
+        Some(m) => CheckResult::fail(
+            "declared-automatic-updates",
+            vec![said("update_mechanism", mech(m))],
+        ),
+    });
+    out.push(match d.updates_signed {
+        None => missing("declared-signed-updates"),
+        Some(true) => CheckResult::pass(
+            "declared-signed-updates",
+            vec![said("updates_signed", "true")],
+        ),
+        Some(false) => CheckResult::fail(
+            "declared-signed-updates",
+            vec![said("updates_signed", "false")],
+        ),
+    });
+    out.push(url_check(
+        "declared-data",
+        "data_practices",
+        &d.data_practices,
+    ));
+    out.push(url_check("declared-sbom", "sbom", &d.sbom));
+    out
+}

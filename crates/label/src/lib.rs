@@ -1,0 +1,113 @@
+//! Security labels: one set of evidence about a device (a capture, a probe, the manufacturer's
+//! declaration) assessed against several national frameworks at once, and explained.
+
+pub mod assess;
+pub mod catalogue;
+pub mod checks;
+pub mod declaration;
+pub mod evidence;
+pub mod report;
+
+pub use assess::{FrameworkResult, ReqResult, Verdict};
+pub use catalogue::Catalogues;
+pub use declaration::{Date, Declaration};
+pub use evidence::{CheckResult, Outcome, ProbeFindings};
+
+use iotgate_explain::alerts::AlertOut;
+use iotgate_explain::model::DeviceOut;
+use iotgate_explain::Localizer;
+
+/// The JSON schema name of a label.
+pub const SCHEMA: &str = "iotgate.label/1";
+
+/// The device a label is about.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeviceRef {
+    /// MAC address.
+    pub mac: String,
+    /// Vendor from the OUI registry.
+    pub vendor: Option<String>,
+    /// Kind (camera, plug…), in the report's language.
+    pub kind: String,
+    /// Names it gave itself.
+    pub hostnames: Vec<String>,
+    /// Manufacturer and model from the declaration.
+    pub declared: Option<String>,
+}
+
+/// A device's label: the checks, the per-framework results and the evidence sources used.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Label {
+    /// [`SCHEMA`].
+    pub schema: &'static str,
+    /// `en` or `fr`.
+    pub lang: &'static str,
+    /// The date the label was judged on (support periods end).
+    pub date: String,
+    /// The device.
+    pub device: DeviceRef,
+    /// Evidence sources: `capture`, `probe`, `declaration`.
+    pub sources: Vec<&'static str>,
+    /// Every check, in registry order.
+    pub checks: Vec<CheckResult>,
+    /// Every framework.
+    pub frameworks: Vec<FrameworkResult>,
+}
+
+/// What a label is built from.
+pub struct Inputs<'a> {
+    /// The device as `analyze` saw it.
+    pub device: &'a DeviceOut,
+    /// Every alert of the analysis (only the device's own are used).
+    pub alerts: &'a [AlertOut],
+    /// What a probe found, if one ran.
+    pub probe: Option<&'a ProbeFindings>,
+    /// The manufacturer's declaration, if given.
+    pub declaration: Option<&'a Declaration>,
+    /// The day to judge on.
+    pub today: Date,
+}
+
+/// Builds the label.
+pub fn label(l: &Localizer, cat: &Catalogues, i: &Inputs<'_>) -> Label {
+    let mut checks = evidence::observed(l, i.device, i.alerts);
+    checks.extend(evidence::probed(l, i.probe));
+    checks.extend(evidence::declared(l, i.declaration, i.today));
+    checks.sort_by_key(|c| {
+        checks::CHECKS
+            .iter()
+            .position(|d| d.id == c.id)
+            .unwrap_or(usize::MAX)
+    });
+    let frameworks = assess::assess(l, cat, &checks);
+    let mut sources = vec!["capture"];
+    if i.probe.is_some() {
+        sources.push("probe");
+    }
+    if i.declaration.is_some() {
+        sources.push("declaration");
+    }
+    let declared = i.declaration.and_then(|d| {
+        let s = [d.manufacturer.as_deref(), d.model.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!s.is_empty()).then_some(s)
+    });
+    Label {
+        schema: SCHEMA,
+        lang: l.lang().code(),
+        date: i.today.to_string(),
+        device: DeviceRef {
+            mac: i.device.mac.clone(),
+            vendor: i.device.vendor.clone(),
+            kind: i.device.kind_label.clone(),
+            hostnames: i.device.hostnames.clone(),
+            declared,
+        },
+        sources,
+        checks,
+        frameworks,
+    }
+}
