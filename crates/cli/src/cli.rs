@@ -440,6 +440,13 @@ pub fn command(l: &Localizer) -> Command {
                         .help(l.t("cli-label-declaration")),
                 )
                 .arg(
+                    Arg::new("probe")
+                        .long("probe")
+                        .value_name("ADDRESS")
+                        .help(l.t("cli-label-probe")),
+                )
+                .arg(rate_arg(l))
+                .arg(
                     Arg::new("date")
                         .long("date")
                         .value_name("YYYY-MM-DD")
@@ -453,4 +460,27 @@ pub fn command(l: &Localizer) -> Command {
                         .help(l.t("cli-label-checklist")),
                 ),
         )
+        .subcommand(
+            Command::new("probe")
+                .about(l.t("cli-probe-about"))
+                .long_about(l.t("cli-probe-long"))
+                .arg(
+                    Arg::new("address")
+                        .value_name("ADDRESS")
+                        .required(true)
+                        .help(l.t("cli-probe-address")),
+                )
+                .arg(rate_arg(l))
+                .arg(format_arg(l, "cli-label-format")),
+        )
+}
+
+/// `--rate N`: new connections per second during a probe.
+fn rate_arg(l: &Localizer) -> Arg {
+    Arg::new("rate")
+        .long("rate")
+        .value_name("N")
+        .default_value("10")
+        .value_parser(value_parser!(u32).range(1..=100))
+        .help(l.t("cli-probe-rate"))
 }

@@ -72,6 +72,13 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         }
         None => None,
     };
+    let probe_addr = match m.get_one::<String>("probe") {
+        Some(a) => match crate::probe::target(l, a) {
+            Ok(ip) => Some(ip),
+            Err(msg) => return fail(msg),
+        },
+        None => None,
+    };
     let inputs: Vec<PathBuf> = m
         .get_many::<PathBuf>("capture")
         .map(|v| v.cloned().collect())
@@ -118,6 +125,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
             &[("mac", Arg::S(&want)), ("seen", Arg::S(&seen.join(", ")))],
         ));
     };
+    let probe = probe_addr.map(|a| crate::probe::run_probe(l, a, &crate::probe::options(m)));
     let cat = Catalogues::builtin();
     let lab = label(
         l,
@@ -125,7 +133,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         &Inputs {
             device,
             alerts: &analysis.alerts,
-            probe: None,
+            probe: probe.as_ref(),
             declaration: declaration.as_ref(),
             today,
         },

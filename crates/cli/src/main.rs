@@ -7,6 +7,7 @@ mod enforce;
 mod fetch;
 mod label;
 mod mud;
+mod probe;
 
 use iotgate_explain::{write_error, Arg, Lang, Localizer};
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Some(("evaluate", m)) => evaluate(&l, m),
         Some(("mud", m)) => mud::run(&l, m),
         Some(("label", m)) => label::run(&l, m),
+        Some(("probe", m)) => probe::run(&l, m),
         _ => 2,
     };
     ExitCode::from(code)

@@ -138,3 +138,16 @@ pub fn simulate(path: &Path, opts: &iotgate_sim::Options) -> iotgate_sim::Truth 
     std::io::Write::flush(&mut w).unwrap();
     t
 }
+
+/// Runs a command; fails the test with its standard error if it fails.
+pub fn sh(args: &[&str]) {
+    let o = std::process::Command::new(args[0])
+        .args(&args[1..])
+        .output()
+        .expect("run");
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

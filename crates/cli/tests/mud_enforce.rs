@@ -7,6 +7,9 @@
 //! Needs root, nftables, iproute2 and python3 (`.ci/run` installs them). Nothing leaves the
 //! namespaces: every address is in 10.77.0.0/24 and 10.78.0.0/24 on veth pairs between them.
 
+mod common;
+
+use common::sh;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -84,18 +87,6 @@ impl Drop for Net {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-fn sh(args: &[&str]) {
-    let o = Command::new(args[0])
-        .args(&args[1..])
-        .output()
-        .expect("run");
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 fn ns(n: &str, args: &[&str]) {

@@ -494,7 +494,7 @@ label-why-no-traffic = the capture shows no traffic from this device
 label-why-no-tls = the device made no TLS connection in the capture
 label-why-needs-probe = a capture only shows services someone used; a probe (iotgate probe) can list what answers
 label-why-absence = nothing wrong was seen, but a capture cannot show it never happens
-label-why-not-probed = no probe was run (iotgate label --probe ADDRESS)
+label-why-not-probed = no probe was run (add --probe ADDRESS)
 label-why-defaults-refused = none of iotgate's factory-default passwords worked on { $services } { $services ->
     [one] service
    *[other] services
@@ -580,3 +580,35 @@ cli-label-declaration = The manufacturer's declaration (TOML; docs/labels.md): s
 cli-label-checklist = Print the questions to ask before buying a device, and exit.
 cli-label-format = Output: text (default) or json.
 cli-label-date = Judge on this date instead of today (YYYY-MM-DD), for reproducible labels.
+
+## Probe (iotgate probe)
+probe-warning = probing { $address }: { $ports } TCP ports, at most { $rate } connections a second, and a short list of factory-default passwords. Only probe devices you own or are allowed to test.
+probe-progress = port { $port }: { $step }
+probe-title = Probe of { $address } ({ $attempts } connections):
+probe-nothing-open = no port answered
+probe-accepted = ✗ { $service } on port { $port } accepted a factory-default password (user { $user }): anyone can log in. Stopped there.
+probe-anonymous = ✗ { $service } on port { $port } lets anyone connect without a password
+probe-refused = ✓ { $service } on port { $port } refused every factory-default password tried
+probe-err-none = give the one address to probe (iotgate probe ADDRESS); iotgate never picks targets itself
+probe-err-range = { $target } is a range: iotgate probes one device, at one address you name
+probe-err-address = { $target } is not an IP address (a device's address, e.g. 192.168.1.20)
+probe-err-not-one = { $target } is not one device's address (unspecified, broadcast or multicast)
+cli-probe-about = Check one device you own: open services, what they announce, and whether a factory-default password works
+cli-probe-long = Connects to the TCP ports of common IoT services (FTP, SSH, Telnet, HTTP, HTTPS, RTSP, MQTT, adb, TR-069) on the one address you give, at most --rate connections a second, records what each service announces, and tries a short built-in list of factory-default passwords on Telnet, HTTP Basic, FTP and MQTT, stopping at the first that works. It never scans a range and never picks a target itself. Only probe devices you own or are allowed to test.{ "\u000A\u000A" }Examples:{ "\u000A" }  iotgate probe 192.168.1.20{ "\u000A" }  iotgate label --capture home.pcap --device 50:c7:bf:0f:ae:cc --probe 192.168.1.20
+cli-probe-address = The one device's IP address (no ranges, no names)
+cli-probe-rate = Most new connections per second (1-100)
+cli-label-probe = Also probe the device at this address (see iotgate probe --help): open services, banners, factory-default passwords
+label-ev-service-open = { $service } open on port { $port }
+label-ev-no-risky-service = no Telnet, FTP, adb or TR-069 open (open: { $open })
+label-ev-banner = { $service } on port { $port } announces { $banner }
+label-ev-no-version = no version number in what { $open } open { $open ->
+    [one] service announces
+   *[other] services announce
+  }
+label-ev-anonymous = { $service } on port { $port } lets anyone connect without a password
+label-check-banner-disclosure = Announces its software versions
+label-check-banner-disclosure-means = Anyone on the network learns exactly which software versions run on the device, and so which published flaws to try.
+label-check-banner-disclosure-do = Keep the firmware up to date; ask the manufacturer to stop announcing versions.
+label-check-unauthenticated-access = Control without a password
+label-check-unauthenticated-access-means = A service of the device accepts anyone without a password: others on the network can read its messages or send it commands.
+label-check-unauthenticated-access-do = Turn on authentication in the device's settings, or block the service on your network.

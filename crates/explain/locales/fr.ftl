@@ -491,7 +491,7 @@ label-why-no-traffic = la capture ne montre aucun trafic de cet appareil
 label-why-no-tls = l'appareil n'a ouvert aucune connexion TLS dans la capture
 label-why-needs-probe = une capture ne montre que les services utilisés ; une sonde (iotgate probe) peut lister ceux qui répondent
 label-why-absence = rien d'anormal n'a été vu, mais une capture ne peut pas prouver que cela n'arrive jamais
-label-why-not-probed = aucune sonde n'a été lancée (iotgate label --probe ADRESSE)
+label-why-not-probed = aucune sonde n'a été lancée (ajoutez --probe ADRESSE)
 label-why-defaults-refused = aucun des mots de passe d'usine d'iotgate n'a fonctionné sur { $services } { $services ->
     [one] service
    *[other] services
@@ -577,3 +577,35 @@ cli-label-declaration = La déclaration du fabricant (TOML ; docs/labels.md) : d
 cli-label-checklist = Afficher les questions à poser avant d'acheter un appareil, puis quitter.
 cli-label-format = Sortie : text (par défaut) ou json.
 cli-label-date = Évaluer à cette date plutôt qu'aujourd'hui (AAAA-MM-JJ), pour des étiquettes reproductibles.
+
+## Probe (iotgate probe)
+probe-warning = sonde de { $address } : { $ports } ports TCP, au plus { $rate } connexions par seconde, et une courte liste de mots de passe d'usine. Ne sondez que des appareils qui vous appartiennent ou que vous avez le droit de tester.
+probe-progress = port { $port } : { $step }
+probe-title = Sonde de { $address } ({ $attempts } connexions) :
+probe-nothing-open = aucun port n'a répondu
+probe-accepted = ✗ { $service } sur le port { $port } a accepté un mot de passe d'usine (utilisateur { $user }) : n'importe qui peut se connecter. Arrêt ici.
+probe-anonymous = ✗ { $service } sur le port { $port } accepte n'importe qui sans mot de passe
+probe-refused = ✓ { $service } sur le port { $port } a refusé tous les mots de passe d'usine essayés
+probe-err-none = donnez l'adresse à sonder (iotgate probe ADRESSE) ; iotgate ne choisit jamais de cible lui-même
+probe-err-range = { $target } est une plage : iotgate sonde un seul appareil, à une adresse que vous donnez
+probe-err-address = { $target } n'est pas une adresse IP (l'adresse d'un appareil, par ex. 192.168.1.20)
+probe-err-not-one = { $target } n'est pas l'adresse d'un appareil (non spécifiée, diffusion ou multidiffusion)
+cli-probe-about = Vérifier un appareil qui vous appartient : services ouverts, ce qu'ils annoncent, et si un mot de passe d'usine fonctionne
+cli-probe-long = Se connecte aux ports TCP des services IoT courants (FTP, SSH, Telnet, HTTP, HTTPS, RTSP, MQTT, adb, TR-069) à l'unique adresse donnée, au plus --rate connexions par seconde, note ce que chaque service annonce, et essaie une courte liste intégrée de mots de passe d'usine sur Telnet, HTTP Basic, FTP et MQTT, en s'arrêtant au premier qui fonctionne. Ne balaie jamais de plage et ne choisit jamais de cible. Ne sondez que des appareils qui vous appartiennent ou que vous avez le droit de tester.{ "\u000A\u000A" }Exemples :{ "\u000A" }  iotgate probe 192.168.1.20{ "\u000A" }  iotgate label --capture maison.pcap --device 50:c7:bf:0f:ae:cc --probe 192.168.1.20
+cli-probe-address = L'adresse IP de l'appareil (ni plage, ni nom)
+cli-probe-rate = Nombre maximal de nouvelles connexions par seconde (1 à 100)
+cli-label-probe = Sonder aussi l'appareil à cette adresse (voir iotgate probe --help) : services ouverts, bannières, mots de passe d'usine
+label-ev-service-open = { $service } ouvert sur le port { $port }
+label-ev-no-risky-service = ni Telnet, ni FTP, ni adb, ni TR-069 ouvert (ouverts : { $open })
+label-ev-banner = { $service } sur le port { $port } annonce { $banner }
+label-ev-no-version = aucun numéro de version dans ce { $open ->
+    [one] qu'annonce le service ouvert
+   *[other] qu'annoncent les { $open } services ouverts
+  }
+label-ev-anonymous = { $service } sur le port { $port } accepte n'importe qui sans mot de passe
+label-check-banner-disclosure = Annonce ses versions logicielles
+label-check-banner-disclosure-means = N'importe qui sur le réseau apprend les versions exactes des logiciels de l'appareil, donc quelles failles publiées essayer.
+label-check-banner-disclosure-do = Gardez le micrologiciel à jour ; demandez au fabricant de ne plus annoncer ses versions.
+label-check-unauthenticated-access = Commande sans mot de passe
+label-check-unauthenticated-access-means = Un service de l'appareil accepte n'importe qui sans mot de passe : d'autres personnes sur le réseau peuvent lire ses messages ou lui envoyer des commandes.
+label-check-unauthenticated-access-do = Activez l'authentification dans les réglages de l'appareil, ou bloquez le service sur votre réseau.

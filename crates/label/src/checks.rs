@@ -120,6 +120,23 @@ pub const CHECKS: &[CheckDef] = &[
         ],
     },
     CheckDef {
+        id: "banner-disclosure",
+        source: Source::Probed,
+        evidences: &["en303645:5.6-2", "owasp:I5"],
+    },
+    CheckDef {
+        id: "unauthenticated-access",
+        source: Source::Probed,
+        evidences: &[
+            "en303645:5.5-4",
+            "en303645:5.5-5",
+            "nistir8425:interface-access-control",
+            "cra:I.2.d",
+            "en18031:ACM",
+            "owasp:I2",
+        ],
+    },
+    CheckDef {
         id: "declared-password",
         source: Source::Declared,
         evidences: &[

@@ -5,6 +5,7 @@ use crate::declaration::{is_none_value, Date, Declaration, PasswordPolicy, Updat
 use iotgate_explain::alerts::AlertOut;
 use iotgate_explain::model::DeviceOut;
 use iotgate_explain::{Arg, Localizer};
+use iotgate_probe::{has_version, Report};
 
 /// A check's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -240,39 +241,32 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
     out
 }
 
-/// What a probe of the device found; `None` when no probe ran.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct ProbeFindings {
-    /// Logins accepted with factory-default credentials: (service, user, port).
-    pub accepted: Vec<(String, String, u16)>,
-    /// Services tried, with no default credential accepted: (service, port).
-    pub refused: Vec<(String, u16)>,
-}
-
 /// The checks a probe settles.
-pub fn probed(l: &Localizer, p: Option<&ProbeFindings>) -> Vec<CheckResult> {
+pub fn probed(l: &Localizer, p: Option<&Report>) -> Vec<CheckResult> {
+    const IDS: [&str; 4] = [
+        "default-credentials",
+        "exposed-services",
+        "banner-disclosure",
+        "unauthenticated-access",
+    ];
     let Some(p) = p else {
-        return vec![CheckResult::unknown(
-            "default-credentials",
-            l.t("label-why-not-probed"),
-        )];
+        return IDS
+            .iter()
+            .map(|id| CheckResult::unknown(id, l.t("label-why-not-probed")))
+            .collect();
     };
-    vec![if !p.accepted.is_empty() {
+    let mut out = Vec::new();
+    out.push(if let Some(a) = &p.accepted {
         CheckResult::fail(
             "default-credentials",
-            p.accepted
-                .iter()
-                .map(|(svc, user, port)| {
-                    l.ta(
-                        "label-ev-default-login",
-                        &[
-                            ("service", Arg::S(svc)),
-                            ("user", Arg::S(user)),
-                            ("port", Arg::N(*port as f64)),
-                        ],
-                    )
-                })
-                .collect(),
+            vec![l.ta(
+                "label-ev-default-login",
+                &[
+                    ("service", Arg::S(a.service.name())),
+                    ("user", Arg::S(&a.user)),
+                    ("port", Arg::N(a.port as f64)),
+                ],
+            )],
         )
     } else {
         // A short list of defaults failing proves nothing about uniqueness.
@@ -283,7 +277,109 @@ pub fn probed(l: &Localizer, p: Option<&ProbeFindings>) -> Vec<CheckResult> {
                 &[("services", Arg::N(p.refused.len() as f64))],
             ),
         )
-    }]
+    });
+    let risky: Vec<String> = p
+        .open
+        .iter()
+        .filter(|o| o.service.risky())
+        .map(|o| {
+            l.ta(
+                "label-ev-service-open",
+                &[
+                    ("service", Arg::S(o.service.name())),
+                    ("port", Arg::N(o.port as f64)),
+                ],
+            )
+        })
+        .collect();
+    out.push(if !risky.is_empty() {
+        CheckResult::fail("exposed-services", risky)
+    } else {
+        let ports: Vec<String> = p
+            .open
+            .iter()
+            .map(|o| format!("{}/{}", o.service.name(), o.port))
+            .collect();
+        let open = if ports.is_empty() {
+            "-".to_string()
+        } else {
+            ports.join(", ")
+        };
+        CheckResult::pass(
+            "exposed-services",
+            vec![l.ta("label-ev-no-risky-service", &[("open", Arg::S(&open))])],
+        )
+    });
+    let versions: Vec<String> = p
+        .open
+        .iter()
+        .filter_map(|o| {
+            let b = o.banner.as_deref()?;
+            has_version(b).then(|| {
+                l.ta(
+                    "label-ev-banner",
+                    &[
+                        ("service", Arg::S(o.service.name())),
+                        ("port", Arg::N(o.port as f64)),
+                        ("banner", Arg::S(b)),
+                    ],
+                )
+            })
+        })
+        .collect();
+    out.push(if !versions.is_empty() {
+        CheckResult::fail("banner-disclosure", versions)
+    } else {
+        CheckResult::pass(
+            "banner-disclosure",
+            vec![l.ta(
+                "label-ev-no-version",
+                &[("open", Arg::N(p.open.len() as f64))],
+            )],
+        )
+    });
+    out.push(if !p.anonymous.is_empty() {
+        CheckResult::fail(
+            "unauthenticated-access",
+            p.anonymous
+                .iter()
+                .map(|(svc, port)| {
+                    l.ta(
+                        "label-ev-anonymous",
+                        &[
+                            ("service", Arg::S(svc.name())),
+                            ("port", Arg::N(*port as f64)),
+                        ],
+                    )
+                })
+                .collect(),
+        )
+    } else {
+        CheckResult::unknown("unauthenticated-access", l.t("label-why-absence"))
+    });
+    out
+}
+
+/// Merges results of the same check from several sources (a capture and a probe): a failure
+/// anywhere fails it (with every failure's evidence), else a pass passes it.
+pub fn merge(results: Vec<CheckResult>) -> Vec<CheckResult> {
+    let rank = |o: Outcome| match o {
+        Outcome::Fail => 2,
+        Outcome::Pass => 1,
+        Outcome::NotAssessed => 0,
+    };
+    let mut out: Vec<CheckResult> = Vec::new();
+    for r in results {
+        match out.iter_mut().find(|p| p.id == r.id) {
+            None => out.push(r),
+            Some(prev) if rank(r.outcome) > rank(prev.outcome) => *prev = r,
+            Some(prev) if r.outcome == prev.outcome && r.outcome != Outcome::NotAssessed => {
+                prev.evidence.extend(r.evidence)
+            }
+            Some(_) => {}
+        }
+    }
+    out
 }
 
 /// The checks a declaration settles, judged on `today` (support periods end).

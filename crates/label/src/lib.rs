@@ -11,7 +11,8 @@ pub mod report;
 pub use assess::{FrameworkResult, ReqResult, Verdict};
 pub use catalogue::Catalogues;
 pub use declaration::{Date, Declaration};
-pub use evidence::{CheckResult, Outcome, ProbeFindings};
+pub use evidence::{CheckResult, Outcome};
+pub use iotgate_probe::Report as ProbeReport;
 
 use iotgate_explain::alerts::AlertOut;
 use iotgate_explain::model::DeviceOut;
@@ -61,7 +62,7 @@ pub struct Inputs<'a> {
     /// Every alert of the analysis (only the device's own are used).
     pub alerts: &'a [AlertOut],
     /// What a probe found, if one ran.
-    pub probe: Option<&'a ProbeFindings>,
+    pub probe: Option<&'a ProbeReport>,
     /// The manufacturer's declaration, if given.
     pub declaration: Option<&'a Declaration>,
     /// The day to judge on.
@@ -73,6 +74,7 @@ pub fn label(l: &Localizer, cat: &Catalogues, i: &Inputs<'_>) -> Label {
     let mut checks = evidence::observed(l, i.device, i.alerts);
     checks.extend(evidence::probed(l, i.probe));
     checks.extend(evidence::declared(l, i.declaration, i.today));
+    let mut checks = evidence::merge(checks);
     checks.sort_by_key(|c| {
         checks::CHECKS
             .iter()
