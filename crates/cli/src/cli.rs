@@ -447,6 +447,26 @@ pub fn command(l: &Localizer) -> Command {
                 )
                 .arg(rate_arg(l))
                 .arg(
+                    Arg::new("svg")
+                        .long("svg")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-label-svg")),
+                )
+                .arg(
+                    Arg::new("html")
+                        .long("html")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-label-html")),
+                )
+                .arg(
+                    Arg::new("url")
+                        .long("url")
+                        .value_name("URL")
+                        .help(l.t("cli-label-url")),
+                )
+                .arg(
                     Arg::new("date")
                         .long("date")
                         .value_name("YYYY-MM-DD")

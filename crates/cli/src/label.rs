@@ -138,6 +138,35 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
             today,
         },
     );
+    let html_path = m.get_one::<PathBuf>("html");
+    let url = m.get_one::<String>("url").cloned().unwrap_or_else(|| {
+        html_path.and_then(|p| p.file_name()).map_or_else(
+            || "label.html".to_string(),
+            |n| n.to_string_lossy().to_string(),
+        )
+    });
+    let svg = iotgate_label::svg::render(l, &lab, &url);
+    let write = |p: &PathBuf, body: &str| match std::fs::write(p, body) {
+        Ok(()) => {
+            eprintln!(
+                "iotgate: {}",
+                l.ta("label-wrote", &[("path", Arg::S(&p.display().to_string()))])
+            );
+            Ok(())
+        }
+        Err(e) => Err(write_error(l, &p.display().to_string(), &e)),
+    };
+    if let Some(p) = m.get_one::<PathBuf>("svg") {
+        if let Err(msg) = write(p, &svg) {
+            return fail(msg);
+        }
+    }
+    if let Some(p) = html_path {
+        let page = iotgate_label::html::render(l, &lab, Some(&svg));
+        if let Err(msg) = write(p, &page) {
+            return fail(msg);
+        }
+    }
     if m.get_one::<String>("format").map(String::as_str) == Some("json") {
         println!("{}", serde_json::to_string_pretty(&lab).unwrap_or_default());
     } else {

@@ -44,6 +44,8 @@ pub struct FrameworkResult {
     pub id: String,
     /// Name.
     pub name: String,
+    /// Short name (the label's badges).
+    pub short: String,
     /// Version of the standard.
     pub version: String,
     /// What it is.
@@ -246,6 +248,7 @@ fn summarise(
     FrameworkResult {
         id: fw.id.clone(),
         name: fw.name.clone(),
+        short: fw.short.clone(),
         version: fw.version.clone(),
         title: fw.title(lang).to_string(),
         verdict,

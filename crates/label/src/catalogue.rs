@@ -81,6 +81,8 @@ pub struct Framework {
     pub id: String,
     /// The framework's name.
     pub name: String,
+    /// A name short enough for the label's scheme badges.
+    pub short: String,
     /// The version of the standard the IDs come from.
     pub version: String,
     /// What it is, English.

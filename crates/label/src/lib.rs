@@ -6,7 +6,9 @@ pub mod catalogue;
 pub mod checks;
 pub mod declaration;
 pub mod evidence;
+pub mod html;
 pub mod report;
+pub mod svg;
 
 pub use assess::{FrameworkResult, ReqResult, Verdict};
 pub use catalogue::Catalogues;
@@ -53,6 +55,8 @@ pub struct Label {
     pub checks: Vec<CheckResult>,
     /// Every framework.
     pub frameworks: Vec<FrameworkResult>,
+    /// The manufacturer's declaration, as read.
+    pub declaration: Option<Declaration>,
 }
 
 /// What a label is built from.
@@ -111,5 +115,6 @@ pub fn label(l: &Localizer, cat: &Catalogues, i: &Inputs<'_>) -> Label {
         sources,
         checks,
         frameworks,
+        declaration: i.declaration.cloned(),
     }
 }

@@ -25,6 +25,15 @@ pub fn verdict_text(l: &Localizer, v: Verdict) -> String {
     })
 }
 
+/// One or two words for a verdict (the label's badges).
+pub fn verdict_short(l: &Localizer, v: Verdict) -> String {
+    l.t(match v {
+        Verdict::Supported => "svg-verdict-supported",
+        Verdict::Contradicted => "svg-verdict-contradicted",
+        Verdict::NotSettled => "svg-verdict-not-settled",
+    })
+}
+
 /// The plain name of check `id`.
 pub fn check_name(l: &Localizer, id: &str) -> String {
     l.t(&format!("label-check-{id}"))

@@ -71,3 +71,23 @@ fn mistakes_are_named() {
     let e = Declaration::parse("d.toml", "updates_signed = \"yes\"\n").unwrap_err();
     assert!(e.to_string().contains("line 1"), "{e}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// Cut text fits the width it was cut for, and wrapped lines too.
+    #[test]
+    fn fitted_text_fits(s in "\\PC{0,120}", max in 20.0f64..400.0, size in 8.0f64..24.0) {
+        use iotgate_label::svg::{fit, text_width, wrap};
+        let f = fit(&s, max, size, true);
+        prop_assert!(text_width(&f, size, true) <= max + text_width("…", size, true));
+        if text_width(&s, size, true) <= max {
+            prop_assert_eq!(&f, &s);
+        }
+        for line in wrap(&s, max, size, 3) {
+            // A single word longer than the line is the one allowed excess before cutting.
+            let words = line.split_whitespace().count();
+            prop_assert!(words <= 1 || text_width(&line, size, false) <= max + text_width("…", size, false));
+        }
+    }
+}
