@@ -447,6 +447,13 @@ pub fn command(l: &Localizer) -> Command {
                 )
                 .arg(rate_arg(l))
                 .arg(
+                    Arg::new("mud")
+                        .long("mud")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-label-mud")),
+                )
+                .arg(
                     Arg::new("svg")
                         .long("svg")
                         .value_name("FILE")

@@ -5,7 +5,7 @@ use crate::analyze::Progress;
 use iotgate::{analyze_full, open_all};
 use iotgate_explain::{source_error_text, write_error, Arg, Localizer};
 use iotgate_judge::detect::{DetectConfig, Detectors};
-use iotgate_label::{label, report, Catalogues, Date, Declaration, Inputs};
+use iotgate_label::{label, report, Catalogues, Date, Declaration, Inputs, MudEvidence};
 use iotgate_observe::Config;
 use iotgate_wire::Mac;
 use std::cell::RefCell;
@@ -79,6 +79,37 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         },
         None => None,
     };
+    let profile = match m.get_one::<PathBuf>("mud") {
+        Some(p) => {
+            let shown = p.display().to_string();
+            let bytes = match crate::mud::read_file(l, p) {
+                Ok(b) => b,
+                Err(msg) => return fail(msg),
+            };
+            let parsed = iotgate_mud::parse_bytes(&bytes);
+            match parsed.profile {
+                Some(prof) => Some((shown, prof)),
+                None => {
+                    let first = parsed
+                        .errors()
+                        .next()
+                        .map(|d| iotgate_explain::mud_diag_text(l, d))
+                        .unwrap_or_default();
+                    return fail(format!(
+                        "{} {first}",
+                        l.ta(
+                            "err-mud-unusable",
+                            &[
+                                ("path", Arg::S(&shown)),
+                                ("errors", Arg::N(parsed.errors().count() as f64)),
+                            ],
+                        )
+                    ));
+                }
+            }
+        }
+        None => None,
+    };
     let inputs: Vec<PathBuf> = m
         .get_many::<PathBuf>("capture")
         .map(|v| v.cloned().collect())
@@ -92,6 +123,14 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         DetectConfig::default(),
         Vec::new(),
     )));
+    let audit = profile.as_ref().map(|(shown, prof)| {
+        use iotgate_judge::mud_audit::{AuditConfig, AuditState, DeviceAudit};
+        let dev = DeviceAudit::new(mac, shown.clone(), prof.clone());
+        Rc::new(RefCell::new(AuditState::new(
+            vec![dev],
+            AuditConfig::default(),
+        )))
+    });
     let bar = Progress::new(l, &caps, None);
     let analysis = analyze_full(
         &caps,
@@ -99,7 +138,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         l,
         iotgate::default_threads(),
         |p| bar.tick(p),
-        None,
+        audit,
         Some(detect),
     );
     bar.finish();
@@ -126,6 +165,42 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         ));
     };
     let probe = probe_addr.map(|a| crate::probe::run_probe(l, a, &crate::probe::options(m)));
+    let mud = profile.as_ref().map(|(shown, prof)| {
+        let audit = analysis.mud.iter().find(|a| a.mac == want);
+        let violations = audit
+            .map(|a| {
+                a.violations
+                    .iter()
+                    .take(5)
+                    .map(|v| {
+                        l.ta(
+                            "label-ev-mud-violation",
+                            &[
+                                ("remote", Arg::S(v.name.as_deref().unwrap_or(&v.remote))),
+                                ("proto", Arg::S(&v.proto)),
+                                ("port", Arg::N(v.port as f64)),
+                                ("flows", Arg::N(v.flows as f64)),
+                            ],
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let sbom = prof.sbom.as_ref().and_then(|s| {
+            s.url.clone().or_else(|| {
+                s.local_well_known
+                    .as_ref()
+                    .map(|_| l.t("label-mud-sbom-local"))
+            })
+        });
+        MudEvidence {
+            source: shown.clone(),
+            is_supported: prof.is_supported,
+            sbom,
+            violations,
+            flows: audit.map_or(0, |a| a.flows),
+        }
+    });
     let cat = Catalogues::builtin();
     let lab = label(
         l,
@@ -135,6 +210,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
             alerts: &analysis.alerts,
             probe: probe.as_ref(),
             declaration: declaration.as_ref(),
+            mud: mud.as_ref(),
             today,
         },
     );

@@ -371,3 +371,71 @@ fn labels_for_iot_sentinel_devices() {
     }
     assert_eq!(done, 5);
 }
+
+#[test]
+fn a_mud_profile_counts_as_the_makers_word_and_the_capture_is_held_to_it() {
+    let root = common::data();
+    let pcap = common::captures_under(&root.join("pcap/iot-sentinel/TP-LinkPlugHS110"))
+        .into_iter()
+        .next()
+        .unwrap();
+    let pcap = pcap.display().to_string();
+    let plug = "50:c7:bf:00:c7:03";
+    let unsw = root.join("mud/unsw/tplinkplug.json");
+    // UNSW's profile of this plug: every flow in the capture keeps to it.
+    let kept = label_json(&[
+        "--capture",
+        &pcap,
+        "--device",
+        plug,
+        "--mud",
+        &unsw.display().to_string(),
+    ]);
+    assert_eq!(kept["sources"], serde_json::json!(["capture", "mud"]));
+    let check = |l: &Value, id: &str| {
+        l["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["outcome"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(check(&kept, "mud-conformance"), "pass");
+    assert_eq!(check(&kept, "mud-supported"), "not-assessed");
+
+    // The same profile saying the plug is no longer supported and pointing to an SBOM, and
+    // allowing nothing from the device: unsupported fails 5.3-13 and PSTI 3, the SBOM passes
+    // CRA II.1, and the plug's cloud traffic breaks the profile (CRA I.2.j).
+    let dir = std::env::temp_dir().join(format!("iotgate-label-mud-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(&unsw).unwrap()).unwrap();
+    let mud = &mut doc["ietf-mud:mud"];
+    mud["is-supported"] = Value::Bool(false);
+    mud["ietf-mud-transparency:transparency"] =
+        serde_json::json!({"sbom-url": "https://tplinkplug.example/sbom.json"});
+    mud["extensions"] = serde_json::json!(["transparency"]);
+    for acl in doc["ietf-access-control-list:access-lists"]["acl"]
+        .as_array_mut()
+        .unwrap()
+    {
+        if acl["name"].as_str().unwrap_or("").starts_with("from") {
+            acl["aces"]["ace"] = serde_json::json!([]);
+        }
+    }
+    let bent = write(&dir, "bent.json", &serde_json::to_string(&doc).unwrap());
+    let l = label_json(&["--capture", &pcap, "--device", plug, "--mud", &bent]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(check(&l, "mud-supported"), "fail");
+    assert_eq!(check(&l, "mud-sbom"), "pass");
+    assert_eq!(check(&l, "mud-conformance"), "fail");
+    expect(
+        &l,
+        "fail",
+        &[("en303645", "5.3-13"), ("psti", "3"), ("cra", "I.2.j")],
+    );
+    expect(&l, "pass", &[("cra", "II.1")]);
+    assert!(evidence(&l, "cra", "I.2.j").contains("not in its MUD profile"));
+}

@@ -148,6 +148,7 @@ fn labels_of_iot_sentinel_devices_render_without_overflow() {
                     alerts: &a.alerts,
                     probe: None,
                     declaration: None,
+                    mud: None,
                     today: Date::parse("2026-11-22").unwrap(),
                 },
             );
@@ -186,6 +187,7 @@ fn long_values_are_cut_not_clipped() {
             alerts: &a.alerts,
             probe: None,
             declaration: Some(&decl),
+            mud: None,
             today: Date::parse("2026-11-22").unwrap(),
         },
     );

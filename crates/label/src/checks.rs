@@ -137,6 +137,26 @@ pub const CHECKS: &[CheckDef] = &[
         ],
     },
     CheckDef {
+        id: "mud-supported",
+        source: Source::Declared,
+        evidences: &[
+            "en303645:5.3-13",
+            "psti:3",
+            "nistir8425:information-dissemination",
+            "cra:I.2.c",
+        ],
+    },
+    CheckDef {
+        id: "mud-sbom",
+        source: Source::Declared,
+        evidences: &["cra:II.1", "nistir8425:asset-identification"],
+    },
+    CheckDef {
+        id: "mud-conformance",
+        source: Source::Observed,
+        evidences: &["cra:I.2.j"],
+    },
+    CheckDef {
         id: "declared-password",
         source: Source::Declared,
         evidences: &[

@@ -477,3 +477,55 @@ pub fn declared(l: &Localizer, d: Option<&Declaration>, today: Date) -> Vec<Chec
     out.push(url_check("declared-sbom", "sbom", &d.sbom));
     out
 }
+
+/// What a MUD profile for the device says and whether the device kept to it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct MudEvidence {
+    /// The file or URL the profile came from.
+    pub source: String,
+    /// `is-supported`.
+    pub is_supported: Option<bool>,
+    /// Where the SBOM is (RFC 9472 `sbom-url`, or "on the device" for `sbom-local-well-known`).
+    pub sbom: Option<String>,
+    /// Flows the profile refuses, one line each (the largest groups first).
+    pub violations: Vec<String>,
+    /// Flows the audit decided.
+    pub flows: u64,
+}
+
+/// The checks a MUD profile settles.
+pub fn from_mud(l: &Localizer, m: Option<&MudEvidence>) -> Vec<CheckResult> {
+    let Some(m) = m else {
+        return ["mud-supported", "mud-sbom", "mud-conformance"]
+            .iter()
+            .map(|id| CheckResult::unknown(id, l.t("label-why-no-mud")))
+            .collect();
+    };
+    let src = || Arg::S(&m.source);
+    vec![
+        match m.is_supported {
+            Some(false) => CheckResult::fail(
+                "mud-supported",
+                vec![l.ta("label-ev-mud-unsupported", &[("source", src())])],
+            ),
+            _ => CheckResult::unknown("mud-supported", l.t("label-why-mud-supported")),
+        },
+        match &m.sbom {
+            Some(u) => CheckResult::pass(
+                "mud-sbom",
+                vec![l.ta("label-ev-mud-sbom", &[("sbom", Arg::S(u))])],
+            ),
+            None => CheckResult::unknown("mud-sbom", l.t("label-why-mud-no-sbom")),
+        },
+        if !m.violations.is_empty() {
+            CheckResult::fail("mud-conformance", m.violations.clone())
+        } else if m.flows > 0 {
+            CheckResult::pass(
+                "mud-conformance",
+                vec![l.ta("label-ev-mud-kept", &[("flows", Arg::N(m.flows as f64))])],
+            )
+        } else {
+            CheckResult::unknown("mud-conformance", l.t("label-why-no-traffic"))
+        },
+    ]
+}

@@ -13,7 +13,7 @@ pub mod svg;
 pub use assess::{FrameworkResult, ReqResult, Verdict};
 pub use catalogue::Catalogues;
 pub use declaration::{Date, Declaration};
-pub use evidence::{CheckResult, Outcome};
+pub use evidence::{CheckResult, MudEvidence, Outcome};
 pub use iotgate_probe::Report as ProbeReport;
 
 use iotgate_explain::alerts::AlertOut;
@@ -69,6 +69,8 @@ pub struct Inputs<'a> {
     pub probe: Option<&'a ProbeReport>,
     /// The manufacturer's declaration, if given.
     pub declaration: Option<&'a Declaration>,
+    /// The device's MUD profile and the audit against it, if given.
+    pub mud: Option<&'a MudEvidence>,
     /// The day to judge on.
     pub today: Date,
 }
@@ -78,6 +80,7 @@ pub fn label(l: &Localizer, cat: &Catalogues, i: &Inputs<'_>) -> Label {
     let mut checks = evidence::observed(l, i.device, i.alerts);
     checks.extend(evidence::probed(l, i.probe));
     checks.extend(evidence::declared(l, i.declaration, i.today));
+    checks.extend(evidence::from_mud(l, i.mud));
     let mut checks = evidence::merge(checks);
     checks.sort_by_key(|c| {
         checks::CHECKS
@@ -92,6 +95,9 @@ pub fn label(l: &Localizer, cat: &Catalogues, i: &Inputs<'_>) -> Label {
     }
     if i.declaration.is_some() {
         sources.push("declaration");
+    }
+    if i.mud.is_some() {
+        sources.push("mud");
     }
     let declared = i.declaration.and_then(|d| {
         let s = [d.manufacturer.as_deref(), d.model.as_deref()]
