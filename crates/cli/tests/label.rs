@@ -370,6 +370,26 @@ fn labels_for_iot_sentinel_devices() {
         done += 1;
     }
     assert_eq!(done, 5);
+    // The WeMo switch (2016 firmware) offers RC4 and DES next to TLS 1.0: both fail, from its
+    // own ClientHellos, and EN 303 645 5.5-1 with them.
+    let wemo = root.join("WeMoSwitch");
+    let mac = std::fs::read_to_string(wemo.join("_iotdevice-mac.txt"))
+        .unwrap()
+        .trim()
+        .to_lowercase();
+    let l = label_json(&["--capture", &wemo.display().to_string(), "--device", &mac]);
+    let suites = l["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "tls-suites")
+        .unwrap();
+    assert_eq!(suites["outcome"], "fail");
+    assert!(
+        suites["evidence"][0].as_str().unwrap().contains("(RC4)"),
+        "{suites}"
+    );
+    assert_eq!(outcome(&l, "en303645", "5.5-1"), "fail");
 }
 
 #[test]

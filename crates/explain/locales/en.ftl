@@ -472,8 +472,8 @@ label-ev-finding = { $finding } ({ $role }, with { $peer } port { $port }, { $co
     [one] time
    *[other] times
   })
-label-role-client = the device logged in
-label-role-server = someone logged in to the device
+label-role-client = the device connected
+label-role-server = someone connected to the device
 label-ev-no-cleartext-login = no password sent in clear in the capture
 label-ev-no-cleartext-data = no unencrypted data protocol in the capture
 label-ev-http = plain HTTP to { $servers } { $servers ->
@@ -683,3 +683,18 @@ label-check-mud-sbom-do = Ask the manufacturer to publish an SBOM (RFC 9472 lets
 label-check-mud-conformance = Keeps to its declared behaviour (MUD)
 label-check-mud-conformance-means = The device talks to destinations its own maker did not declare: a sign of extra features, misconfiguration, or compromise.
 label-check-mud-conformance-do = Look at the destinations listed; enforce the profile on your router (iotgate mud enforce) so only declared traffic passes.
+label-ev-weak-suites = offers broken cipher suites: { $suites }
+label-ev-suites-ok = no broken cipher suite in its { $hellos } TLS { $hellos ->
+    [one] fingerprint
+   *[other] fingerprints
+  }
+label-ev-update-clear = fetches from update server { $server } without encryption (port { $port })
+label-ev-update-tls = checks update server { $server } over TLS ({ $flows } connections)
+label-why-no-update = no connection to a server named for updates in the capture
+label-check-tls-suites = No broken cipher suites
+label-check-tls-suites-means = The device still offers encryption methods that are known to be breakable (RC4, DES, 3DES, export-grade or none at all); a server or attacker can pick them.
+label-check-tls-suites-do = Update the firmware; if the manufacturer does not remove them, prefer another product.
+label-check-update-channel = Updates over an encrypted channel
+label-check-update-channel-means = The device downloads from its update server without encryption: someone on the path could hand it malicious software.
+label-check-update-channel-do = Update only through the official app, keep the device on a network you control, and ask the manufacturer for HTTPS updates.
+label-check-mud-supported-ask = Does the manufacturer publish a MUD profile (RFC 8520) for it, so that your router lets through only what it needs?

@@ -680,3 +680,18 @@ label-check-mud-sbom-do = Demandez au fabricant de publier une SBOM (la RFC 9472
 label-check-mud-conformance = Respecte le comportement déclaré (MUD)
 label-check-mud-conformance-means = L'appareil contacte des destinations que son fabricant n'a pas déclarées : signe de fonctions en plus, d'une mauvaise configuration ou d'un piratage.
 label-check-mud-conformance-do = Examinez les destinations listées ; appliquez le profil sur votre routeur (iotgate mud enforce) pour ne laisser passer que le trafic déclaré.
+label-ev-weak-suites = propose des suites de chiffrement cassées : { $suites }
+label-ev-suites-ok = aucune suite de chiffrement cassée dans ses { $hellos } { $hellos ->
+    [one] empreinte
+   *[other] empreintes
+  } TLS
+label-ev-update-clear = télécharge depuis le serveur de mises à jour { $server } sans chiffrement (port { $port })
+label-ev-update-tls = interroge le serveur de mises à jour { $server } en TLS ({ $flows } connexions)
+label-why-no-update = aucune connexion à un serveur de mises à jour dans la capture
+label-check-tls-suites = Pas de suites de chiffrement cassées
+label-check-tls-suites-means = L'appareil propose encore des méthodes de chiffrement connues pour être cassables (RC4, DES, 3DES, export ou aucune) ; un serveur ou un attaquant peut les choisir.
+label-check-tls-suites-do = Mettez le micrologiciel à jour ; si le fabricant ne les retire pas, préférez un autre produit.
+label-check-update-channel = Mises à jour par un canal chiffré
+label-check-update-channel-means = L'appareil télécharge depuis son serveur de mises à jour sans chiffrement : quelqu'un sur le chemin pourrait lui fournir un logiciel malveillant.
+label-check-update-channel-do = Ne mettez à jour que par l'application officielle, gardez l'appareil sur un réseau que vous maîtrisez, et demandez au fabricant des mises à jour en HTTPS.
+label-check-mud-supported-ask = Le fabricant publie-t-il un profil MUD (RFC 8520) pour l'appareil, afin que votre routeur ne laisse passer que ce dont il a besoin ?

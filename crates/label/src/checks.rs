@@ -69,6 +69,31 @@ pub const CHECKS: &[CheckDef] = &[
         ],
     },
     CheckDef {
+        id: "tls-suites",
+        source: Source::Observed,
+        evidences: &[
+            "en303645:5.5-1",
+            "nistir8425:data-protection",
+            "cra:I.2.e",
+            "cra:I.2.f",
+            "en18031:CRY-1",
+            "en18031:SCM",
+            "owasp:I7",
+        ],
+    },
+    CheckDef {
+        id: "update-channel",
+        source: Source::Observed,
+        evidences: &[
+            "en303645:5.3-5",
+            "en303645:5.3-7",
+            "nistir8425:software-update",
+            "cra:II.7",
+            "en18031:SUM",
+            "owasp:I4",
+        ],
+    },
+    CheckDef {
         id: "exposed-services",
         source: Source::Observed,
         evidences: &[

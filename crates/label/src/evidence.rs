@@ -108,6 +108,60 @@ fn active(d: &DeviceOut) -> bool {
     d.peers.iter().any(|p| p.packets_sent > 0)
 }
 
+/// A short name for a cipher suite that gives no real protection today, or None: no encryption
+/// (NULL), export-grade keys, single DES, RC4 (prohibited by RFC 7465) and 3DES (disallowed
+/// for encryption by NIST SP 800-131A after 2023). Codes from the IANA TLS registry.
+pub fn weak_suite(c: u16) -> Option<&'static str> {
+    Some(match c {
+        0x0000..=0x0002 | 0x002c..=0x002e | 0x003b | 0xc001 | 0xc006 | 0xc00b | 0xc010 | 0xc015 => {
+            "NULL"
+        }
+        0x0003
+        | 0x0006
+        | 0x0008
+        | 0x000b
+        | 0x000e
+        | 0x0011
+        | 0x0014
+        | 0x0017
+        | 0x0019
+        | 0x0026..=0x002b
+        | 0x0060..=0x0065 => "EXPORT",
+        0x0004 | 0x0005 | 0x0018 | 0x0020 | 0x0024 | 0x008a | 0x008e | 0x0092 | 0xc002 | 0xc007
+        | 0xc00c | 0xc011 | 0xc016 | 0xc033 => "RC4",
+        0x0009 | 0x000c | 0x000f | 0x0012 | 0x0015 | 0x001a | 0x001e | 0x0022 => "DES",
+        0x000a
+        | 0x000d
+        | 0x0010
+        | 0x0013
+        | 0x0016
+        | 0x001b
+        | 0x001f
+        | 0x0023
+        | 0x008b
+        | 0x008f
+        | 0x0093
+        | 0xc003
+        | 0xc008
+        | 0xc00d
+        | 0xc012
+        | 0xc017
+        | 0xc01a..=0xc01c
+        | 0xc034 => "3DES",
+        _ => return None,
+    })
+}
+
+/// True for a DNS name that looks like an update or firmware server.
+pub fn is_update_name(n: &str) -> bool {
+    let n = n.to_ascii_lowercase();
+    ["update", "upgrade", "firmware", "fwupd", "fota", "ota."]
+        .iter()
+        .any(|k| n.contains(k))
+        || n.split(['.', '-'])
+            .any(|label| label == "ota" || label == "fw")
+}
+
 /// The checks a capture can settle for device `d`.
 pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckResult> {
     let mut out = Vec::new();
@@ -169,6 +223,86 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
         )
     } else {
         CheckResult::unknown("tls-version", l.t("label-why-no-tls"))
+    });
+
+    // Cipher suites offered (from the JA3 strings: `version,ciphers,...`, decimal).
+    let mut weak: Vec<(u16, &str)> = Vec::new();
+    for ja3 in &d.tls.ja3 {
+        let Some(list) = ja3.split(',').nth(1) else {
+            continue;
+        };
+        for c in list.split('-').filter_map(|c| c.parse::<u16>().ok()) {
+            if let Some(name) = weak_suite(c) {
+                if !weak.iter().any(|(x, _)| *x == c) {
+                    weak.push((c, name));
+                }
+            }
+        }
+    }
+    out.push(if !weak.is_empty() {
+        let names: Vec<String> = weak
+            .iter()
+            .take(6)
+            .map(|(c, n)| format!("0x{c:04x} ({n})"))
+            .collect();
+        CheckResult::fail(
+            "tls-suites",
+            vec![l.ta(
+                "label-ev-weak-suites",
+                &[("suites", Arg::S(&names.join(", ")))],
+            )],
+        )
+    } else if !d.tls.ja3.is_empty() {
+        CheckResult::pass(
+            "tls-suites",
+            vec![l.ta(
+                "label-ev-suites-ok",
+                &[("hellos", Arg::N(d.tls.ja3.len() as f64))],
+            )],
+        )
+    } else {
+        CheckResult::unknown("tls-suites", l.t("label-why-no-tls"))
+    });
+
+    // Update servers: names that say so, reached over TLS or in clear.
+    let updates: Vec<_> = d
+        .peers
+        .iter()
+        .filter(|p| p.initiated_by_device && p.proto == "tcp")
+        .filter(|p| p.name.as_deref().is_some_and(is_update_name))
+        .collect();
+    let clear: Vec<_> = updates
+        .iter()
+        .filter(|p| p.port == 80 || p.port == 8080)
+        .collect();
+    let tls: Vec<_> = updates
+        .iter()
+        .filter(|p| p.port == 443 || p.port == 8443)
+        .collect();
+    out.push(if let Some(p) = clear.first() {
+        CheckResult::fail(
+            "update-channel",
+            vec![l.ta(
+                "label-ev-update-clear",
+                &[
+                    ("server", Arg::S(p.name.as_deref().unwrap_or(&p.ip))),
+                    ("port", Arg::N(p.port as f64)),
+                ],
+            )],
+        )
+    } else if let Some(p) = tls.iter().find(|p| p.flows >= 2) {
+        CheckResult::pass(
+            "update-channel",
+            vec![l.ta(
+                "label-ev-update-tls",
+                &[
+                    ("server", Arg::S(p.name.as_deref().unwrap_or(&p.ip))),
+                    ("flows", Arg::N(p.flows as f64)),
+                ],
+            )],
+        )
+    } else {
+        CheckResult::unknown("update-channel", l.t("label-why-no-update"))
     });
 
     // Risky services the device answered on.
@@ -528,4 +662,46 @@ pub fn from_mud(l: &Localizer, m: Option<&MudEvidence>) -> Vec<CheckResult> {
             CheckResult::unknown("mud-conformance", l.t("label-why-no-traffic"))
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_suites_are_named() {
+        assert_eq!(weak_suite(0x0004), Some("RC4"));
+        assert_eq!(weak_suite(0xc011), Some("RC4"));
+        assert_eq!(weak_suite(0x000a), Some("3DES"));
+        assert_eq!(weak_suite(0x0009), Some("DES"));
+        assert_eq!(weak_suite(0x0003), Some("EXPORT"));
+        assert_eq!(weak_suite(0x0002), Some("NULL"));
+        // AES-GCM, ChaCha20 and TLS 1.3 suites are fine.
+        for ok in [
+            0x002f, 0x009c, 0xc02b, 0xc02f, 0xcca8, 0x1301, 0x1302, 0x1303,
+        ] {
+            assert_eq!(weak_suite(ok), None, "{ok:#06x}");
+        }
+    }
+
+    #[test]
+    fn update_servers_by_name() {
+        for n in [
+            "firmware.vendor.com",
+            "fw.cam.example",
+            "ota.bulbs.example",
+            "update.microsoft.com",
+            "dl-ota.x.cn",
+        ] {
+            assert!(is_update_name(n), "{n}");
+        }
+        for n in [
+            "api.sonos.com",
+            "fwd.example.com",
+            "photos.example",
+            "devs.tplinkcloud.com",
+        ] {
+            assert!(!is_update_name(n), "{n}");
+        }
+    }
 }
