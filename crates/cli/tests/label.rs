@@ -239,6 +239,19 @@ fn one_run_assesses_every_framework_from_capture_and_declaration() {
         .unwrap();
     assert_eq!(psti["verdict"], "supported");
 
+    // Every failed or unassessed requirement is explained, with advice.
+    for f in bad["frameworks"].as_array().unwrap() {
+        for r in f["requirements"].as_array().unwrap() {
+            if r["outcome"] != "pass" {
+                assert!(
+                    r["explanation"].as_str().is_some_and(|s| s.len() > 20),
+                    "{r}"
+                );
+                assert!(r["advice"].as_str().is_some_and(|s| s.len() > 20), "{r}");
+            }
+        }
+    }
+
     // The terminal report in French explains the failures in French.
     let out = exe()
         .args([

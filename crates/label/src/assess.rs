@@ -23,6 +23,12 @@ pub struct ReqResult {
     pub evidence: Vec<String>,
     /// Why it was not assessed.
     pub reason: Option<String>,
+    /// What it protects (a [`crate::catalogue::TOPICS`] entry).
+    pub topic: String,
+    /// For a failed or unassessed requirement: what it means for the owner, in plain words.
+    pub explanation: Option<String>,
+    /// And what they can do.
+    pub advice: Option<String>,
 }
 
 /// What the evidence says about a whole scheme.
@@ -80,6 +86,9 @@ fn combine(
         checks: Vec::new(),
         evidence: Vec::new(),
         reason: None,
+        topic: r.topic.clone(),
+        explanation: None,
+        advice: None,
     };
     let mut any = false;
     let (mut fail, mut all_pass, mut declared_pass) = (false, true, false);
@@ -147,6 +156,7 @@ pub fn assess(l: &Localizer, cat: &Catalogues, checks: &[CheckResult]) -> Vec<Fr
         for r in &fw.reqs {
             let mut res = combine(l, &fw.id, r, &results);
             refine(l, cat, fw, r, &mut res, &done);
+            explain(l, &results, &mut res);
             done.insert((fw.id.clone(), r.id.clone()), res);
         }
     }
@@ -154,6 +164,24 @@ pub fn assess(l: &Localizer, cat: &Catalogues, checks: &[CheckResult]) -> Vec<Fr
         .iter()
         .map(|fw| summarise(l, fw, &done))
         .collect()
+}
+
+/// Words a failed or unassessed requirement for its owner: the failing check's own
+/// explanation when one failed it, else what its topic protects.
+fn explain(l: &Localizer, results: &BTreeMap<&str, &CheckResult>, res: &mut ReqResult) {
+    if res.outcome == Outcome::Pass {
+        return;
+    }
+    let failed = res
+        .checks
+        .iter()
+        .find(|c| results.get(*c).is_some_and(|r| r.outcome == Outcome::Fail));
+    let key = match failed {
+        Some(c) => format!("label-check-{c}"),
+        None => format!("label-topic-{}", res.topic),
+    };
+    res.explanation = Some(l.t(&format!("{key}-means")));
+    res.advice = Some(l.t(&format!("{key}-do")));
 }
 
 /// Applies `deemed` (any outcome short of failure becomes a pass when every deemed requirement

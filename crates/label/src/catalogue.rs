@@ -41,6 +41,9 @@ pub enum Net {
 pub struct Requirement {
     /// The framework's own ID (e.g. `5.1-1`, `1`, `I.2.d`, `AUM-5`).
     pub id: String,
+    /// What it protects ([`TOPICS`]): explained to owners in the locale catalogues
+    /// (`label-topic-<topic>-means`, `-do`).
+    pub topic: String,
     /// Mandatory or recommended.
     pub status: Status,
     /// What the network can show.
@@ -108,6 +111,26 @@ impl Framework {
         }
     }
 }
+
+/// What requirements protect, each explained to owners in both languages.
+pub const TOPICS: &[&str] = &[
+    "passwords",
+    "vulnerability-reporting",
+    "updates",
+    "support-period",
+    "secrets",
+    "communication",
+    "interfaces",
+    "integrity",
+    "privacy",
+    "resilience",
+    "deletion",
+    "setup",
+    "monitoring",
+    "vulnerabilities",
+    "lab",
+    "scheme-level",
+];
 
 /// The catalogue sources, in the order frameworks are reported.
 pub const SOURCES: &[(&str, &str)] = &[
@@ -201,6 +224,12 @@ impl Catalogues {
             for r in &fw.reqs {
                 if !seen.insert(r.id.as_str()) {
                     return Err(err(format!("requirement {} listed twice", r.id)));
+                }
+                if !TOPICS.contains(&r.topic.as_str()) {
+                    return Err(err(format!(
+                        "requirement {} has unknown topic {}",
+                        r.id, r.topic
+                    )));
                 }
                 if r.en.trim().is_empty() || r.fr.trim().is_empty() {
                     return Err(err(format!("requirement {} lacks a title", r.id)));

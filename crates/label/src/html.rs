@@ -183,9 +183,19 @@ pub fn render(l: &Localizer, lab: &Label, label_svg: Option<&str>) -> String {
                 crate::catalogue::Status::R => "R",
                 crate::catalogue::Status::Rc => "Rc",
             };
+            let more = match (&r.explanation, &r.advice) {
+                (Some(e), Some(a)) => format!(
+                    "<details><summary>{}</summary><p>{}</p><p><b>{}</b> {}</p></details>",
+                    esc(&l.t("html-label-why")),
+                    esc(e),
+                    esc(&l.t("label-todo")),
+                    esc(a)
+                ),
+                _ => String::new(),
+            };
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{} <span class=\"muted\">[{status}]</span></td><td class=\"o {}\">{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{} <span class=\"muted\">[{status}]</span></td><td class=\"o {}\">{}</td><td>{}{more}</td></tr>",
                 esc(&r.id),
                 esc(&r.title),
                 class(r.outcome),

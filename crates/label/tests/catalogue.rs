@@ -179,3 +179,28 @@ fn every_check_is_explained_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn every_topic_is_explained_in_both_languages() {
+    use iotgate_label::catalogue::TOPICS;
+    for lang in [Lang::En, Lang::Fr] {
+        let l = Localizer::new(lang);
+        for t in TOPICS {
+            for suffix in ["", "-means", "-do"] {
+                let id = format!("label-topic-{t}{suffix}");
+                assert!(l.has(&id), "{lang:?}: {id}");
+            }
+        }
+    }
+    // And every topic is used.
+    let c = Catalogues::builtin();
+    for t in TOPICS {
+        assert!(
+            c.frameworks
+                .iter()
+                .flat_map(|f| &f.reqs)
+                .any(|r| r.topic == *t),
+            "{t} unused"
+        );
+    }
+}
