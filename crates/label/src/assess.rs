@@ -15,6 +15,8 @@ pub struct ReqResult {
     pub title: String,
     /// Mandatory or recommended.
     pub status: Status,
+    /// When it applies (Mc and Rc requirements).
+    pub condition: Option<String>,
     /// Pass, fail or not assessed.
     pub outcome: Outcome,
     /// The checks that decided it.
@@ -82,6 +84,7 @@ fn combine(
         id: r.id.clone(),
         title: r.title(lang).to_string(),
         status: r.status,
+        condition: r.condition(lang).map(str::to_string),
         outcome: Outcome::NotAssessed,
         checks: Vec::new(),
         evidence: Vec::new(),

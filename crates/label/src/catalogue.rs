@@ -52,6 +52,12 @@ pub struct Requirement {
     pub en: String,
     /// Short title, French.
     pub fr: String,
+    /// When an Mc or Rc requirement applies, English.
+    #[serde(default)]
+    pub condition_en: Option<String>,
+    /// When it applies, French.
+    #[serde(default)]
+    pub condition_fr: Option<String>,
     /// Requirements of other frameworks whose fulfilment is accepted as meeting this one
     /// (`framework:id`).
     #[serde(default)]
@@ -66,6 +72,15 @@ pub struct Requirement {
 }
 
 impl Requirement {
+    /// When it applies (Mc and Rc requirements), in `lang`.
+    pub fn condition(&self, lang: &str) -> Option<&str> {
+        if lang == "fr" {
+            self.condition_fr.as_deref()
+        } else {
+            self.condition_en.as_deref()
+        }
+    }
+
     /// The title in `lang` (`en` or `fr`).
     pub fn title(&self, lang: &str) -> &str {
         if lang == "fr" {
@@ -229,6 +244,13 @@ impl Catalogues {
                     return Err(err(format!(
                         "requirement {} has unknown topic {}",
                         r.id, r.topic
+                    )));
+                }
+                let conditional = matches!(r.status, Status::Mc | Status::Rc);
+                if conditional != (r.condition_en.is_some() && r.condition_fr.is_some()) {
+                    return Err(err(format!(
+                        "requirement {}: a condition in both languages is needed exactly for Mc and Rc",
+                        r.id
                     )));
                 }
                 if r.en.trim().is_empty() || r.fr.trim().is_empty() {

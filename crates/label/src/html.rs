@@ -195,9 +195,10 @@ pub fn render(l: &Localizer, lab: &Label, label_svg: Option<&str>) -> String {
             };
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{} <span class=\"muted\">[{status}]</span></td><td class=\"o {}\">{}</td><td>{}{more}</td></tr>",
+                "<tr><td>{}</td><td>{} <span class=\"muted\">[{status}{}]</span></td><td class=\"o {}\">{}</td><td>{}{more}</td></tr>",
                 esc(&r.id),
                 esc(&r.title),
+                esc(&r.condition.as_deref().map(|c| format!(": {c}")).unwrap_or_default()),
                 class(r.outcome),
                 esc(&word),
                 esc(&detail)

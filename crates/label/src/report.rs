@@ -145,9 +145,14 @@ pub fn text(l: &Localizer, lab: &Label) -> String {
                 crate::catalogue::Status::R => "R",
                 crate::catalogue::Status::Rc => "Rc",
             };
+            let cond = r
+                .condition
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
             let _ = writeln!(
                 s,
-                "    {} {:<8} [{status}] {}",
+                "    {} {:<8} [{status}] {}{cond}",
                 mark(r.outcome),
                 r.id,
                 r.title

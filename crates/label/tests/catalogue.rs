@@ -159,6 +159,10 @@ fn broken_catalogues_are_refused_with_the_file_named() {
     bad[1].1 = SOURCES[1].1.replace("status = \"M\"", "statut = \"M\"");
     let e = with(&bad).unwrap_err();
     assert_eq!(e.file, "psti.toml");
+    // A conditional requirement without its condition.
+    bad[1].1 = SOURCES[1].1.replacen("status = \"M\"", "status = \"Mc\"", 1);
+    let e = with(&bad).unwrap_err();
+    assert!(e.what.contains("condition"), "{e}");
     // A bad status.
     bad[1].1 = SOURCES[1].1.replace("status = \"M\"", "status = \"maybe\"");
     assert!(with(&bad).is_err());
