@@ -481,6 +481,12 @@ pub fn command(l: &Localizer) -> Command {
                 )
                 .arg(format_arg(l, "cli-label-format"))
                 .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help(l.t("cli-label-all")),
+                )
+                .arg(
                     Arg::new("checklist")
                         .long("checklist")
                         .action(ArgAction::SetTrue)

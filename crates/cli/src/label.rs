@@ -246,7 +246,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
     if m.get_one::<String>("format").map(String::as_str) == Some("json") {
         println!("{}", serde_json::to_string_pretty(&lab).unwrap_or_default());
     } else {
-        print!("{}", report::text(l, &lab));
+        print!("{}", report::text(l, &lab, m.get_flag("all")));
     }
     0
 }

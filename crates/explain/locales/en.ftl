@@ -747,3 +747,6 @@ label-topic-scheme-level = A level of a labelling scheme
 label-topic-scheme-level-means = This level bundles the requirements listed with it; it holds only if they all do.
 label-topic-scheme-level-do = Look at the requirements it includes to see what is missing.
 html-label-why = Why it matters
+label-assessed-heading = Requirements the evidence settles (✓ pass, ✗ fail; M mandatory, Mc mandatory if it applies, R recommended; --all lists the others too):
+label-open-count = and { $count } not assessed (--all lists them with the reason, --html explains each)
+cli-label-all = In the terminal report, list every requirement, also those not assessed, with the reason

@@ -744,3 +744,6 @@ label-topic-scheme-level = Un niveau d'un label
 label-topic-scheme-level-means = Ce niveau regroupe les exigences indiquées ; il n'est atteint que si toutes le sont.
 label-topic-scheme-level-do = Regardez les exigences incluses pour voir ce qui manque.
 html-label-why = Pourquoi c'est important
+label-assessed-heading = Exigences tranchées par les preuves (✓ conforme, ✗ non conforme ; M obligatoire, Mc obligatoire si applicable, R recommandée ; --all affiche aussi les autres) :
+label-open-count = et { $count } non évaluées (--all les liste avec la raison, --html explique chacune)
+cli-label-all = Dans le rapport du terminal, lister toutes les exigences, même non évaluées, avec la raison

@@ -39,8 +39,9 @@ pub fn check_name(l: &Localizer, id: &str) -> String {
     l.t(&format!("label-check-{id}"))
 }
 
-/// The terminal report.
-pub fn text(l: &Localizer, lab: &Label) -> String {
+/// The terminal report; `all` lists every requirement, else the failed and passed ones (with a
+/// count of those not assessed).
+pub fn text(l: &Localizer, lab: &Label, all: bool) -> String {
     let mut s = String::new();
     let d = &lab.device;
     let who = match (&d.declared, &d.vendor) {
@@ -135,10 +136,23 @@ pub fn text(l: &Localizer, lab: &Label) -> String {
             );
         }
     }
-    let _ = writeln!(s, "\n{}", l.t("label-details-heading"));
+    let heading = if all {
+        "label-details-heading"
+    } else {
+        "label-assessed-heading"
+    };
+    let _ = writeln!(s, "\n{}", l.t(heading));
     for f in &lab.frameworks {
         let _ = writeln!(s, "\n  {} {} — {}", f.name, f.version, f.title);
+        let open = f
+            .requirements
+            .iter()
+            .filter(|r| r.outcome == Outcome::NotAssessed)
+            .count();
         for r in &f.requirements {
+            if !all && r.outcome == Outcome::NotAssessed {
+                continue;
+            }
             let status = match r.status {
                 crate::catalogue::Status::M => "M",
                 crate::catalogue::Status::Mc => "Mc",
@@ -169,6 +183,13 @@ pub fn text(l: &Localizer, lab: &Label) -> String {
                     }
                 }
             }
+        }
+        if !all && open > 0 {
+            let _ = writeln!(
+                s,
+                "    ? {}",
+                l.ta("label-open-count", &[("count", Arg::N(open as f64))])
+            );
         }
     }
     s

@@ -160,7 +160,9 @@ fn broken_catalogues_are_refused_with_the_file_named() {
     let e = with(&bad).unwrap_err();
     assert_eq!(e.file, "psti.toml");
     // A conditional requirement without its condition.
-    bad[1].1 = SOURCES[1].1.replacen("status = \"M\"", "status = \"Mc\"", 1);
+    bad[1].1 = SOURCES[1]
+        .1
+        .replacen("status = \"M\"", "status = \"Mc\"", 1);
     let e = with(&bad).unwrap_err();
     assert!(e.what.contains("condition"), "{e}");
     // A bad status.
