@@ -1,4 +1,5 @@
-//! `iotgate probe` against real services (BusyBox telnetd and httpd, Mosquitto) with and
+//! `iotgate probe` against real services (BusyBox telnetd and httpd, Mosquitto, an asyncssh
+//! server) with and
 //! without a factory-default password, inside a network namespace the test creates: every
 //! packet stays inside it. Also: the probe refuses to run without one explicit address.
 
@@ -48,6 +49,30 @@ fn login_script(dir: &Path, name: &str, password: &str) -> String {
     p.display().to_string()
 }
 
+/// An SSH server (Python's asyncssh: a full SSH implementation) that accepts `admin` with
+/// `password` and nothing else.
+fn ssh_script(dir: &Path, name: &str, addr: &str, password: &str) -> String {
+    let p = dir.join(name);
+    let script = r#"import asyncio, asyncssh
+class S(asyncssh.SSHServer):
+    def begin_auth(self, u): return True
+    def password_auth_supported(self): return True
+    def validate_password(self, u, p): return u == 'admin' and p == 'PASSWORD'
+async def main():
+    key = asyncssh.generate_private_key('ssh-ed25519')
+    await asyncssh.create_server(S, 'ADDR', 22, server_host_keys=[key],
+        server_version='dropbear_2014.63', process_factory=lambda p: p.exit(0))
+    await asyncio.Future()
+asyncio.run(main())
+"#;
+    std::fs::write(
+        &p,
+        script.replace("PASSWORD", password).replace("ADDR", addr),
+    )
+    .unwrap();
+    p.display().to_string()
+}
+
 impl Lab {
     fn spawn(&mut self, args: &[&str]) {
         let c = Command::new("ip")
@@ -82,7 +107,7 @@ impl Lab {
         let list = addrs.join(" ");
         let script = format!(
             "import socket,sys,time\nfor a in '{list}'.split():\n    h,p=a.rsplit(':',1)\n    \
-             for i in range(100):\n        try:\n            socket.create_connection((h,int(p)),0.2).close();break\n        \
+             for i in range(600):\n        try:\n            socket.create_connection((h,int(p)),0.2).close();break\n        \
              except OSError: time.sleep(0.05)\n    else: sys.exit('no '+a)\n"
         );
         let o = Command::new("ip")
@@ -157,6 +182,8 @@ fn lab() -> Option<Lab> {
         let _ = std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o644));
     }
     let www = d("www");
+    let ssh_weak = ssh_script(&dir, "ssh-weak.py", "127.0.0.7", "admin");
+    let ssh_strong = ssh_script(&dir, "ssh-strong.py", "127.0.0.2", STRONG);
     // 127.0.0.1: a camera whose Telnet takes admin/admin (its web page does not).
     lab.spawn(&[
         "busybox",
@@ -200,6 +227,9 @@ fn lab() -> Option<Lab> {
         &d("strong.conf"),
     ]);
     lab.spawn(&["mosquitto", "-c", &mq_strong]);
+    lab.spawn(&["python3", &ssh_strong]);
+    // 127.0.0.7: SSH that takes admin/admin.
+    lab.spawn(&["python3", &ssh_weak]);
     // 127.0.0.3: a web page behind admin/admin; .4: an MQTT broker with admin/admin; .5: one
     // that asks for nothing.
     lab.spawn(&[
@@ -224,6 +254,8 @@ fn lab() -> Option<Lab> {
         "127.0.0.3:8080",
         "127.0.0.4:1883",
         "127.0.0.5:1883",
+        "127.0.0.2:22",
+        "127.0.0.7:22",
     ]);
     Some(lab)
 }
@@ -250,7 +282,9 @@ fn default_passwords_are_found_and_unique_ones_are_not() {
     assert!(banner.contains("login"), "{banner}");
 
     let strong = lab.probe("127.0.0.2");
-    assert_eq!(open_ports(&strong), vec![23, 80, 1883]);
+    assert_eq!(open_ports(&strong), vec![22, 23, 80, 1883]);
+    let ssh_banner = strong["open"][0]["banner"].as_str().unwrap();
+    assert!(ssh_banner.contains("dropbear_2014.63"), "{ssh_banner}");
     assert!(strong["accepted"].is_null(), "{strong}");
     let refused: Vec<&str> = strong["refused"]
         .as_array()
@@ -258,7 +292,7 @@ fn default_passwords_are_found_and_unique_ones_are_not() {
         .iter()
         .map(|r| r[0].as_str().unwrap())
         .collect();
-    assert_eq!(refused, vec!["telnet", "http", "mqtt"]);
+    assert_eq!(refused, vec!["ssh", "telnet", "http", "mqtt"]);
     assert!(strong["anonymous"].as_array().unwrap().is_empty());
 
     let web = lab.probe("127.0.0.3");
@@ -266,6 +300,9 @@ fn default_passwords_are_found_and_unique_ones_are_not() {
     assert_eq!(web["accepted"]["port"], 8080);
     let mqtt = lab.probe("127.0.0.4");
     assert_eq!(mqtt["accepted"]["service"], "mqtt");
+    let ssh = lab.probe("127.0.0.7");
+    assert_eq!(ssh["accepted"]["service"], "ssh");
+    assert_eq!(ssh["accepted"]["user"], "admin");
     let open = lab.probe("127.0.0.5");
     assert!(open["accepted"].is_null());
     assert_eq!(open["anonymous"][0][0], "mqtt");

@@ -1,12 +1,13 @@
 //! `iotgate probe`: opt-in active checks of one device, at an address the user names — never a
 //! range. Connects to the TCP ports of common IoT services (rate-limited), reads what they
-//! announce, and tries a short built-in list of factory-default credentials on Telnet, HTTP
+//! announce, and tries a short built-in list of factory-default credentials on Telnet, SSH, HTTP
 //! Basic, FTP and MQTT, stopping at the first that works.
 
 mod banner;
 mod ftp;
 mod http;
 mod mqtt;
+mod ssh;
 mod telnet;
 
 pub use banner::has_version;
@@ -21,7 +22,7 @@ use std::time::{Duration, Instant};
 pub enum Service {
     /// FTP.
     Ftp,
-    /// SSH (banner only: iotgate does not try passwords over SSH).
+    /// SSH.
     Ssh,
     /// Telnet.
     Telnet,
@@ -299,6 +300,7 @@ pub fn probe(addr: IpAddr, o: &Options, mut progress: impl FnMut(u16, &str)) -> 
         let mut fresh = || connect(&mut pacer, addr, port, o);
         let outcome = match svc {
             Service::Telnet => telnet::try_logins(&mut fresh, &o.credentials),
+            Service::Ssh => ssh::try_logins(&mut fresh, &o.credentials),
             Service::Http => http::try_logins(&mut fresh, addr, &o.credentials),
             Service::Ftp => ftp::try_logins(&mut fresh, &o.credentials),
             Service::Mqtt => mqtt::try_logins(&mut fresh, &o.credentials),
