@@ -1,6 +1,6 @@
 //! FTP USER/PASS with default credentials.
 
-use crate::{Conn, Tried};
+use crate::{each_credential, Attempt, Conn, Tried};
 
 /// The reply code at the start of the last complete line of `b`.
 pub(crate) fn reply_code(b: &[u8]) -> Option<u16> {
@@ -22,38 +22,22 @@ pub(crate) fn try_logins(
     fresh: &mut impl FnMut() -> Option<Conn>,
     creds: &[(String, String)],
 ) -> Tried {
-    let mut asked = false;
-    for (user, pass) in creds {
-        let Some(mut c) = fresh() else {
-            break;
-        };
+    each_credential(fresh, creds, |mut c, user, pass| {
         if reply(&mut c) != Some(220) {
-            return if asked {
-                Tried::Refused
-            } else {
-                Tried::NotAsked
-            };
+            return Attempt::Stop;
         }
         if !c.send(format!("USER {user}\r\n").as_bytes()) {
-            continue;
+            return Attempt::Lost;
         }
         match reply(&mut c) {
-            Some(230) => return Tried::Accepted(user.clone()),
+            Some(230) => return Attempt::In,
             Some(331) => {}
-            _ => continue,
+            _ => return Attempt::Lost,
         }
-        asked = true;
-        if !c.send(format!("PASS {pass}\r\n").as_bytes()) {
-            continue;
-        }
-        if reply(&mut c) == Some(230) {
+        if c.send(format!("PASS {pass}\r\n").as_bytes()) && reply(&mut c) == Some(230) {
             let _ = c.send(b"QUIT\r\n");
-            return Tried::Accepted(user.clone());
+            return Attempt::In;
         }
-    }
-    if asked {
-        Tried::Refused
-    } else {
-        Tried::NotAsked
-    }
+        Attempt::Out
+    })
 }

@@ -323,6 +323,47 @@ pub fn probe(addr: IpAddr, o: &Options, mut progress: impl FnMut(u16, &str)) -> 
     r
 }
 
+/// What one login attempt, on a fresh connection, gave.
+pub(crate) enum Attempt {
+    /// The credential worked.
+    In,
+    /// The service asked for credentials and refused this one.
+    Out,
+    /// The connection failed before an answer: try the next credential.
+    Lost,
+    /// The service does not ask for credentials in a way iotgate understands: stop.
+    Stop,
+    /// The service let the client in without any credential.
+    NoAuth,
+}
+
+/// Tries each credential with `attempt` on a fresh connection, stopping at the first that
+/// works.
+pub(crate) fn each_credential(
+    fresh: &mut impl FnMut() -> Option<Conn>,
+    creds: &[(String, String)],
+    mut attempt: impl FnMut(Conn, &str, &str) -> Attempt,
+) -> Tried {
+    let mut asked = false;
+    for (user, pass) in creds {
+        let Some(c) = fresh() else {
+            break;
+        };
+        match attempt(c, user, pass) {
+            Attempt::In => return Tried::Accepted(user.clone()),
+            Attempt::Out => asked = true,
+            Attempt::Lost => {}
+            Attempt::Stop => break,
+            Attempt::NoAuth => return Tried::NoAuth,
+        }
+    }
+    if asked {
+        Tried::Refused
+    } else {
+        Tried::NotAsked
+    }
+}
+
 /// What trying the credentials on one service gave.
 pub(crate) enum Tried {
     /// This user (with its default password) got in.

@@ -1,7 +1,7 @@
 //! A minimal Telnet client: refuses every option but echo and suppress-go-ahead, strips the
 //! negotiation from the text, and tries logins at the prompts.
 
-use crate::{banner::printable, Conn, Tried};
+use crate::{banner::printable, each_credential, Attempt, Conn, Tried};
 
 const IAC: u8 = 255;
 const DONT: u8 = 254;
@@ -99,60 +99,43 @@ pub(crate) fn try_logins(
     fresh: &mut impl FnMut() -> Option<Conn>,
     creds: &[(String, String)],
 ) -> Tried {
-    let mut asked = false;
-    for (user, pass) in creds {
-        let Some(mut c) = fresh() else {
-            break;
-        };
+    let prompt = |t: &str| lower_ends_with_any(t, LOGIN_PROMPTS);
+    let password = |t: &str| lower_ends_with_any(t, &["password:"]);
+    each_credential(fresh, creds, |mut c, user, pass| {
         // Answer negotiation as it comes: prompts often only appear once it is settled.
         let mut t = String::new();
         for _ in 0..3 {
-            t = read_text(&mut c, |t| {
-                lower_ends_with_any(t, LOGIN_PROMPTS) || lower_ends_with_any(t, &["password:"])
-            });
-            if lower_ends_with_any(&t, LOGIN_PROMPTS) || lower_ends_with_any(&t, &["password:"]) {
+            t = read_text(&mut c, |t| prompt(t) || password(t));
+            if prompt(&t) || password(&t) {
                 break;
             }
         }
-        if lower_ends_with_any(&t, LOGIN_PROMPTS) {
-            asked = true;
+        if prompt(&t) {
             if !c.send(format!("{user}\r\n").as_bytes()) {
-                continue;
+                return Attempt::Out;
             }
-            let t2 = read_text(&mut c, |t| {
-                lower_ends_with_any(t, &["password:"]) || shell_prompt(t)
-            });
-            if shell_prompt(&t2) && !lower_ends_with_any(&t2, &["password:"]) {
-                return Tried::Accepted(user.clone());
+            let t2 = read_text(&mut c, |t| password(t) || shell_prompt(t));
+            if shell_prompt(&t2) && !password(&t2) {
+                return Attempt::In;
             }
-            if !lower_ends_with_any(&t2, &["password:"]) {
-                continue;
+            if !password(&t2) {
+                return Attempt::Out;
             }
-        } else if lower_ends_with_any(&t, &["password:"]) {
-            asked = true;
-        } else {
-            return Tried::NotAsked;
+        } else if !password(&t) {
+            return Attempt::Stop;
         }
         if !c.send(format!("{pass}\r\n").as_bytes()) {
-            continue;
+            return Attempt::Out;
         }
-        let after = read_text(&mut c, |t| {
+        let failed = |t: &str| {
             let l = t.to_ascii_lowercase();
-            FAILURE.iter().any(|f| l.contains(f))
-                || lower_ends_with_any(t, LOGIN_PROMPTS)
-                || shell_prompt(t)
-        });
-        let l = after.to_ascii_lowercase();
-        if !FAILURE.iter().any(|f| l.contains(f))
-            && !lower_ends_with_any(&after, LOGIN_PROMPTS)
-            && shell_prompt(&after)
-        {
-            return Tried::Accepted(user.clone());
+            FAILURE.iter().any(|f| l.contains(f)) || prompt(t)
+        };
+        let after = read_text(&mut c, |t| failed(t) || shell_prompt(t));
+        if !failed(&after) && shell_prompt(&after) {
+            Attempt::In
+        } else {
+            Attempt::Out
         }
-    }
-    if asked {
-        Tried::Refused
-    } else {
-        Tried::NotAsked
-    }
+    })
 }
