@@ -281,7 +281,7 @@ pub fn render(l: &Localizer, lab: &Label, detail_url: &str) -> String {
     let d = &lab.device;
     let name = match (&d.declared, &d.vendor) {
         (Some(m), _) => m.clone(),
-        (None, Some(v)) => format!("{v} {}", d.kind),
+        (None, Some(v)) => format!("{v} · {}", d.kind),
         (None, None) => d.kind.clone(),
     };
     text(
