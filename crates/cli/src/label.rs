@@ -80,34 +80,11 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         None => None,
     };
     let profile = match m.get_one::<PathBuf>("mud") {
-        Some(p) => {
-            let shown = p.display().to_string();
-            let bytes = match crate::mud::read_file(l, p) {
-                Ok(b) => b,
-                Err(msg) => return fail(msg),
-            };
-            let parsed = iotgate_mud::parse_bytes(&bytes);
-            match parsed.profile {
-                Some(prof) => Some((shown, prof)),
-                None => {
-                    let first = parsed
-                        .errors()
-                        .next()
-                        .map(|d| iotgate_explain::mud_diag_text(l, d))
-                        .unwrap_or_default();
-                    return fail(format!(
-                        "{} {first}",
-                        l.ta(
-                            "err-mud-unusable",
-                            &[
-                                ("path", Arg::S(&shown)),
-                                ("errors", Arg::N(parsed.errors().count() as f64)),
-                            ],
-                        )
-                    ));
-                }
-            }
-        }
+        Some(p) => match crate::mud::load_profile(l, p) {
+            Ok(prof) => Some((p.display().to_string(), prof)),
+            Err((msg, first)) if first.is_empty() => return fail(msg),
+            Err((msg, first)) => return fail(format!("{msg} {first}")),
+        },
         None => None,
     };
     let inputs: Vec<PathBuf> = m

@@ -45,17 +45,7 @@ pub fn audit_from_args(
         };
         let path = PathBuf::from(file);
         let shown = path.display().to_string();
-        let bytes = read_file(l, &path)?;
-        let parsed = parse_bytes(&bytes);
-        let Some(profile) = parsed.profile else {
-            return Err(l.ta(
-                "err-mud-unusable",
-                &[
-                    ("path", Arg::S(&shown)),
-                    ("errors", Arg::N(parsed.errors().count() as f64)),
-                ],
-            ));
-        };
+        let profile = load_profile(l, &path).map_err(|(msg, _)| msg)?;
         devices.retain(|d: &DeviceAudit| d.mac != mac);
         devices.push(DeviceAudit::new(mac, shown, profile));
     }
@@ -194,6 +184,32 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     }
     status
+}
+
+/// Reads and parses a profile file. The error is a localised line naming the file and how many
+/// problems it has, with the first problem's own line.
+pub fn load_profile(
+    l: &Localizer,
+    path: &std::path::Path,
+) -> Result<iotgate_mud::Profile, (String, String)> {
+    let bytes = read_file(l, path).map_err(|m| (m, String::new()))?;
+    let parsed = parse_bytes(&bytes);
+    let errors = parsed.errors().count();
+    let first = parsed
+        .errors()
+        .next()
+        .map(|d| iotgate_explain::mud_diag_text(l, d))
+        .unwrap_or_default();
+    parsed.profile.ok_or_else(|| {
+        let msg = l.ta(
+            "err-mud-unusable",
+            &[
+                ("path", Arg::S(&path.display().to_string())),
+                ("errors", Arg::N(errors as f64)),
+            ],
+        );
+        (msg, first)
+    })
 }
 
 /// Reads a profile-sized file ([`read_limited`]); the error is a localised line naming the file.

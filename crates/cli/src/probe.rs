@@ -95,31 +95,23 @@ pub fn text(l: &Localizer, r: &Report) -> String {
             )
         );
     }
-    for (svc, port) in &r.anonymous {
-        let _ = writeln!(
-            s,
-            "{}",
-            l.ta(
-                "probe-anonymous",
-                &[
-                    ("service", Arg::S(svc.name())),
-                    ("port", Arg::N(*port as f64))
-                ]
-            )
-        );
-    }
-    for (svc, port) in &r.refused {
-        let _ = writeln!(
-            s,
-            "{}",
-            l.ta(
-                "probe-refused",
-                &[
-                    ("service", Arg::S(svc.name())),
-                    ("port", Arg::N(*port as f64))
-                ]
-            )
-        );
+    for (list, id) in [
+        (&r.anonymous, "probe-anonymous"),
+        (&r.refused, "probe-refused"),
+    ] {
+        for (svc, port) in list {
+            let _ = writeln!(
+                s,
+                "{}",
+                l.ta(
+                    id,
+                    &[
+                        ("service", Arg::S(svc.name())),
+                        ("port", Arg::N(*port as f64))
+                    ]
+                )
+            );
+        }
     }
     s
 }

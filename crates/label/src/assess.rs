@@ -96,6 +96,7 @@ fn combine(
     let mut any = false;
     let (mut fail, mut all_pass, mut declared_pass) = (false, true, false);
     let mut reasons = Vec::new();
+    let mut failed = Vec::new();
     for c in checks_for(fw, &r.id) {
         let Some(res) = results.get(c.id) else {
             continue;
@@ -105,7 +106,7 @@ fn combine(
         match res.outcome {
             Outcome::Fail => {
                 fail = true;
-                out.evidence.extend(res.evidence.iter().cloned());
+                failed.extend(res.evidence.iter().cloned());
             }
             Outcome::Pass => {
                 declared_pass |= c.source == Source::Declared;
@@ -123,11 +124,7 @@ fn combine(
     }
     if fail {
         // Only the failing evidence matters to a reader.
-        out.evidence.retain(|e| {
-            results
-                .values()
-                .any(|c| c.outcome == Outcome::Fail && c.evidence.contains(e))
-        });
+        out.evidence = failed;
         out.outcome = Outcome::Fail;
     } else if any && (declared_pass || (all_pass && r.net == Net::Y)) {
         // A capture can only show failures of what it cannot fully see (net P or N): a pass

@@ -52,10 +52,14 @@ pub fn fit(s: &str, max: f64, size: f64, bold: bool) -> String {
     if text_width(s, size, bold) <= max {
         return s.to_string();
     }
+    // Widths add up character by character, so the cut is found in one pass.
+    let room = max - text_width("…", size, bold);
+    let mut used = 0.0;
     let mut out = String::new();
     for c in s.chars() {
-        let next = format!("{out}{c}…");
-        if text_width(&next, size, bold) > max {
+        let mut b = [0u8; 4];
+        used += text_width(c.encode_utf8(&mut b), size, bold);
+        if used > room {
             break;
         }
         out.push(c);
