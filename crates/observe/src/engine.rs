@@ -291,7 +291,8 @@ impl Analyzer {
         };
         let mut started = false;
         let mut gap_event = false;
-        let flow = if let Some(i) = self.flows.find(&key) {
+        let tag = self.flows.tag(&key);
+        let flow = if let Some(i) = self.flows.find_tagged(&key, tag) {
             let cfg = self.flows.cfg;
             let f = self.flows.at(i);
             let syn_only =
@@ -331,7 +332,7 @@ impl Analyzer {
                     self.inv.mark_gateway(gw, ts, &lim);
                 }
             }
-            self.flows.insert(key, fresh())
+            self.flows.insert_tagged(key, tag, fresh())
         };
         let from_initiator = flow.initiator as usize == src_side;
         let dir = usize::from(!from_initiator);

@@ -2,9 +2,10 @@
 //! hard bound on entries, and eviction by idle timeout and by pressure.
 
 use foldhash::fast::RandomState;
-use hashbrown::HashTable;
 use std::hash::BuildHasher;
 use std::net::IpAddr;
+
+use crate::flow_index::{tag_of, FlowIndex};
 
 /// Sentinel for "no device on this side".
 pub const NO_DEVICE: u32 = u32::MAX;
@@ -307,15 +308,17 @@ pub fn idle_limit(cfg: &FlowConfig, f: &Flow, proto: u8) -> i64 {
 
 /// The bounded flow table.
 ///
-/// Flows live in a slab (`slots`) and a hash index maps each key to its slot. The index hashes
-/// with a per-process random seed, so an attacker cannot choose addresses and ports that pile
-/// into one bucket; everything that visits flows in order (sweeps, eviction, the end of a run)
-/// walks the slab instead, whose order depends only on the traffic, so results do not depend on
-/// the seed.
+/// Flows live in a slab (`slots`) and a hash index ([`FlowIndex`]) maps each key to its slot.
+/// The index hashes with a per-process random seed, so an attacker cannot choose addresses and
+/// ports that pile into one run of entries; everything that visits flows in order (sweeps,
+/// eviction, the end of a run) walks the slab instead, whose order depends only on the traffic,
+/// so results do not depend on the seed.
 pub struct FlowTable {
-    index: HashTable<u32>,
+    index: FlowIndex,
     slots: Vec<Slot>,
     free: Vec<u32>,
+    /// Slots (and their tags) a sweep or an eviction is ending, kept to reuse the allocation.
+    doomed: Vec<(u32, u32)>,
     seed: RandomState,
     /// Bounds and timeouts.
     pub cfg: FlowConfig,
@@ -324,29 +327,72 @@ pub struct FlowTable {
     last_sweep: i64,
 }
 
-/// A slab slot: a live flow, or a free one (`live` false) waiting on the free list.
-struct Slot {
-    key: FlowKey,
-    flow: Flow,
-    live: bool,
+/// A flow key as stored in a slot: the same fields as [`FlowKey`] without its 16-byte
+/// alignment, so that a slot fits in 128 bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct PackedKey {
+    a: [u64; 2],
+    b: [u64; 2],
+    pa: u16,
+    pb: u16,
+    proto: u8,
+    v4: bool,
 }
 
-/// What [`FlowTable::slot`] found for a key.
-pub enum Lookup<'a> {
-    /// A live flow with this key.
-    Found(&'a mut Flow),
-    /// No flow yet: the table has room and the caller inserts with [`FlowTable::insert`].
-    Vacant,
+impl PackedKey {
+    #[inline]
+    fn pack(k: &FlowKey) -> Self {
+        let halves = |x: u128| [(x >> 64) as u64, x as u64];
+        PackedKey {
+            a: halves(k.a),
+            b: halves(k.b),
+            pa: k.pa,
+            pb: k.pb,
+            proto: k.proto,
+            v4: k.v4,
+        }
+    }
+    #[inline]
+    fn unpack(&self) -> FlowKey {
+        let join = |h: [u64; 2]| (h[0] as u128) << 64 | h[1] as u128;
+        FlowKey {
+            a: join(self.a),
+            b: join(self.b),
+            pa: self.pa,
+            pb: self.pb,
+            proto: self.proto,
+            v4: self.v4,
+        }
+    }
 }
+
+/// A slab slot: a live flow, or a free one (`live` false) waiting on the free list. Slots are
+/// 128 bytes on 128-byte boundaries, the block the CPU's adjacent-line prefetcher fetches
+/// whole: a packet's flow lookup and update then miss the cache once, not two or three times.
+#[repr(align(128))]
+struct Slot {
+    key: PackedKey,
+    /// The key's hash tag, which finds its index entry without rehashing the key.
+    tag: u32,
+    live: bool,
+    flow: Flow,
+}
+
+const _: () = assert!(std::mem::size_of::<Slot>() == 128);
+
+/// A key's hash tag, computed once per packet for both the search and a following insert.
+#[derive(Clone, Copy, Debug)]
+pub struct Tag(u32);
 
 impl FlowTable {
     /// An empty table. It grows with the live set (amortised, not per packet) and compacts
     /// after sweeps, so that a small live set stays compact in cache.
     pub fn new(cfg: FlowConfig) -> Self {
         FlowTable {
-            index: HashTable::with_capacity(4096),
+            index: FlowIndex::with_capacity(4096),
             slots: Vec::with_capacity(4096),
             free: Vec::new(),
+            doomed: Vec::new(),
             seed: RandomState::default(),
             cfg,
             stats: FlowStats::default(),
@@ -359,6 +405,12 @@ impl FlowTable {
         seed.hash_one(k)
     }
 
+    /// The hash tag of `key` under this table's seed.
+    #[inline]
+    pub fn tag(&self, key: &FlowKey) -> Tag {
+        Tag(tag_of(Self::hash(&self.seed, key)))
+    }
+
     /// Flows held.
     #[inline]
     pub fn len(&self) -> usize {
@@ -367,7 +419,7 @@ impl FlowTable {
 
     /// True when no flow is held.
     pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
+        self.index.len() == 0
     }
 
     /// True when a flow with `key` is held.
@@ -378,12 +430,14 @@ impl FlowTable {
     /// The slot of the flow with `key`, if held (one hash probe); see [`FlowTable::at`].
     #[inline]
     pub fn find(&self, key: &FlowKey) -> Option<u32> {
-        let slots = &self.slots;
-        self.index
-            .find(Self::hash(&self.seed, key), |&i| {
-                slots[i as usize].key == *key
-            })
-            .copied()
+        self.find_tagged(key, self.tag(key))
+    }
+
+    /// [`FlowTable::find`] with the key's tag already computed by [`FlowTable::tag`].
+    #[inline]
+    pub fn find_tagged(&self, key: &FlowKey, tag: Tag) -> Option<u32> {
+        let (slots, want) = (&self.slots, PackedKey::pack(key));
+        self.index.find(tag.0, |i| slots[i as usize].key == want)
     }
 
     /// The flow in slot `i`, as returned by [`FlowTable::find`] since the last change.
@@ -402,10 +456,18 @@ impl FlowTable {
     /// Adds a flow for `key`, which must not be held; returns it.
     #[inline]
     pub fn insert(&mut self, key: FlowKey, flow: Flow) -> &mut Flow {
+        let tag = self.tag(&key);
+        self.insert_tagged(key, tag, flow)
+    }
+
+    /// [`FlowTable::insert`] with the key's tag already computed by [`FlowTable::tag`].
+    #[inline]
+    pub fn insert_tagged(&mut self, key: FlowKey, tag: Tag, flow: Flow) -> &mut Flow {
         let slot = Slot {
-            key,
-            flow,
+            key: PackedKey::pack(&key),
+            tag: tag.0,
             live: true,
+            flow,
         };
         let i = match self.free.pop() {
             Some(i) => {
@@ -417,10 +479,7 @@ impl FlowTable {
                 (self.slots.len() - 1) as u32
             }
         };
-        let (seed, slots) = (&self.seed, &self.slots);
-        self.index.insert_unique(Self::hash(seed, &key), i, |&j| {
-            Self::hash(seed, &slots[j as usize].key)
-        });
+        self.index.insert(tag.0, i);
         &mut self.slots[i as usize].flow
     }
 
@@ -430,32 +489,40 @@ impl FlowTable {
         now.saturating_sub(self.last_sweep) >= self.cfg.sweep_every_ns
     }
 
-    /// Frees slot `i` (live) after handing its flow to `out`.
-    fn end_slot(&mut self, i: usize, out: &mut impl FnMut(&FlowKey, &Flow)) {
-        let s = &mut self.slots[i];
+    /// Frees slot `i` (live, with hash tag `tag`) after handing its flow to `out`.
+    #[inline]
+    fn end_slot(&mut self, i: u32, tag: u32, out: &mut impl FnMut(&FlowKey, &Flow)) {
+        let s = &mut self.slots[i as usize];
         s.live = false;
-        out(&s.key, &s.flow);
-        let h = Self::hash(&self.seed, &s.key);
-        if let Ok(e) = self.index.find_entry(h, |&j| j as usize == i) {
-            e.remove();
-        }
-        self.free.push(i as u32);
+        out(&s.key.unpack(), &s.flow);
+        self.index.remove(tag, i);
+        self.free.push(i);
     }
 
-    /// Ends every live flow for which `done` holds, in slab order; returns how many.
+    /// Ends every live flow for which `done(protocol, flow)` holds, in slab order; returns how
+    /// many. The slab is scanned first; the removals then run with the index entries of the
+    /// removals a few places ahead already on their way from memory.
     fn end_where(
         &mut self,
-        mut done: impl FnMut(&FlowKey, &Flow) -> bool,
+        mut done: impl FnMut(u8, &Flow) -> bool,
         out: &mut impl FnMut(&FlowKey, &Flow),
     ) -> u64 {
-        let mut n = 0;
-        for i in 0..self.slots.len() {
-            let s = &self.slots[i];
-            if s.live && done(&s.key, &s.flow) {
-                self.end_slot(i, out);
-                n += 1;
+        const AHEAD: usize = 8;
+        let mut doomed = std::mem::take(&mut self.doomed);
+        doomed.clear();
+        for (i, s) in self.slots.iter().enumerate() {
+            if s.live && done(s.key.proto, &s.flow) {
+                doomed.push((i as u32, s.tag));
             }
         }
+        for (n, &(i, tag)) in doomed.iter().enumerate() {
+            if let Some(&(_, ahead)) = doomed.get(n + AHEAD) {
+                self.index.prefetch(ahead);
+            }
+            self.end_slot(i, tag, out);
+        }
+        let n = doomed.len() as u64;
+        self.doomed = doomed;
         n
     }
 
@@ -470,14 +537,11 @@ impl FlowTable {
         self.slots.shrink_to(2 * live);
         self.free.clear();
         self.free.shrink_to(1024);
-        let (seed, slots) = (&self.seed, &self.slots);
-        let mut index = HashTable::with_capacity(2 * live);
-        for (i, s) in slots.iter().enumerate() {
-            index.insert_unique(Self::hash(seed, &s.key), i as u32, |&j| {
-                Self::hash(seed, &slots[j as usize].key)
-            });
+        self.doomed = Vec::new();
+        self.index.reset(live);
+        for (i, s) in self.slots.iter().enumerate() {
+            self.index.insert(s.tag, i as u32);
         }
-        self.index = index;
     }
 
     /// Removes flows idle at `now` (scaled by `factor`, 1.0 = normal timeouts), handing each to
@@ -493,8 +557,8 @@ impl FlowTable {
         let cfg = self.cfg;
         let before = self.len();
         let n = self.end_where(
-            |k, f| {
-                let lim = (idle_limit(&cfg, f, k.proto) as f64 * factor) as i64;
+            |proto, f| {
+                let lim = (idle_limit(&cfg, f, proto) as f64 * factor) as i64;
                 now.saturating_sub(f.last_ns) > lim
             },
             &mut out,
@@ -547,7 +611,7 @@ impl FlowTable {
         self.end_where(|_, _| true, &mut out);
         self.slots.clear();
         self.free.clear();
-        self.index.clear();
+        self.index.reset(0);
     }
 }
 
@@ -569,7 +633,7 @@ mod tests {
     /// Distinct hashes and spread bucket positions for key sets that a structured hash would
     /// pile up: IPv6 sources whose halves XOR to the same value, and one source's many ports.
     #[test]
-    fn attacker_chosen_keys_spread_over_buckets() {
+    fn attacker_chosen_keys_spread_over_the_index() {
         let t = FlowTable::new(FlowConfig::default());
         let fold_twins: Vec<FlowKey> = (0..4096u128)
             .map(|i| v6_key((i << 64) | i | 0xfe00_0000_0000_0000, 40_000))
@@ -584,14 +648,15 @@ mod tests {
             .collect();
         for keys in [fold_twins, ports] {
             let mut full: Vec<u64> = keys.iter().map(|k| FlowTable::hash(&t.seed, k)).collect();
-            let mut low: Vec<u64> = full.iter().map(|h| h & 0xffff).collect();
+            // The index places a key by the low bits of its tag (the top half of the hash).
+            let mut low: Vec<u32> = keys.iter().map(|k| t.tag(k).0 & 0xffff).collect();
             full.sort_unstable();
             full.dedup();
             low.sort_unstable();
             low.dedup();
             assert_eq!(full.len(), 4096, "full hashes collide");
-            // 4,096 keys in 65,536 buckets: about 3,970 distinct positions when uniform.
-            assert!(low.len() > 3_800, "only {} bucket positions", low.len());
+            // 4,096 keys in 65,536 entries: about 3,970 distinct homes when uniform.
+            assert!(low.len() > 3_800, "only {} home entries", low.len());
         }
     }
 

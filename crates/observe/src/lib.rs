@@ -6,6 +6,7 @@ mod app;
 pub mod device;
 pub mod engine;
 pub mod flow;
+mod flow_index;
 pub mod hashing;
 pub mod kind;
 pub mod oui;

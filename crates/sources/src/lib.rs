@@ -380,3 +380,20 @@ fn is_capture_file(p: &Path) -> bool {
         .is_ok()
         && sniff(&m).is_some()
 }
+
+/// Hints the CPU to load the cache line holding `items[i]`; a no-op past the end or on
+/// architectures without a prefetch instruction. Readers use it to fetch records ahead of the
+/// one being analysed, the flow table to fetch index entries ahead of a batch of removals.
+#[inline(always)]
+pub fn prefetch<T>(items: &[T], i: usize) {
+    if i < items.len() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: prefetching is a hint; the address is inside `items`.
+        unsafe {
+            core::arch::x86_64::_mm_prefetch(
+                items.as_ptr().add(i) as *const i8,
+                core::arch::x86_64::_MM_HINT_T0,
+            );
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! Classic libpcap files: both byte orders, microsecond and nanosecond timestamps.
 
-use crate::{RawPacket, Warning, WarningKind};
+use crate::{prefetch, RawPacket, Warning, WarningKind};
 
 /// Records larger than this are treated as damage, whatever the snap length says.
 pub const MAX_RECORD: u32 = 256 * 1024;
@@ -70,19 +70,11 @@ impl<'a> PcapReader<'a> {
     /// The next packet.
     #[inline]
     pub fn next_packet(&mut self) -> Option<RawPacket<'a>> {
-        let rest = self.buf.len() - self.pos;
-        if rest == 0 {
-            return None;
-        }
-        if rest < 16 {
-            self.warn(WarningKind::Truncated {
-                needed: 16,
-                had: rest as u64,
-            });
-            return None;
-        }
+        let buf = self.buf;
         let p = self.pos;
-        let h: [u8; 16] = self.buf[p..p + 16].try_into().unwrap_or([0; 16]);
+        let Some(h) = buf.get(p..p + 16) else {
+            return self.short_header();
+        };
         let word = |i: usize| {
             let v = u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
             if self.swapped {
@@ -92,18 +84,10 @@ impl<'a> PcapReader<'a> {
             }
         };
         let (sec, frac, incl, orig) = (word(0) as i64, word(4) as i64, word(8), word(12));
-        if incl > MAX_RECORD {
-            self.warn(WarningKind::BadRecordLength { len: incl as u64 });
-            return None;
-        }
         let start = p + 16;
         let end = start + incl as usize;
-        if end > self.buf.len() {
-            self.warn(WarningKind::Truncated {
-                needed: incl as u64 + 16,
-                had: rest as u64,
-            });
-            return None;
+        if incl > MAX_RECORD || end > buf.len() {
+            return self.bad_record(incl);
         }
         self.pos = end;
         // Keep fetching record headers and frame starts a few records ahead while packets are
@@ -115,7 +99,7 @@ impl<'a> PcapReader<'a> {
             self.pf_ahead = 0;
         }
         for _ in 0..2 {
-            if self.pf_ahead >= PREFETCH_RECORDS || self.pf + 16 > self.buf.len() {
+            if self.pf_ahead >= PREFETCH_RECORDS || self.pf + 16 > buf.len() {
                 break;
             }
             let l = self.u32_at(self.pf + 8);
@@ -124,16 +108,44 @@ impl<'a> PcapReader<'a> {
             }
             self.pf += 16 + l as usize;
             self.pf_ahead += 1;
-            prefetch(self.buf, self.pf);
-            prefetch(self.buf, self.pf + 64);
+            prefetch(buf, self.pf);
+            prefetch(buf, self.pf + 64);
         }
         let ts_ns = sec * 1_000_000_000 + if self.nanos { frac } else { frac * 1000 };
         Some(RawPacket {
             ts_ns,
             linktype: self.linktype,
-            data: &self.buf[start..end],
+            data: &buf[start..end],
             orig_len: orig,
         })
+    }
+
+    /// The end of the file, or a record header cut short by it.
+    #[cold]
+    fn short_header(&mut self) -> Option<RawPacket<'a>> {
+        let rest = self.buf.len() - self.pos;
+        if rest > 0 {
+            self.warn(WarningKind::Truncated {
+                needed: 16,
+                had: rest as u64,
+            });
+        }
+        None
+    }
+
+    /// A record longer than the bound, or than what is left of the file.
+    #[cold]
+    fn bad_record(&mut self, incl: u32) -> Option<RawPacket<'a>> {
+        if incl > MAX_RECORD {
+            self.warn(WarningKind::BadRecordLength { len: incl as u64 });
+        } else {
+            let rest = self.buf.len() - self.pos;
+            self.warn(WarningKind::Truncated {
+                needed: incl as u64 + 16,
+                had: rest as u64,
+            });
+        }
+        None
     }
 
     fn warn(&mut self, kind: WarningKind) {
@@ -142,21 +154,5 @@ impl<'a> PcapReader<'a> {
             kind,
         });
         self.pos = self.buf.len();
-    }
-}
-
-/// Hints the CPU to load the cache line holding `buf[off]`; a no-op past the end or on
-/// architectures without a prefetch instruction.
-#[inline(always)]
-pub(crate) fn prefetch(buf: &[u8], off: usize) {
-    if off < buf.len() {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: prefetching is a hint; the address is inside `buf`.
-        unsafe {
-            core::arch::x86_64::_mm_prefetch(
-                buf.as_ptr().add(off) as *const i8,
-                core::arch::x86_64::_MM_HINT_T0,
-            );
-        }
     }
 }
