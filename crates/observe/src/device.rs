@@ -83,7 +83,7 @@ pub struct DhcpInfo {
 }
 
 /// Aggregate key of a peer relationship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PeerKey {
     /// The other side's address.
     pub ip: IpAddr,
@@ -93,6 +93,22 @@ pub struct PeerKey {
     pub port: u16,
     /// True when this device initiated.
     pub initiated_by_device: bool,
+}
+
+impl std::hash::Hash for PeerKey {
+    /// Two integer writes (the address as 128 bits, the rest packed in one word) instead of
+    /// the derived walk over the address enum and its bytes: peers are looked up once per
+    /// ended flow and side.
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u128(crate::flow::addr_bits(&self.ip));
+        h.write_u64(
+            u64::from(self.ip.is_ipv4()) << 32
+                | u64::from(self.initiated_by_device) << 24
+                | u64::from(self.port) << 8
+                | u64::from(self.proto),
+        );
+    }
 }
 
 /// Traffic aggregated for one peer key.

@@ -214,31 +214,49 @@ impl Analyzer {
     /// Processes one captured frame.
     #[inline]
     pub fn process(&mut self, pkt: &RawPacket<'_>) {
-        let d = pre_decode(pkt);
-        self.process_decoded(pkt.ts_ns, pkt.orig_len, &d);
+        // Decoded straight into the frame path: no copy of the decoded view into a
+        // `PreDecoded` on the way.
+        if !linktype::supported(pkt.linktype) {
+            return self.process_decoded(pkt.ts_ns, pkt.orig_len, &PreDecoded::Unsupported);
+        }
+        match decode(pkt.linktype, pkt.data) {
+            Ok(d) => self.process_frame(pkt.ts_ns, pkt.orig_len, &d),
+            Err(_) => self.process_decoded(pkt.ts_ns, pkt.orig_len, &PreDecoded::LinkError),
+        }
     }
 
     /// Processes a frame already decoded by [`pre_decode`] (possibly on another thread).
     #[inline]
     pub fn process_decoded(&mut self, ts: i64, orig_len: u32, d: &PreDecoded<'_>) {
+        match d {
+            PreDecoded::Frame(d) => self.process_frame(ts, orig_len, d),
+            PreDecoded::Unsupported => {
+                self.count(ts, orig_len);
+                self.stats.unsupported_link += 1;
+            }
+            PreDecoded::LinkError => {
+                self.count(ts, orig_len);
+                self.stats.link_errors += 1;
+            }
+        }
+    }
+
+    /// Counts a frame in the run's totals.
+    #[inline]
+    fn count(&mut self, ts: i64, orig_len: u32) {
         let s = &mut self.stats;
         s.packets += 1;
         s.bytes += orig_len as u64;
         s.first_ns = s.first_ns.min(ts);
         s.last_ns = s.last_ns.max(ts);
-        let d = match d {
-            PreDecoded::Frame(d) => d,
-            PreDecoded::Unsupported => {
-                s.unsupported_link += 1;
-                return;
-            }
-            PreDecoded::LinkError => {
-                s.link_errors += 1;
-                return;
-            }
-        };
+    }
+
+    /// Processes a frame whose link layer decoded.
+    #[inline]
+    fn process_frame(&mut self, ts: i64, orig_len: u32, d: &Decoded<'_>) {
+        self.count(ts, orig_len);
         if d.error.is_some() {
-            s.decode_errors += 1;
+            self.stats.decode_errors += 1;
         }
         if self.flows.sweep_due(ts) {
             let (inv, obs, lim) = (&mut self.inv, &mut self.observer, self.cfg.limits);

@@ -264,7 +264,8 @@ pub struct FlowConfig {
     pub tcp_closed_ns: i64,
     /// Idle timeout for UDP and other protocols, ns.
     pub udp_idle_ns: i64,
-    /// How often (capture time) idle flows are swept, ns.
+    /// How often (capture time) idle flows are swept, ns: by default the shortest timeout, so
+    /// that expired flows do not crowd the table (and the cache) for long.
     pub sweep_every_ns: i64,
 }
 
@@ -275,7 +276,7 @@ impl Default for FlowConfig {
             tcp_idle_ns: 300_000_000_000,
             tcp_closed_ns: 10_000_000_000,
             udp_idle_ns: 60_000_000_000,
-            sweep_every_ns: 120_000_000_000,
+            sweep_every_ns: 10_000_000_000,
         }
     }
 }

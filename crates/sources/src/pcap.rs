@@ -10,7 +10,8 @@ pub struct PcapReader<'a> {
     buf: &'a [u8],
     pub(crate) pos: usize,
     swapped: bool,
-    nanos: bool,
+    /// Nanoseconds per unit of the timestamp's fraction (1 or 1,000).
+    frac_ns: i64,
     linktype: u16,
     pub(crate) warnings: Vec<Warning>,
     /// Prefetch cursor: the offset of a record a few records ahead of `pos`.
@@ -40,7 +41,7 @@ impl<'a> PcapReader<'a> {
             buf,
             pos: 24,
             swapped,
-            nanos,
+            frac_ns: if nanos { 1 } else { 1000 },
             linktype: 0,
             warnings: Vec::new(),
             pf: 24,
@@ -75,15 +76,14 @@ impl<'a> PcapReader<'a> {
         let Some(h) = buf.get(p..p + 16) else {
             return self.short_header();
         };
-        let word = |i: usize| {
-            let v = u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
-            if self.swapped {
-                v.swap_bytes()
-            } else {
-                v
-            }
-        };
-        let (sec, frac, incl, orig) = (word(0) as i64, word(4) as i64, word(8), word(12));
+        let mut w = [0u32; 4];
+        for (i, v) in w.iter_mut().enumerate() {
+            *v = u32::from_le_bytes([h[4 * i], h[4 * i + 1], h[4 * i + 2], h[4 * i + 3]]);
+        }
+        if self.swapped {
+            w = w.map(u32::swap_bytes);
+        }
+        let [sec, frac, incl, orig] = w;
         let start = p + 16;
         let end = start + incl as usize;
         if incl > MAX_RECORD || end > buf.len() {
@@ -93,16 +93,25 @@ impl<'a> PcapReader<'a> {
         // Keep fetching record headers and frame starts a few records ahead while packets are
         // analysed: on a large capture every record is a fresh cache line from DRAM. Each step
         // reads a header prefetched one call earlier, so the cursor itself rarely stalls.
+        // Two steps while catching up (at the start, after damage), one in the steady state.
         self.pf_ahead = self.pf_ahead.saturating_sub(1);
         if self.pf < end {
             self.pf = end;
             self.pf_ahead = 0;
         }
-        for _ in 0..2 {
-            if self.pf_ahead >= PREFETCH_RECORDS || self.pf + 16 > buf.len() {
+        let steps = if self.pf_ahead + 1 < PREFETCH_RECORDS {
+            2
+        } else {
+            1
+        };
+        for _ in 0..steps {
+            let Some(l) = buf.get(self.pf + 8..self.pf + 12) else {
                 break;
+            };
+            let mut l = u32::from_le_bytes([l[0], l[1], l[2], l[3]]);
+            if self.swapped {
+                l = l.swap_bytes();
             }
-            let l = self.u32_at(self.pf + 8);
             if l > MAX_RECORD {
                 break;
             }
@@ -111,7 +120,7 @@ impl<'a> PcapReader<'a> {
             prefetch(buf, self.pf);
             prefetch(buf, self.pf + 64);
         }
-        let ts_ns = sec * 1_000_000_000 + if self.nanos { frac } else { frac * 1000 };
+        let ts_ns = sec as i64 * 1_000_000_000 + frac as i64 * self.frac_ns;
         Some(RawPacket {
             ts_ns,
             linktype: self.linktype,

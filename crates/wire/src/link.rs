@@ -71,6 +71,7 @@ pub struct Link<'a> {
 }
 
 /// Decodes the link layer of a frame captured with link type `lt`.
+#[inline]
 pub fn parse(lt: u16, data: &[u8]) -> Result<Link<'_>, Error> {
     match lt {
         linktype::ETHERNET => ethernet(data),
@@ -102,6 +103,7 @@ fn mac_at(b: &[u8], off: usize) -> Mac {
 }
 
 /// Ethernet II (and 802.3 with length field, whose payload is not decoded further).
+#[inline]
 pub fn ethernet(b: &[u8]) -> Result<Link<'_>, Error> {
     if b.len() < 14 {
         return Err(Error::Short("ethernet", 14, b.len()));

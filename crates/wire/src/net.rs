@@ -50,6 +50,7 @@ pub struct Ip<'a> {
 }
 
 /// Decodes an IPv4 header.
+#[inline]
 pub fn ipv4(b: &[u8]) -> Result<Ip<'_>, Error> {
     if b.len() < 20 {
         return Err(Error::Short("ipv4", 20, b.len()));

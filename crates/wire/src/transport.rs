@@ -84,6 +84,7 @@ impl Tcp<'_> {
 }
 
 /// Decodes a TCP header.
+#[inline]
 pub fn tcp(b: &[u8]) -> Result<Tcp<'_>, Error> {
     if b.len() < 20 {
         return Err(Error::Short("tcp", 20, b.len()));
@@ -119,6 +120,7 @@ pub struct Udp<'a> {
 }
 
 /// Decodes a UDP header.
+#[inline]
 pub fn udp(b: &[u8]) -> Result<Udp<'_>, Error> {
     if b.len() < 8 {
         return Err(Error::Short("udp", 8, b.len()));
