@@ -105,13 +105,10 @@ impl<'a> PcapReader<'a> {
             1
         };
         for _ in 0..steps {
-            let Some(l) = buf.get(self.pf + 8..self.pf + 12) else {
+            if self.pf + 16 > buf.len() {
                 break;
-            };
-            let mut l = u32::from_le_bytes([l[0], l[1], l[2], l[3]]);
-            if self.swapped {
-                l = l.swap_bytes();
             }
+            let l = self.u32_at(self.pf + 8);
             if l > MAX_RECORD {
                 break;
             }
