@@ -45,9 +45,19 @@ fn capture_args(l: &Localizer) -> Vec<Arg> {
         Arg::new("captures")
             .value_name("CAPTURE")
             .num_args(1..)
-            .required(true)
+            .required_unless_present("interface")
             .value_parser(value_parser!(PathBuf))
             .help(l.t("cli-captures")),
+        Arg::new("interface")
+            .long("interface")
+            .short('i')
+            .value_name("IFACE")
+            .conflicts_with("captures")
+            .help(l.t("cli-interface")),
+        Arg::new("duration")
+            .long("duration")
+            .value_name("TIME")
+            .help(l.t("cli-duration")),
         format_arg(l, "cli-format"),
         Arg::new("max-flows")
             .long("max-flows")
@@ -179,7 +189,7 @@ pub fn command(l: &Localizer) -> Command {
                         .value_name("NAME=VALUE|off")
                         .action(ArgAction::Append)
                         .help(l.t("cli-detect"))
-                        .long_help(crate::detect::detect_help(l)),
+                        .long_help(crate::detect_args::detect_help(l)),
                 )
                 .arg(
                     Arg::new("blocklist")

@@ -2,13 +2,10 @@
 //! the alerts against the simulator's ground truth — precision and recall per detector, and how
 //! long after each planted behaviour began its alert was raised.
 
-use crate::{analyze_full, open_all};
 use iotgate_explain::{Arg, Localizer};
-use iotgate_judge::detect::{DetectConfig, Detectors};
-use iotgate_observe::Config;
-use std::cell::RefCell;
+use iotgate_judge::detect::DetectConfig;
+use iotgate_pipeline::{analyze_files, default_threads, open_all, DetectSettings, SessionConfig};
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
 /// The detectors scored, in table order: (alert kind, what in the ground truth it should find).
 pub const DETECTORS: &[&str] = &[
@@ -96,17 +93,16 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
             learn_window_s: LEARN_WINDOW_S,
             ..DetectConfig::default()
         };
-        let det = Rc::new(RefCell::new(Detectors::new(cfg, vec![list.clone()])));
-        let report = analyze_full(
-            &caps,
-            Config::default(),
-            l,
-            crate::default_threads(),
-            |_| {},
-            None,
-            Some(det),
-        )
-        .map_err(|e| iotgate_explain::source_error_text(l, &e))?;
+        let session = SessionConfig {
+            detect: Some(DetectSettings {
+                cfg,
+                lists: vec![list.clone()],
+            }),
+            ..SessionConfig::default()
+        };
+        let report = analyze_files(&caps, session, default_threads(), |_| {})
+            .map_err(|e| iotgate_explain::source_error_text(l, &e))?
+            .report(l);
         drop(caps);
         let _ = std::fs::remove_file(&path);
         // Ground truth per detector: (device, first packet).

@@ -21,8 +21,11 @@ pub fn analyze(paths: &[PathBuf]) -> Analysis {
 
 /// Analyses files in a language.
 pub fn analyze_lang(paths: &[PathBuf], lang: Lang) -> Analysis {
-    let caps = iotgate::open_all(paths).expect("captures open");
-    iotgate::analyze(&caps, Default::default(), &Localizer::new(lang), |_| {}).expect("analysis")
+    let caps = iotgate_pipeline::open_all(paths).expect("captures open");
+    let threads = iotgate_pipeline::default_threads();
+    iotgate_pipeline::analyze_files(&caps, Default::default(), threads, |_| {})
+        .expect("analysis")
+        .report(&Localizer::new(lang))
 }
 
 /// Every capture file under a folder, sorted.
@@ -41,23 +44,17 @@ pub fn analyze_detect_lang(
     lists: Vec<iotgate_judge::detect::Blocklist>,
     lang: Lang,
 ) -> Analysis {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-    let caps = iotgate::open_all(paths).expect("captures open");
-    let det = Rc::new(RefCell::new(iotgate_judge::detect::Detectors::new(
-        Default::default(),
-        lists,
-    )));
-    iotgate::analyze_full(
-        &caps,
-        Default::default(),
-        &Localizer::new(lang),
-        1,
-        |_| {},
-        None,
-        Some(det),
-    )
-    .expect("analysis")
+    let caps = iotgate_pipeline::open_all(paths).expect("captures open");
+    let cfg = iotgate_pipeline::SessionConfig {
+        detect: Some(iotgate_pipeline::DetectSettings {
+            lists,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    iotgate_pipeline::analyze_files(&caps, cfg, 1, |_| {})
+        .expect("analysis")
+        .report(&Localizer::new(lang))
 }
 
 /// Hand-built frames for detector tests (checksums left zero: iotgate does not verify them).
@@ -150,4 +147,23 @@ pub fn sh(args: &[&str]) {
         "{args:?}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// Whether a test may build network namespaces: false (with a note) when `IOTGATE_SKIP_NETNS`
+/// is set; otherwise it must run as root, and fails saying so if not.
+pub fn netns_allowed(needs: &str) -> bool {
+    if std::env::var_os("IOTGATE_SKIP_NETNS").is_some() {
+        eprintln!("skipped: IOTGATE_SKIP_NETNS is set");
+        return false;
+    }
+    let uid = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("id");
+    assert_eq!(
+        String::from_utf8_lossy(&uid.stdout).trim(),
+        "0",
+        "this test needs root ({needs}); set IOTGATE_SKIP_NETNS=1 to skip it"
+    );
+    true
 }

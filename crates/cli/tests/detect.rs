@@ -298,16 +298,14 @@ fn detector_state_stays_bounded_under_floods() {
             write_stress(kind, n, 5, &mut w).unwrap();
             std::io::Write::flush(&mut w).unwrap();
             drop(w);
-            let caps = iotgate::open_all(std::slice::from_ref(&path)).unwrap();
-            let det = std::rc::Rc::new(std::cell::RefCell::new(
-                iotgate_judge::detect::Detectors::new(Default::default(), vec![]),
-            ));
+            let caps = iotgate_pipeline::open_all(std::slice::from_ref(&path)).unwrap();
             let l = iotgate_explain::Localizer::new(iotgate_explain::Lang::En);
-            let mut cfg = iotgate_observe::Config::default();
-            cfg.flows.max_flows = 16_384;
-            let r =
-                iotgate::analyze_full(&caps, cfg, &l, 1, |_| {}, None, Some(det.clone())).unwrap();
-            sizes.push(det.borrow().state_bytes());
+            let mut cfg = iotgate_pipeline::SessionConfig::detecting();
+            cfg.analysis.flows.max_flows = 16_384;
+            let mut session = iotgate_pipeline::Session::new(cfg);
+            iotgate_pipeline::run_files(&mut session, &caps, 1, |_| {}).unwrap();
+            sizes.push(session.detector_bytes());
+            let r = session.finish().report(&l);
             assert!(
                 r.alerts.iter().any(|a| (a.kind, a.detail) == want),
                 "{kind:?}: {:?}",

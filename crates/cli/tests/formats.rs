@@ -257,9 +257,13 @@ fn one_and_two_threads_agree() {
     ];
     let l = iotgate_explain::Localizer::new(iotgate_explain::Lang::En);
     for files in inputs {
-        let caps = iotgate::open_all(&files).unwrap();
-        let one = iotgate::analyze_with(&caps, Default::default(), &l, 1, |_| {}).unwrap();
-        let two = iotgate::analyze_with(&caps, Default::default(), &l, 2, |_| {}).unwrap();
+        let caps = iotgate_pipeline::open_all(&files).unwrap();
+        let run = |threads| {
+            iotgate_pipeline::analyze_files(&caps, Default::default(), threads, |_| {})
+                .unwrap()
+                .report(&l)
+        };
+        let (one, two) = (run(1), run(2));
         assert_eq!(
             serde_json::to_string(&one).unwrap(),
             serde_json::to_string(&two).unwrap()

@@ -131,16 +131,9 @@ const PROFILE: &str = r#"{
 
 #[test]
 fn enforcement_follows_dns_and_refuses_the_rest() {
-    if std::env::var_os("IOTGATE_SKIP_NETNS").is_some() {
-        eprintln!("skipped: IOTGATE_SKIP_NETNS is set");
+    if !common::netns_allowed("network namespaces, nftables") {
         return;
     }
-    let uid = Command::new("id").arg("-u").output().expect("id");
-    assert_eq!(
-        String::from_utf8_lossy(&uid.stdout).trim(),
-        "0",
-        "this test needs root (network namespaces, nftables); set IOTGATE_SKIP_NETNS=1 to skip it"
-    );
     let id = std::process::id() % 100_000;
     let dir = std::env::temp_dir().join(format!("iotgate-enforce-{id}"));
     std::fs::create_dir_all(&dir).expect("dir");

@@ -119,16 +119,9 @@ impl Lab {
 }
 
 fn lab() -> Option<Lab> {
-    if std::env::var_os("IOTGATE_SKIP_NETNS").is_some() {
-        eprintln!("skipped: IOTGATE_SKIP_NETNS is set");
+    if !common::netns_allowed("network namespaces") {
         return None;
     }
-    let uid = Command::new("id").arg("-u").output().expect("id");
-    assert_eq!(
-        String::from_utf8_lossy(&uid.stdout).trim(),
-        "0",
-        "this test needs root (network namespaces); set IOTGATE_SKIP_NETNS=1 to skip it"
-    );
     let id = std::process::id() % 100_000;
     let dir = std::env::temp_dir().join(format!("iotgate-probe-{id}"));
     std::fs::create_dir_all(dir.join("www")).unwrap();

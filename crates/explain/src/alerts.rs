@@ -1,8 +1,8 @@
 //! Detection alerts as report data (the top-level `alerts` of `iotgate.analysis/1`), each with
 //! a plain-language explanation and the recommended actions in the reader's language.
 
+use crate::format::{proto_name, rfc3339};
 use crate::i18n::{Arg, Localizer};
-use crate::model::{proto_name, rfc3339, DeviceOut};
 use iotgate_judge::detect::{Alert, Kind};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -128,20 +128,35 @@ pub const ACTIONS: &[&str] = &[
     "review",
 ];
 
-/// Builds the report entries; `devices` supplies readable device names.
-pub fn alerts_out(l: &Localizer, alerts: &[Alert], devices: &[DeviceOut]) -> Vec<AlertOut> {
+/// What an alert shows of its device.
+pub struct DeviceName<'a> {
+    /// Its MAC, as the report writes it.
+    pub mac: &'a str,
+    /// A readable name (host name, else vendor), if any.
+    pub name: Option<&'a str>,
+    /// Its addresses as text.
+    pub addresses: Vec<&'a str>,
+}
+
+/// Builds the report entries; `devices` (sorted by MAC) supplies readable device names.
+pub fn alerts_out(l: &Localizer, alerts: &[Alert], devices: &[DeviceName<'_>]) -> Vec<AlertOut> {
     alerts.iter().map(|a| alert_out(l, a, devices)).collect()
 }
 
-fn alert_out(l: &Localizer, a: &Alert, devices: &[DeviceOut]) -> AlertOut {
+fn alert_out(l: &Localizer, a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
     let mac = a.mac.to_string();
-    let d = devices.iter().find(|d| d.mac == mac);
+    // Devices come sorted by MAC (`model::build`): a binary search, with a walk as the
+    // fallback should a caller pass them in another order.
+    let d = match devices.binary_search_by(|d| d.mac.cmp(mac.as_str())) {
+        Ok(i) => devices.get(i),
+        Err(_) => devices.iter().find(|d| d.mac == mac),
+    };
     let name = d
-        .and_then(|d| d.hostnames.first().cloned().or_else(|| d.vendor.clone()))
+        .and_then(|d| d.name)
         .map(|n| format!("{n} ({mac})"))
         .unwrap_or_else(|| mac.clone());
     let ips: Vec<String> = d
-        .map(|d| d.ipv4.iter().chain(&d.ipv6).cloned().collect())
+        .map(|d| d.addresses.iter().map(|a| a.to_string()).collect())
         .unwrap_or_default();
     let peer_ip = a.peer.map(|p| p.to_string());
     let peer_txt = match (&peer_ip, &a.peer_name) {

@@ -2,6 +2,7 @@
 //! the three report formats of `iotgate analyze` — terminal, JSON and a self-contained HTML page.
 
 pub mod alerts;
+pub mod format;
 pub mod html;
 pub mod i18n;
 pub mod model;

@@ -1,6 +1,8 @@
 //! The analysis report as data: the versioned JSON contract (`iotgate.analysis/1`) that the
 //! terminal and HTML renderers also read. Text meant for people is already localised here.
 
+use crate::format::ip_text;
+pub use crate::format::{proto_name, rfc3339, write_json_pretty};
 use crate::i18n::{Arg, Localizer};
 use iotgate_judge::{findings, network_resolvers, Finding};
 use iotgate_observe::device::{Fact, Role};
@@ -251,47 +253,37 @@ pub struct Analysis {
 impl Analysis {
     /// Adds detection alerts (most severe first) and their per-severity totals.
     pub fn set_alerts(&mut self, l: &crate::Localizer, alerts: &[iotgate_judge::detect::Alert]) {
-        self.alerts = crate::alerts::alerts_out(l, alerts, &self.devices);
+        let names: Vec<crate::alerts::DeviceName<'_>> = self
+            .devices
+            .iter()
+            .map(|d| crate::alerts::DeviceName {
+                mac: &d.mac,
+                name: d
+                    .hostnames
+                    .first()
+                    .or(d.vendor.as_ref())
+                    .map(String::as_str),
+                addresses: d.ipv4.iter().chain(&d.ipv6).map(String::as_str).collect(),
+            })
+            .collect();
+        self.alerts = crate::alerts::alerts_out(l, alerts, &names);
         self.summary.alerts.clear();
         for a in &self.alerts {
             *self.summary.alerts.entry(a.severity).or_insert(0) += 1;
         }
     }
-}
 
-/// Formats nanoseconds since the epoch as RFC 3339 UTC with microseconds.
-pub fn rfc3339(ns: i64) -> String {
-    let secs = ns.div_euclid(1_000_000_000);
-    let us = ns.rem_euclid(1_000_000_000) / 1000;
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{us:06}Z",
-        sod / 3600,
-        (sod / 60) % 60,
-        sod % 60
-    )
-}
-
-/// Protocol number as a name.
-pub fn proto_name(p: u8) -> String {
-    match p {
-        1 => "icmp".into(),
-        6 => "tcp".into(),
-        17 => "udp".into(),
-        47 => "gre".into(),
-        58 => "icmpv6".into(),
-        n => n.to_string(),
+    /// The `iotgate.mud-audit/1` document of `iotgate mud audit --format json`: the captures,
+    /// the audits, and the lines saying why announced profiles could not be used.
+    pub fn mud_audit_json(&self, cache_problems: &[String]) -> serde_json::Value {
+        serde_json::json!({
+            "schema": "iotgate.mud-audit/1",
+            "generator": self.generator,
+            "lang": self.lang,
+            "captures": self.captures,
+            "audits": self.mud,
+            "cache_problems": cache_problems,
+        })
     }
 }
 
@@ -306,8 +298,8 @@ fn evidence(f: &Fact) -> EvidenceOut {
         } else {
             "server"
         },
-        device_ip: f.local.to_string(),
-        peer_ip: f.peer.to_string(),
+        device_ip: ip_text(&f.local),
+        peer_ip: ip_text(&f.peer),
         proto: proto_name(f.proto),
         client_port: f.client_port,
         server_port: f.server_port,
@@ -354,12 +346,16 @@ fn device(
         .map(|v| iotgate_observe::tls_version_name(*v))
         .collect();
     DeviceOut {
-        mac: d.mac.to_string(),
+        mac: d.mac.to_text(),
         vendor: d.vendor.map(str::to_string),
         kind: kind.id(),
         kind_label: l.t(&format!("kind-{}", kind.id())),
         kind_reason: kind_reason(l, reason.rule, &reason.evidence),
-        ipv4: d.ipv4.iter().map(|a| a.to_string()).collect(),
+        ipv4: d
+            .ipv4
+            .iter()
+            .map(|&a| ip_text(&std::net::IpAddr::V4(a)))
+            .collect(),
         ipv6: d.ipv6.iter().map(|a| a.to_string()).collect(),
         hostnames: {
             let mut v: Vec<String> = Vec::new();
@@ -407,7 +403,7 @@ fn device(
         peers: peers
             .into_iter()
             .map(|(k, s)| PeerOut {
-                ip: k.ip.to_string(),
+                ip: ip_text(&k.ip),
                 name: d.name_for(&k.ip).map(str::to_string),
                 proto: proto_name(k.proto),
                 port: k.port,

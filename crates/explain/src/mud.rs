@@ -1,8 +1,8 @@
 //! MUD audit results as report data (the `mud` section of `iotgate.analysis/1`) and as terminal
 //! text, with every violation explained in the reader's language.
 
+use crate::format::{proto_name, rfc3339};
 use crate::i18n::{Arg, Localizer};
-use crate::model::{proto_name, rfc3339};
 use iotgate_judge::mud_audit::{DeviceAudit, ViolationKey, ViolationStats};
 use serde::Serialize;
 

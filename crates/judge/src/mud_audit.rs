@@ -10,11 +10,10 @@ use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
 use iotgate_observe::hashing::{Map, Set};
 use iotgate_observe::{Device, Inventory};
 use iotgate_wire::Mac;
-use std::cell::{OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 /// Distinct violation groups kept per device; more are counted, not listed.
 pub const MAX_VIOLATIONS: usize = 4096;
@@ -153,7 +152,7 @@ pub enum CacheProblem {
     FetchFailed(String),
 }
 
-/// The state of an audit, shared between the analyzer's observer and whoever reads the result.
+/// The state of an audit: it hears every ended flow (as a [`FlowObserver`]) and holds the result.
 #[derive(Debug, Default)]
 pub struct AuditState {
     /// One entry per device with a profile.
@@ -169,7 +168,7 @@ pub struct AuditState {
 }
 
 /// Brings the cached profile of a MUD URL up to date (fetching and verifying it), or says why not.
-pub type Fetcher = Box<dyn FnMut(&str) -> Result<(), String>>;
+pub type Fetcher = Box<dyn FnMut(&str) -> Result<(), String> + Send>;
 
 struct FetcherBox(Fetcher);
 
@@ -206,6 +205,21 @@ impl AuditState {
     pub fn with_fetcher(mut self, fetch: Fetcher) -> Self {
         self.fetcher = Some(FetcherBox(fetch));
         self
+    }
+
+    /// A copy for a snapshot: the same audits and cache, without the fetcher (a snapshot reads
+    /// the cache but never fetches).
+    pub fn fork(&self) -> AuditState {
+        AuditState {
+            devices: self.devices.clone(),
+            cache_problems: self.cache_problems.clone(),
+            by_mac: self.by_mac.clone(),
+            by_dev: self.by_dev.clone(),
+            cfg: self.cfg.clone(),
+            cache: self.cache.clone(),
+            tried: self.tried.clone(),
+            fetcher: None,
+        }
     }
 
     /// Loads the cached profile of a device that announced a MUD URL, once per device.
@@ -477,11 +491,8 @@ impl Context for Ctx<'_> {
     }
 }
 
-/// The analyzer-side handle: feeds ended flows into the shared state.
-pub struct AuditObserver(pub Rc<RefCell<AuditState>>);
-
-impl FlowObserver for AuditObserver {
+impl FlowObserver for AuditState {
     fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow) {
-        self.0.borrow_mut().flow(inv, key, flow);
+        self.flow(inv, key, flow);
     }
 }

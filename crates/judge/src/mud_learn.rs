@@ -13,10 +13,8 @@ use iotgate_observe::engine::FlowObserver;
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
 use iotgate_observe::Inventory;
 use iotgate_wire::Mac;
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
-use std::rc::Rc;
 
 /// Distinct entries learned at most; a device doing more (a scan) gives a truncated profile.
 pub const MAX_RULES: usize = 4096;
@@ -49,7 +47,7 @@ struct Rule {
 }
 
 /// What is being learned about one device.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Learner {
     /// The device.
     pub mac: Mac,
@@ -66,6 +64,8 @@ pub struct Learner {
     kinds: BTreeSet<KindKey>,
     /// The MUD URL the device announced, if any.
     pub announced_url: Option<String>,
+    /// Entries of the flow being learned (kept to reuse its allocation from flow to flow).
+    scratch: Vec<Rule>,
 }
 
 impl Learner {
@@ -80,6 +80,7 @@ impl Learner {
             vendor: None,
             kinds: BTreeSet::new(),
             announced_url: None,
+            scratch: Vec::new(),
         }
     }
 
@@ -95,9 +96,9 @@ impl Learner {
 
     /// Learns from one ended flow.
     pub fn flow(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
-        let mut rules = Vec::new();
+        let mut rules = std::mem::take(&mut self.scratch);
         self.rules_of(inv, key, f, &mut rules);
-        for rule in rules {
+        for rule in rules.drain(..) {
             self.kinds.insert(kind_of(&rule));
             if self.rules.len() >= MAX_RULES && !self.rules.contains(&rule) {
                 self.dropped += 1;
@@ -105,6 +106,7 @@ impl Learner {
                 self.rules.insert(rule);
             }
         }
+        self.scratch = rules;
     }
 
     /// The kinds of connection (direction, protocol, service port, and whether the peer is the
@@ -112,7 +114,7 @@ impl Learner {
     /// described as `tcp/23 -> internet` (the behaviour-change detector's learned-profile diff:
     /// a new server of a known kind is not new behaviour).
     pub fn unknown(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow, out: &mut Vec<String>) {
-        let mut rules = Vec::new();
+        let mut rules = std::mem::take(&mut self.scratch);
         self.rules_of(inv, key, f, &mut rules);
         for r in &rules {
             let k = kind_of(r);
@@ -131,6 +133,8 @@ impl Learner {
                 out.push(s);
             }
         }
+        rules.clear();
+        self.scratch = rules;
     }
 
     /// True when every kind of connection `f` needs was learned — checked without building
@@ -386,11 +390,8 @@ fn proto_name(p: u8) -> String {
     }
 }
 
-/// The analyzer-side handle: feeds ended flows into the learner.
-pub struct LearnObserver(pub Rc<RefCell<Learner>>);
-
-impl FlowObserver for LearnObserver {
+impl FlowObserver for Learner {
     fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow) {
-        self.0.borrow_mut().flow(inv, key, flow);
+        self.flow(inv, key, flow);
     }
 }

@@ -4,6 +4,7 @@
 use crate::declaration::{is_none_value, Date, Declaration, PasswordPolicy, UpdateMechanism};
 use iotgate_explain::alerts::AlertOut;
 use iotgate_explain::model::DeviceOut;
+use iotgate_explain::mud::MudAuditOut;
 use iotgate_explain::{Arg, Localizer};
 use iotgate_probe::{has_version, Report};
 
@@ -625,6 +626,51 @@ pub struct MudEvidence {
     pub violations: Vec<String>,
     /// Flows the audit decided.
     pub flows: u64,
+}
+
+impl MudEvidence {
+    /// What the profile read from `source` says, and how the device's audit (if it was
+    /// audited) went: its five largest violation groups, one line each.
+    pub fn from_audit(
+        l: &Localizer,
+        source: &str,
+        profile: &iotgate_mud::model::Profile,
+        audit: Option<&MudAuditOut>,
+    ) -> MudEvidence {
+        let violations = audit
+            .map(|a| {
+                a.violations
+                    .iter()
+                    .take(5)
+                    .map(|v| {
+                        l.ta(
+                            "label-ev-mud-violation",
+                            &[
+                                ("remote", Arg::S(v.name.as_deref().unwrap_or(&v.remote))),
+                                ("proto", Arg::S(&v.proto)),
+                                ("port", Arg::N(v.port as f64)),
+                                ("flows", Arg::N(v.flows as f64)),
+                            ],
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let sbom = profile.sbom.as_ref().and_then(|s| {
+            s.url.clone().or_else(|| {
+                s.local_well_known
+                    .as_ref()
+                    .map(|_| l.t("label-mud-sbom-local"))
+            })
+        });
+        MudEvidence {
+            source: source.to_string(),
+            is_supported: profile.is_supported,
+            sbom,
+            violations,
+            flows: audit.map_or(0, |a| a.flows),
+        }
+    }
 }
 
 /// The checks a MUD profile settles.

@@ -3,6 +3,7 @@
 
 pub mod compiled;
 pub mod diag;
+pub mod fetch;
 pub mod matcher;
 pub mod model;
 pub mod nft;

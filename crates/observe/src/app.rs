@@ -8,26 +8,60 @@
 use crate::device::{Device, DhcpInfo, FactKind, Role, Source};
 use crate::engine::{Analyzer, Ctx};
 use iotgate_wire::{dhcp4, dhcp6, dns, http, lldp, mqtt, ntp, ssdp, tls, Mac};
+use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b)
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect()
+/// Header text as stored: invalid UTF-8 replaced, control characters dropped, at most 200
+/// characters. Borrowed when that is the input itself (printable ASCII, as nearly every
+/// header is), so a value already known costs no allocation.
+fn text(b: &[u8]) -> Cow<'_, str> {
+    let printable = &b[..b.len().min(200)];
+    if printable.iter().all(|&c| (0x20..0x7f).contains(&c)) {
+        if let Ok(s) = std::str::from_utf8(printable) {
+            return Cow::Borrowed(s);
+        }
+    }
+    Cow::Owned(
+        String::from_utf8_lossy(b)
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect(),
+    )
 }
 
 fn hexs(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for &x in b {
+        s.push(char::from(HEX[usize::from(x >> 4)]));
+        s.push(char::from(HEX[usize::from(x & 15)]));
+    }
+    s
+}
+
+/// Which decoder a remembered message went to (part of its hash).
+mod tag {
+    pub const SSDP: u8 = 1;
+    pub const MDNS: u8 = 2;
+    pub const DNS_ANSWER: u8 = 3;
 }
 
 fn name_str(buf: &[u8; 256], n: usize) -> &str {
     std::str::from_utf8(&buf[..n]).unwrap_or("")
 }
 
-impl Analyzer {
+impl<O: crate::engine::FlowObserver> Analyzer<O> {
+    /// A seeded hash of message `p` for decoder `tag`, never 0.
+    fn message_hash(&self, tag: u8, p: &[u8]) -> u64 {
+        let mut h = self.inv.seed().build_hasher();
+        h.write_u8(tag);
+        h.write_usize(p.len());
+        h.write(p);
+        h.finish() | 1
+    }
+
     pub(crate) fn udp_app(&mut self, c: &Ctx, p: &[u8]) {
         let (sp, dp) = (c.sport, c.dport);
         if sp == 5353 || dp == 5353 {
@@ -69,9 +103,8 @@ impl Analyzer {
             let Ok(n) = q.name.write(&mut buf) else {
                 return;
             };
-            if let Some(o) = &mut self.observer {
-                o.dns_query(&self.inv, d, c.ts, name_str(&buf, n), c.dst);
-            }
+            self.observer
+                .dns_query(&self.inv, d, c.ts, name_str(&buf, n), c.dst);
             let dev = self.inv.dev(d);
             Device::add_to(&mut dev.queried, name_str(&buf, n), &lim);
             dev.add_fact(
@@ -90,17 +123,24 @@ impl Analyzer {
             let Some(d) = self.dev_for(c.dst_mac, &c.dst) else {
                 return;
             };
+            if m.rcode() != 0 || m.ancount == 0 {
+                return;
+            }
+            // An answer met again right after itself changes nothing (its names are already
+            // the most recent for its addresses), nor does one that binds nothing. The
+            // transaction ID (the first two bytes) changes nothing below.
+            let h = self.message_hash(tag::DNS_ANSWER, p.get(2..).unwrap_or(&[]));
+            if self.inv.dev(d).repeated_answer(h) {
+                return;
+            }
             let Some(q) = m.questions().next() else {
                 return;
             };
             let Ok(n) = q.name.write(&mut buf) else {
                 return;
             };
-            if m.rcode() != 0 || m.ancount == 0 {
-                return;
-            }
-            let qname = name_str(&buf, n).to_string();
             let dev = self.inv.dev(d);
+            let qname = name_str(&buf, n);
             let mut answered = false;
             for (section, r) in m.records() {
                 if section != 1 {
@@ -108,13 +148,13 @@ impl Analyzer {
                 }
                 answered = true;
                 if let Some(a) = r.a() {
-                    dev.bind(IpAddr::V4(a), &qname, &lim);
+                    dev.bind(IpAddr::V4(a), qname, &lim);
                 } else if let Some(a) = r.aaaa() {
-                    dev.bind(IpAddr::V6(a), &qname, &lim);
+                    dev.bind(IpAddr::V6(a), qname, &lim);
                 }
             }
             if answered && !qname.is_empty() {
-                Device::add_to(&mut dev.domains, &qname, &lim);
+                Device::add_to(&mut dev.domains, qname, &lim);
             }
         }
     }
@@ -126,12 +166,23 @@ impl Analyzer {
         let Some(d) = self.inv.upsert(mac, c.ts, &lim) else {
             return;
         };
+        let h = self.message_hash(tag::MDNS, p);
+        if self.inv.dev(d).repeated(h) {
+            return;
+        }
         let response = m.is_response();
         let mut buf = [0u8; 256];
         let mut tbuf = [0u8; 256];
         for (section, r) in m.records() {
             // In a query, only the authority section (probing) describes the sender itself.
             if !response && section != 2 {
+                continue;
+            }
+            // Other types teach nothing: their names are not decoded.
+            if !matches!(
+                r.rtype,
+                dns::rtype::PTR | dns::rtype::SRV | dns::rtype::A | dns::rtype::AAAA
+            ) {
                 continue;
             }
             let Ok(n) = r.name.write(&mut buf) else {
@@ -188,13 +239,13 @@ impl Analyzer {
                 dev.add_hostname(&String::from_utf8_lossy(&buf[..n]), Source::Dhcp81, &lim);
             }
             if let Some(u) = m.mud_url {
-                dev.mud_url = Some((text(u), Source::Dhcp161));
+                dev.mud_url = Some((text(u).into_owned(), Source::Dhcp161));
             }
             if !m.ciaddr.is_unspecified() {
                 dev.note_address(IpAddr::V4(m.ciaddr), &lim);
             }
             let info = DhcpInfo {
-                vendor_class: m.vendor_class.map(text),
+                vendor_class: m.vendor_class.map(|v| text(v).into_owned()),
                 param_request_list: m.param_request_list.map(<[u8]>::to_vec).unwrap_or_default(),
                 max_size: m.max_size,
                 client_id: m.client_id.map(hexs),
@@ -271,16 +322,20 @@ impl Analyzer {
             );
         }
         if let Some((ent, data)) = m.vendor_class {
-            dev.dhcpv6_vendor_class = Some((ent, text(data)));
+            dev.dhcpv6_vendor_class = Some((ent, text(data).into_owned()));
         }
         if let Some(u) = m.mud_url {
-            dev.mud_url = Some((text(u), Source::Dhcpv6Mud));
+            dev.mud_url = Some((text(u).into_owned(), Source::Dhcpv6Mud));
         }
     }
 
     fn ssdp(&mut self, c: &Ctx, p: &[u8]) {
-        let Ok(s) = ssdp::parse(p) else { return };
         let Some(d) = c.src_dev else { return };
+        let h = self.message_hash(tag::SSDP, p);
+        if self.inv.dev(d).repeated(h) {
+            return;
+        }
+        let Ok(s) = ssdp::parse(p) else { return };
         let lim = self.cfg.limits;
         let dev = self.inv.dev(d);
         if let Some(v) = s.server {
@@ -307,7 +362,7 @@ impl Analyzer {
             dev.add_hostname(&text(n), Source::Lldp, &lim);
         }
         if let Some(u) = l.mud_url {
-            dev.mud_url = Some((text(u), Source::Lldp));
+            dev.mud_url = Some((text(u).into_owned(), Source::Lldp));
         }
     }
 
@@ -319,13 +374,20 @@ impl Analyzer {
         } else {
             (c.sport, c.dport)
         };
-        let dst_dev = self.dev_for(c.dst_mac, &c.dst);
-        let (client_dev, server_dev, client_ip, server_ip) = if c.from_initiator {
-            (c.src_dev, dst_dev, c.src, c.dst)
+        let (client_ip, server_ip) = if c.from_initiator {
+            (c.src, c.dst)
         } else {
-            (dst_dev, c.src_dev, c.dst, c.src)
+            (c.dst, c.src)
         };
-        let both = |a: &mut Analyzer, kind: FactKind, detail: &str| {
+        // The sender's device is known; the receiver's is looked up only by the paths that
+        // need it (a ClientHello, the commonest payload, does not).
+        let dst_dev = |a: &Self| a.dev_for(c.dst_mac, &c.dst);
+        let both = |a: &mut Self, kind: FactKind, detail: &str| {
+            let (client_dev, server_dev) = if c.from_initiator {
+                (c.src_dev, dst_dev(a))
+            } else {
+                (dst_dev(a), c.src_dev)
+            };
             if let Some(d) = client_dev {
                 a.inv.dev(d).add_fact(
                     kind,
@@ -362,12 +424,14 @@ impl Analyzer {
         }
         if !c.from_initiator {
             if (server_port == 554 || server_port == 8554) && p.starts_with(b"RTSP/") {
-                if let Some(d) = server_dev {
+                if let Some(d) = c.src_dev {
                     self.inv.dev(d).serves_rtsp = true;
                 }
             }
             return;
         }
+        // From here on the sender is the client.
+        let client_dev = c.src_dev;
         if tls::looks_like_client_hello(p) {
             let Ok(ch) = tls::parse_client_hello(p) else {
                 return;
@@ -381,7 +445,12 @@ impl Analyzer {
             };
             let dev = self.inv.dev(d);
             if let Some(sni) = ch.sni {
-                Device::add_to(&mut dev.tls_snis, &text(sni).to_ascii_lowercase(), &lim);
+                let sni = text(sni);
+                if sni.bytes().any(|c| c.is_ascii_uppercase()) {
+                    Device::add_to(&mut dev.tls_snis, &sni.to_ascii_lowercase(), &lim);
+                } else {
+                    Device::add_to(&mut dev.tls_snis, &sni, &lim);
+                }
             }
             if dev.ja4.len() < 64 && !dev.hellos_seen.contains(&hello) {
                 if dev.hellos_seen.len() < crate::device::HELLOS_SEEN {
@@ -420,7 +489,7 @@ impl Analyzer {
             }
             if r.proto == http::Proto::Rtsp {
                 both(self, FactKind::Rtsp, &text(r.method));
-                if let Some(d) = server_dev {
+                if let Some(d) = dst_dev(self) {
                     self.inv.dev(d).serves_rtsp = true;
                 }
             }

@@ -280,7 +280,19 @@ pub struct Device {
     pub non_ip_frames: u64,
     /// The address last accepted by `note_address` (a fast path for repeated calls).
     last_addr: Option<IpAddr>,
+    /// Seeded hashes of the last [`RECENT_MESSAGES`] announcements (SSDP, mDNS) taken in from
+    /// this device, 0 for none: they only ever add to bounded sets, so a repeat, which is most
+    /// of them, cannot teach anything and is skipped.
+    recent: [u64; RECENT_MESSAGES],
+    /// Where the next hash goes in `recent`.
+    recent_next: u8,
+    /// Seeded hash of the last DNS answer bound for this device (0 for none): binding moves
+    /// names to the recent end, so only an immediate repeat is known to change nothing.
+    last_answer: u64,
 }
+
+/// Announcements remembered per device to skip repeats.
+pub const RECENT_MESSAGES: usize = 16;
 
 /// The names bound to one address: up to [`NameSet::CAP`], the most recent last.
 #[derive(Debug, Clone, Copy, Default)]
@@ -366,7 +378,37 @@ impl Device {
             serves_rtsp: false,
             non_ip_frames: 0,
             last_addr: None,
+            recent: [0; RECENT_MESSAGES],
+            recent_next: 0,
+            last_answer: 0,
         }
+    }
+
+    /// True when `h` (a seeded hash of an announcement, never 0) is one of the last
+    /// [`RECENT_MESSAGES`] this device sent; otherwise remembers it and returns false.
+    /// Only for messages whose whole effect is to add to the device's bounded sets, so that
+    /// taking one in twice changes nothing the second time.
+    #[inline]
+    pub fn repeated(&mut self, h: u64) -> bool {
+        if self.recent.contains(&h) {
+            return true;
+        }
+        self.recent[usize::from(self.recent_next)] = h;
+        self.recent_next = ((usize::from(self.recent_next) + 1) % RECENT_MESSAGES) as u8;
+        false
+    }
+
+    /// True when `h` (a seeded hash of a DNS answer, never 0) is the answer last taken in
+    /// for this device; otherwise remembers it and returns false. Every answer that may bind
+    /// names for the device must go through it first, so that a match means nothing was bound
+    /// since that same answer (which binding again would not change).
+    #[inline]
+    pub fn repeated_answer(&mut self, h: u64) -> bool {
+        if self.last_answer == h {
+            return true;
+        }
+        self.last_answer = h;
+        false
     }
 
     /// Records that the device used `ip` as a source (or was assigned it). Returns false for an
@@ -586,7 +628,7 @@ impl Device {
 }
 
 /// All devices, indexed by MAC.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Inventory {
     /// Devices in the order first seen.
     pub devices: Vec<Device>,

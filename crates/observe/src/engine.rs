@@ -126,46 +126,23 @@ pub trait FlowObserver {
     /// Device `dev` sent a standard DNS query for `name` to `resolver`.
     fn dns_query(&mut self, _inv: &Inventory, _dev: u32, _ts: i64, _name: &str, _resolver: IpAddr) {
     }
+    /// Capture time moved on to `now` without a packet (a quiet network): windows that only
+    /// need time to close can be judged. Idle flows have already been ended.
+    fn advanced(&mut self, _inv: &Inventory, _now: i64) {}
 }
 
-/// Hands every event to several observers in turn.
-#[derive(Default)]
-pub struct Fanout(pub Vec<Box<dyn FlowObserver>>);
-
-impl FlowObserver for Fanout {
-    fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow) {
-        for o in &mut self.0 {
-            o.flow_ended(inv, key, flow);
-        }
-    }
-    fn flow_started(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow, first: &FirstPacket) {
-        for o in &mut self.0 {
-            o.flow_started(inv, key, flow, first);
-        }
-    }
-    fn flow_progress(
-        &mut self,
-        inv: &Inventory,
-        key: &FlowKey,
-        flow: &Flow,
-        why: Progress,
-        ts: i64,
-    ) {
-        for o in &mut self.0 {
-            o.flow_progress(inv, key, flow, why, ts);
-        }
-    }
-    fn dns_query(&mut self, inv: &Inventory, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
-        for o in &mut self.0 {
-            o.dns_query(inv, dev, ts, name, resolver);
-        }
-    }
+/// No observer: every event is dropped (and compiled away).
+impl FlowObserver for () {
+    #[inline(always)]
+    fn flow_ended(&mut self, _inv: &Inventory, _key: &FlowKey, _flow: &Flow) {}
 }
 
-/// The packet-to-state engine.
-pub struct Analyzer {
-    /// Watches flows as they start, progress and end, if set.
-    pub observer: Option<Box<dyn FlowObserver>>,
+/// The packet-to-state engine, telling `O` (the MUD audit, the detectors...) how flows start,
+/// progress and end. `O` is a type parameter rather than a trait object, so that events cost a
+/// direct (usually inlined) call, and nothing when there is no observer (`()`).
+pub struct Analyzer<O: FlowObserver = ()> {
+    /// Watches flows as they start, progress and end.
+    pub observer: O,
     /// Settings.
     pub cfg: Config,
     /// Live flows.
@@ -195,11 +172,18 @@ pub(crate) struct Ctx {
     pub established: bool,
 }
 
-impl Analyzer {
-    /// A new analyzer with the flow table allocated up front.
+impl Analyzer<()> {
+    /// A new analyzer without an observer.
     pub fn new(cfg: Config) -> Self {
+        Analyzer::with_observer(cfg, ())
+    }
+}
+
+impl<O: FlowObserver> Analyzer<O> {
+    /// A new analyzer telling `observer` about flows.
+    pub fn with_observer(cfg: Config, observer: O) -> Self {
         Analyzer {
-            observer: None,
+            observer,
             cfg,
             flows: FlowTable::new(cfg.flows),
             inv: Inventory::default(),
@@ -408,7 +392,8 @@ impl Analyzer {
             }
             flow.dev[src_side] = src_dev;
         }
-        if let Some(obs) = &mut self.observer {
+        {
+            let obs = &mut self.observer;
             if started {
                 let first = FirstPacket {
                     side: src_side as u8,
@@ -473,15 +458,45 @@ impl Analyzer {
         self.inv.devices[i as usize].owns(ip).then_some(i)
     }
 
-    /// Folds every live flow into the inventory and returns the final state.
-    pub fn finish(mut self) -> (Inventory, Stats, crate::flow::FlowStats) {
+    /// Capture time moves on to `now` without a packet: flows idle for longer than their
+    /// timeout end (and are handed to the observer), then the observer hears the time.
+    /// Times earlier than the last packet are ignored: time never runs backwards.
+    pub fn advance(&mut self, now: i64) {
+        if self.stats.packets > 0 && now < self.stats.last_ns {
+            return;
+        }
+        let (inv, obs, lim) = (&mut self.inv, &mut self.observer, self.cfg.limits);
+        self.flows
+            .sweep(now, 1.0, false, |k, f| end_flow(inv, obs, &lim, k, f));
+        self.observer.advanced(&self.inv, now);
+    }
+
+    /// The state as it would be if the capture ended now, without changing anything: a copy of
+    /// the inventory with every live flow folded in, each live flow also handed to `obs` (a
+    /// copy of the observer, for the same reason), in the order [`Analyzer::finish`] uses.
+    pub fn snapshot<P: FlowObserver>(
+        &self,
+        obs: &mut P,
+    ) -> (Inventory, Stats, crate::flow::FlowStats) {
+        let lim = self.cfg.limits;
+        let mut inv = self.inv.clone();
+        let mut fs = self.flows.stats;
+        fs.peak = fs.peak.max(self.flows.len());
+        self.flows
+            .for_each(|k, f| end_flow(&mut inv, obs, &lim, k, f));
+        (inv, self.stats, fs)
+    }
+
+    /// Folds every live flow into the inventory (handing each to the observer) and returns the
+    /// final state with the observer.
+    pub fn finish(mut self) -> (Inventory, Stats, crate::flow::FlowStats, O) {
         let lim = self.cfg.limits;
         let inv = &mut self.inv;
         let mut fs = self.flows.stats;
         let obs = &mut self.observer;
         self.flows.drain(|k, f| end_flow(inv, obs, &lim, k, f));
         fs.peak = fs.peak.max(self.flows.stats.peak);
-        (self.inv, self.stats, fs)
+        (self.inv, self.stats, fs, self.observer)
     }
 }
 
@@ -513,16 +528,14 @@ fn initiator_side(src_side: usize, proto: u8, fl: u8, sport: u16, dport: u16) ->
 
 /// Hands an ended flow to the observer, then folds it into the inventory.
 #[inline]
-fn end_flow(
+pub(crate) fn end_flow<O: FlowObserver>(
     inv: &mut Inventory,
-    obs: &mut Option<Box<dyn FlowObserver>>,
+    obs: &mut O,
     lim: &Limits,
     k: &FlowKey,
     f: &Flow,
 ) {
-    if let Some(o) = obs {
-        o.flow_ended(inv, k, f);
-    }
+    obs.flow_ended(inv, k, f);
     fold(inv, lim, k, f);
 }
 

@@ -606,6 +606,14 @@ impl FlowTable {
         self.stats.pressure_evicted += n;
     }
 
+    /// Visits every live flow in the order [`FlowTable::drain`] would end them (slab order),
+    /// changing nothing: what a snapshot folds in.
+    pub fn for_each(&self, mut out: impl FnMut(&FlowKey, &Flow)) {
+        for s in self.slots.iter().filter(|s| s.live) {
+            out(&s.key.unpack(), &s.flow);
+        }
+    }
+
     /// Ends every live flow (at the end of a run), in slab order.
     pub fn drain(&mut self, mut out: impl FnMut(&FlowKey, &Flow)) {
         self.stats.peak = self.stats.peak.max(self.len());

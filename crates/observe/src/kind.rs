@@ -159,6 +159,37 @@ const KEYWORDS: &[(Kind, &[&str])] = &[
     ),
 ];
 
+/// The first keyword (in [`KEYWORDS`] order, `_hap._tcp` left out) that `value` contains,
+/// ignoring ASCII case: what `value.to_ascii_lowercase().contains(w)` tried keyword by
+/// keyword, without the lower-cased copy or a substring searcher per keyword. A keyword with a
+/// byte `value` lacks is passed over at once.
+fn first_keyword(value: &str) -> Option<(Kind, &'static str)> {
+    let v = value.as_bytes();
+    let present = v.iter().fold(0u128, |m, &c| {
+        if c < 128 {
+            m | 1u128 << c.to_ascii_lowercase()
+        } else {
+            m
+        }
+    });
+    for (kind, words) in KEYWORDS {
+        // `_hap._tcp` (HomeKit) is announced by every accessory; only call it a hub when
+        // nothing more specific matched in any field.
+        for w in words.iter().filter(|w| **w != "_hap._tcp") {
+            let wb = w.as_bytes();
+            if wb.iter().any(|&c| c >= 128 || present & (1u128 << c) == 0) {
+                continue;
+            }
+            if v.windows(wb.len())
+                .any(|x| x.iter().zip(wb).all(|(a, b)| a.to_ascii_lowercase() == *b))
+            {
+                return Some((*kind, w));
+            }
+        }
+    }
+    None
+}
+
 /// Classifies a device and says why.
 pub fn classify(d: &Device) -> (Kind, Reason) {
     if d.routes {
@@ -188,45 +219,36 @@ pub fn classify(d: &Device) -> (Kind, Reason) {
             },
         );
     }
-    // Evidence sources in order of how much they say about the device itself.
-    let mut fields: Vec<(&'static str, String)> = Vec::new();
-    for (h, _) in &d.hostnames {
-        fields.push(("hostname", h.to_ascii_lowercase()));
-    }
-    for s in &d.mdns_services {
-        fields.push(("mdns", s.to_ascii_lowercase()));
-    }
-    if let Some(vc) = d.dhcp.as_ref().and_then(|x| x.vendor_class.as_ref()) {
-        fields.push(("vendor-class", vc.to_ascii_lowercase()));
-    }
-    for s in &d.ssdp_servers {
-        fields.push(("ssdp", s.to_ascii_lowercase()));
-    }
-    if let Some((u, _)) = &d.mud_url {
-        fields.push(("mud-url", u.to_ascii_lowercase()));
-    }
-    for s in &d.user_agents {
-        fields.push(("user-agent", s.to_ascii_lowercase()));
-    }
-    if let Some(v) = d.vendor {
-        fields.push(("vendor", v.to_ascii_lowercase()));
-    }
-    for (field, value) in &fields {
-        for (kind, words) in KEYWORDS {
-            // `_hap._tcp` (HomeKit) is announced by every accessory; only call it a hub when
-            // nothing more specific matched in any field.
-            for w in words.iter().filter(|w| **w != "_hap._tcp") {
-                if value.contains(w) {
-                    return (
-                        *kind,
-                        Reason {
-                            rule: field,
-                            evidence: (*w).to_string(),
-                        },
-                    );
-                }
-            }
-        }
+    // Evidence sources in order of how much they say about the device itself; in each, the
+    // first keyword (in `KEYWORDS` order) it contains, ignoring ASCII case.
+    let hit = |rule: &'static str, value: &str| {
+        first_keyword(value).map(|(kind, w)| {
+            (
+                kind,
+                Reason {
+                    rule,
+                    evidence: w.to_string(),
+                },
+            )
+        })
+    };
+    let found = d
+        .hostnames
+        .iter()
+        .find_map(|(h, _)| hit("hostname", h))
+        .or_else(|| d.mdns_services.iter().find_map(|s| hit("mdns", s)))
+        .or_else(|| {
+            d.dhcp
+                .as_ref()
+                .and_then(|x| x.vendor_class.as_ref())
+                .and_then(|vc| hit("vendor-class", vc))
+        })
+        .or_else(|| d.ssdp_servers.iter().find_map(|s| hit("ssdp", s)))
+        .or_else(|| d.mud_url.as_ref().and_then(|(u, _)| hit("mud-url", u)))
+        .or_else(|| d.user_agents.iter().find_map(|s| hit("user-agent", s)))
+        .or_else(|| d.vendor.and_then(|v| hit("vendor", v)));
+    if let Some(found) = found {
+        return found;
     }
     if d.mdns_services.iter().any(|s| s.starts_with("_hap.")) {
         return (
@@ -244,4 +266,56 @@ pub fn classify(d: &Device) -> (Kind, Reason) {
             evidence: String::new(),
         },
     )
+}
+
+#[cfg(test)]
+mod keyword_tests {
+    use super::{first_keyword, Kind, KEYWORDS};
+
+    /// The reference: what `classify` did before it scanned bytes itself.
+    fn reference(value: &str) -> Option<(Kind, &'static str)> {
+        let value = value.to_ascii_lowercase();
+        for (kind, words) in KEYWORDS {
+            for w in words.iter().filter(|w| **w != "_hap._tcp") {
+                if value.contains(w) {
+                    return Some((*kind, w));
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn first_keyword_matches_lowercase_contains() {
+        for (_, words) in KEYWORDS {
+            for w in words.iter() {
+                assert!(w.is_ascii() && !w.bytes().any(|c| c.is_ascii_uppercase()));
+            }
+        }
+        let mut values: Vec<String> = vec![
+            String::new(),
+            "Living Room Camera".into(),
+            "HP OfficeJet Pro".into(),
+            "_hap._tcp".into(),
+            "_hap._tcp hub".into(),
+            "Ünïcödé Sonos ☃".into(),
+            "MSFT 5.0".into(),
+            "Linux/3.4 UPnP/1.0 IpBridge/1.26.0".into(),
+            "Philips Lighting BV".into(),
+            "espressif".into(),
+            "dcs-930l".into(),
+            "ECHO-dot".into(),
+        ];
+        for (_, words) in KEYWORDS {
+            for w in words.iter() {
+                values.push(w.to_string());
+                values.push(w.to_ascii_uppercase());
+                values.push(format!("x{}y", &w[..w.len() - 1]));
+                values.push(format!("é{w}é"));
+            }
+        }
+        for v in &values {
+            assert_eq!(first_keyword(v), reference(v), "{v}");
+        }
+    }
 }

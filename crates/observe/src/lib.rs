@@ -10,7 +10,9 @@ mod flow_index;
 pub mod hashing;
 pub mod kind;
 pub mod oui;
+pub mod record;
 
 pub use app::tls_version_name;
 pub use device::{Device, Inventory, Limits};
 pub use engine::{Analyzer, Config, Stats};
+pub use record::FlowRecord;

@@ -1,28 +1,8 @@
 //! Banners: what a service says about itself, as printable text, and whether it gives a version.
 
+use crate::printable::printable;
 use crate::{telnet, Conn, Service};
 use std::net::IpAddr;
-
-/// Printable ASCII of `b`, whitespace collapsed, at most 200 characters.
-pub(crate) fn printable(b: &[u8]) -> String {
-    let mut s = String::new();
-    let mut space = false;
-    for &c in b {
-        if c.is_ascii_graphic() {
-            if space && !s.is_empty() {
-                s.push(' ');
-            }
-            space = false;
-            s.push(c as char);
-        } else if c.is_ascii_whitespace() {
-            space = true;
-        }
-        if s.len() >= 200 {
-            break;
-        }
-    }
-    s
-}
 
 /// True when `s` carries a version number (digits, a dot, digits), as in `OpenSSH_7.4`,
 /// `lighttpd/1.4.35` or `BusyBox v1.22.1`: the kind of detail that tells an attacker which

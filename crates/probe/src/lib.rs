@@ -7,6 +7,7 @@ mod banner;
 mod ftp;
 mod http;
 mod mqtt;
+mod printable;
 mod ssh;
 mod telnet;
 
@@ -383,7 +384,7 @@ pub(crate) enum Tried {
 pub fn parse_replies(data: &[u8]) -> usize {
     let mut reply = Vec::new();
     let text = telnet::negotiate(data, &mut reply);
-    let p = banner::printable(&text);
+    let p = printable::printable(&text);
     let head = String::from_utf8_lossy(data);
     let n = banner::header(&head, "server").map_or(0, str::len)
         + ftp::reply_code(data).map_or(0, usize::from)

@@ -1,7 +1,8 @@
 //! A minimal Telnet client: refuses every option but echo and suppress-go-ahead, strips the
 //! negotiation from the text, and tries logins at the prompts.
 
-use crate::{banner::printable, each_credential, Attempt, Conn, Tried};
+use crate::printable::printable;
+use crate::{each_credential, Attempt, Conn, Tried};
 
 const IAC: u8 = 255;
 const DONT: u8 = 254;

@@ -1,20 +1,31 @@
 //! Capture sources (the pipeline's `sources` stage): classic pcap in both byte orders with micro-
 //! or nanosecond timestamps, pcapng with several interfaces (EPB, SPB, OPB), read zero-copy from
-//! a memory map, and several files merged in timestamp order.
+//! a memory map, and several files merged in timestamp order; the same formats read from any byte
+//! stream such as standard input ([`StreamReader`]); on Linux, live frames from a network
+//! interface (`LiveCapture`). All of them are [`PacketSource`]s.
 //!
 //! Readers never panic on input. Damage at the end of a file yields the packets before it and a
 //! [`Warning`]; a file that is not a capture is a [`SourceError`] naming the file.
 
+#[cfg(target_os = "linux")]
+mod live;
 mod merge;
 mod pcap;
 mod pcapng;
+mod source;
+mod stream;
 
+#[cfg(target_os = "linux")]
+pub use live::LiveCapture;
 pub use merge::Merger;
+pub use pcap::MAX_RECORD;
+pub use source::{Next, PacketSource};
+pub use stream::StreamReader;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// One captured frame, borrowed from the mapped file.
+/// One captured frame, borrowed from its source (the mapped file, or a stream's or socket's buffer).
 #[derive(Debug, Clone, Copy)]
 pub struct RawPacket<'a> {
     /// Capture timestamp, nanoseconds since the Unix epoch.
@@ -313,7 +324,7 @@ impl<'a> Reader<'a> {
     pub fn warnings(&self) -> &[Warning] {
         match self {
             Reader::Pcap(r) => &r.warnings,
-            Reader::Pcapng(r) => &r.warnings,
+            Reader::Pcapng(r) => &r.blocks.warnings,
         }
     }
     /// The link types of the capture's interfaces (at most 16 distinct, in order of appearance).

@@ -1,9 +1,111 @@
 //! Classic libpcap files: both byte orders, microsecond and nanosecond timestamps.
+//!
+//! The decoding of the file header and of each record is shared by the memory-mapped
+//! [`PcapReader`] and the streaming reader (`stream.rs`): both decode with [`file_header`],
+//! [`record_header`], [`record_fits`], [`ts_ns`] and [`why_no_record`] on the bytes they hold.
 
 use crate::{prefetch, RawPacket, Warning, WarningKind};
 
 /// Records larger than this are treated as damage, whatever the snap length says.
 pub const MAX_RECORD: u32 = 256 * 1024;
+
+/// Size of the file header.
+pub(crate) const FILE_HEADER_LEN: usize = 24;
+
+/// Size of a record header.
+pub(crate) const RECORD_HEADER_LEN: usize = 16;
+
+/// What the file header says about the records that follow.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FileHeader {
+    /// Records are in the other byte order than little-endian.
+    pub swapped: bool,
+    /// Nanoseconds per unit of the timestamp's fraction (1 or 1,000).
+    pub frac_ns: i64,
+    /// The file's link type.
+    pub linktype: u16,
+}
+
+/// Decodes the 24-byte file header at the start of `buf`.
+pub(crate) fn file_header(buf: &[u8]) -> Result<FileHeader, &'static str> {
+    let Some(h) = buf.get(..FILE_HEADER_LEN) else {
+        return Err("pcap file header shorter than 24 bytes");
+    };
+    let (swapped, nanos) = match u32::from_le_bytes([h[0], h[1], h[2], h[3]]) {
+        0xa1b2c3d4 => (false, false),
+        0xd4c3b2a1 => (true, false),
+        0xa1b23c4d => (false, true),
+        0x4d3cb2a1 => (true, true),
+        _ => return Err("bad pcap magic"),
+    };
+    let lt = u32::from_le_bytes([h[20], h[21], h[22], h[23]]);
+    let lt = if swapped { lt.swap_bytes() } else { lt };
+    Ok(FileHeader {
+        swapped,
+        frac_ns: if nanos { 1 } else { 1000 },
+        linktype: (lt & 0xffff) as u16,
+    })
+}
+
+/// The words of a record header — seconds, fraction, captured length, original length — in the
+/// file's byte order.
+#[inline(always)]
+pub(crate) fn record_header(h: &[u8], swapped: bool) -> [u32; 4] {
+    let mut w = [0u32; 4];
+    for (i, v) in w.iter_mut().enumerate() {
+        *v = u32::from_le_bytes([h[4 * i], h[4 * i + 1], h[4 * i + 2], h[4 * i + 3]]);
+    }
+    if swapped {
+        w = w.map(u32::swap_bytes);
+    }
+    w
+}
+
+/// Whether a record of `incl` captured bytes ending at `end` is whole in a buffer of `len` bytes
+/// and not larger than [`MAX_RECORD`].
+#[inline(always)]
+pub(crate) fn record_fits(incl: u32, end: usize, len: usize) -> bool {
+    incl <= MAX_RECORD && end <= len
+}
+
+/// The header of the record starting at `buf[p]` when the whole record lies in `buf` and is not
+/// larger than [`MAX_RECORD`]; `None` otherwise ([`why_no_record`] says why). Its frame is
+/// `buf[p + 16..p + 16 + captured]`.
+#[inline(always)]
+pub(crate) fn record_at(buf: &[u8], p: usize, swapped: bool) -> Option<[u32; 4]> {
+    let w = record_header(buf.get(p..p + RECORD_HEADER_LEN)?, swapped);
+    record_fits(w[2], p + RECORD_HEADER_LEN + w[2] as usize, buf.len()).then_some(w)
+}
+
+/// Why [`record_at`] found no record at `buf[p]`, `buf` holding everything up to the end of the
+/// input: `None` at the clean end (no bytes left), else the damage. A `Truncated` answer on a
+/// buffer that is not yet the whole input means "read `needed` bytes from `p` and ask again".
+#[cold]
+pub(crate) fn why_no_record(buf: &[u8], p: usize, swapped: bool) -> Option<WarningKind> {
+    let rest = buf.len().saturating_sub(p);
+    let Some(h) = buf.get(p..p + RECORD_HEADER_LEN) else {
+        return (rest > 0).then_some(WarningKind::Truncated {
+            needed: RECORD_HEADER_LEN as u64,
+            had: rest as u64,
+        });
+    };
+    let incl = u32::from_le_bytes([h[8], h[9], h[10], h[11]]);
+    let incl = if swapped { incl.swap_bytes() } else { incl };
+    Some(if incl > MAX_RECORD {
+        WarningKind::BadRecordLength { len: incl as u64 }
+    } else {
+        WarningKind::Truncated {
+            needed: incl as u64 + RECORD_HEADER_LEN as u64,
+            had: rest as u64,
+        }
+    })
+}
+
+/// A record's timestamp in nanoseconds since the epoch (cannot overflow: both parts are 32-bit).
+#[inline(always)]
+pub(crate) fn ts_ns(sec: u32, frac: u32, frac_ns: i64) -> i64 {
+    sec as i64 * 1_000_000_000 + frac as i64 * frac_ns
+}
 
 /// Reader state for a classic pcap file.
 pub struct PcapReader<'a> {
@@ -26,35 +128,27 @@ const PREFETCH_RECORDS: u32 = 6;
 impl<'a> PcapReader<'a> {
     /// Reads the 24-byte file header.
     pub fn new(buf: &'a [u8]) -> Result<Self, &'static str> {
-        if buf.len() < 24 {
-            return Err("pcap file header shorter than 24 bytes");
-        }
-        let magic = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
-        let (swapped, nanos) = match magic {
-            0xa1b2c3d4 => (false, false),
-            0xd4c3b2a1 => (true, false),
-            0xa1b23c4d => (false, true),
-            0x4d3cb2a1 => (true, true),
-            _ => return Err("bad pcap magic"),
-        };
-        let mut r = PcapReader {
+        let h = file_header(buf)?;
+        Ok(PcapReader {
             buf,
-            pos: 24,
-            swapped,
-            frac_ns: if nanos { 1 } else { 1000 },
-            linktype: 0,
+            pos: FILE_HEADER_LEN,
+            swapped: h.swapped,
+            frac_ns: h.frac_ns,
+            linktype: h.linktype,
             warnings: Vec::new(),
-            pf: 24,
+            pf: FILE_HEADER_LEN,
             pf_ahead: 0,
-        };
-        let lt = r.u32_at(20);
-        r.linktype = (lt & 0xffff) as u16;
-        Ok(r)
+        })
     }
 
     /// The file's link type.
     pub fn linktype(&self) -> u16 {
         self.linktype
+    }
+
+    /// Size of the whole file.
+    pub(crate) fn len(&self) -> usize {
+        self.buf.len()
     }
 
     #[inline(always)]
@@ -73,21 +167,14 @@ impl<'a> PcapReader<'a> {
     pub fn next_packet(&mut self) -> Option<RawPacket<'a>> {
         let buf = self.buf;
         let p = self.pos;
-        let Some(h) = buf.get(p..p + 16) else {
-            return self.short_header();
+        let Some(h) = buf.get(p..p + RECORD_HEADER_LEN) else {
+            return self.stop();
         };
-        let mut w = [0u32; 4];
-        for (i, v) in w.iter_mut().enumerate() {
-            *v = u32::from_le_bytes([h[4 * i], h[4 * i + 1], h[4 * i + 2], h[4 * i + 3]]);
-        }
-        if self.swapped {
-            w = w.map(u32::swap_bytes);
-        }
-        let [sec, frac, incl, orig] = w;
-        let start = p + 16;
+        let [sec, frac, incl, orig] = record_header(h, self.swapped);
+        let start = p + RECORD_HEADER_LEN;
         let end = start + incl as usize;
-        if incl > MAX_RECORD || end > buf.len() {
-            return self.bad_record(incl);
+        if !record_fits(incl, end, buf.len()) {
+            return self.stop();
         }
         self.pos = end;
         // Keep fetching record headers and frame starts a few records ahead while packets are
@@ -117,48 +204,24 @@ impl<'a> PcapReader<'a> {
             prefetch(buf, self.pf);
             prefetch(buf, self.pf + 64);
         }
-        let ts_ns = sec as i64 * 1_000_000_000 + frac as i64 * self.frac_ns;
         Some(RawPacket {
-            ts_ns,
+            ts_ns: ts_ns(sec, frac, self.frac_ns),
             linktype: self.linktype,
             data: &buf[start..end],
             orig_len: orig,
         })
     }
 
-    /// The end of the file, or a record header cut short by it.
+    /// The end of the file, or damage (a warning); reading stops either way.
     #[cold]
-    fn short_header(&mut self) -> Option<RawPacket<'a>> {
-        let rest = self.buf.len() - self.pos;
-        if rest > 0 {
-            self.warn(WarningKind::Truncated {
-                needed: 16,
-                had: rest as u64,
+    fn stop(&mut self) -> Option<RawPacket<'a>> {
+        if let Some(kind) = why_no_record(self.buf, self.pos, self.swapped) {
+            self.warnings.push(Warning {
+                offset: self.pos as u64,
+                kind,
             });
         }
-        None
-    }
-
-    /// A record longer than the bound, or than what is left of the file.
-    #[cold]
-    fn bad_record(&mut self, incl: u32) -> Option<RawPacket<'a>> {
-        if incl > MAX_RECORD {
-            self.warn(WarningKind::BadRecordLength { len: incl as u64 });
-        } else {
-            let rest = self.buf.len() - self.pos;
-            self.warn(WarningKind::Truncated {
-                needed: incl as u64 + 16,
-                had: rest as u64,
-            });
-        }
-        None
-    }
-
-    fn warn(&mut self, kind: WarningKind) {
-        self.warnings.push(Warning {
-            offset: self.pos as u64,
-            kind,
-        });
         self.pos = self.buf.len();
+        None
     }
 }

@@ -59,6 +59,33 @@ pub fn trim(mut b: &[u8]) -> &[u8] {
     b
 }
 
+/// Position of the first `needle` in `hay`, eight bytes at a time (text headers are scanned
+/// for line ends and colons on every request and announcement).
+#[inline]
+pub fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pat = LO * u64::from(needle);
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0usize;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w) ^ pat;
+        // Exact for the lowest matching byte: borrows only run upwards from a zero byte.
+        let z = x.wrapping_sub(LO) & !x & HI;
+        if z != 0 {
+            return Some(base + (z.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == needle)
+        .map(|i| base + i)
+}
+
 /// Iterates over CRLF- (or LF-) terminated lines of a text header block, stopping at the blank
 /// line that ends the headers.
 pub fn header_lines(b: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -68,7 +95,7 @@ pub fn header_lines(b: &[u8]) -> impl Iterator<Item = &[u8]> {
         if done || rest.is_empty() {
             return None;
         }
-        let (line, next) = match rest.iter().position(|&c| c == b'\n') {
+        let (line, next) = match find_byte(rest, b'\n') {
             Some(i) => (&rest[..i], &rest[i + 1..]),
             None => (rest, &rest[rest.len()..]),
         };
@@ -84,6 +111,35 @@ pub fn header_lines(b: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Splits a `Name: value` header line into its trimmed parts.
 pub fn split_header(line: &[u8]) -> Option<(&[u8], &[u8])> {
-    let i = line.iter().position(|&c| c == b':')?;
+    let i = find_byte(line, b':')?;
     Some((trim(&line[..i]), trim(&line[i + 1..])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_byte;
+
+    #[test]
+    fn find_byte_agrees_with_position() {
+        let mut x: u32 = 12345;
+        for len in 0..80usize {
+            for _ in 0..200 {
+                let v: Vec<u8> = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 17;
+                        x ^= x << 5;
+                        [b'\n', b':', b'a', 0, 0x80, 0xff, 0x0a ^ 0x80, 0x3a - 1][(x % 8) as usize]
+                    })
+                    .collect();
+                for n in [b'\n', b':', 0, 0xff, 0x80] {
+                    assert_eq!(
+                        find_byte(&v, n),
+                        v.iter().position(|&c| c == n),
+                        "{v:?} {n}"
+                    );
+                }
+            }
+        }
+    }
 }

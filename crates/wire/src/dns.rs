@@ -121,19 +121,41 @@ pub fn decode_name(buf: &[u8], mut off: usize, out: &mut [u8; 256]) -> Result<us
 
 /// Appends `label` (lower-cased, after a dot unless first) to the `w` bytes of `out`; `None` when
 /// the name would exceed 255 bytes.
+#[inline]
 fn push_label(out: &mut [u8; 256], mut w: usize, label: &[u8]) -> Option<usize> {
-    if w + label.len() + usize::from(w > 0) > 255 {
+    let end = w + label.len() + usize::from(w > 0);
+    if end > 255 {
         return None;
     }
     if w > 0 {
         out[w] = b'.';
         w += 1;
     }
-    for &c in label {
-        out[w] = c.to_ascii_lowercase();
-        w += 1;
+    // Copied whole, then lower-cased in place eight bytes at a time.
+    let dst = out.get_mut(w..end)?;
+    dst.copy_from_slice(label);
+    lower_ascii(dst);
+    Some(end)
+}
+
+/// `make_ascii_lowercase`, a word at a time: for each byte without its top bit, `A`..=`Z`
+/// gains 0x20 (no carry crosses a byte: each 7-bit value plus at most 0x3f stays below 0x100).
+#[inline]
+fn lower_ascii(b: &mut [u8]) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact_mut(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        let h = x & !HI;
+        let ge_a = h + (0x80 - u64::from(b'A')) * LO;
+        let gt_z = h + (0x80 - u64::from(b'Z') - 1) * LO;
+        let upper = ge_a & !gt_z & !x & HI;
+        c.copy_from_slice(&(x | upper >> 2).to_le_bytes());
     }
-    Some(w)
+    chunks.into_remainder().make_ascii_lowercase();
 }
 
 /// Decodes uncompressed DNS wire-format labels (as in DHCP FQDN options) into dotted text.
@@ -358,5 +380,28 @@ impl<'a> Message<'a> {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod lower_tests {
+    use super::lower_ascii;
+
+    #[test]
+    fn lower_ascii_is_make_ascii_lowercase() {
+        for len in 0..20usize {
+            for pos in 0..len.max(1) {
+                for v in 0..=255u8 {
+                    let mut a: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(37)).collect();
+                    if len > 0 {
+                        a[pos] = v;
+                    }
+                    let mut b = a.clone();
+                    lower_ascii(&mut a);
+                    b.make_ascii_lowercase();
+                    assert_eq!(a, b);
+                }
+            }
+        }
     }
 }

@@ -81,19 +81,54 @@ impl Mac {
     }
 }
 
+impl Mac {
+    /// `aa:bb:cc:dd:ee:ff` (lower case) as bytes, without the formatting machinery: reports
+    /// write one per device.
+    pub fn text(&self) -> [u8; 17] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b':'; 17];
+        for (i, b) in self.0.iter().enumerate() {
+            out[i * 3] = HEX[usize::from(b >> 4)];
+            out[i * 3 + 1] = HEX[usize::from(b & 15)];
+        }
+        out
+    }
+
+    /// `aa:bb:cc:dd:ee:ff` (lower case), as [`Display`](std::fmt::Display) writes it.
+    pub fn to_text(&self) -> String {
+        let t = self.text();
+        // Hex digits and colons only: always UTF-8.
+        std::str::from_utf8(&t).unwrap_or_default().to_owned()
+    }
+}
+
 impl std::fmt::Display for Mac {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let m = self.0;
-        write!(
-            f,
-            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-            m[0], m[1], m[2], m[3], m[4], m[5]
-        )
+        // Written whole, ignoring width and fill as the `write!` it replaces did.
+        f.write_str(std::str::from_utf8(&self.text()).unwrap_or_default())
     }
 }
 
 impl std::fmt::Debug for Mac {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod mac_text_tests {
+    use super::Mac;
+
+    #[test]
+    fn text_matches_the_formatting_machinery() {
+        for m in [[0u8; 6], [0xff; 6], [0x0a, 0xb1, 0x2c, 0xd3, 0x4e, 0xf5]] {
+            let want = format!(
+                "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+                m[0], m[1], m[2], m[3], m[4], m[5]
+            );
+            assert_eq!(Mac(m).to_text(), want);
+            assert_eq!(Mac(m).to_string(), want);
+            assert_eq!(format!("{:>20}", Mac(m)), want);
+        }
     }
 }

@@ -5,7 +5,6 @@
 
 use crate::bytes::be16;
 use crate::Error;
-use std::fmt::Write as _;
 
 /// A decoded ClientHello; lists borrow from the packet.
 #[derive(Debug, Clone, Copy)]
@@ -210,7 +209,8 @@ impl<'a> ClientHello<'a> {
     /// The JA3 string: `version,ciphers,extensions,groups,point_formats`, GREASE removed.
     pub fn ja3(&self) -> String {
         let mut s = String::with_capacity(256);
-        let _ = write!(s, "{},", self.legacy_version);
+        push_dec(&mut s, self.legacy_version);
+        s.push(',');
         join_dec(&mut s, u16s(self.ciphers).filter(|v| !is_grease(*v)));
         s.push(',');
         join_dec(&mut s, self.ext_types().filter(|v| !is_grease(*v)));
@@ -298,9 +298,28 @@ fn join_dec(s: &mut String, it: impl Iterator<Item = u16>) {
         if i > 0 {
             s.push('-');
         }
-        let _ = write!(s, "{v}");
+        push_dec(s, v);
     }
 }
+
+/// Appends `v` in decimal (as `{v}` formats it, without the formatting machinery).
+fn push_dec(s: &mut String, mut v: u16) {
+    let mut b = [0u8; 5];
+    let mut i = b.len();
+    loop {
+        i -= 1;
+        b[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &c in &b[i..] {
+        s.push(char::from(c));
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 fn hex_list(v: &[u16]) -> String {
     let mut s = String::with_capacity(v.len() * 5);
@@ -308,21 +327,23 @@ fn hex_list(v: &[u16]) -> String {
         if i > 0 {
             s.push(',');
         }
-        let _ = write!(s, "{x:04x}");
+        for shift in [12, 8, 4, 0] {
+            s.push(char::from(HEX[usize::from((x >> shift) & 15)]));
+        }
     }
     s
 }
 
 fn sha12(text: &str) -> String {
     use sha2::{Digest, Sha256};
-    let h = hex(&Sha256::digest(text.as_bytes()));
-    h[..12].to_string()
+    hex(&Sha256::digest(text.as_bytes())[..6])
 }
 
 fn hex(b: &[u8]) -> String {
     let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        let _ = write!(s, "{x:02x}");
+    for &x in b {
+        s.push(char::from(HEX[usize::from(x >> 4)]));
+        s.push(char::from(HEX[usize::from(x & 15)]));
     }
     s
 }

@@ -2,17 +2,19 @@
 //! other hosts' passwords (what an infected camera does after its scan finds open Telnet), or
 //! someone guessing the device's own.
 
-use super::{side_dev, Alerts, DetectConfig, Kind, Sample, Seed, LOGIN_PORTS, WEB_PORTS};
+use super::alert::{Kind, Sample, Seed};
+use super::detector::{event, side_dev, Cx, Detector, LOGIN_PORTS, WEB_PORTS};
 use crate::Severity;
+use iotgate_observe::engine::Progress;
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
 use iotgate_observe::hashing::Map;
-use iotgate_observe::Inventory;
 
 /// Attacker–service pairs followed at once; beyond, pairs seen once are forgotten first.
 const MAX_PAIRS: usize = 8192;
 /// Session starts remembered per pair (the threshold cannot exceed it).
 const RING: usize = 64;
 
+#[derive(Clone)]
 struct Pair {
     starts: Vec<i64>,
     total: u64,
@@ -20,7 +22,7 @@ struct Pair {
 }
 
 /// The brute-force detector.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Brute {
     pairs: Map<(u128, u128, u16), Pair>,
     /// Pairs forgotten to stay within bounds.
@@ -28,20 +30,13 @@ pub(crate) struct Brute {
 }
 
 impl Brute {
-    pub(crate) fn bytes(&self) -> usize {
+    fn state_bytes(&self) -> usize {
         self.pairs.len() * (64 + RING * 8)
     }
 
     /// A TCP connection was answered: count it when a login service accepted it.
-    pub(crate) fn replied(
-        &mut self,
-        cfg: &DetectConfig,
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        key: &FlowKey,
-        f: &Flow,
-        ts: i64,
-    ) {
+    pub(crate) fn replied(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         if key.proto != 6 || f.tcp & tcpbits::SYNACK == 0 {
             return;
         }
@@ -134,5 +129,22 @@ impl Brute {
             }
             al.sample(Sample::of(key, f));
         }
+    }
+}
+
+impl Detector for Brute {
+    fn progress(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, why: Progress, ts: i64) {
+        if why == Progress::Replied {
+            self.replied(cx, key, f, ts);
+        }
+    }
+    fn events(&self) -> u16 {
+        event::REPLIED
+    }
+    fn bytes(&self) -> usize {
+        self.state_bytes()
+    }
+    fn clone_box(&self) -> Box<dyn Detector> {
+        Box::new(self.clone())
     }
 }

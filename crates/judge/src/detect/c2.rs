@@ -3,8 +3,12 @@
 //! connection to its server and sends a heartbeat every minute) — and any contact with an
 //! address or name on a user's blocklist.
 
-use super::{is_public, side_dev, Alerts, Blocklist, DetectConfig, Kind, Sample, Seed};
+use super::alert::{Alerts, Kind, Sample, Seed};
+use super::blocklist::Blocklist;
+use super::config::DetectConfig;
+use super::detector::{event, is_public, side_dev, Cx, Detector};
 use crate::Severity;
+use iotgate_observe::engine::{FirstPacket, Progress};
 use iotgate_observe::flow::{Flow, FlowKey};
 use iotgate_observe::Inventory;
 use rustc_hash::FxHashMap;
@@ -32,27 +36,19 @@ struct Dest {
 }
 
 /// The C2 detector.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct C2 {
     dests: FxHashMap<u32, Vec<Dest>>,
     misses: FxHashMap<u32, u32>,
 }
 
 impl C2 {
-    pub(crate) fn bytes(&self) -> usize {
+    fn state_bytes(&self) -> usize {
         self.dests.len() * (DESTS_PER_DEVICE * std::mem::size_of::<Dest>() + 32)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn started(
-        &mut self,
-        lists: &[Blocklist],
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        dev: u32,
-        key: &FlowKey,
-        f: &Flow,
-    ) {
+    fn start(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow) {
+        let (lists, inv, alerts) = (cx.lists, cx.inv, &mut *cx.alerts);
         let i = f.initiator as usize;
         if side_dev(inv, f, i) != Some(dev) {
             return;
@@ -134,15 +130,8 @@ impl C2 {
     }
 
     /// A kept-open connection reached 4, 8, 16... idle gaps: steady gaps are a heartbeat.
-    pub(crate) fn gaps(
-        &mut self,
-        cfg: &DetectConfig,
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        key: &FlowKey,
-        f: &Flow,
-        ts: i64,
-    ) {
+    pub(crate) fn gaps(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         let i = f.initiator as usize;
         let Some(dev) = side_dev(inv, f, i) else {
             return;
@@ -180,17 +169,8 @@ impl C2 {
 
     /// A flow was answered: beaconing of the device that opened it; inbound contact from a
     /// listed address once the device answered.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn replied(
-        &mut self,
-        cfg: &DetectConfig,
-        lists: &[Blocklist],
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        key: &FlowKey,
-        f: &Flow,
-        ts: i64,
-    ) {
+    pub(crate) fn replied(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64) {
+        let (cfg, lists, inv, alerts) = (cx.cfg, cx.lists, cx.inv, &mut *cx.alerts);
         let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
         if let Some(dev) = side_dev(inv, f, i) {
             if key.proto != 6 || f.tcp & iotgate_observe::flow::tcpbits::SYNACK != 0 {
@@ -206,17 +186,8 @@ impl C2 {
     }
 
     /// A device looked up a listed name.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn dns(
-        &mut self,
-        lists: &[Blocklist],
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        dev: u32,
-        ts: i64,
-        name: &str,
-        resolver: IpAddr,
-    ) {
+    pub(crate) fn dns(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+        let (lists, inv, alerts) = (cx.lists, cx.inv, &mut *cx.alerts);
         for l in lists {
             if let Some(entry) = l.match_name(name) {
                 let seed = Seed {
@@ -340,5 +311,39 @@ fn listed(
             a.sample(Sample::of(key, f));
         }
         return;
+    }
+}
+
+impl Detector for C2 {
+    fn started(
+        &mut self,
+        cx: &mut Cx<'_>,
+        dev: u32,
+        key: &FlowKey,
+        f: &Flow,
+        _first: &FirstPacket,
+    ) {
+        if !cx.lists.is_empty() {
+            self.start(cx, dev, key, f);
+        }
+    }
+    fn progress(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, why: Progress, ts: i64) {
+        match why {
+            Progress::Replied => self.replied(cx, key, f, ts),
+            Progress::Gaps => self.gaps(cx, key, f, ts),
+            Progress::Packets(_) => {}
+        }
+    }
+    fn dns_query(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+        self.dns(cx, dev, ts, name, resolver);
+    }
+    fn events(&self) -> u16 {
+        event::STARTED | event::REPLIED | event::GAPS | event::DNS
+    }
+    fn bytes(&self) -> usize {
+        self.state_bytes()
+    }
+    fn clone_box(&self) -> Box<dyn Detector> {
+        Box::new(self.clone())
     }
 }

@@ -2,11 +2,11 @@
 //! (the `mud learn` logic); afterwards, entries its flows would need that the profile lacks are
 //! new behaviour, and enough of them raise an alert.
 
-use super::{side_dev, Alerts, DetectConfig, Kind, Sample, Seed};
+use super::alert::{Kind, Sample, Seed};
+use super::detector::{event, side_dev, Cx, Detector};
 use crate::mud_learn::Learner;
 use crate::Severity;
 use iotgate_observe::flow::{Flow, FlowKey};
-use iotgate_observe::Inventory;
 use rustc_hash::FxHashSet;
 
 /// Devices followed at most (each holds a learned profile of at most `MAX_RULES` entries).
@@ -14,6 +14,7 @@ const MAX_DEVICES: usize = 1024;
 /// New entries remembered per device.
 const MAX_NEW: usize = 256;
 
+#[derive(Clone)]
 struct Dev {
     start: i64,
     learner: Learner,
@@ -24,7 +25,7 @@ struct Dev {
 }
 
 /// The behaviour-change detector.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Change {
     /// By inventory index.
     devs: Vec<Option<Box<Dev>>>,
@@ -32,7 +33,7 @@ pub(crate) struct Change {
 }
 
 impl Change {
-    pub(crate) fn bytes(&self) -> usize {
+    fn state_bytes(&self) -> usize {
         self.devs
             .iter()
             .flatten()
@@ -40,14 +41,8 @@ impl Change {
             .sum()
     }
 
-    pub(crate) fn ended(
-        &mut self,
-        cfg: &DetectConfig,
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        key: &FlowKey,
-        f: &Flow,
-    ) {
+    fn end(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         let window = cfg.learn_window_s as i64 * 1_000_000_000;
         for side in 0..2 {
             let Some(dev) = side_dev(inv, f, side) else {
@@ -138,7 +133,8 @@ impl Change {
         }
     }
 
-    pub(crate) fn finish(&mut self, alerts: &mut Alerts) {
+    fn close(&mut self, cx: &mut Cx<'_>) {
+        let alerts = &mut *cx.alerts;
         for d in self.devs.iter().flatten() {
             if let Some(i) = d.alert {
                 let a = &mut alerts.list[i];
@@ -150,5 +146,23 @@ impl Change {
                 a.items = v;
             }
         }
+    }
+}
+
+impl Detector for Change {
+    fn ended(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow) {
+        self.end(cx, key, f);
+    }
+    fn finish(&mut self, cx: &mut Cx<'_>) {
+        self.close(cx);
+    }
+    fn events(&self) -> u16 {
+        event::ENDED | event::FINISH
+    }
+    fn bytes(&self) -> usize {
+        self.state_bytes()
+    }
+    fn clone_box(&self) -> Box<dyn Detector> {
+        Box::new(self.clone())
     }
 }

@@ -2,32 +2,45 @@
 //! for, DNS that bypasses the network's resolver, and encrypted DNS (DoT, DoH) to public
 //! resolvers that hides a device's lookups from the network.
 
-use super::{is_public, side_dev, Alerts, Kind, Sample, Seed, LOGIN_PORTS};
+use super::alert::{Kind, Sample, Seed};
+use super::detector::{event, is_public, side_dev, Cx, Detector, LOGIN_PORTS};
 use crate::Severity;
 use iotgate_observe::device::{FactKind, Role};
+use iotgate_observe::engine::Progress;
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
-use iotgate_observe::Inventory;
 use std::net::IpAddr;
 
-/// Public resolvers that also answer DNS over HTTPS and TLS.
-const PUBLIC_RESOLVERS: &[&str] = &[
-    "8.8.8.8",
-    "8.8.4.4",
-    "1.1.1.1",
-    "1.0.0.1",
-    "9.9.9.9",
-    "149.112.112.112",
-    "208.67.222.222",
-    "208.67.220.220",
-    "94.140.14.14",
-    "94.140.15.15",
-    "2001:4860:4860::8888",
-    "2001:4860:4860::8844",
-    "2606:4700:4700::1111",
-    "2606:4700:4700::1001",
-    "2620:fe::fe",
-    "2620:fe::9",
+/// Public resolvers that also answer DNS over HTTPS and TLS (as addresses, not text: every
+/// answered HTTPS connection is checked against them).
+const PUBLIC_RESOLVERS: &[IpAddr] = &[
+    v4(8, 8, 8, 8),
+    v4(8, 8, 4, 4),
+    v4(1, 1, 1, 1),
+    v4(1, 0, 0, 1),
+    v4(9, 9, 9, 9),
+    v4(149, 112, 112, 112),
+    v4(208, 67, 222, 222),
+    v4(208, 67, 220, 220),
+    v4(94, 140, 14, 14),
+    v4(94, 140, 15, 15),
+    v6([0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888]),
+    v6([0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8844]),
+    v6([0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1111]),
+    v6([0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1001]),
+    v6([0x2620, 0xfe, 0, 0, 0, 0, 0, 0xfe]),
+    v6([0x2620, 0xfe, 0, 0, 0, 0, 0, 0x9]),
 ];
+
+const fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
+    IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d))
+}
+
+const fn v6(s: [u16; 8]) -> IpAddr {
+    IpAddr::V6(std::net::Ipv6Addr::new(
+        s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7],
+    ))
+}
+
 /// Host names of public DNS-over-HTTPS services (seen as TLS SNI).
 const DOH_NAMES: &[&str] = &[
     "dns.google",
@@ -42,26 +55,18 @@ const DOH_NAMES: &[&str] = &[
 ];
 
 /// The exposure detector.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Exposure {}
 
 fn public_resolver(ip: &IpAddr) -> bool {
-    PUBLIC_RESOLVERS
-        .iter()
-        .any(|r| r.parse::<IpAddr>().ok().as_ref() == Some(ip))
+    PUBLIC_RESOLVERS.contains(ip)
 }
 
 impl Exposure {
     /// A device accepted a connection from the Internet; or a device's DoT connection, or HTTPS
     /// to a public resolver's address, was accepted.
-    pub(crate) fn replied(
-        &mut self,
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        key: &FlowKey,
-        f: &Flow,
-        ts: i64,
-    ) {
+    pub(crate) fn replied(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64) {
+        let (inv, alerts) = (cx.inv, &mut *cx.alerts);
         if key.proto != 6 || f.tcp & tcpbits::SYNACK == 0 || f.tcp & tcpbits::SYN == 0 {
             return;
         }
@@ -122,7 +127,8 @@ impl Exposure {
     }
 
     /// Evidence the inventory holds: UPnP mapping requests, hard-coded resolvers, DoH names.
-    pub(crate) fn finish(&mut self, inv: &Inventory, alerts: &mut Alerts) {
+    fn close(&mut self, cx: &mut Cx<'_>) {
+        let (inv, alerts) = (cx.inv, &mut *cx.alerts);
         let resolvers = crate::network_resolvers(inv);
         for (di, d) in inv.devices.iter().enumerate() {
             if d.routes {
@@ -189,5 +195,55 @@ impl Exposure {
                 }
             }
         }
+    }
+}
+
+impl Detector for Exposure {
+    fn progress(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, why: Progress, ts: i64) {
+        if why == Progress::Replied {
+            self.replied(cx, key, f, ts);
+        }
+    }
+    fn finish(&mut self, cx: &mut Cx<'_>) {
+        self.close(cx);
+    }
+    fn events(&self) -> u16 {
+        event::REPLIED | event::FINISH
+    }
+    fn bytes(&self) -> usize {
+        0
+    }
+    fn clone_box(&self) -> Box<dyn Detector> {
+        Box::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PUBLIC_RESOLVERS;
+    use std::net::IpAddr;
+
+    #[test]
+    fn public_resolvers_are_the_documented_addresses() {
+        let text = [
+            "8.8.8.8",
+            "8.8.4.4",
+            "1.1.1.1",
+            "1.0.0.1",
+            "9.9.9.9",
+            "149.112.112.112",
+            "208.67.222.222",
+            "208.67.220.220",
+            "94.140.14.14",
+            "94.140.15.15",
+            "2001:4860:4860::8888",
+            "2001:4860:4860::8844",
+            "2606:4700:4700::1111",
+            "2606:4700:4700::1001",
+            "2620:fe::fe",
+            "2620:fe::9",
+        ];
+        let parsed: Vec<IpAddr> = text.iter().map(|t| t.parse().unwrap()).collect();
+        assert_eq!(PUBLIC_RESOLVERS, &parsed[..]);
     }
 }

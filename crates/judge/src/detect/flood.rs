@@ -2,10 +2,12 @@
 //! HTTP connection floods, DNS water torture — judged per second against absolute ceilings and
 //! the device's own baseline, with the victim named.
 
+use super::alert::{Alerts, Kind, Sample, Seed};
+use super::config::DetectConfig;
+use super::detector::{event, side_dev, Cx, Detector, WEB_PORTS};
 use super::sketch::{mix, Bits};
-use super::{side_dev, Alerts, DetectConfig, Kind, Sample, Seed, WEB_PORTS};
 use crate::Severity;
-use iotgate_observe::engine::FirstPacket;
+use iotgate_observe::engine::{FirstPacket, Progress};
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
 use iotgate_observe::Inventory;
 use std::net::IpAddr;
@@ -50,7 +52,7 @@ impl Vote {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Dev {
     second: i64,
     cur: [u32; CATS],
@@ -71,27 +73,18 @@ struct Dev {
 }
 
 /// The flood detector.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Flood {
-    devs: super::DevMap<Dev>,
+    devs: super::detector::DevMap<Dev>,
 }
 
 impl Flood {
-    pub(crate) fn bytes(&self) -> usize {
+    fn state_bytes(&self) -> usize {
         self.devs.len() * (std::mem::size_of::<Dev>() + 16)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn started(
-        &mut self,
-        cfg: &DetectConfig,
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        dev: u32,
-        key: &FlowKey,
-        f: &Flow,
-        first: &FirstPacket,
-    ) {
+    fn start(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow, first: &FirstPacket) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         if f.initiator != first.side {
             return;
         }
@@ -112,15 +105,8 @@ impl Flood {
     }
 
     /// A flow was answered: a completed connection to a web port counts towards an HTTP flood.
-    pub(crate) fn replied(
-        &mut self,
-        cfg: &DetectConfig,
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        key: &FlowKey,
-        f: &Flow,
-        ts: i64,
-    ) {
+    pub(crate) fn replied(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         if key.proto != 6 || f.tcp & tcpbits::SYNACK == 0 {
             return;
         }
@@ -137,17 +123,8 @@ impl Flood {
     }
 
     /// A flow reached a packet milestone: one flow carrying a one-sided flood.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn packets(
-        &mut self,
-        cfg: &DetectConfig,
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        key: &FlowKey,
-        f: &Flow,
-        dir: u8,
-        ts: i64,
-    ) {
+    pub(crate) fn packets(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, dir: u8, ts: i64) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         if dir != 0 {
             return;
         }
@@ -196,17 +173,8 @@ impl Flood {
 
     /// A DNS query: many distinct names under one domain within seconds is water torture
     /// (random subdomains sent through the resolver to exhaust the domain's servers).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn dns(
-        &mut self,
-        cfg: &DetectConfig,
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        dev: u32,
-        ts: i64,
-        name: &str,
-        resolver: IpAddr,
-    ) {
+    pub(crate) fn dns(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         let parent = parent_domain(name);
         if parent.len() == name.len() {
             return;
@@ -257,8 +225,22 @@ impl Flood {
         }
     }
 
+    /// Time reached `now` without new flows: a device's second that has ended is judged now
+    /// rather than when its next flow starts. The empty seconds in between fold into its
+    /// baseline exactly as the next flow would fold them, so results do not depend on when
+    /// time is advanced.
+    fn tick(&mut self, cx: &mut Cx<'_>, now: i64) {
+        for (dev, d) in self.devs.iter_mut() {
+            if d.cur.iter().any(|&n| n > 0) && now >= d.second + SEC {
+                close_second(cx.cfg, cx.inv, cx.alerts, d, dev, now);
+                d.second = now - now.rem_euclid(SEC);
+            }
+        }
+    }
+
     /// Closes every device's last second and writes final counters.
-    pub(crate) fn finish(&mut self, cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts) {
+    fn close(&mut self, cx: &mut Cx<'_>) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         for (dev, d) in self.devs.iter_mut() {
             close_second(cfg, inv, alerts, d, dev, i64::MAX);
             for (c, a) in d.alerts.iter().enumerate() {
@@ -436,6 +418,42 @@ fn hash_str(s: &str) -> u64 {
         h = h.wrapping_mul(0x100_0000_01b3);
     }
     h
+}
+
+impl Detector for Flood {
+    fn started(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow, first: &FirstPacket) {
+        self.start(cx, dev, key, f, first);
+    }
+    fn progress(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, why: Progress, ts: i64) {
+        match why {
+            Progress::Replied => self.replied(cx, key, f, ts),
+            Progress::Packets(dir) => self.packets(cx, key, f, dir, ts),
+            Progress::Gaps => {}
+        }
+    }
+    fn dns_query(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+        self.dns(cx, dev, ts, name, resolver);
+    }
+    fn advanced(&mut self, cx: &mut Cx<'_>, now: i64) {
+        self.tick(cx, now);
+    }
+    fn finish(&mut self, cx: &mut Cx<'_>) {
+        self.close(cx);
+    }
+    fn events(&self) -> u16 {
+        event::STARTED
+            | event::REPLIED
+            | event::PACKETS
+            | event::DNS
+            | event::ADVANCED
+            | event::FINISH
+    }
+    fn bytes(&self) -> usize {
+        self.state_bytes()
+    }
+    fn clone_box(&self) -> Box<dyn Detector> {
+        Box::new(self.clone())
+    }
 }
 
 #[cfg(test)]

@@ -3,406 +3,111 @@
 //! (scanning, brute force, floods, command-and-control, exposure, behaviour change). Wording is
 //! left to `explain`; every threshold is in [`DetectConfig`].
 
+mod alert;
 pub mod blocklist;
 mod brute;
 mod c2;
 mod change;
 pub mod config;
+mod detector;
 mod exposure;
 mod flood;
 mod scan;
 pub mod sketch;
 
+pub use alert::{Alert, Alerts, Kind, Sample, DETAILS, MAX_ALERTS, MAX_SAMPLES};
 pub use blocklist::Blocklist;
 pub use config::DetectConfig;
+use detector::{event, sender, Cx, Detector};
 
-use crate::Severity;
 use iotgate_observe::engine::{FirstPacket, FlowObserver, Progress};
 use iotgate_observe::flow::{Flow, FlowKey};
-use iotgate_observe::hashing::Map;
 use iotgate_observe::Inventory;
-use iotgate_wire::Mac;
-use std::cell::RefCell;
 use std::net::IpAddr;
-use std::rc::Rc;
-
-/// What an alert is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// Probing many addresses or ports.
-    Scan,
-    /// Repeated login attempts.
-    BruteForce,
-    /// Taking part in a denial-of-service attack.
-    Flood,
-    /// Regular check-ins with a command-and-control server.
-    C2,
-    /// Contact with an address or name on a blocklist.
-    Blocklist,
-    /// Reachable from, or opened to, the Internet; resolver bypass.
-    Exposure,
-    /// New kinds of destinations after the learning window.
-    BehaviourChange,
-}
-
-impl Kind {
-    /// Stable identifier (JSON `kind`, localisation key).
-    pub fn id(&self) -> &'static str {
-        match self {
-            Kind::Scan => "scan",
-            Kind::BruteForce => "brute-force",
-            Kind::Flood => "flood",
-            Kind::C2 => "c2",
-            Kind::Blocklist => "blocklist",
-            Kind::Exposure => "exposure",
-            Kind::BehaviourChange => "behaviour-change",
-        }
-    }
-}
-
-/// Every `(kind, detail)` pair an alert can carry (the catalogue tests check each is worded).
-pub const DETAILS: &[(Kind, &str)] = &[
-    (Kind::Scan, "mirai"),
-    (Kind::Scan, "horizontal"),
-    (Kind::Scan, "sweep"),
-    (Kind::Scan, "vertical"),
-    (Kind::Scan, "stealth"),
-    (Kind::BruteForce, "outbound"),
-    (Kind::BruteForce, "inbound"),
-    (Kind::BruteForce, "web"),
-    (Kind::Flood, "syn"),
-    (Kind::Flood, "ack"),
-    (Kind::Flood, "udp"),
-    (Kind::Flood, "icmp"),
-    (Kind::Flood, "gre"),
-    (Kind::Flood, "tcp"),
-    (Kind::Flood, "other"),
-    (Kind::Flood, "http"),
-    (Kind::Flood, "dns-water-torture"),
-    (Kind::C2, "beacon"),
-    (Kind::C2, "heartbeat"),
-    (Kind::Blocklist, "address"),
-    (Kind::Blocklist, "name"),
-    (Kind::Blocklist, "dns"),
-    (Kind::Exposure, "inbound"),
-    (Kind::Exposure, "upnp-port-mapping"),
-    (Kind::Exposure, "dns-bypass"),
-    (Kind::Exposure, "encrypted-dns"),
-    (Kind::BehaviourChange, "new-destinations"),
-];
-
-/// One flow shown as evidence.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sample {
-    /// First packet, ns.
-    pub ts: i64,
-    /// Initiator.
-    pub src: IpAddr,
-    /// Responder.
-    pub dst: IpAddr,
-    /// IP protocol.
-    pub proto: u8,
-    /// Initiator's port.
-    pub sport: u16,
-    /// Responder's port.
-    pub dport: u16,
-}
-
-impl Sample {
-    /// The flow as its initiator opened it.
-    pub fn of(key: &FlowKey, f: &Flow) -> Sample {
-        let i = f.initiator as usize;
-        Sample {
-            ts: f.first_ns,
-            src: key.addr(i),
-            dst: key.addr(1 - i),
-            proto: key.proto,
-            sport: key.port(i),
-            dport: key.port(1 - i),
-        }
-    }
-}
-
-/// Samples kept per alert.
-pub const MAX_SAMPLES: usize = 5;
-/// Alerts kept per run; more are counted in [`Alerts::dropped`].
-pub const MAX_ALERTS: usize = 4096;
-
-/// A detection about one device.
-#[derive(Debug, Clone)]
-pub struct Alert {
-    /// What kind.
-    pub kind: Kind,
-    /// Which variant (`mirai`, `syn`, `beacon`...): see [`DETAILS`].
-    pub detail: &'static str,
-    /// How much it matters.
-    pub severity: Severity,
-    /// How sure the detector is, 0 to 1.
-    pub confidence: f32,
-    /// The device it is about (the attacker, or the target when the device is attacked).
-    pub mac: Mac,
-    /// Its index in the inventory.
-    pub dev: u32,
-    /// First evidence, ns.
-    pub first_ns: i64,
-    /// Last evidence, ns.
-    pub last_ns: i64,
-    /// When the threshold was crossed (capture time), ns.
-    pub raised_ns: i64,
-    /// The other side: victim, target, attacker, server.
-    pub peer: Option<IpAddr>,
-    /// The other side's MAC when it is a device too.
-    pub peer_mac: Option<Mac>,
-    /// A name for the other side (the device's DNS name for it, a domain).
-    pub peer_name: Option<String>,
-    /// IP protocol concerned (0 when several).
-    pub proto: u8,
-    /// Service port concerned.
-    pub port: Option<u16>,
-    /// True when the device is the target rather than the actor.
-    pub inbound: bool,
-    /// Counters (`probes`, `targets`, `pps`, ...).
-    pub counts: Vec<(&'static str, u64)>,
-    /// A few flows.
-    pub samples: Vec<Sample>,
-    /// Blocklist file and the entry that matched.
-    pub list: Option<(String, String)>,
-    /// Other items (ports, new destinations).
-    pub items: Vec<String>,
-    /// Replaced by a better explanation of the same traffic (left out of reports).
-    pub superseded: bool,
-}
-
-impl Alert {
-    /// Sets counter `name`.
-    pub fn set(&mut self, name: &'static str, v: u64) {
-        match self.counts.iter_mut().find(|(n, _)| *n == name) {
-            Some(c) => c.1 = v,
-            None => self.counts.push((name, v)),
-        }
-    }
-    /// Counter `name`, if set.
-    pub fn count(&self, name: &str) -> Option<u64> {
-        self.counts.iter().find(|(n, _)| *n == name).map(|c| c.1)
-    }
-    /// Adds a sample flow, if there is room.
-    pub fn sample(&mut self, s: Sample) {
-        if self.samples.len() < MAX_SAMPLES && !self.samples.contains(&s) {
-            self.samples.push(s);
-        }
-    }
-    /// Extends the time span to `ts`.
-    #[inline]
-    pub fn touch(&mut self, ts: i64) {
-        self.last_ns = self.last_ns.max(ts);
-        self.first_ns = self.first_ns.min(ts);
-    }
-}
-
-/// What identifies one alert: one per device, kind, detail, peer and port.
-type AlertKey = (Kind, &'static str, u32, u128, u16);
-
-/// The alerts raised so far (bounded).
-#[derive(Debug, Default)]
-pub struct Alerts {
-    /// In the order raised.
-    pub list: Vec<Alert>,
-    index: Map<AlertKey, usize>,
-    /// Alerts not kept because [`MAX_ALERTS`] were.
-    pub dropped: u64,
-}
-
-/// The fields that make a new alert; the rest starts empty.
-pub(crate) struct Seed {
-    pub kind: Kind,
-    pub detail: &'static str,
-    pub severity: Severity,
-    pub confidence: f32,
-    pub dev: u32,
-    pub ts: i64,
-    pub first_ns: i64,
-    pub peer: Option<IpAddr>,
-    pub port: Option<u16>,
-    pub proto: u8,
-    pub inbound: bool,
-}
-
-impl Alerts {
-    /// Names `ip` as the alert's other side, if it has none yet (alerts keyed without a peer:
-    /// one per attacker, however many targets).
-    pub(crate) fn name_peer(&mut self, inv: &Inventory, i: usize, ip: IpAddr) {
-        let Some(a) = self.list.get_mut(i) else {
-            return;
-        };
-        if a.peer.is_some() {
-            return;
-        }
-        let Some(dev) = inv.devices.get(a.dev as usize) else {
-            return;
-        };
-        a.peer = Some(ip);
-        (a.peer_mac, a.peer_name) = peer_of(inv, dev, ip);
-    }
-
-    /// Marks the alert of this kind, detail, device and peer (any port) as superseded.
-    pub(crate) fn supersede(&mut self, kind: Kind, detail: &'static str, dev: u32, peer: u128) {
-        if let Some(&i) = self.index.get(&(kind, detail, dev, peer, 0)) {
-            self.list[i].superseded = true;
-        }
-    }
-
-    /// The alert for `seed`'s key, raised now if new; None when full or the device is unknown.
-    pub(crate) fn raise(&mut self, inv: &Inventory, seed: Seed) -> Option<usize> {
-        let peer_bits = seed
-            .peer
-            .map(|p| iotgate_observe::flow::addr_bits(&p))
-            .unwrap_or(0);
-        let key = (
-            seed.kind,
-            seed.detail,
-            seed.dev,
-            peer_bits,
-            seed.port.unwrap_or(0),
-        );
-        if let Some(&i) = self.index.get(&key) {
-            let a = &mut self.list[i];
-            a.touch(seed.ts);
-            if seed.severity > a.severity {
-                a.severity = seed.severity;
-            }
-            a.confidence = a.confidence.max(seed.confidence);
-            return Some(i);
-        }
-        let dev = inv.devices.get(seed.dev as usize)?;
-        if self.list.len() >= MAX_ALERTS {
-            self.dropped += 1;
-            return None;
-        }
-        let (peer_mac, peer_name) = seed.peer.map_or((None, None), |p| peer_of(inv, dev, p));
-        self.list.push(Alert {
-            kind: seed.kind,
-            detail: seed.detail,
-            severity: seed.severity,
-            confidence: seed.confidence,
-            mac: dev.mac,
-            dev: seed.dev,
-            first_ns: seed.first_ns.min(seed.ts),
-            last_ns: seed.ts,
-            raised_ns: seed.ts,
-            peer: seed.peer,
-            peer_mac,
-            peer_name,
-            proto: seed.proto,
-            port: seed.port,
-            inbound: seed.inbound,
-            counts: Vec::new(),
-            samples: Vec::new(),
-            list: None,
-            items: Vec::new(),
-            superseded: false,
-        });
-        self.index.insert(key, self.list.len() - 1);
-        Some(self.list.len() - 1)
-    }
-}
-
-/// The other side of an alert about `dev`: its MAC when it is another device on the network,
-/// and the name `dev` resolved for it.
-fn peer_of(
-    inv: &Inventory,
-    dev: &iotgate_observe::Device,
-    ip: IpAddr,
-) -> (Option<Mac>, Option<String>) {
-    let mac = inv
-        .devices
-        .iter()
-        .find(|d| d.mac != dev.mac && d.owns(&ip))
-        .map(|d| d.mac);
-    (mac, dev.name_for(&ip).map(str::to_string))
-}
-
-/// The device index on `side` of `f`, if that side is a known device.
-#[inline]
-pub(crate) fn side_dev(inv: &Inventory, f: &Flow, side: usize) -> Option<u32> {
-    let d = f.dev[side];
-    ((d as usize) < inv.devices.len()).then_some(d)
-}
-
-/// The device that sent a new flow's first packet: its own device, or — for traffic with
-/// forged source addresses leaving the network — the device behind the sending MAC.
-#[inline]
-pub(crate) fn sender(inv: &Inventory, key: &FlowKey, f: &Flow, first: &FirstPacket) -> Option<u32> {
-    let side = first.side as usize;
-    side_dev(inv, f, side).or_else(|| {
-        let mac = first.src_mac?;
-        if mac.is_group() || iotgate_wire::net::is_local(&key.addr(1 - side)) {
-            return None;
-        }
-        inv.get(&mac)
-    })
-}
-
-/// True for addresses on the Internet (not private, link-local, loopback or group).
-#[inline]
-pub(crate) fn is_public(ip: &IpAddr) -> bool {
-    !iotgate_wire::net::is_local(ip) && !iotgate_wire::net::is_group(ip)
-}
-
-/// Login services (brute-force targets; Mirai's and its successors' favourite ports among them).
-pub(crate) const LOGIN_PORTS: &[u16] = &[
-    21, 22, 23, 110, 143, 992, 1433, 2323, 3306, 3389, 5432, 5900, 8291,
-];
-/// Web services whose passwords are guessed (device admin pages).
-pub(crate) const WEB_PORTS: &[u16] = &[80, 81, 443, 8000, 8080, 8081, 8443];
 
 /// All detectors and the alerts they raised.
 pub struct Detectors {
     /// Thresholds.
     pub cfg: DetectConfig,
-    /// Blocklists given by the user.
-    pub lists: Vec<Blocklist>,
+    /// Blocklists given by the user (shared by snapshots, not copied).
+    pub lists: std::sync::Arc<[Blocklist]>,
     /// Alerts so far.
     pub alerts: Alerts,
-    scan: scan::Scan,
-    brute: brute::Brute,
-    flood: flood::Flood,
-    c2: c2::C2,
-    exposure: exposure::Exposure,
-    change: change::Change,
+    /// Every detector, in the order they hear each event.
+    all: Vec<Box<dyn Detector>>,
+    /// Per kind of event (bit position of [`event`]), the detectors that act on it, in order.
+    hear: [Vec<u8>; event::KINDS],
+}
+
+/// For each kind of event, the positions in `all` of the detectors that want it.
+fn listeners(all: &[Box<dyn Detector>]) -> [Vec<u8>; event::KINDS] {
+    std::array::from_fn(|bit| {
+        (0..all.len() as u8)
+            .filter(|&i| all[i as usize].events() & (1 << bit) != 0)
+            .collect()
+    })
+}
+
+impl Clone for Detectors {
+    fn clone(&self) -> Self {
+        Detectors {
+            cfg: self.cfg,
+            lists: self.lists.clone(),
+            alerts: self.alerts.clone(),
+            all: self.all.iter().map(|d| d.clone_box()).collect(),
+            hear: self.hear.clone(),
+        }
+    }
 }
 
 impl Detectors {
     /// Detectors with thresholds `cfg`, matching `lists`.
     pub fn new(cfg: DetectConfig, lists: Vec<Blocklist>) -> Self {
+        let all: Vec<Box<dyn Detector>> = vec![
+            Box::new(scan::Scan::default()),
+            Box::new(brute::Brute::default()),
+            Box::new(flood::Flood::default()),
+            Box::new(exposure::Exposure::default()),
+            Box::new(c2::C2::default()),
+            Box::new(change::Change::default()),
+        ];
         Detectors {
             cfg,
-            lists,
+            lists: lists.into(),
             alerts: Alerts::default(),
-            scan: scan::Scan::default(),
-            brute: brute::Brute::default(),
-            flood: flood::Flood::default(),
-            c2: c2::C2::default(),
-            exposure: exposure::Exposure::default(),
-            change: change::Change::default(),
+            hear: listeners(&all),
+            all,
         }
     }
 
     /// Bytes of detector state (for the bounded-memory tests).
     pub fn state_bytes(&self) -> usize {
-        self.scan.bytes()
-            + self.brute.bytes()
-            + self.flood.bytes()
-            + self.c2.bytes()
-            + self.change.bytes()
+        self.all.iter().map(|d| d.bytes()).sum()
+    }
+
+    /// Hands one event of kind `kind` (an [`event`] bit) to every detector that wants it.
+    #[inline]
+    fn each(
+        &mut self,
+        kind: u16,
+        inv: &Inventory,
+        mut event: impl FnMut(&mut dyn Detector, &mut Cx<'_>),
+    ) {
+        let mut cx = Cx {
+            cfg: &self.cfg,
+            lists: &self.lists,
+            inv,
+            alerts: &mut self.alerts,
+        };
+        for &i in &self.hear[kind.trailing_zeros() as usize] {
+            event(self.all[i as usize].as_mut(), &mut cx);
+        }
     }
 
     /// After the last packet: evidence that only the final inventory holds (UPnP mappings,
     /// resolver bypass) and final counters; alerts ordered most severe first, then by time.
     pub fn finish(&mut self, inv: &Inventory) -> Vec<Alert> {
-        self.scan.finish(&mut self.alerts);
-        self.flood.finish(&self.cfg, inv, &mut self.alerts);
-        self.exposure.finish(inv, &mut self.alerts);
-        self.change.finish(&mut self.alerts);
+        self.each(event::FINISH, inv, |d, cx| d.finish(cx));
         let mut out = std::mem::take(&mut self.alerts.list);
         out.retain(|a| !a.superseded);
         for a in &mut out {
@@ -424,124 +129,31 @@ impl FlowObserver for Detectors {
         let Some(dev) = sender(inv, key, f, first) else {
             return;
         };
-        let a = &mut self.alerts;
-        let c = &self.cfg;
-        self.scan.started(c, inv, a, dev, key, f, first);
-        self.flood.started(c, inv, a, dev, key, f, first);
-        if !self.lists.is_empty() {
-            self.c2.started(&self.lists, inv, a, dev, key, f);
-        }
+        self.each(event::STARTED, inv, |d, cx| {
+            d.started(cx, dev, key, f, first)
+        });
     }
 
     fn flow_progress(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow, why: Progress, ts: i64) {
-        let (a, c) = (&mut self.alerts, &self.cfg);
-        match why {
-            Progress::Replied => {
-                self.scan.replied(inv, key, f);
-                self.brute.replied(c, inv, a, key, f, ts);
-                self.flood.replied(c, inv, a, key, f, ts);
-                self.exposure.replied(inv, a, key, f, ts);
-                self.c2.replied(c, &self.lists, inv, a, key, f, ts);
-            }
-            Progress::Packets(dir) => self.flood.packets(c, inv, a, key, f, dir, ts),
-            Progress::Gaps => self.c2.gaps(c, inv, a, key, f, ts),
-        }
+        let kind = match why {
+            Progress::Replied => event::REPLIED,
+            Progress::Packets(_) => event::PACKETS,
+            Progress::Gaps => event::GAPS,
+        };
+        self.each(kind, inv, |d, cx| d.progress(cx, key, f, why, ts));
     }
 
     fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
-        self.change.ended(&self.cfg, inv, &mut self.alerts, key, f);
+        self.each(event::ENDED, inv, |d, cx| d.ended(cx, key, f));
     }
 
     fn dns_query(&mut self, inv: &Inventory, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
-        self.flood
-            .dns(&self.cfg, inv, &mut self.alerts, dev, ts, name, resolver);
-        self.c2
-            .dns(&self.lists, inv, &mut self.alerts, dev, ts, name, resolver);
-    }
-}
-
-/// The analyzer-side handle of shared detectors.
-pub struct DetectObserver(pub Rc<RefCell<Detectors>>);
-
-impl FlowObserver for DetectObserver {
-    fn flow_ended(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow) {
-        self.0.borrow_mut().flow_ended(inv, key, flow);
-    }
-    fn flow_started(&mut self, inv: &Inventory, key: &FlowKey, flow: &Flow, first: &FirstPacket) {
-        self.0.borrow_mut().flow_started(inv, key, flow, first);
-    }
-    fn flow_progress(
-        &mut self,
-        inv: &Inventory,
-        key: &FlowKey,
-        flow: &Flow,
-        why: Progress,
-        ts: i64,
-    ) {
-        self.0.borrow_mut().flow_progress(inv, key, flow, why, ts);
-    }
-    fn dns_query(&mut self, inv: &Inventory, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
-        self.0.borrow_mut().dns_query(inv, dev, ts, name, resolver);
-    }
-}
-
-/// Per-device detector state indexed by inventory index (the inventory bounds the devices, so
-/// this stays small), without hashing on the per-flow path.
-pub(crate) struct DevMap<T> {
-    slots: Vec<Option<Box<T>>>,
-    used: usize,
-}
-
-impl<T> Default for DevMap<T> {
-    fn default() -> Self {
-        DevMap {
-            slots: Vec::new(),
-            used: 0,
-        }
-    }
-}
-
-impl<T: Default> DevMap<T> {
-    /// The state of `dev`, created empty if new.
-    #[inline(always)]
-    pub(crate) fn entry(&mut self, dev: u32) -> &mut T {
-        let i = dev as usize;
-        if i >= self.slots.len() || self.slots[i].is_none() {
-            self.create(i);
-        }
-        match self.slots[i].as_deref_mut() {
-            Some(t) => t,
-            None => unreachable!("created above"),
-        }
+        self.each(event::DNS, inv, |d, cx| {
+            d.dns_query(cx, dev, ts, name, resolver)
+        });
     }
 
-    /// The slow path of [`DevMap::entry`], out of line so that the hot path stays small.
-    #[cold]
-    #[inline(never)]
-    fn create(&mut self, i: usize) {
-        if i >= self.slots.len() {
-            self.slots.resize_with(i + 1, || None);
-        }
-        self.slots[i] = Some(Box::default());
-        self.used += 1;
-    }
-}
-
-impl<T> DevMap<T> {
-    /// The state of `dev`, if any.
-    #[inline]
-    pub(crate) fn get_mut(&mut self, dev: u32) -> Option<&mut T> {
-        self.slots.get_mut(dev as usize)?.as_deref_mut()
-    }
-    /// Devices with state.
-    pub(crate) fn len(&self) -> usize {
-        self.used
-    }
-    /// Every device with state.
-    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (u32, &mut T)> {
-        self.slots
-            .iter_mut()
-            .enumerate()
-            .filter_map(|(i, s)| s.as_deref_mut().map(|s| (i as u32, s)))
+    fn advanced(&mut self, inv: &Inventory, now: i64) {
+        self.each(event::ADVANCED, inv, |d, cx| d.advanced(cx, now));
     }
 }

@@ -2,12 +2,12 @@
 //! (vertical) with few answers, TCP probes no real stack sends (NULL, FIN, Xmas), and Mirai's
 //! raw-SYN fingerprint (sequence number = destination IPv4 address).
 
+use super::alert::{Kind, Sample, Seed};
+use super::detector::{event, is_public, side_dev, Cx, Detector};
 use super::sketch::{mix, Bits, Hll};
-use super::{is_public, side_dev, Alerts, DetectConfig, Kind, Sample, Seed};
 use crate::Severity;
-use iotgate_observe::engine::FirstPacket;
+use iotgate_observe::engine::{FirstPacket, Progress};
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
-use iotgate_observe::Inventory;
 
 /// Ports IoT botnets scan for (Mirai and its successors): a horizontal scan of these from an IoT
 /// device is high severity.
@@ -17,7 +17,7 @@ const BOT_PORTS: &[u16] = &[
 const PORT_SLOTS: usize = 16;
 const HOST_SLOTS: usize = 8;
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct PortSlot {
     first: i64,
     proto: u8,
@@ -27,7 +27,7 @@ struct PortSlot {
     answered: u32,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct HostSlot {
     first: i64,
     addr: u128,
@@ -37,7 +37,7 @@ struct HostSlot {
 }
 
 /// Per-device scan counters; fixed size whatever the device sends.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Dev {
     window: i64,
     ports: Vec<PortSlot>,
@@ -64,30 +64,21 @@ struct Dev {
 }
 
 /// The scan detector.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Scan {
-    devs: super::DevMap<Dev>,
+    devs: super::detector::DevMap<Dev>,
     /// Thresholds in sketch bits: TCP targets, UDP targets, sweep targets, ports (and the
     /// configuration they were computed for).
     need: Option<(u32, u32, [u32; 4])>,
 }
 
 impl Scan {
-    pub(crate) fn bytes(&self) -> usize {
+    fn state_bytes(&self) -> usize {
         self.devs.len() * (std::mem::size_of::<Dev>() + PORT_SLOTS * 140 + HOST_SLOTS * 150 + 512)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn started(
-        &mut self,
-        cfg: &DetectConfig,
-        inv: &Inventory,
-        alerts: &mut Alerts,
-        dev: u32,
-        key: &FlowKey,
-        f: &Flow,
-        first: &FirstPacket,
-    ) {
+    fn start(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow, first: &FirstPacket) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         // Probes are flows the device opens.
         if f.initiator != first.side {
             return;
@@ -147,7 +138,7 @@ impl Scan {
             if proto == 6 && key.v4 && first.tcp_flags & 0x12 == 0x02 && first.seq == dbits as u32 {
                 d.mirai_total += 1;
                 match d.alerts[3] {
-                    Some(i) if alerts.list[i].samples.len() < super::MAX_SAMPLES => {
+                    Some(i) if alerts.list[i].samples.len() < super::alert::MAX_SAMPLES => {
                         alerts.list[i].sample(Sample::of(key, f));
                     }
                     _ => {}
@@ -158,7 +149,7 @@ impl Scan {
             }
             return;
         }
-        if d.samples.len() < super::MAX_SAMPLES {
+        if d.samples.len() < super::alert::MAX_SAMPLES {
             d.samples.push(Sample::of(key, f));
         }
         let dst = key.addr(resp);
@@ -388,7 +379,8 @@ impl Scan {
     }
 
     /// A probe was answered (for TCP, accepted when the answer is a SYN+ACK).
-    pub(crate) fn replied(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
+    pub(crate) fn replied(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow) {
+        let inv = cx.inv;
         let init = f.initiator as usize;
         let Some(dev) = side_dev(inv, f, init) else {
             return;
@@ -429,7 +421,8 @@ impl Scan {
     }
 
     /// Final counters into the alerts.
-    pub(crate) fn finish(&mut self, alerts: &mut Alerts) {
+    fn close(&mut self, cx: &mut Cx<'_>) {
+        let alerts = &mut *cx.alerts;
         for (_, d) in self.devs.iter_mut() {
             for i in d.alerts.iter().flatten() {
                 let a = &mut alerts.list[*i];
@@ -468,5 +461,28 @@ fn key_bits(key: &FlowKey, side: usize) -> u128 {
         key.a
     } else {
         key.b
+    }
+}
+
+impl Detector for Scan {
+    fn started(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow, first: &FirstPacket) {
+        self.start(cx, dev, key, f, first);
+    }
+    fn progress(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, why: Progress, _ts: i64) {
+        if why == Progress::Replied {
+            self.replied(cx, key, f);
+        }
+    }
+    fn finish(&mut self, cx: &mut Cx<'_>) {
+        self.close(cx);
+    }
+    fn events(&self) -> u16 {
+        event::STARTED | event::REPLIED | event::FINISH
+    }
+    fn bytes(&self) -> usize {
+        self.state_bytes()
+    }
+    fn clone_box(&self) -> Box<dyn Detector> {
+        Box::new(self.clone())
     }
 }

@@ -1,27 +1,20 @@
 //! `iotgate label`: analyse the captures, pick the device, add the declaration, and print the
 //! label (text or JSON), or the buyer's checklist.
 
-use crate::analyze::Progress;
-use iotgate::{analyze_full, open_all};
+use crate::failure::{print_json, print_str, Done, Failure};
+use crate::progress::Progress;
 use iotgate_explain::{source_error_text, write_error, Arg, Localizer};
-use iotgate_judge::detect::{DetectConfig, Detectors};
 use iotgate_label::{label, report, Catalogues, Date, Declaration, Inputs, MudEvidence};
-use iotgate_observe::Config;
+use iotgate_pipeline::{analyze_files, default_threads, open_all, SessionConfig};
 use iotgate_wire::Mac;
-use std::cell::RefCell;
 use std::path::PathBuf;
-use std::rc::Rc;
 
-/// Runs the command; returns the exit status.
-pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
+/// Runs the command.
+pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     if m.get_flag("checklist") {
-        print!("{}", report::checklist(l));
-        return 0;
+        return print_str(l, &report::checklist(l));
     }
-    let fail = |msg: String| {
-        eprintln!("iotgate: {msg}");
-        2
-    };
+    let fail = |msg: String| Err(Failure::usage(msg));
     let Some(mac_text) = m.get_one::<String>("device") else {
         return fail(l.t("label-err-need-capture"));
     };
@@ -43,7 +36,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         Some(p) => {
             let name = p.display().to_string();
             const LIMIT: usize = 1 << 20;
-            let bytes = match crate::mud::read_limited(p, LIMIT) {
+            let bytes = match crate::files::read_limited(p, LIMIT) {
                 Ok(t) => t,
                 Err(e) => return fail(write_error(l, &name, &e)),
             };
@@ -73,14 +66,14 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         None => None,
     };
     let probe_addr = match m.get_one::<String>("probe") {
-        Some(a) => match crate::probe::target(l, a) {
+        Some(a) => match super::probe::target(l, a) {
             Ok(ip) => Some(ip),
             Err(msg) => return fail(msg),
         },
         None => None,
     };
     let profile = match m.get_one::<PathBuf>("mud") {
-        Some(p) => match crate::mud::load_profile(l, p) {
+        Some(p) => match crate::mud_args::load_profile(l, p) {
             Ok(prof) => Some((p.display().to_string(), prof)),
             Err((msg, first)) if first.is_empty() => return fail(msg),
             Err((msg, first)) => return fail(format!("{msg} {first}")),
@@ -96,31 +89,20 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         Ok(_) => return fail(l.t("label-err-need-capture")),
         Err(e) => return fail(source_error_text(l, &e)),
     };
-    let detect = Rc::new(RefCell::new(Detectors::new(
-        DetectConfig::default(),
-        Vec::new(),
-    )));
     let audit = profile.as_ref().map(|(shown, prof)| {
         use iotgate_judge::mud_audit::{AuditConfig, AuditState, DeviceAudit};
         let dev = DeviceAudit::new(mac, shown.clone(), prof.clone());
-        Rc::new(RefCell::new(AuditState::new(
-            vec![dev],
-            AuditConfig::default(),
-        )))
+        AuditState::new(vec![dev], AuditConfig::default())
     });
-    let bar = Progress::new(l, &caps, None);
-    let analysis = analyze_full(
-        &caps,
-        Config::default(),
-        l,
-        iotgate::default_threads(),
-        |p| bar.tick(p),
+    let cfg = SessionConfig {
         audit,
-        Some(detect),
-    );
+        ..SessionConfig::detecting()
+    };
+    let bar = Progress::new(l, &caps, None);
+    let snap = analyze_files(&caps, cfg, default_threads(), |p| bar.tick(p));
     bar.finish();
-    let analysis = match analysis {
-        Ok(a) => a,
+    let analysis = match snap {
+        Ok(s) => s.report(l),
         Err(e) => return fail(source_error_text(l, &e)),
     };
     for c in &analysis.captures {
@@ -141,42 +123,10 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
             &[("mac", Arg::S(&want)), ("seen", Arg::S(&seen.join(", ")))],
         ));
     };
-    let probe = probe_addr.map(|a| crate::probe::run_probe(l, a, &crate::probe::options(m)));
+    let probe = probe_addr.map(|a| super::probe::run_probe(l, a, &super::probe::options(m)));
     let mud = profile.as_ref().map(|(shown, prof)| {
         let audit = analysis.mud.iter().find(|a| a.mac == want);
-        let violations = audit
-            .map(|a| {
-                a.violations
-                    .iter()
-                    .take(5)
-                    .map(|v| {
-                        l.ta(
-                            "label-ev-mud-violation",
-                            &[
-                                ("remote", Arg::S(v.name.as_deref().unwrap_or(&v.remote))),
-                                ("proto", Arg::S(&v.proto)),
-                                ("port", Arg::N(v.port as f64)),
-                                ("flows", Arg::N(v.flows as f64)),
-                            ],
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let sbom = prof.sbom.as_ref().and_then(|s| {
-            s.url.clone().or_else(|| {
-                s.local_well_known
-                    .as_ref()
-                    .map(|_| l.t("label-mud-sbom-local"))
-            })
-        });
-        MudEvidence {
-            source: shown.clone(),
-            is_supported: prof.is_supported,
-            sbom,
-            violations,
-            flows: audit.map_or(0, |a| a.flows),
-        }
+        MudEvidence::from_audit(l, shown, prof, audit)
     });
     let cat = Catalogues::builtin();
     let lab = label(
@@ -210,20 +160,15 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         Err(e) => Err(write_error(l, &p.display().to_string(), &e)),
     };
     if let Some(p) = m.get_one::<PathBuf>("svg") {
-        if let Err(msg) = write(p, &svg) {
-            return fail(msg);
-        }
+        write(p, &svg).map_err(Failure::failed)?;
     }
     if let Some(p) = html_path {
         let page = iotgate_label::html::render(l, &lab, Some(&svg));
-        if let Err(msg) = write(p, &page) {
-            return fail(msg);
-        }
+        write(p, &page).map_err(Failure::failed)?;
     }
     if m.get_one::<String>("format").map(String::as_str) == Some("json") {
-        println!("{}", serde_json::to_string_pretty(&lab).unwrap_or_default());
+        print_json(l, &lab)
     } else {
-        print!("{}", report::text(l, &lab, m.get_flag("all")));
+        print_str(l, &report::text(l, &lab, m.get_flag("all")))
     }
-    0
 }

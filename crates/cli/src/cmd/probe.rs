@@ -1,5 +1,6 @@
 //! `iotgate probe ADDRESS`: the opt-in active checks of one device, with a warning first.
 
+use crate::failure::{print_json, print_str, Done, Failure};
 use iotgate_explain::{Arg, Localizer};
 use iotgate_probe::{parse_target, probe, Options, Report, TargetError};
 use std::net::IpAddr;
@@ -116,24 +117,16 @@ pub fn text(l: &Localizer, r: &Report) -> String {
     s
 }
 
-/// Runs `iotgate probe`; returns the exit status.
-pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
+/// Runs `iotgate probe`.
+pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     let Some(a) = m.get_one::<String>("address") else {
-        eprintln!("iotgate: {}", l.t("probe-err-none"));
-        return 2;
+        return Err(Failure::usage(l.t("probe-err-none")));
     };
-    let addr = match target(l, a) {
-        Ok(a) => a,
-        Err(msg) => {
-            eprintln!("iotgate: {msg}");
-            return 2;
-        }
-    };
+    let addr = target(l, a).map_err(Failure::usage)?;
     let r = run_probe(l, addr, &options(m));
     if m.get_one::<String>("format").map(String::as_str) == Some("json") {
-        println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+        print_json(l, &r)
     } else {
-        print!("{}", text(l, &r));
+        print_str(l, &text(l, &r))
     }
-    0
 }

@@ -2,8 +2,10 @@
 //! atomically, and keep its DNS-name sets filled from the DNS answers the devices receive (read
 //! from the LAN interface with a packet socket), each address for its answer's TTL.
 
+use crate::failure::{print_str, Done, Failure};
 use iotgate_explain::{write_error, Arg, Localizer};
 use iotgate_mud::nft::{add_elements, compile, Device, NameSets, Ruleset};
+use iotgate_sources::{LiveCapture, Next, PacketSource};
 use iotgate_wire::{decode, Mac, L3, L4};
 use std::io::Write;
 use std::net::IpAddr;
@@ -16,11 +18,10 @@ const MAX_TTL: u32 = 86_400;
 
 /// The ruleset the arguments ask for (`--mud MAC=FILE`, `--addr MAC=IP`, `--controller`).
 fn ruleset_from_args(l: &Localizer, m: &clap::ArgMatches) -> Result<Ruleset, String> {
-    let audit = crate::mud::audit_from_args(l, m)?;
+    let audit = crate::mud_args::audit_from_args(l, m)?;
     let Some(audit) = audit else {
         return Err(l.t("nft-no-profile"));
     };
-    let audit = audit.borrow();
     let mut addrs: Vec<(Mac, IpAddr)> = Vec::new();
     for spec in m.get_many::<String>("addr").into_iter().flatten() {
         let parsed = spec
@@ -49,21 +50,14 @@ fn ruleset_from_args(l: &Localizer, m: &clap::ArgMatches) -> Result<Ruleset, Str
                 .collect(),
         })
         .collect();
-    Ok(compile(&devices, &crate::mud::controllers(l, m)?))
+    Ok(compile(&devices, &crate::mud_args::controllers(l, m)?))
 }
 
-/// The ruleset, with what was left out of it reported; `None` (reported) on a bad argument.
-fn prepared(l: &Localizer, m: &clap::ArgMatches) -> Option<Ruleset> {
-    match ruleset_from_args(l, m) {
-        Ok(r) => {
-            report_skipped(l, &r);
-            Some(r)
-        }
-        Err(msg) => {
-            eprintln!("iotgate: {msg}");
-            None
-        }
-    }
+/// The ruleset, with what was left out of it reported.
+fn prepared(l: &Localizer, m: &clap::ArgMatches) -> Result<Ruleset, Failure> {
+    let r = ruleset_from_args(l, m).map_err(Failure::usage)?;
+    report_skipped(l, &r);
+    Ok(r)
 }
 
 fn report_skipped(l: &Localizer, r: &Ruleset) {
@@ -80,21 +74,14 @@ fn report_skipped(l: &Localizer, r: &Ruleset) {
 }
 
 /// `iotgate mud nft`: prints (or writes) the ruleset.
-pub fn nft(l: &Localizer, m: &clap::ArgMatches) -> u8 {
-    let Some(r) = prepared(l, m) else {
-        return 2;
-    };
+pub fn nft(l: &Localizer, m: &clap::ArgMatches) -> Done {
+    let r = prepared(l, m)?;
     let text = serde_json::to_string_pretty(&r.json).unwrap_or_default() + "\n";
     match m.get_one::<PathBuf>("out") {
-        Some(p) => {
-            if let Err(e) = std::fs::write(p, text) {
-                eprintln!("iotgate: {}", write_error(l, &p.display().to_string(), &e));
-                return 1;
-            }
-        }
-        None => print!("{text}"),
+        Some(p) => std::fs::write(p, text)
+            .map_err(|e| Failure::failed(write_error(l, &p.display().to_string(), &e))),
+        None => print_str(l, &text),
     }
-    0
 }
 
 /// Runs `nft -j -f -` with `doc` on standard input.
@@ -119,31 +106,21 @@ fn apply(doc: &serde_json::Value) -> Result<(), String> {
 }
 
 /// `iotgate mud enforce`: applies the ruleset, then fills its name sets from DNS answers.
-pub fn enforce(l: &Localizer, m: &clap::ArgMatches) -> u8 {
-    let Some(r) = prepared(l, m) else {
-        return 2;
-    };
-    if let Err(e) = apply(&r.json) {
-        eprintln!("iotgate: {}", l.ta("nft-apply", &[("error", Arg::S(&e))]));
-        return 1;
-    }
+pub fn enforce(l: &Localizer, m: &clap::ArgMatches) -> Done {
+    let r = prepared(l, m)?;
+    apply(&r.json).map_err(|e| Failure::failed(l.ta("nft-apply", &[("error", Arg::S(&e))])))?;
     let iface = m
         .get_one::<String>("interface")
         .cloned()
         .unwrap_or_default();
-    let sock = match packet::Socket::open(&iface) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!(
-                "iotgate: {}",
-                l.ta(
-                    "enforce-socket",
-                    &[("iface", Arg::S(&iface)), ("error", Arg::S(&e.to_string()))]
-                )
-            );
-            return 1;
-        }
+    let socket_failure = |e: String| {
+        Failure::failed(l.ta(
+            "enforce-socket",
+            &[("iface", Arg::S(&iface)), ("error", Arg::S(&e))],
+        ))
     };
+    let mut sock = LiveCapture::open(&iface, Duration::from_millis(200))
+        .map_err(|e| socket_failure(e.to_string()))?;
     eprintln!(
         "iotgate: {}",
         l.ta(
@@ -157,7 +134,6 @@ pub fn enforce(l: &Localizer, m: &clap::ArgMatches) -> u8 {
     let deadline = m
         .get_one::<u64>("for")
         .map(|s| Instant::now() + Duration::from_secs(*s));
-    let mut buf = vec![0u8; 65_536];
     let mut pending: Vec<(String, IpAddr, u32)> = Vec::new();
     let mut last_flush = Instant::now() - FLUSH_EVERY;
     loop {
@@ -168,11 +144,19 @@ pub fn enforce(l: &Localizer, m: &clap::ArgMatches) -> u8 {
         }
         // Additions go to nft in batches, at most FLUSH_EVERY apart, so that a flood of DNS
         // answers costs one nft run per interval, not one per answer.
-        if let Ok(n) = sock.recv(&mut buf) {
-            for add in answers(&buf[..n], &r.name_sets) {
-                if pending.len() < MAX_PENDING {
-                    pending.push(add);
+        match sock.next() {
+            Next::Packet(p) => {
+                for add in answers(p.data, &r.name_sets) {
+                    if pending.len() < MAX_PENDING {
+                        pending.push(add);
+                    }
                 }
+            }
+            Next::Idle => {}
+            Next::End => {
+                return Err(socket_failure(
+                    sock.error().map(ToString::to_string).unwrap_or_default(),
+                ))
             }
         }
         if !pending.is_empty() && last_flush.elapsed() >= FLUSH_EVERY {
@@ -183,7 +167,7 @@ pub fn enforce(l: &Localizer, m: &clap::ArgMatches) -> u8 {
             last_flush = Instant::now();
         }
     }
-    0
+    Ok(())
 }
 
 /// Shortest time between two nft runs adding addresses.
@@ -234,78 +218,4 @@ fn answers(frame: &[u8], sets: &NameSets) -> Vec<(String, IpAddr, u32)> {
         }
     }
     out
-}
-
-/// A Linux packet socket bound to one interface, reading every frame it sends or receives.
-mod packet {
-    use std::io;
-
-    pub struct Socket(i32);
-
-    impl Socket {
-        pub fn open(iface: &str) -> io::Result<Socket> {
-            let name = std::ffi::CString::new(iface)
-                .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-            let proto = (libc::ETH_P_ALL as u16).to_be();
-            // SAFETY: plain system calls on a descriptor this function owns; every pointer passed
-            // points to a live, correctly sized local value.
-            unsafe {
-                let index = libc::if_nametoindex(name.as_ptr());
-                if index == 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                let fd = libc::socket(libc::AF_PACKET, libc::SOCK_RAW, i32::from(proto));
-                if fd < 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                let s = Socket(fd);
-                let mut sll: libc::sockaddr_ll = std::mem::zeroed();
-                sll.sll_family = libc::AF_PACKET as u16;
-                sll.sll_protocol = proto;
-                sll.sll_ifindex = index as i32;
-                if libc::bind(
-                    fd,
-                    &sll as *const libc::sockaddr_ll as *const libc::sockaddr,
-                    std::mem::size_of::<libc::sockaddr_ll>() as u32,
-                ) < 0
-                {
-                    return Err(io::Error::last_os_error());
-                }
-                let tv = libc::timeval {
-                    tv_sec: 0,
-                    tv_usec: 50_000,
-                };
-                if libc::setsockopt(
-                    fd,
-                    libc::SOL_SOCKET,
-                    libc::SO_RCVTIMEO,
-                    &tv as *const libc::timeval as *const libc::c_void,
-                    std::mem::size_of::<libc::timeval>() as u32,
-                ) < 0
-                {
-                    return Err(io::Error::last_os_error());
-                }
-                Ok(s)
-            }
-        }
-
-        pub fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-            // SAFETY: `buf` is a live, writable buffer of the length given.
-            let n = unsafe { libc::recv(self.0, buf.as_mut_ptr().cast(), buf.len(), 0) };
-            if n < 0 {
-                Err(io::Error::last_os_error())
-            } else {
-                Ok(n as usize)
-            }
-        }
-    }
-
-    impl Drop for Socket {
-        fn drop(&mut self) {
-            // SAFETY: the descriptor is owned by this value and closed once.
-            unsafe {
-                libc::close(self.0);
-            }
-        }
-    }
 }

@@ -1,10 +1,8 @@
-//! `iotgate mud fetch`: retrieves MUD profiles over HTTPS only (bounded in size and time), with
-//! their detached signatures, verifies each signature against the configured trust anchors before
-//! keeping the profile, and stores both in the profile cache that `--mud-cache` reads, honouring
-//! the profile's `cache-validity`.
+//! Retrieving MUD profiles (RFC 8520 section 13): over HTTPS only, bounded in size and time, with
+//! their detached signatures, each verified against the caller's trust anchors before the
+//! profile is kept in the cache that audits read, honouring the profile's `cache-validity`.
 
-use iotgate_explain::{Arg, Localizer};
-use iotgate_mud::signature::verify;
+use crate::signature::verify;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,7 +25,7 @@ pub enum FetchError {
     /// Its signature could not be fetched.
     SignatureFetch(String),
     /// Its signature did not verify.
-    Signature(iotgate_mud::signature::SignatureError),
+    Signature(crate::signature::SignatureError),
     /// Writing the cache failed.
     Io(String),
 }
@@ -96,20 +94,20 @@ pub fn fetch(
     anchors: &[u8],
     force: bool,
 ) -> Result<Outcome, FetchError> {
-    let path = iotgate_mud::cache_path(dir, url).ok_or(FetchError::BadUrl)?;
+    let path = crate::cache_path(dir, url).ok_or(FetchError::BadUrl)?;
     let stamp = path.with_extension("json.fetched");
     if !force {
         if let (Ok(bytes), Ok(t)) = (std::fs::read(&path), std::fs::read_to_string(&stamp)) {
             let fetched: i64 = t.trim().parse().unwrap_or(0);
-            if let Some(p) = iotgate_mud::parse_bytes(&bytes).profile {
+            if let Some(p) = crate::parse_bytes(&bytes).profile {
                 if now() - fetched < i64::from(p.cache_validity_hours) * 3600 {
                     return Ok(Outcome::Fresh(path));
                 }
             }
         }
     }
-    let body = get(agent, url, iotgate_mud::MAX_PROFILE_BYTES)?;
-    let parsed = iotgate_mud::parse_bytes(&body);
+    let body = get(agent, url, crate::MAX_PROFILE_BYTES)?;
+    let parsed = crate::parse_bytes(&body);
     let Some(profile) = parsed.profile else {
         return Err(FetchError::Unusable(parsed.errors().count()));
     };
@@ -136,72 +134,4 @@ pub fn fetch(
     std::fs::write(&path, &body).map_err(io)?;
     std::fs::write(&stamp, now().to_string()).map_err(io)?;
     Ok(Outcome::Stored(path))
-}
-
-/// `iotgate mud fetch URL… --cache DIR --trust CA.pem [--tls-roots PEM] [--force]`.
-pub fn run(l: &Localizer, m: &clap::ArgMatches) -> u8 {
-    let dir = m.get_one::<PathBuf>("cache").cloned().unwrap_or_default();
-    let read = |p: &PathBuf| -> Result<Vec<u8>, u8> {
-        crate::mud::read_file(l, p).map_err(|msg| {
-            eprintln!("iotgate: {msg}");
-            2
-        })
-    };
-    let anchors = match m.get_one::<PathBuf>("trust").map(read) {
-        Some(Ok(a)) => a,
-        Some(Err(code)) => return code,
-        None => return 2,
-    };
-    let roots = match m.get_one::<PathBuf>("tls-roots").map(read) {
-        Some(Ok(r)) => Some(r),
-        Some(Err(code)) => return code,
-        None => None,
-    };
-    let agent = match agent(roots.as_deref()) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("iotgate: {}", l.ta("fetch-tls", &[("error", Arg::S(&e))]));
-            return 2;
-        }
-    };
-    let mut status = 0;
-    for url in m.get_many::<String>("urls").into_iter().flatten() {
-        let u = Arg::S(url);
-        let line = match fetch(&agent, url, &dir, &anchors, m.get_flag("force")) {
-            Ok(Outcome::Stored(p)) => l.ta(
-                "fetch-stored",
-                &[("url", u), ("path", Arg::S(&p.display().to_string()))],
-            ),
-            Ok(Outcome::Fresh(p)) => l.ta(
-                "fetch-fresh",
-                &[("url", u), ("path", Arg::S(&p.display().to_string()))],
-            ),
-            Err(e) => {
-                status = 1;
-                error_text(l, url, e)
-            }
-        };
-        println!("{line}");
-    }
-    status
-}
-
-/// Why `url` was not fetched or kept, on one localised line.
-pub fn error_text(l: &Localizer, url: &str, e: FetchError) -> String {
-    let (id, detail) = match e {
-        FetchError::BadUrl => ("fetch-bad-url", String::new()),
-        FetchError::Http(d) => ("fetch-http", d),
-        FetchError::TooLarge => (
-            "fetch-too-large",
-            iotgate_mud::MAX_PROFILE_BYTES.to_string(),
-        ),
-        FetchError::Unusable(n) => ("fetch-unusable", n.to_string()),
-        FetchError::SignatureFetch(d) => ("fetch-signature", d),
-        FetchError::Signature(e) => (
-            "fetch-signature",
-            crate::mud::signature_error_text(l, &e, url),
-        ),
-        FetchError::Io(d) => ("fetch-io", d),
-    };
-    l.ta(id, &[("url", Arg::S(url)), ("detail", Arg::S(&detail))])
 }

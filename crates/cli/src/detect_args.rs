@@ -2,10 +2,9 @@
 
 use iotgate_explain::{Arg, Localizer};
 use iotgate_judge::detect::config::{SettingError, KEYS};
-use iotgate_judge::detect::{blocklist, Blocklist, DetectConfig, Detectors};
-use std::cell::RefCell;
+use iotgate_judge::detect::{blocklist, Blocklist, DetectConfig};
+use iotgate_pipeline::DetectSettings;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 /// The long help of `--detect`: every threshold with its default and meaning.
 pub fn detect_help(l: &Localizer) -> String {
@@ -26,7 +25,7 @@ pub fn detect_help(l: &Localizer) -> String {
 pub fn detectors_from_args(
     l: &Localizer,
     m: &clap::ArgMatches,
-) -> Result<Option<Rc<RefCell<Detectors>>>, String> {
+) -> Result<Option<DetectSettings>, String> {
     let mut cfg = DetectConfig::default();
     for s in m.get_many::<String>("detect").into_iter().flatten() {
         if s.trim() == "off" {
@@ -45,13 +44,13 @@ pub fn detectors_from_args(
     for p in m.get_many::<PathBuf>("blocklist").into_iter().flatten() {
         lists.push(read_blocklist(l, p)?);
     }
-    Ok(Some(Rc::new(RefCell::new(Detectors::new(cfg, lists)))))
+    Ok(Some(DetectSettings { cfg, lists }))
 }
 
 /// Reads and parses one blocklist file.
 pub fn read_blocklist(l: &Localizer, p: &std::path::Path) -> Result<Blocklist, String> {
     let shown = p.display().to_string();
-    let bytes = crate::mud::read_limited(p, blocklist::MAX_FILE).map_err(|e| {
+    let bytes = crate::files::read_limited(p, blocklist::MAX_FILE).map_err(|e| {
         l.ta(
             "mud-read-error",
             &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))],

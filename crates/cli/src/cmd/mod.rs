@@ -1,0 +1,11 @@
+//! One module per subcommand (`iotgate analyze`, `mud …`, `label`, `probe`, `simulate`,
+//! `evaluate`); each returns [`crate::failure::Done`].
+
+pub mod analyze;
+pub mod enforce;
+pub mod evaluate;
+pub mod fetch;
+pub mod label;
+pub mod mud;
+pub mod probe;
+pub mod simulate;
