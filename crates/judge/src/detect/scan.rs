@@ -2,12 +2,14 @@
 //! (vertical) with few answers, TCP probes no real stack sends (NULL, FIN, Xmas), and Mirai's
 //! raw-SYN fingerprint (sequence number = destination IPv4 address).
 
-use super::alert::{Kind, Sample, Seed};
+use super::alert::{Alerts, Kind, Sample, Seed};
+use super::config::DetectConfig;
 use super::detector::{event, is_public, side_dev, Cx, Detector};
 use super::sketch::{mix, Bits, Hll};
 use crate::Severity;
 use iotgate_observe::engine::{FirstPacket, Progress};
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
+use std::net::IpAddr;
 
 /// Ports IoT botnets scan for (Mirai and its successors): a horizontal scan of these from an IoT
 /// device is high severity.
@@ -72,38 +74,367 @@ pub(crate) struct Scan {
     need: Option<(u32, u32, [u32; 4])>,
 }
 
+/// A flow the device opened that looks like a probe, as the recognisers see it.
+struct Probe {
+    /// First packet, ns.
+    ts: i64,
+    /// IP protocol.
+    proto: u8,
+    /// The port probed (0 for ICMP echo).
+    port: u16,
+    /// The target.
+    dst: IpAddr,
+    /// The target in the flow key's integer form, and its hash.
+    bits: u128,
+    hash: u64,
+    /// TCP flags of the first packet.
+    flags: u8,
+    /// A SYN whose sequence number is the target's IPv4 address (Mirai's raw-socket scanner).
+    mirai: bool,
+}
+
+impl Probe {
+    /// The probe `f` is, if it is one: a SYN or a stealth probe (NULL, FIN, Xmas), a UDP
+    /// datagram, or an ICMP echo request, from the side that opened the flow, to a unicast
+    /// address.
+    fn of(key: &FlowKey, f: &Flow, first: &FirstPacket) -> Option<Probe> {
+        if f.initiator != first.side {
+            return None;
+        }
+        let resp = 1 - f.initiator as usize;
+        let bits = key_bits(key, resp);
+        if group_bits(bits, key.v4) {
+            return None;
+        }
+        let fl = first.tcp_flags;
+        let (proto, port) = match key.proto {
+            // SYN, or a probe with none of SYN/ACK/RST; a bare ACK or data is a connection
+            // whose start was missed.
+            6 if fl & 0x16 == 0x02 || fl & 0x16 == 0 => (6, key.port(resp)),
+            17 => (17, key.port(resp)),
+            1 | 58 if matches!(first.icmp_type, Some(8) | Some(128)) => (key.proto, 0),
+            _ => return None,
+        };
+        Some(Probe {
+            ts: f.first_ns,
+            proto,
+            port,
+            dst: key.addr(resp),
+            bits,
+            hash: mix(bits),
+            flags: fl,
+            mirai: proto == 6 && key.v4 && fl & 0x12 == 0x02 && first.seq == bits as u32,
+        })
+    }
+}
+
+impl Dev {
+    /// Starts a new window when `ts` is past the current one (or before it).
+    fn roll(&mut self, cfg: &DetectConfig, ts: i64) {
+        let window = cfg.scan_window_s as i64 * 1_000_000_000;
+        if ts >= self.window + window || ts < self.window {
+            self.window = ts;
+            self.ports.clear();
+            self.hosts.clear();
+            self.mirai = 0;
+            self.stealth = 0;
+            self.any.clear();
+            self.any_first = ts;
+            self.any_probes = 0;
+            self.any_answered = 0;
+        }
+    }
+
+    /// A device already alerted on: Mirai's fingerprinted SYNs still counted (and sampled),
+    /// every alert's time extended.
+    fn keep_counting(&mut self, alerts: &mut Alerts, p: &Probe, key: &FlowKey, f: &Flow) {
+        if p.mirai {
+            self.mirai_total += 1;
+            match self.alerts[3] {
+                Some(i) if alerts.list[i].samples.len() < super::alert::MAX_SAMPLES => {
+                    alerts.list[i].sample(Sample::of(key, f));
+                }
+                _ => {}
+            }
+        }
+        for i in self.alerts.iter().flatten() {
+            alerts.list[*i].touch(p.ts);
+        }
+    }
+
+    /// TCP probes no real stack sends (no SYN, ACK or RST: NULL, FIN, Xmas).
+    fn stealth(&mut self, cx: &mut Cx<'_>, dev: u32, p: &Probe) {
+        if p.proto != 6 || p.flags & 0x16 != 0 {
+            return;
+        }
+        if self.stealth == 0 {
+            self.stealth_first = p.ts;
+        }
+        self.stealth += 1;
+        self.stealth_total += 1;
+        if let Some(i) = self.alerts[2] {
+            cx.alerts.list[i].touch(p.ts);
+        } else if self.stealth >= cx.cfg.stealth_probes {
+            let seed = scan_seed(
+                "stealth",
+                Severity::Medium,
+                0.9,
+                dev,
+                p.ts,
+                self.stealth_first,
+                6,
+            );
+            self.alerts[2] = cx.alerts.raise(cx.inv, seed).or(self.alerts[2]);
+        }
+    }
+
+    /// Mirai's fingerprint: SYNs whose sequence number is the target's address.
+    fn mirai(&mut self, cx: &mut Cx<'_>, dev: u32, p: &Probe, key: &FlowKey, f: &Flow) {
+        if !p.mirai {
+            return;
+        }
+        if self.mirai == 0 {
+            self.mirai_first = p.ts;
+        }
+        self.mirai += 1;
+        self.mirai_total += 1;
+        if let Some(i) = self.alerts[3] {
+            cx.alerts.list[i].touch(p.ts);
+        } else if self.mirai >= cx.cfg.mirai_syns {
+            let seed = scan_seed(
+                "mirai",
+                Severity::High,
+                0.99,
+                dev,
+                p.ts,
+                self.mirai_first,
+                6,
+            );
+            self.alerts[3] = cx.alerts.raise(cx.inv, seed).or(self.alerts[3]);
+        }
+        // Mirai's evidence is its own fingerprinted SYNs, not whatever the device did first.
+        if let Some(i) = self.alerts[3] {
+            cx.alerts.list[i].sample(Sample::of(key, f));
+        }
+    }
+
+    /// Horizontal on any ports: many addresses, ports all over the place, few answers.
+    fn sweep(&mut self, cx: &mut Cx<'_>, dev: u32, p: &Probe, need: [u32; 4]) {
+        self.any_probes += 1;
+        if !self.any.insert(p.hash) || self.alerts[0].is_some() || self.alerts[4].is_some() {
+            return;
+        }
+        let quiet = (self.any_answered as f32) <= cx.cfg.scan_answered * self.any_probes as f32;
+        if self.any.ones() >= need[2] && quiet {
+            let seed = scan_seed(
+                "sweep",
+                Severity::Medium,
+                0.85,
+                dev,
+                p.ts,
+                self.any_first,
+                p.proto,
+            );
+            self.alerts[4] = cx.alerts.raise(cx.inv, seed);
+        }
+    }
+
+    /// The port slot of `(proto, port)`: found, added, or — on one miss in eight — the quietest
+    /// replaced (a real scan comes back to its port at once; one-off destinations do not get to
+    /// churn the table). None on the other misses.
+    fn port_slot(&mut self, p: &Probe) -> Option<usize> {
+        if let Some(i) = self
+            .ports
+            .iter()
+            .position(|s| s.proto == p.proto && s.port == p.port)
+        {
+            return Some(i);
+        }
+        let fresh = PortSlot {
+            first: p.ts,
+            proto: p.proto,
+            port: p.port,
+            ..Default::default()
+        };
+        if self.ports.len() < PORT_SLOTS {
+            self.ports.push(fresh);
+            return Some(self.ports.len() - 1);
+        }
+        self.misses = self.misses.wrapping_add(1);
+        if self.misses & 7 != 0 {
+            return None;
+        }
+        let i = (0..self.ports.len())
+            .min_by_key(|&i| self.ports[i].probes)
+            .unwrap_or(0);
+        self.ports[i] = fresh;
+        Some(i)
+    }
+
+    /// Horizontal: many distinct addresses on one (protocol, port), few answers.
+    fn horizontal(&mut self, cx: &mut Cx<'_>, dev: u32, p: &Probe, need: [u32; 4]) {
+        let Some(slot) = self.port_slot(p) else {
+            return;
+        };
+        let s = &mut self.ports[slot];
+        // While every earlier flow on this port was answered, none was a probe: the scan (if
+        // it is one) starts now.
+        if s.answered >= s.probes {
+            s.first = p.ts;
+        }
+        s.probes += 1;
+        if !s.seen.insert(p.hash) {
+            return;
+        }
+        let quiet = (s.answered as f32) <= cx.cfg.scan_answered * s.probes as f32;
+        let over = s.seen.ones() >= if p.proto == 6 { need[0] } else { need[1] };
+        if !(over && quiet) {
+            return;
+        }
+        if !self.hot_ports.contains(&p.port) && self.hot_ports.len() < 16 {
+            self.hot_ports.push(p.port);
+        }
+        if self.alerts[0].is_some() {
+            return;
+        }
+        let bot = p.proto == 6 && BOT_PORTS.contains(&p.port) && is_public(&p.dst);
+        let severity = if bot {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let confidence = if s.answered * 20 <= s.probes {
+            0.95
+        } else {
+            0.85
+        };
+        let seed = scan_seed(
+            "horizontal",
+            severity,
+            confidence,
+            dev,
+            p.ts,
+            s.first,
+            p.proto,
+        );
+        self.alerts[0] = cx.alerts.raise(cx.inv, seed).or(self.alerts[0]);
+    }
+
+    /// The host slot of the probe's target, as [`Dev::port_slot`] for ports.
+    fn host_slot(&mut self, p: &Probe) -> Option<usize> {
+        if let Some(i) = self.hosts.iter().position(|s| s.addr == p.bits) {
+            return Some(i);
+        }
+        let fresh = HostSlot {
+            first: p.ts,
+            addr: p.bits,
+            ..Default::default()
+        };
+        if self.hosts.len() < HOST_SLOTS {
+            self.hosts.push(fresh);
+            return Some(self.hosts.len() - 1);
+        }
+        self.misses = self.misses.wrapping_add(1);
+        if self.misses & 7 != 0 {
+            return None;
+        }
+        let i = (0..self.hosts.len())
+            .min_by_key(|&i| self.hosts[i].probes)
+            .unwrap_or(0);
+        self.hosts[i] = fresh;
+        Some(i)
+    }
+
+    /// Vertical: many distinct ports (TCP and UDP) of one host, few accepted. False when the
+    /// host has no slot this time (the evidence then waits for a later probe).
+    fn vertical(&mut self, cx: &mut Cx<'_>, dev: u32, p: &Probe, need: [u32; 4]) -> bool {
+        let Some(slot) = self.host_slot(p) else {
+            return false;
+        };
+        let s = &mut self.hosts[slot];
+        s.probes += 1;
+        if !s
+            .ports
+            .insert(mix(((p.proto as u128) << 16) | p.port as u128))
+        {
+            return true;
+        }
+        if let Some(i) = self.alerts[1] {
+            let a = &mut cx.alerts.list[i];
+            if a.peer == Some(p.dst) {
+                a.set("ports", s.ports.estimate());
+            }
+        }
+        let quiet = (s.accepted as f32) <= cx.cfg.scan_answered * s.probes as f32;
+        if s.ports.ones() >= need[3] && quiet && self.alerts[1].is_none() {
+            let n = s.ports.estimate();
+            let mut seed = scan_seed(
+                "vertical",
+                Severity::Medium,
+                0.9,
+                dev,
+                p.ts,
+                s.first,
+                p.proto,
+            );
+            seed.peer = Some(p.dst);
+            if let Some(i) = cx.alerts.raise(cx.inv, seed) {
+                cx.alerts.list[i].set("ports", n);
+                self.alerts[1] = Some(i);
+            }
+        }
+        true
+    }
+
+    /// Evidence: every alert's time extended, and the first probes the device made shown on
+    /// an alert that has none yet (Mirai's keeps its own fingerprinted SYNs).
+    fn evidence(&self, alerts: &mut Alerts, ts: i64) {
+        for i in self.alerts.iter().flatten() {
+            let a = &mut alerts.list[*i];
+            a.touch(ts);
+            if a.samples.is_empty() && a.detail != "mirai" {
+                for s in &self.samples {
+                    a.sample(s.clone());
+                }
+            }
+        }
+    }
+}
+
+/// A scan alert about device `dev` (no peer: one per attacker, however many targets).
+fn scan_seed(
+    detail: &'static str,
+    severity: Severity,
+    confidence: f32,
+    dev: u32,
+    ts: i64,
+    first_ns: i64,
+    proto: u8,
+) -> Seed {
+    Seed {
+        kind: Kind::Scan,
+        detail,
+        severity,
+        confidence,
+        dev,
+        ts,
+        first_ns,
+        peer: None,
+        port: None,
+        proto,
+        inbound: false,
+    }
+}
+
 impl Scan {
     fn state_bytes(&self) -> usize {
         self.devs.len() * (std::mem::size_of::<Dev>() + PORT_SLOTS * 140 + HOST_SLOTS * 150 + 512)
     }
 
-    fn start(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow, first: &FirstPacket) {
-        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
-        // Probes are flows the device opens.
-        if f.initiator != first.side {
-            return;
-        }
-        let resp = 1 - f.initiator as usize;
-        if group_bits(key_bits(key, resp), key.v4) {
-            return;
-        }
-        let (proto, port) = match key.proto {
-            6 => {
-                let fl = first.tcp_flags;
-                // SYN, or a probe with none of SYN/ACK/RST (NULL, FIN, Xmas); a bare ACK or
-                // data is a connection whose start was missed.
-                if fl & 0x16 != 0x02 && fl & 0x16 != 0 {
-                    return;
-                }
-                (6, key.port(resp))
-            }
-            17 => (17, key.port(resp)),
-            1 | 58 if matches!(first.icmp_type, Some(8) | Some(128)) => (key.proto, 0),
-            _ => return,
-        };
-        let ts = f.first_ns;
-        let window = cfg.scan_window_s as i64 * 1_000_000_000;
-        let need = match self.need {
+    /// Thresholds in sketch bits for `cfg` (computed once per configuration): TCP targets,
+    /// UDP targets, sweep targets, ports.
+    fn need(&mut self, cfg: &DetectConfig) -> [u32; 4] {
+        match self.need {
             Some((t, p, n)) if t == cfg.scan_targets && p == cfg.scan_ports => n,
             _ => {
                 let n = [
@@ -115,267 +446,38 @@ impl Scan {
                 self.need = Some((cfg.scan_targets, cfg.scan_ports, n));
                 n
             }
-        };
-        let d = self.devs.entry(dev);
-        if ts >= d.window + window || ts < d.window {
-            d.window = ts;
-            d.ports.clear();
-            d.hosts.clear();
-            d.mirai = 0;
-            d.stealth = 0;
-            d.any.clear();
-            d.any_first = ts;
-            d.any_probes = 0;
-            d.any_answered = 0;
         }
-        let dbits = key_bits(key, resp);
-        let h = mix(dbits);
-        d.targets.insert(h);
+    }
+
+    /// A flow started: if it is a probe, each recogniser in turn — stealth probes, Mirai's
+    /// fingerprint, a sweep of addresses on any ports, a horizontal scan of one port, a
+    /// vertical scan of one host — then the evidence.
+    fn start(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow, first: &FirstPacket) {
+        let Some(p) = Probe::of(key, f, first) else {
+            return;
+        };
+        let need = self.need(cx.cfg);
+        let d = self.devs.entry(dev);
+        d.roll(cx.cfg, p.ts);
+        d.targets.insert(p.hash);
         d.probes += 1;
         // A device already known to scan widely: counters and times only — the hot path of a
         // scan. (Mirai's fingerprint keeps being counted for the evidence.)
         if d.alerts[0].is_some() || d.alerts[3].is_some() || d.alerts[4].is_some() {
-            if proto == 6 && key.v4 && first.tcp_flags & 0x12 == 0x02 && first.seq == dbits as u32 {
-                d.mirai_total += 1;
-                match d.alerts[3] {
-                    Some(i) if alerts.list[i].samples.len() < super::alert::MAX_SAMPLES => {
-                        alerts.list[i].sample(Sample::of(key, f));
-                    }
-                    _ => {}
-                }
-            }
-            for i in d.alerts.iter().flatten() {
-                alerts.list[*i].touch(ts);
-            }
+            d.keep_counting(cx.alerts, &p, key, f);
             return;
         }
         if d.samples.len() < super::alert::MAX_SAMPLES {
             d.samples.push(Sample::of(key, f));
         }
-        let dst = key.addr(resp);
-        let fl = first.tcp_flags;
-        if proto == 6 && fl & 0x16 == 0 {
-            if d.stealth == 0 {
-                d.stealth_first = ts;
-            }
-            d.stealth += 1;
-            d.stealth_total += 1;
-            if let Some(i) = d.alerts[2] {
-                alerts.list[i].touch(ts);
-            } else if d.stealth >= cfg.stealth_probes {
-                let seed = Seed {
-                    kind: Kind::Scan,
-                    detail: "stealth",
-                    severity: Severity::Medium,
-                    confidence: 0.9,
-                    dev,
-                    ts,
-                    first_ns: d.stealth_first,
-                    peer: None,
-                    port: None,
-                    proto: 6,
-                    inbound: false,
-                };
-                d.alerts[2] = alerts.raise(inv, seed).or(d.alerts[2]);
-            }
-        }
-        if proto == 6 && key.v4 && fl & 0x12 == 0x02 && first.seq == dbits as u32 {
-            if d.mirai == 0 {
-                d.mirai_first = ts;
-            }
-            d.mirai += 1;
-            d.mirai_total += 1;
-            if let Some(i) = d.alerts[3] {
-                alerts.list[i].touch(ts);
-            } else if d.mirai >= cfg.mirai_syns {
-                let seed = Seed {
-                    kind: Kind::Scan,
-                    detail: "mirai",
-                    severity: Severity::High,
-                    confidence: 0.99,
-                    dev,
-                    ts,
-                    first_ns: d.mirai_first,
-                    peer: None,
-                    port: None,
-                    proto: 6,
-                    inbound: false,
-                };
-                d.alerts[3] = alerts.raise(inv, seed).or(d.alerts[3]);
-            }
-            // Mirai's evidence is its own fingerprinted SYNs, not whatever the device did first.
-            if let Some(i) = d.alerts[3] {
-                alerts.list[i].sample(Sample::of(key, f));
-            }
-        }
-        // Horizontal on any ports: many addresses, ports all over the place.
-        d.any_probes += 1;
-        if d.any.insert(h) && d.alerts[0].is_none() && d.alerts[4].is_none() {
-            let quiet = (d.any_answered as f32) <= cfg.scan_answered * d.any_probes as f32;
-            if d.any.ones() >= need[2] && quiet {
-                let seed = Seed {
-                    kind: Kind::Scan,
-                    detail: "sweep",
-                    severity: Severity::Medium,
-                    confidence: 0.85,
-                    dev,
-                    ts,
-                    first_ns: d.any_first,
-                    peer: None,
-                    port: None,
-                    proto,
-                    inbound: false,
-                };
-                d.alerts[4] = alerts.raise(inv, seed);
-            }
-        }
-        // Horizontal: distinct addresses per (protocol, port).
-        'horizontal: {
-            let slot = match d
-                .ports
-                .iter()
-                .position(|s| s.proto == proto && s.port == port)
-            {
-                Some(i) => i,
-                None if d.ports.len() < PORT_SLOTS => {
-                    d.ports.push(PortSlot {
-                        first: ts,
-                        proto,
-                        port,
-                        ..Default::default()
-                    });
-                    d.ports.len() - 1
-                }
-                None => {
-                    // Replace the quietest slot on one miss in eight only: a real scan comes back
-                    // to its port at once, one-off destinations do not get to churn the table.
-                    d.misses = d.misses.wrapping_add(1);
-                    if d.misses & 7 != 0 {
-                        break 'horizontal;
-                    }
-                    let i = (0..d.ports.len())
-                        .min_by_key(|&i| d.ports[i].probes)
-                        .unwrap_or(0);
-                    d.ports[i] = PortSlot {
-                        first: ts,
-                        proto,
-                        port,
-                        ..Default::default()
-                    };
-                    i
-                }
-            };
-            let s = &mut d.ports[slot];
-            // While every earlier flow on this port was answered, none was a probe: the scan
-            // (if it is one) starts now.
-            if s.answered >= s.probes {
-                s.first = ts;
-            }
-            s.probes += 1;
-            if s.seen.insert(h) {
-                let quiet = (s.answered as f32) <= cfg.scan_answered * s.probes as f32;
-                let over = s.seen.ones() >= if proto == 6 { need[0] } else { need[1] };
-                if over && quiet && !d.hot_ports.contains(&port) && d.hot_ports.len() < 16 {
-                    d.hot_ports.push(port);
-                }
-                if over && quiet && d.alerts[0].is_none() {
-                    let bot = proto == 6 && BOT_PORTS.contains(&port) && is_public(&dst);
-                    let seed = Seed {
-                        kind: Kind::Scan,
-                        detail: "horizontal",
-                        severity: if bot {
-                            Severity::High
-                        } else {
-                            Severity::Medium
-                        },
-                        confidence: if s.answered * 20 <= s.probes {
-                            0.95
-                        } else {
-                            0.85
-                        },
-                        dev,
-                        ts,
-                        first_ns: s.first,
-                        peer: None,
-                        port: None,
-                        proto,
-                        inbound: false,
-                    };
-                    d.alerts[0] = alerts.raise(inv, seed).or(d.alerts[0]);
-                }
-            }
-        }
-        // Vertical: distinct ports per host (TCP and UDP).
-        if proto == 1 || proto == 58 {
+        d.stealth(cx, dev, &p);
+        d.mirai(cx, dev, &p, key, f);
+        d.sweep(cx, dev, &p, need);
+        d.horizontal(cx, dev, &p, need);
+        if p.proto == 1 || p.proto == 58 || !d.vertical(cx, dev, &p, need) {
             return;
         }
-        let slot = match d.hosts.iter().position(|s| s.addr == dbits) {
-            Some(i) => i,
-            None if d.hosts.len() < HOST_SLOTS => {
-                d.hosts.push(HostSlot {
-                    first: ts,
-                    addr: dbits,
-                    ..Default::default()
-                });
-                d.hosts.len() - 1
-            }
-            None => {
-                d.misses = d.misses.wrapping_add(1);
-                if d.misses & 7 != 0 {
-                    return;
-                }
-                let i = (0..d.hosts.len())
-                    .min_by_key(|&i| d.hosts[i].probes)
-                    .unwrap_or(0);
-                d.hosts[i] = HostSlot {
-                    first: ts,
-                    addr: dbits,
-                    ..Default::default()
-                };
-                i
-            }
-        };
-        let s = &mut d.hosts[slot];
-        s.probes += 1;
-        if s.ports.insert(mix(((proto as u128) << 16) | port as u128)) {
-            if let Some(i) = d.alerts[1] {
-                let a = &mut alerts.list[i];
-                if a.peer == Some(dst) {
-                    a.set("ports", s.ports.estimate());
-                }
-            }
-            let quiet = (s.accepted as f32) <= cfg.scan_answered * s.probes as f32;
-            if s.ports.ones() >= need[3] && quiet && d.alerts[1].is_none() {
-                let n = s.ports.estimate();
-                let seed = Seed {
-                    kind: Kind::Scan,
-                    detail: "vertical",
-                    severity: Severity::Medium,
-                    confidence: 0.9,
-                    dev,
-                    ts,
-                    first_ns: s.first,
-                    peer: Some(dst),
-                    port: None,
-                    proto,
-                    inbound: false,
-                };
-                if let Some(i) = alerts.raise(inv, seed) {
-                    alerts.list[i].set("ports", n);
-                    d.alerts[1] = Some(i);
-                }
-            }
-        }
-        // Evidence: the first probes the alert saw.
-        for i in d.alerts.iter().flatten() {
-            let a = &mut alerts.list[*i];
-            a.touch(ts);
-            if a.samples.is_empty() && a.detail != "mirai" {
-                for s in &d.samples {
-                    a.sample(s.clone());
-                }
-            }
-        }
+        d.evidence(cx.alerts, p.ts);
     }
 
     /// A probe was answered (for TCP, accepted when the answer is a SYN+ACK).
