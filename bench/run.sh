@@ -33,7 +33,7 @@ else
     [ -f "$PCAP" ] || "$BIN" simulate --out "$PCAP" --devices 20 --packets "$N" --seed 1 --infected 1 --flood
 fi
 cat "$PCAP" > /dev/null   # warm the page cache: every tool reads from memory
-SIZE=$(stat -c %s "$PCAP")
+SIZE=$(stat -L -c %s "$PCAP")
 PKTS=$("$BIN" analyze --detect off --format json --progress never "$PCAP" | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["packets"])')
 
 NAMES=(

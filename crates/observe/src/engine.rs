@@ -198,20 +198,22 @@ impl<O: FlowObserver> Analyzer<O> {
     /// Processes one captured frame.
     #[inline]
     pub fn process(&mut self, pkt: &RawPacket<'_>) {
+        let ts = clamp_ts(pkt.ts_ns);
         // Decoded straight into the frame path: no copy of the decoded view into a
         // `PreDecoded` on the way.
         if !linktype::supported(pkt.linktype) {
-            return self.process_decoded(pkt.ts_ns, pkt.orig_len, &PreDecoded::Unsupported);
+            return self.process_decoded(ts, pkt.orig_len, &PreDecoded::Unsupported);
         }
         match decode(pkt.linktype, pkt.data) {
-            Ok(d) => self.process_frame(pkt.ts_ns, pkt.orig_len, &d),
-            Err(_) => self.process_decoded(pkt.ts_ns, pkt.orig_len, &PreDecoded::LinkError),
+            Ok(d) => self.process_frame(ts, pkt.orig_len, &d),
+            Err(_) => self.process_decoded(ts, pkt.orig_len, &PreDecoded::LinkError),
         }
     }
 
     /// Processes a frame already decoded by [`pre_decode`] (possibly on another thread).
     #[inline]
     pub fn process_decoded(&mut self, ts: i64, orig_len: u32, d: &PreDecoded<'_>) {
+        let ts = clamp_ts(ts);
         match d {
             PreDecoded::Frame(d) => self.process_frame(ts, orig_len, d),
             PreDecoded::Unsupported => {
@@ -462,6 +464,7 @@ impl<O: FlowObserver> Analyzer<O> {
     /// timeout end (and are handed to the observer), then the observer hears the time.
     /// Times earlier than the last packet are ignored: time never runs backwards.
     pub fn advance(&mut self, now: i64) {
+        let now = clamp_ts(now);
         if self.stats.packets > 0 && now < self.stats.last_ns {
             return;
         }
@@ -498,6 +501,17 @@ impl<O: FlowObserver> Analyzer<O> {
         fs.peak = fs.peak.max(self.flows.stats.peak);
         (self.inv, self.stats, fs, self.observer)
     }
+}
+
+/// Latest time iotgate takes (2^62 ns after 1970, in the year 2116); earlier than 1970 is
+/// taken as 1970. Timestamps come from captures, exporters and callers: clamping them where
+/// they enter keeps every duration and window computed from them far from overflow.
+pub const MAX_TS: i64 = 1 << 62;
+
+/// `ts` within `0..=MAX_TS`.
+#[inline(always)]
+pub fn clamp_ts(ts: i64) -> i64 {
+    ts.clamp(0, MAX_TS)
 }
 
 #[inline]

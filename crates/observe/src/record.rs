@@ -102,10 +102,12 @@ impl<O: FlowObserver> Analyzer<O> {
     /// exporter has already decided the flow is over.
     pub fn process_record(&mut self, rec: &FlowRecord) {
         let clamp = |v: [u64; 2]| v.map(|x| x.min(MAX_COUNT));
+        let start_ns = crate::engine::clamp_ts(rec.start_ns);
         let rec = &FlowRecord {
             packets: clamp(rec.packets),
             bytes: clamp(rec.bytes),
-            end_ns: rec.end_ns.max(rec.start_ns),
+            start_ns,
+            end_ns: crate::engine::clamp_ts(rec.end_ns).max(start_ns),
             ..*rec
         };
         let (sport, dport) = if matches!(rec.proto, 1 | 58) {

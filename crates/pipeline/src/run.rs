@@ -146,10 +146,13 @@ pub fn run_files(
         Input::Many(Merger::new(readers))
     };
     // Every 16 Ki packets: drop the pages already read from the resident set, report progress.
+    // With two threads the analysing thread is up to six batches behind the reader, so the
+    // pages kept are many more: dropping the ones it has still to read would fault them back.
+    let keep = if threads <= 1 { 1 << 20 } else { 64 << 20 };
     let mut housekeeping = move |n: u64, input: &Input<'_>| {
         let pos = input.positions();
         for (c, &p) in caps.iter().zip(&pos) {
-            c.release_before(p.saturating_sub(1 << 20));
+            c.release_before(p.saturating_sub(keep));
         }
         if n & 0x3ffff == 0 {
             progress(pos.iter().sum::<usize>() as u64);

@@ -144,7 +144,7 @@ impl Flood {
             6 => return,
             _ => (cfg.flood_icmp_pps, "other"),
         };
-        let secs = (ts - f.first_ns).max(SEC / 1000) as f64 / SEC as f64;
+        let secs = ts.saturating_sub(f.first_ns).max(SEC / 1000) as f64 / SEC as f64;
         let pps = (p as f64 / secs) as u64;
         if pps < ceiling as u64 {
             return;
