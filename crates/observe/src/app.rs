@@ -242,8 +242,9 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
                 dev.mud_url = Some((text(u).into_owned(), Source::Dhcp161));
             }
             if !m.ciaddr.is_unspecified() {
-                dev.note_address(IpAddr::V4(m.ciaddr), &lim);
+                self.inv.note_address(d, IpAddr::V4(m.ciaddr), &lim);
             }
+            let dev = self.inv.dev(d);
             let info = DhcpInfo {
                 vendor_class: m.vendor_class.map(|v| text(v).into_owned()),
                 param_request_list: m.param_request_list.map(<[u8]>::to_vec).unwrap_or_default(),
@@ -268,9 +269,8 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
         } else {
             if let Some(mac) = c.src_mac {
                 if let Some(s) = self.inv.upsert(mac, c.ts, &lim) {
-                    let dev = self.inv.dev(s);
-                    dev.dhcp_server = true;
-                    dev.note_address(c.src, &lim);
+                    self.inv.dev(s).dhcp_server = true;
+                    self.inv.note_address(s, c.src, &lim);
                 }
             }
             if let Some(r) = m.routers {
@@ -288,7 +288,7 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
             if m.msg_type == Some(dhcp4::msg::ACK) && !m.yiaddr.is_unspecified() {
                 if let Some(mac) = m.chaddr {
                     if let Some(d) = self.inv.upsert(mac, c.ts, &lim) {
-                        self.inv.dev(d).note_address(IpAddr::V4(m.yiaddr), &lim);
+                        self.inv.note_address(d, IpAddr::V4(m.yiaddr), &lim);
                     }
                 }
             }

@@ -413,7 +413,8 @@ impl Device {
 
     /// Records that the device used `ip` as a source (or was assigned it). Returns false for an
     /// address that does not belong to it (unspecified, group, or routed public addresses).
-    pub fn note_address(&mut self, ip: IpAddr, _lim: &Limits) -> bool {
+    /// Called through [`Inventory::note_address`], which keeps the index of owners in step.
+    pub(crate) fn note_address(&mut self, ip: IpAddr, _lim: &Limits) -> bool {
         if self.last_addr == Some(ip) {
             return true;
         }
@@ -486,7 +487,7 @@ impl Device {
 
     /// Marks the device as a router: it forwards other hosts' traffic, so the public addresses
     /// it sourced are not its own.
-    pub fn mark_router(&mut self) {
+    pub(crate) fn mark_router(&mut self) {
         if self.routes {
             return;
         }
@@ -633,6 +634,9 @@ pub struct Inventory {
     /// Devices in the order first seen.
     pub devices: Vec<Device>,
     index: Map<Mac, u32>,
+    /// For each address some device owns, the devices owning it, lowest position first (one,
+    /// almost always): naming the device behind an address is one lookup.
+    owners: Map<IpAddr, Vec<u32>>,
     /// MACs that were not stored because the inventory was full.
     pub dropped_macs: u64,
     /// DNS servers the network hands out (DHCP option 6) and its routers (option 3).
@@ -692,9 +696,71 @@ impl Inventory {
             return;
         }
         if let Some(i) = self.upsert(mac, ts, lim) {
-            self.devices[i as usize].mark_router();
+            let d = &mut self.devices[i as usize];
+            if !d.routes {
+                let public: Vec<IpAddr> = d.public_sources.iter().copied().collect();
+                d.mark_router();
+                self.forget_owner(i, &public);
+            }
             self.last_gateway = Some(mac);
         }
+    }
+
+    /// Records that device `i` used `ip` as a source (or was assigned it), keeping the index of
+    /// owners in step; returns whether the address is the device's own (see
+    /// [`Device::note_address`]).
+    #[inline]
+    pub fn note_address(&mut self, i: u32, ip: IpAddr, lim: &Limits) -> bool {
+        if self.devices[i as usize].last_addr == Some(ip) {
+            return true;
+        }
+        self.note_new_address(i, ip, lim)
+    }
+
+    /// [`Inventory::note_address`] for an address other than the last one the device used.
+    #[inline(never)]
+    fn note_new_address(&mut self, i: u32, ip: IpAddr, lim: &Limits) -> bool {
+        let d = &mut self.devices[i as usize];
+        let routed = d.routes;
+        // Becoming a router drops its public addresses: remember which they were.
+        let public: Vec<IpAddr> = if routed {
+            Vec::new()
+        } else {
+            d.public_sources.iter().copied().collect()
+        };
+        let owned = d.note_address(ip, lim);
+        let (now_routes, owns) = (d.routes, d.owns(&ip));
+        if now_routes && !routed {
+            self.forget_owner(i, &public);
+        }
+        if owns {
+            let list = self.owners.entry(ip).or_default();
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
+        owned
+    }
+
+    /// Removes device `i` from the owners of `addrs` it no longer owns.
+    fn forget_owner(&mut self, i: u32, addrs: &[IpAddr]) {
+        for a in addrs {
+            if self.devices[i as usize].owns(a) {
+                continue;
+            }
+            if let Some(list) = self.owners.get_mut(a) {
+                list.retain(|&x| x != i);
+                if list.is_empty() {
+                    self.owners.remove(a);
+                }
+            }
+        }
+    }
+
+    /// The first device in inventory order, other than `except`, that owns `ip`.
+    #[inline]
+    pub fn owner_except(&self, ip: &IpAddr, except: u32) -> Option<u32> {
+        self.owners.get(ip)?.iter().copied().find(|&i| i != except)
     }
 
     /// The device at an index.

@@ -253,9 +253,9 @@ impl<O: FlowObserver> Analyzer<O> {
             L3::Ip(_) => self.ip_packet(ts, d),
             L3::Arp(a) => {
                 let lim = self.cfg.limits;
-                if let (Some(src), Some(dev)) = (d.link.src, self.non_ip_frame(ts, d.link.src)) {
+                if let (Some(src), Some(i)) = (d.link.src, self.non_ip_frame(ts, d.link.src)) {
                     if a.sha == src && a.spa != [0; 4] {
-                        dev.note_address(IpAddr::from(a.spa), &lim);
+                        self.inv.note_address(i, IpAddr::from(a.spa), &lim);
                     }
                 }
             }
@@ -387,7 +387,7 @@ impl<O: FlowObserver> Analyzer<O> {
             src_dev = NO_DEVICE_CHECKED;
             if let Some(mac) = d.link.src {
                 if let Some(i) = self.inv.upsert(mac, ts, &lim) {
-                    if self.inv.dev(i).note_address(ip.src, &lim) {
+                    if self.inv.note_address(i, ip.src, &lim) {
                         src_dev = i;
                     }
                 }
@@ -443,15 +443,16 @@ impl<O: FlowObserver> Analyzer<O> {
         }
     }
 
-    /// Counts a non-IP frame (ARP, EAPOL, ...) against its sender's device, created if new.
-    fn non_ip_frame(&mut self, ts: i64, src: Option<Mac>) -> Option<&mut crate::device::Device> {
+    /// Counts a non-IP frame (ARP, EAPOL, ...) against its sender's device, created if new;
+    /// returns its index.
+    fn non_ip_frame(&mut self, ts: i64, src: Option<Mac>) -> Option<u32> {
         self.stats.non_ip += 1;
         let lim = self.cfg.limits;
         let i = self.inv.upsert(src?, ts, &lim)?;
         let dev = self.inv.dev(i);
         dev.non_ip_frames += 1;
         dev.last_ns = dev.last_ns.max(ts);
-        Some(dev)
+        Some(i)
     }
 
     /// Device that owns `ip` behind `mac`, if any.

@@ -126,7 +126,7 @@ impl<O: FlowObserver> Analyzer<O> {
             let Some(mac) = mac else { continue };
             if let Some(i) = self.inv.upsert(mac, rec.start_ns, &lim) {
                 // Only a source address is proof of ownership, as on the packet path.
-                if (s == side && self.inv.dev(i).note_address(ip, &lim))
+                if (s == side && self.inv.note_address(i, ip, &lim))
                     || self.inv.devices[i as usize].owns(&ip)
                 {
                     f.dev[s] = i;

@@ -192,10 +192,6 @@ pub struct Alerts {
     index: Map<AlertKey, usize>,
     /// Alerts not kept because [`MAX_ALERTS`] were.
     pub dropped: u64,
-    /// While the detectors finish (the inventory no longer changes): for each address some
-    /// device owns, the two lowest inventory positions owning it, so that naming an alert's
-    /// other side is one lookup instead of a walk over every device.
-    owners: Option<Map<IpAddr, [u32; 2]>>,
 }
 
 /// The fields that make a new alert; the rest starts empty.
@@ -214,31 +210,6 @@ pub(crate) struct Seed {
 }
 
 impl Alerts {
-    /// Indexes who owns each address in `inv`, which must not change until
-    /// [`Alerts::thaw_owners`] (the detectors' finish).
-    pub(crate) fn freeze_owners(&mut self, inv: &Inventory) {
-        let mut o: Map<IpAddr, [u32; 2]> = Map::default();
-        for (i, d) in inv.devices.iter().enumerate() {
-            let i = i as u32;
-            let addrs = d.ipv4.iter().map(|&a| IpAddr::V4(a));
-            for ip in addrs.chain(d.ipv6.iter().map(|&a| IpAddr::V6(a))) {
-                // Devices are visited in order, so the first two seen are the two lowest.
-                let e = o.entry(ip).or_insert([u32::MAX; 2]);
-                if e[0] == u32::MAX {
-                    e[0] = i;
-                } else if e[1] == u32::MAX {
-                    e[1] = i;
-                }
-            }
-        }
-        self.owners = Some(o);
-    }
-
-    /// Drops the index of [`Alerts::freeze_owners`].
-    pub(crate) fn thaw_owners(&mut self) {
-        self.owners = None;
-    }
-
     /// Names `ip` as the alert's other side, if it has none yet (alerts keyed without a peer:
     /// one per attacker, however many targets).
     pub(crate) fn name_peer(&mut self, inv: &Inventory, i: usize, ip: IpAddr) {
@@ -252,7 +223,7 @@ impl Alerts {
             return;
         };
         a.peer = Some(ip);
-        (a.peer_mac, a.peer_name) = peer_of(inv, self.owners.as_ref(), dev, ip);
+        (a.peer_mac, a.peer_name) = peer_of(inv, a.dev, dev, ip);
     }
 
     /// Marks the alert of this kind, detail, device and peer (any port) as superseded.
@@ -289,10 +260,9 @@ impl Alerts {
             self.dropped += 1;
             return None;
         }
-        let owners = self.owners.as_ref();
         let (peer_mac, peer_name) = seed
             .peer
-            .map_or((None, None), |p| peer_of(inv, owners, dev, p));
+            .map_or((None, None), |p| peer_of(inv, seed.dev, dev, p));
         self.list.push(Alert {
             kind: seed.kind,
             detail: seed.detail,
@@ -320,26 +290,18 @@ impl Alerts {
     }
 }
 
-/// The other side of an alert about `dev`: its MAC when it is another device on the network
-/// (the first in inventory order that owns `ip`), and the name `dev` resolved for it.
+/// The other side of an alert about `dev` (at inventory position `di`): its MAC when it is
+/// another device on the network (the first in inventory order that owns `ip`), and the name
+/// `dev` resolved for it.
 fn peer_of(
     inv: &Inventory,
-    owners: Option<&Map<IpAddr, [u32; 2]>>,
+    di: u32,
     dev: &iotgate_observe::Device,
     ip: IpAddr,
 ) -> (Option<Mac>, Option<String>) {
-    let mac = match owners {
-        Some(o) => o.get(&ip).and_then(|pair| {
-            pair.iter()
-                .filter_map(|&i| inv.devices.get(i as usize))
-                .find(|d| d.mac != dev.mac)
-                .map(|d| d.mac)
-        }),
-        None => inv
-            .devices
-            .iter()
-            .find(|d| d.mac != dev.mac && d.owns(&ip))
-            .map(|d| d.mac),
-    };
+    let mac = inv
+        .owner_except(&ip, di)
+        .and_then(|i| inv.devices.get(i as usize))
+        .map(|d| d.mac);
     (mac, dev.name_for(&ip).map(str::to_string))
 }

@@ -107,9 +107,7 @@ impl Detectors {
     /// After the last packet: evidence that only the final inventory holds (UPnP mappings,
     /// resolver bypass) and final counters; alerts ordered most severe first, then by time.
     pub fn finish(&mut self, inv: &Inventory) -> Vec<Alert> {
-        self.alerts.freeze_owners(inv);
         self.each(event::FINISH, inv, |d, cx| d.finish(cx));
-        self.alerts.thaw_owners();
         let mut out = std::mem::take(&mut self.alerts.list);
         out.retain(|a| !a.superseded);
         for a in &mut out {
