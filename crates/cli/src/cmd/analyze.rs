@@ -13,7 +13,7 @@ use iotgate_sources::{LiveCapture, PacketSource, StreamReader};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// What to report.
@@ -59,27 +59,45 @@ fn parse_duration(s: &str) -> Option<Duration> {
     (n.is_finite() && n > 0.0 && n < 1e9).then(|| Duration::from_secs_f64(n * unit as f64))
 }
 
-/// Ctrl-C ends a live capture with a report instead of killing the process.
+/// Ctrl-C ends a live capture with a report instead of killing the process: the returned flag
+/// is set by SIGINT or SIGTERM.
 fn stop_on_interrupt() -> Arc<AtomicBool> {
-    static STOP: AtomicBool = AtomicBool::new(false);
+    static STOP: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     extern "C" fn on_signal(_: libc::c_int) {
-        STOP.store(true, Ordering::Relaxed);
+        // Set before the handler is installed, so always there; an atomic store is
+        // async-signal-safe.
+        if let Some(f) = STOP.get() {
+            f.store(true, Ordering::Relaxed);
+        }
     }
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    let flag = STOP
+        .get_or_init(|| Arc::new(AtomicBool::new(false)))
+        .clone();
+    // SAFETY: the handler only reads an initialised OnceLock and stores to an atomic.
     unsafe {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
         libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
     }
-    let flag = Arc::new(AtomicBool::new(false));
-    let f = flag.clone();
-    std::thread::spawn(move || loop {
-        if STOP.load(Ordering::Relaxed) {
-            f.store(true, Ordering::Relaxed);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    });
     flag
+}
+
+/// A new session fed from `src` until it ends or `stop` says so, with a progress display
+/// labelled `msg`; the snapshot at the end.
+fn run_stream(
+    cfg: SessionConfig,
+    src: &mut dyn PacketSource,
+    name: &str,
+    msg: String,
+    setting: Option<&str>,
+    stop: &Stop,
+) -> Snapshot {
+    let mut session = Session::new(cfg);
+    let bar = Progress::over(src.len_hint(), msg, setting);
+    let out = run_source(&mut session, src, name, stop, |p| bar.tick(p));
+    bar.finish();
+    let mut snap = session.finish();
+    snap.inputs = vec![out];
+    snap
 }
 
 /// Runs a session over what the arguments name: files and folders, `-` (standard input), or
@@ -97,12 +115,6 @@ fn read_input(l: &Localizer, m: &clap::ArgMatches, cfg: SessionConfig) -> Result
         },
         flag: None,
     };
-    let stream = |session: &mut Session, src: &mut dyn PacketSource, name: &str, msg: String| {
-        let bar = Progress::over(src.len_hint(), msg, setting);
-        let out = run_source(session, src, name, &stop, |p| bar.tick(p));
-        bar.finish();
-        out
-    };
     if let Some(iface) = m.get_one::<String>("interface") {
         let mut cap = LiveCapture::open(iface, Duration::from_millis(250)).map_err(|e| {
             l.ta(
@@ -110,27 +122,18 @@ fn read_input(l: &Localizer, m: &clap::ArgMatches, cfg: SessionConfig) -> Result
                 &[("iface", Arg::S(iface)), ("error", Arg::S(&e.to_string()))],
             )
         })?;
-        let stop_flag = stop_on_interrupt();
         let stop = Stop {
-            flag: Some(stop_flag),
-            ..stop.clone()
+            flag: Some(stop_on_interrupt()),
+            ..stop
         };
-        let mut session = Session::new(cfg);
-        let bar = Progress::over(
-            None,
-            l.ta("progress-live", &[("iface", Arg::S(iface))]),
-            setting,
-        );
-        let out = run_source(&mut session, &mut cap, iface, &stop, |p| bar.tick(p));
-        bar.finish();
+        let msg = l.ta("progress-live", &[("iface", Arg::S(iface))]);
+        let snap = run_stream(cfg, &mut cap, iface, msg, setting, &stop);
         if let Some(e) = cap.error() {
             return Err(l.ta(
                 "err-interface",
                 &[("iface", Arg::S(iface)), ("error", Arg::S(&e.to_string()))],
             ));
         }
-        let mut snap = session.finish();
-        snap.inputs = vec![out];
         return Ok(snap);
     }
     let inputs: Vec<PathBuf> = m
@@ -146,13 +149,10 @@ fn read_input(l: &Localizer, m: &clap::ArgMatches, cfg: SessionConfig) -> Result
         let stdin = std::io::stdin();
         let mut src = StreamReader::new(PathBuf::from("-"), stdin.lock())
             .map_err(|e| source_error_text(l, &e))?;
-        let mut session = Session::new(cfg);
-        let out = stream(&mut session, &mut src, "-", l.t("progress-reading"));
+        let snap = run_stream(cfg, &mut src, "-", l.t("progress-reading"), setting, &stop);
         if let Some(e) = src.error() {
             eprintln!("iotgate: -: {e}");
         }
-        let mut snap = session.finish();
-        snap.inputs = vec![out];
         return Ok(snap);
     }
     let caps = match open_all(&inputs) {

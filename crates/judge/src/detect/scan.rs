@@ -239,36 +239,26 @@ impl Dev {
         }
     }
 
-    /// The port slot of `(proto, port)`: found, added, or — on one miss in eight — the quietest
-    /// replaced (a real scan comes back to its port at once; one-off destinations do not get to
-    /// churn the table). None on the other misses.
+    /// The port slot of `(proto, port)` (see [`slot`]).
     fn port_slot(&mut self, p: &Probe) -> Option<usize> {
-        if let Some(i) = self
+        let found = self
             .ports
             .iter()
-            .position(|s| s.proto == p.proto && s.port == p.port)
-        {
-            return Some(i);
-        }
-        let fresh = PortSlot {
+            .position(|s| s.proto == p.proto && s.port == p.port);
+        let fresh = || PortSlot {
             first: p.ts,
             proto: p.proto,
             port: p.port,
             ..Default::default()
         };
-        if self.ports.len() < PORT_SLOTS {
-            self.ports.push(fresh);
-            return Some(self.ports.len() - 1);
-        }
-        self.misses = self.misses.wrapping_add(1);
-        if self.misses & 7 != 0 {
-            return None;
-        }
-        let i = (0..self.ports.len())
-            .min_by_key(|&i| self.ports[i].probes)
-            .unwrap_or(0);
-        self.ports[i] = fresh;
-        Some(i)
+        slot(
+            &mut self.ports,
+            PORT_SLOTS,
+            &mut self.misses,
+            found,
+            fresh,
+            |s| s.probes,
+        )
     }
 
     /// Horizontal: many distinct addresses on one (protocol, port), few answers.
@@ -320,29 +310,22 @@ impl Dev {
         self.alerts[0] = cx.alerts.raise(cx.inv, seed).or(self.alerts[0]);
     }
 
-    /// The host slot of the probe's target, as [`Dev::port_slot`] for ports.
+    /// The host slot of the probe's target (see [`slot`]).
     fn host_slot(&mut self, p: &Probe) -> Option<usize> {
-        if let Some(i) = self.hosts.iter().position(|s| s.addr == p.bits) {
-            return Some(i);
-        }
-        let fresh = HostSlot {
+        let found = self.hosts.iter().position(|s| s.addr == p.bits);
+        let fresh = || HostSlot {
             first: p.ts,
             addr: p.bits,
             ..Default::default()
         };
-        if self.hosts.len() < HOST_SLOTS {
-            self.hosts.push(fresh);
-            return Some(self.hosts.len() - 1);
-        }
-        self.misses = self.misses.wrapping_add(1);
-        if self.misses & 7 != 0 {
-            return None;
-        }
-        let i = (0..self.hosts.len())
-            .min_by_key(|&i| self.hosts[i].probes)
-            .unwrap_or(0);
-        self.hosts[i] = fresh;
-        Some(i)
+        slot(
+            &mut self.hosts,
+            HOST_SLOTS,
+            &mut self.misses,
+            found,
+            fresh,
+            |s| s.probes,
+        )
     }
 
     /// Vertical: many distinct ports (TCP and UDP) of one host, few accepted. False when the
@@ -399,6 +382,36 @@ impl Dev {
             }
         }
     }
+}
+
+/// The slot a probe counts in: the one `found`, else a `fresh` one added while fewer than
+/// `cap` are in use, else — on one miss in eight — the quietest (fewest `probes`) replaced: a real
+/// scan comes back to its port or host at once, one-off destinations do not get to churn the
+/// table. None on the other misses.
+fn slot<T>(
+    slots: &mut Vec<T>,
+    cap: usize,
+    misses: &mut u32,
+    found: Option<usize>,
+    fresh: impl FnOnce() -> T,
+    probes: impl Fn(&T) -> u32,
+) -> Option<usize> {
+    if found.is_some() {
+        return found;
+    }
+    if slots.len() < cap {
+        slots.push(fresh());
+        return Some(slots.len() - 1);
+    }
+    *misses = misses.wrapping_add(1);
+    if *misses & 7 != 0 {
+        return None;
+    }
+    let i = (0..slots.len())
+        .min_by_key(|&i| probes(&slots[i]))
+        .unwrap_or(0);
+    slots[i] = fresh();
+    Some(i)
 }
 
 /// A scan alert about device `dev` (no peer: one per attacker, however many targets).
