@@ -2,8 +2,13 @@
 //! detector, in a pipeline session — fed arbitrary frames, with snapshots and quiet time in
 //! between, must not panic. The input is split into frames by a 2-byte length prefix; a length
 //! with its top bit set is a pause (time advances without packets) followed by a snapshot.
+//! The final report is rendered as JSON (which must always serialise) and as terminal text.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+
+thread_local! {
+    static EN: iotgate_explain::Localizer = iotgate_explain::Localizer::new(iotgate_explain::Lang::En);
+}
 
 fuzz_target!(|data: &[u8]| {
     let mut session = iotgate_pipeline::Session::new(iotgate_pipeline::SessionConfig::detecting());
@@ -26,7 +31,9 @@ fuzz_target!(|data: &[u8]| {
         session.push_packet(&pkt);
     }
     let snap = session.finish();
-    for d in &snap.inventory.devices {
-        let _ = iotgate_observe::kind::classify(d);
-    }
+    let report = snap.report();
+    EN.with(|l| {
+        serde_json::to_vec(&report.in_language(l)).expect("a report always serialises");
+        let _ = iotgate_explain::text::render(&report, l, iotgate_explain::text::Style::new(false), 8);
+    });
 });

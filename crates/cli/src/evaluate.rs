@@ -102,7 +102,7 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
         };
         let report = analyze_files(&caps, session, default_threads(), |_| {})
             .map_err(|e| iotgate_explain::source_error_text(l, &e))?
-            .report(l);
+            .report();
         drop(caps);
         let _ = std::fs::remove_file(&path);
         // Ground truth per detector: (device, first packet).
@@ -144,7 +144,11 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
         }
         for (&det, s) in scores.iter_mut() {
             let truth_here = planted.get(det).cloned().unwrap_or_default();
-            let alerts: Vec<_> = report.alerts.iter().filter(|a| a.kind == det).collect();
+            let alerts: Vec<_> = report
+                .alerts
+                .iter()
+                .filter(|a| a.kind.id() == det)
+                .collect();
             s.planted += truth_here.len();
             s.alerts += alerts.len();
             let macs: BTreeSet<&str> = truth_here.iter().map(|(m, _)| m.as_str()).collect();
@@ -159,7 +163,7 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
                 }
                 s.found += 1;
                 if *first != i64::MIN {
-                    let raised = hits.iter().filter_map(|a| parse_ns(&a.raised_at)).min();
+                    let raised = hits.iter().map(|a| a.raised_at.0).min();
                     if let Some(r) = raised {
                         let d = (r - first) as f64 / 1e9;
                         s.max_delay_s = Some(s.max_delay_s.map_or(d, |m: f64| m.max(d)));
@@ -170,27 +174,6 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
     }
     let _ = std::fs::remove_dir(&dir);
     Ok(scores)
-}
-
-/// Nanoseconds since the epoch from the report's RFC 3339 form (`YYYY-MM-DDTHH:MM:SS.ffffffZ`).
-pub fn parse_ns(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 20 {
-        return None;
-    }
-    let n = |a: usize, z: usize| s.get(a..z)?.parse::<i64>().ok();
-    let (y, mo, d) = (n(0, 4)?, n(5, 7)?, n(8, 10)?);
-    let (h, mi, se) = (n(11, 13)?, n(14, 16)?, n(17, 19)?);
-    let frac = s.get(20..s.len() - 1).unwrap_or("0");
-    let us: i64 = format!("{frac:0<6}").get(..6)?.parse().ok()?;
-    // Days from civil (Howard Hinnant).
-    let y2 = if mo <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 86_400 + h * 3600 + mi * 60 + se) * 1_000_000 + us) * 1000)
 }
 
 /// The scores as a Markdown table in the reader's language.
@@ -230,14 +213,4 @@ pub fn table(l: &Localizer, plan: &Plan, scores: &BTreeMap<&'static str, Score>)
         ));
     }
     o
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn parses_report_times() {
-        let ns = 1_709_280_030_236_571_000i64;
-        let s = iotgate_explain::model::rfc3339(ns);
-        assert_eq!(super::parse_ns(&s), Some(ns));
-    }
 }

@@ -182,13 +182,11 @@ pub fn write_learned(
     let last = report
         .summary
         .last_seen
-        .clone()
-        .unwrap_or_else(|| iotgate_explain::model::rfc3339(lr.last_ns));
-    // date-and-time without the fraction iotgate prints elsewhere.
-    let last = match last.split_once('.') {
-        Some((head, _)) => format!("{head}Z"),
-        None => last,
-    };
+        .unwrap_or(iotgate_explain::model::Time(lr.last_ns))
+        .0;
+    // date-and-time to the second, without the fraction iotgate prints elsewhere.
+    let last = iotgate_explain::model::Time(last - last.rem_euclid(1_000_000_000)).to_string();
+    let last = format!("{}Z", last.split('.').next().unwrap_or_default());
     let profile = lr.profile(&url, &last, &info);
     let text =
         serde_json::to_string_pretty(&iotgate_mud::to_json(&profile)).unwrap_or_default() + "\n";

@@ -14,18 +14,18 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Analyses files in English.
+/// Analyses files (the report model: render it in a language to read its words).
 pub fn analyze(paths: &[PathBuf]) -> Analysis {
-    analyze_lang(paths, Lang::En)
-}
-
-/// Analyses files in a language.
-pub fn analyze_lang(paths: &[PathBuf], lang: Lang) -> Analysis {
     let caps = iotgate_pipeline::open_all(paths).expect("captures open");
     let threads = iotgate_pipeline::default_threads();
     iotgate_pipeline::analyze_files(&caps, Default::default(), threads, |_| {})
         .expect("analysis")
-        .report(&Localizer::new(lang))
+        .report()
+}
+
+/// The report as the JSON of `analyze --format json` in `lang`.
+pub fn json_in(a: &Analysis, lang: Lang) -> serde_json::Value {
+    serde_json::to_value(a.in_language(&Localizer::new(lang))).expect("serialises")
 }
 
 /// Every capture file under a folder, sorted.
@@ -33,17 +33,8 @@ pub fn captures_under(dir: &Path) -> Vec<PathBuf> {
     iotgate_sources::expand_paths(&[dir.to_path_buf()]).expect("readable folder")
 }
 
-/// Analyses files in English with every detector on (default thresholds) and `lists`.
+/// Analyses files with every detector on (default thresholds) and `lists`.
 pub fn analyze_detect(paths: &[PathBuf], lists: Vec<iotgate_judge::detect::Blocklist>) -> Analysis {
-    analyze_detect_lang(paths, lists, Lang::En)
-}
-
-/// [`analyze_detect`] in a language.
-pub fn analyze_detect_lang(
-    paths: &[PathBuf],
-    lists: Vec<iotgate_judge::detect::Blocklist>,
-    lang: Lang,
-) -> Analysis {
     let caps = iotgate_pipeline::open_all(paths).expect("captures open");
     let cfg = iotgate_pipeline::SessionConfig {
         detect: Some(iotgate_pipeline::DetectSettings {
@@ -54,7 +45,7 @@ pub fn analyze_detect_lang(
     };
     iotgate_pipeline::analyze_files(&caps, cfg, 1, |_| {})
         .expect("analysis")
-        .report(&Localizer::new(lang))
+        .report()
 }
 
 /// Hand-built frames for detector tests (checksums left zero: iotgate does not verify them).
@@ -166,4 +157,14 @@ pub fn netns_allowed(needs: &str) -> bool {
         "this test needs root ({needs}); set IOTGATE_SKIP_NETNS=1 to skip it"
     );
     true
+}
+
+/// The English catalogue, to read a report's words in tests.
+pub fn en() -> Localizer {
+    Localizer::new(Lang::En)
+}
+
+/// Values as their report text (addresses, times, protocols), to compare with literals.
+pub fn texts<T: ToString>(v: &[T]) -> Vec<String> {
+    v.iter().map(T::to_string).collect()
 }

@@ -12,8 +12,8 @@ fn findings(rel: &str) -> Vec<(String, &'static str, &'static str, String, u16)>
             v.push((
                 d.mac.clone(),
                 f.id,
-                e.role,
-                e.peer_ip.clone(),
+                iotgate_explain::typed::role_id(e.role),
+                e.peer_ip.to_string(),
                 e.server_port,
             ));
         }
@@ -75,7 +75,7 @@ fn mqtt_without_credentials_and_the_router_is_not_blamed() {
         .iter()
         .find(|d| d.mac == "24:a2:e1:e6:ee:9b")
         .unwrap();
-    assert_eq!(gw.kind, "router");
+    assert_eq!(gw.kind.id(), "router");
     assert!(gw.ipv4.is_empty());
 }
 

@@ -134,7 +134,7 @@ fn labels_of_iot_sentinel_devices_render_without_overflow() {
         let caps: Vec<_> = common::captures_under(&dir).into_iter().take(3).collect();
         for lang in [Lang::En, Lang::Fr] {
             let l = Localizer::new(lang);
-            let a = common::analyze_detect_lang(&caps, Vec::new(), lang);
+            let a = common::analyze_detect(&caps, Vec::new());
             let d = a
                 .devices
                 .iter()
@@ -170,7 +170,7 @@ fn long_values_are_cut_not_clipped() {
     let dir = common::data().join("pcap/iot-sentinel/D-LinkCam");
     let caps: Vec<_> = common::captures_under(&dir).into_iter().take(1).collect();
     let l = Localizer::new(Lang::Fr);
-    let a = common::analyze_detect_lang(&caps, Vec::new(), Lang::Fr);
+    let a = common::analyze_detect(&caps, Vec::new());
     let decl = iotgate_label::Declaration::parse(
         "d.toml",
         "manufacturer = \"Ｗｉｄｅ Ｍａｋｅｒ Ｉｎｔｅｒｎａｔｉｏｎａｌ Ｃｏｒｐｏｒａｔｉｏｎ Ｗｉｔｈ Ａ Ｖｅｒｙ Ｌｏｎｇ Ｎａｍｅ\"\n\

@@ -30,7 +30,7 @@ fn every_shared_capture_is_analysed() {
         let a = common::analyze(std::slice::from_ref(f));
         assert!(a.summary.packets > 0, "{}: no packets", f.display());
         // The JSON contract holds for every file.
-        let v = serde_json::to_value(&a).unwrap();
+        let v = common::json_in(&a, iotgate_explain::Lang::En);
         assert_eq!(v["schema"], "iotgate.analysis/1");
         for d in v["devices"].as_array().unwrap() {
             for key in [
@@ -122,7 +122,9 @@ fn truncated_capture_gives_its_packets_and_a_warning() {
     assert_eq!(cut.summary.packets, full.summary.packets - 1);
     assert_eq!(cut.captures[0].warnings.len(), 1);
     assert!(
-        cut.captures[0].warnings[0].contains("ends inside a packet"),
+        cut.captures[0].warnings[0]
+            .render(&common::en())
+            .contains("ends inside a packet"),
         "{:?}",
         cut.captures[0].warnings
     );
@@ -166,13 +168,10 @@ fn several_files_are_merged_in_time_order() {
     let one = common::analyze(&files[..1]);
     let two = common::analyze(&files[1..]);
     assert_eq!(a.summary.packets, one.summary.packets + two.summary.packets);
-    let first = [
-        one.summary.first_seen.clone(),
-        two.summary.first_seen.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .min();
+    let first = [one.summary.first_seen, two.summary.first_seen]
+        .into_iter()
+        .flatten()
+        .min();
     assert_eq!(a.summary.first_seen, first);
 }
 
@@ -209,7 +208,7 @@ fn unsupported_link_types_are_reported() {
         a.captures[0]
             .warnings
             .iter()
-            .any(|w| w.contains("link type 127")),
+            .any(|w| w.render(&common::en()).contains("link type 127")),
         "{:?}",
         a.captures[0].warnings
     );

@@ -61,11 +61,15 @@ fn analysis_finds_what_was_planted() {
                 .unwrap_or_else(|| panic!("{} missing", t.mac));
             assert!(d.vendor.is_some(), "{} has no vendor", t.mac);
             assert_eq!(
-                d.kind, t.kind,
+                d.kind.id(),
+                t.kind,
                 "{} ({}) classified as {}: {}",
-                t.mac, t.hostname, d.kind, d.kind_reason
+                t.mac,
+                t.hostname,
+                d.kind.id(),
+                d.kind_reason.render(&common::en())
             );
-            assert_eq!(d.ipv4, vec![t.ip.clone()]);
+            assert_eq!(common::texts(&d.ipv4), vec![t.ip.clone()]);
             assert!(d.hostnames.contains(&t.hostname), "{:?}", d.hostnames);
             let dh = d.dhcp.as_ref().expect("dhcp fingerprint");
             assert_eq!(dh.vendor_class.as_deref(), t.vendor_class);
@@ -97,7 +101,7 @@ fn analysis_finds_what_was_planted() {
             .iter()
             .find(|d| d.mac == truth.router_mac)
             .expect("router");
-        assert_eq!(router.kind, "router");
+        assert_eq!(router.kind.id(), "router");
         assert!(
             router.findings.is_empty(),
             "{:?}",
@@ -207,7 +211,7 @@ fn reports_render_in_both_languages() {
         (iotgate_explain::Lang::En, "What to do:"),
         (iotgate_explain::Lang::Fr, "Que faire :"),
     ] {
-        let a = common::analyze_lang(std::slice::from_ref(&p), lang);
+        let a = common::analyze(std::slice::from_ref(&p));
         let l = iotgate_explain::Localizer::new(lang);
         let text =
             iotgate_explain::text::render(&a, &l, iotgate_explain::text::Style::new(false), 5);

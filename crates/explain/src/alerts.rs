@@ -1,17 +1,18 @@
 //! Detection alerts as report data (the top-level `alerts` of `iotgate.analysis/1`), each with
 //! a plain-language explanation and the recommended actions in the reader's language.
 
-use crate::format::{proto_name, rfc3339};
-use crate::i18n::{Arg, Localizer};
+use crate::typed::{alert_kind, severity, Direction, Proto, Text, Time};
 use iotgate_judge::detect::{Alert, Kind};
+use iotgate_judge::Severity;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 /// The other side of an alert.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeerRefOut {
     /// Address.
-    pub ip: Option<String>,
+    pub ip: Option<IpAddr>,
     /// MAC, when it is a device on this network.
     pub mac: Option<String>,
     /// A name for it (what the device resolved, or a domain).
@@ -22,13 +23,13 @@ pub struct PeerRefOut {
 #[derive(Debug, Clone, Serialize)]
 pub struct SampleOut {
     /// First packet.
-    pub time: String,
+    pub time: Time,
     /// Initiator.
-    pub src: String,
+    pub src: IpAddr,
     /// Responder.
-    pub dst: String,
+    pub dst: IpAddr,
     /// Protocol.
-    pub proto: String,
+    pub proto: Proto,
     /// Initiator's port.
     pub sport: u16,
     /// Responder's port.
@@ -57,11 +58,13 @@ pub struct AlertEvidenceOut {
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertOut {
     /// `scan`, `brute-force`, `flood`, `c2`, `blocklist`, `exposure`, `behaviour-change`.
-    pub kind: &'static str,
+    #[serde(serialize_with = "alert_kind")]
+    pub kind: Kind,
     /// The variant (`mirai`, `horizontal`, `syn`, `heartbeat`, ...).
     pub detail: &'static str,
     /// `low`, `medium`, `high`.
-    pub severity: &'static str,
+    #[serde(serialize_with = "severity")]
+    pub severity: Severity,
     /// 0 to 1.
     pub confidence: f32,
     /// The device it is about.
@@ -69,21 +72,21 @@ pub struct AlertOut {
     /// A readable name for it.
     pub device: String,
     /// Its addresses.
-    pub ips: Vec<String>,
+    pub ips: Vec<IpAddr>,
     /// `outbound` when the device acts, `inbound` when it is the target.
-    pub direction: &'static str,
+    pub direction: Direction,
     /// First evidence.
-    pub first_seen: String,
+    pub first_seen: Time,
     /// Last evidence.
-    pub last_seen: String,
+    pub last_seen: Time,
     /// When the threshold was crossed (capture time).
-    pub raised_at: String,
+    pub raised_at: Time,
     /// Seconds from the first evidence to the alert.
     pub delay_s: f64,
     /// Victim, target, attacker or server.
     pub peer: Option<PeerRefOut>,
     /// Protocol concerned.
-    pub proto: Option<String>,
+    pub proto: Option<Proto>,
     /// Port concerned.
     pub port: Option<u16>,
     /// The evidence.
@@ -92,11 +95,11 @@ pub struct AlertOut {
     /// `update-firmware`, `factory-reset`, `close-port`, `review`).
     pub actions: Vec<&'static str>,
     /// Title in the reader's language.
-    pub title: String,
+    pub title: Text,
     /// What happened, in plain language.
-    pub explanation: String,
+    pub explanation: Text,
     /// What to do, in plain language.
-    pub action: String,
+    pub action: Text,
 }
 
 /// The actions recommended for an alert, most important first.
@@ -134,16 +137,16 @@ pub struct DeviceName<'a> {
     pub mac: &'a str,
     /// A readable name (host name, else vendor), if any.
     pub name: Option<&'a str>,
-    /// Its addresses as text.
-    pub addresses: Vec<&'a str>,
+    /// Its addresses.
+    pub addresses: Vec<IpAddr>,
 }
 
 /// Builds the report entries; `devices` (sorted by MAC) supplies readable device names.
-pub fn alerts_out(l: &Localizer, alerts: &[Alert], devices: &[DeviceName<'_>]) -> Vec<AlertOut> {
-    alerts.iter().map(|a| alert_out(l, a, devices)).collect()
+pub fn alerts_out(alerts: &[Alert], devices: &[DeviceName<'_>]) -> Vec<AlertOut> {
+    alerts.iter().map(|a| alert_out(a, devices)).collect()
 }
 
-fn alert_out(l: &Localizer, a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
+fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
     let mac = a.mac.to_string();
     // Devices come sorted by MAC (`model::build`): a binary search, with a walk as the
     // fallback should a caller pass them in another order.
@@ -155,9 +158,7 @@ fn alert_out(l: &Localizer, a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
         .and_then(|d| d.name)
         .map(|n| format!("{n} ({mac})"))
         .unwrap_or_else(|| mac.clone());
-    let ips: Vec<String> = d
-        .map(|d| d.addresses.iter().map(|a| a.to_string()).collect())
-        .unwrap_or_default();
+    let ips: Vec<IpAddr> = d.map(|d| d.addresses.clone()).unwrap_or_default();
     let peer_ip = a.peer.map(|p| p.to_string());
     let peer_txt = match (&peer_ip, &a.peer_name) {
         (Some(ip), Some(n)) => format!("{n} ({ip})"),
@@ -181,60 +182,61 @@ fn alert_out(l: &Localizer, a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
     };
     let secs = (c("interval_ms") as f64 / 1000.0).round();
     let (list, entry) = a.list.clone().unzip();
-    let items = a.items.join(", ");
     let port = a.port.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
-    let (list_s, entry_s) = (
-        list.clone().unwrap_or_default(),
-        entry.clone().unwrap_or_default(),
-    );
-    let args = [
-        ("device", Arg::S(&name)),
-        ("peer", Arg::S(&peer_txt)),
-        ("port", Arg::S(&port)),
-        ("n", Arg::N(n as f64)),
-        ("targets", Arg::N(c("targets") as f64)),
-        ("secs", Arg::N(secs)),
-        ("list", Arg::S(&list_s)),
-        ("entry", Arg::S(&entry_s)),
-        ("items", Arg::S(&items)),
-    ];
     let id = format!("alert-{}-{}", a.kind.id(), a.detail);
+    let text = |part: &str| {
+        Text::new(format!("{id}-{part}"))
+            .arg("device", name.as_str())
+            .arg("peer", peer_txt.as_str())
+            .arg("port", port.as_str())
+            .arg("n", n)
+            .arg("targets", c("targets"))
+            .arg("secs", secs)
+            .arg("list", list.as_deref().unwrap_or_default())
+            .arg("entry", entry.as_deref().unwrap_or_default())
+            .arg("items", a.items.join(", "))
+    };
     let acts = actions(a.kind, a.detail);
-    let action = acts
-        .iter()
-        .map(|x| l.t(&format!("alert-action-{x}")))
-        .collect::<Vec<_>>()
-        .join(" ");
     AlertOut {
-        kind: a.kind.id(),
+        kind: a.kind,
         detail: a.detail,
-        severity: a.severity.id(),
+        severity: a.severity,
         confidence: (a.confidence * 100.0).round() / 100.0,
-        mac,
         device: name.clone(),
         ips,
-        direction: if a.inbound { "inbound" } else { "outbound" },
-        first_seen: rfc3339(a.first_ns),
-        last_seen: rfc3339(a.last_ns),
-        raised_at: rfc3339(a.raised_ns),
+        direction: if a.inbound {
+            Direction::Inbound
+        } else {
+            Direction::Outbound
+        },
+        first_seen: Time(a.first_ns),
+        last_seen: Time(a.last_ns),
+        raised_at: Time(a.raised_ns),
         delay_s: ((a.raised_ns - a.first_ns).max(0) as f64 / 1e6).round() / 1e3,
         peer: (a.peer.is_some() || a.peer_name.is_some()).then(|| PeerRefOut {
-            ip: peer_ip.clone(),
+            ip: a.peer,
             mac: a.peer_mac.map(|m| m.to_string()),
             name: a.peer_name.clone(),
         }),
-        proto: (a.proto != 0).then(|| proto_name(a.proto)),
+        proto: (a.proto != 0).then_some(Proto(a.proto)),
         port: a.port,
+        title: text("title"),
+        explanation: text("explain"),
+        action: Text::Joined(
+            acts.iter()
+                .map(|x| Text::new(format!("alert-action-{x}")))
+                .collect(),
+        ),
         evidence: AlertEvidenceOut {
             counts: a.counts.iter().cloned().collect(),
             samples: a
                 .samples
                 .iter()
                 .map(|s| SampleOut {
-                    time: rfc3339(s.ts),
-                    src: s.src.to_string(),
-                    dst: s.dst.to_string(),
-                    proto: proto_name(s.proto),
+                    time: Time(s.ts),
+                    src: s.src,
+                    dst: s.dst,
+                    proto: Proto(s.proto),
                     sport: s.sport,
                     dport: s.dport,
                 })
@@ -244,8 +246,6 @@ fn alert_out(l: &Localizer, a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
             items: a.items.clone(),
         },
         actions: acts.to_vec(),
-        title: l.ta(&format!("{id}-title"), &args),
-        explanation: l.ta(&format!("{id}-explain"), &args),
-        action,
+        mac,
     }
 }

@@ -1,8 +1,26 @@
-//! Text for reports without the formatting machinery: times (RFC 3339), addresses, protocol
+//! Text for reports without the formatting machinery: times (RFC 3339), protocol
 //! names, and pretty JSON written in large blocks — reports carry millions of these.
 
 /// Formats nanoseconds since the epoch as RFC 3339 UTC with microseconds.
 pub fn rfc3339(ns: i64) -> String {
+    rfc3339_stamp(ns).as_str().to_owned()
+}
+
+/// An RFC 3339 time written on the stack.
+pub struct Stamp {
+    b: [u8; 40],
+    n: usize,
+}
+
+impl Stamp {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.b[..self.n]).unwrap_or_default()
+    }
+}
+
+/// [`rfc3339`] without allocating.
+pub fn rfc3339_stamp(ns: i64) -> Stamp {
     let secs = ns.div_euclid(1_000_000_000);
     let us = ns.rem_euclid(1_000_000_000) / 1000;
     let days = secs.div_euclid(86_400);
@@ -17,19 +35,27 @@ pub fn rfc3339(ns: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
+    let mut out = Stamp { b: [0; 40], n: 0 };
     if !(0..=9999).contains(&y) {
         // Years that do not take exactly four digits (none do within the range of i64
         // nanoseconds, 1677-2262; kept so the text cannot depend on that).
-        return format!(
+        use std::io::Write;
+        let mut w = &mut out.b[..];
+        let _ = write!(
+            w,
             "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{us:06}Z",
             sod / 3600,
             (sod / 60) % 60,
             sod % 60
         );
+        let left = w.len();
+        out.n = 40 - left;
+        return out;
     }
     // Digits written straight into a stack buffer: reports hold two timestamps per peer, and
     // `format!` costs dozens of times more.
-    let mut b = *b"0000-00-00T00:00:00.000000Z";
+    let b = &mut out.b;
+    b[..27].copy_from_slice(b"0000-00-00T00:00:00.000000Z");
     digits(&mut b[0..4], y as u32);
     digits(&mut b[5..7], m as u32);
     digits(&mut b[8..10], d as u32);
@@ -37,7 +63,8 @@ pub fn rfc3339(ns: i64) -> String {
     digits(&mut b[14..16], ((sod / 60) % 60) as u32);
     digits(&mut b[17..19], (sod % 60) as u32);
     digits(&mut b[20..26], us as u32);
-    ascii(&b)
+    out.n = 27;
+    out
 }
 
 /// Writes `v` in decimal into all of `out`, zero-padded (the caller makes it wide enough).
@@ -51,34 +78,6 @@ fn digits(out: &mut [u8], mut v: u32) {
 /// ASCII bytes as a `String` of exactly their length.
 fn ascii(b: &[u8]) -> String {
     std::str::from_utf8(b).unwrap_or_default().to_owned()
-}
-
-/// An address as text, the IPv4 ones without the formatting machinery (same text as
-/// `to_string`).
-pub(crate) fn ip_text(ip: &std::net::IpAddr) -> String {
-    match ip {
-        std::net::IpAddr::V4(a) => {
-            let mut b = [0u8; 15];
-            let mut n = 0;
-            for (i, &o) in a.octets().iter().enumerate() {
-                if i > 0 {
-                    b[n] = b'.';
-                    n += 1;
-                }
-                let w = if o >= 100 {
-                    3
-                } else if o >= 10 {
-                    2
-                } else {
-                    1
-                };
-                digits(&mut b[n..n + w], u32::from(o));
-                n += w;
-            }
-            ascii(&b[..n])
-        }
-        std::net::IpAddr::V6(a) => a.to_string(),
-    }
 }
 
 /// Protocol number as a name.
@@ -281,8 +280,7 @@ impl serde_json::ser::Formatter for Pretty {
 
 #[cfg(test)]
 mod tests {
-    use super::{ip_text, proto_name, rfc3339};
-    use std::net::{IpAddr, Ipv4Addr};
+    use super::{proto_name, rfc3339};
 
     /// The reference: what `rfc3339` wrote through `format!` before it wrote digits itself.
     fn rfc3339_fmt(ns: i64) -> String {
@@ -349,26 +347,7 @@ mod tests {
     }
 
     #[test]
-    fn addresses_and_protocols_as_to_string_writes_them() {
-        for a in [
-            0u32,
-            1,
-            9,
-            10,
-            99,
-            100,
-            255,
-            0x0a00_0001,
-            0xc0a8_0164,
-            u32::MAX,
-        ] {
-            for b in [a, a.rotate_left(8), a.wrapping_mul(2_654_435_761)] {
-                let ip = IpAddr::V4(Ipv4Addr::from(b));
-                assert_eq!(ip_text(&ip), ip.to_string());
-            }
-        }
-        let v6: IpAddr = "fe80::1:2".parse().unwrap();
-        assert_eq!(ip_text(&v6), v6.to_string());
+    fn protocols_by_name() {
         for p in 0..=255u8 {
             let want = match p {
                 1 => "icmp".to_string(),

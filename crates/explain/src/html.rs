@@ -54,7 +54,7 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
     let _ = write!(
         o,
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{}</style></head><body>",
-        a.lang,
+        l.lang().code(),
         esc(&l.t("html-title")),
         CSS
     );
@@ -77,10 +77,11 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
         esc(&l.t("html-packets"))
     );
     if let (Some(f), Some(t)) = (&s.first_seen, &s.last_seen) {
+        let (f, t) = (f.to_string(), t.to_string());
         let _ = write!(
             o,
             "<p class=\"muted\">{}</p>",
-            esc(&l.ta("time-range", &[("from", Arg::S(f)), ("to", Arg::S(t))]))
+            esc(&l.ta("time-range", &[("from", Arg::S(&f)), ("to", Arg::S(&t))]))
         );
     }
     for c in &a.captures {
@@ -91,7 +92,7 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
             esc(&l.ta("packets-count", &[("count", Arg::N(c.packets as f64))]))
         );
         for w in &c.warnings {
-            let _ = write!(o, "<p class=\"muted\">⚠ {}</p>", esc(w));
+            let _ = write!(o, "<p class=\"muted\">⚠ {}</p>", esc(&w.render(l)));
         }
     }
     o.push_str("</section>");
@@ -102,12 +103,7 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
         .iter()
         .flat_map(|d| d.findings.iter().map(move |f| (d, f)))
         .collect();
-    all.sort_by_key(|(_, f)| match f.severity {
-        "high" => 0,
-        "medium" => 1,
-        "low" => 2,
-        _ => 3,
-    });
+    all.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
     if !a.alerts.is_empty() {
         let _ = write!(
             o,
@@ -118,21 +114,21 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
             let _ = write!(
                 o,
                 "<div class=\"finding {sev}\"><span class=\"sev sev-{sev}\">{}</span><b>{}</b><p>{}</p><p><b>{}</b> {}</p><p class=\"muted\">{}</p></div>",
-                esc(&l.t(&format!("severity-{}", x.severity))),
-                esc(&x.title),
-                esc(&x.explanation),
+                esc(&l.t(&format!("severity-{}", x.severity.id()))),
+                esc(&x.title.render(l)),
+                esc(&x.explanation.render(l)),
                 esc(&l.t("label-advice")),
-                esc(&x.action),
+                esc(&x.action.render(l)),
                 esc(&l.ta(
                     "alert-when",
                     &[
-                        ("first", Arg::S(&x.first_seen)),
-                        ("raised", Arg::S(&x.raised_at)),
+                        ("first", Arg::S(&x.first_seen.to_string())),
+                        ("raised", Arg::S(&x.raised_at.to_string())),
                         ("delay", Arg::N(x.delay_s)),
                         ("confidence", Arg::N((x.confidence * 100.0).round() as f64)),
                     ]
                 )),
-                sev = x.severity
+                sev = x.severity.id()
             );
         }
         o.push_str("</section>");
@@ -151,14 +147,14 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
         let _ = write!(
             o,
             "<div class=\"finding {sev}\"><span class=\"sev sev-{sev}\">{}</span><b>{}</b> — {} <span class=\"muted\">({})</span><p>{}</p><p><b>{}</b> {}</p></div>",
-            esc(&l.t(&format!("severity-{}", f.severity))),
-            esc(&f.title),
+            esc(&l.t(&format!("severity-{}", f.severity.id()))),
+            esc(&f.title.render(l)),
             esc(&who),
             esc(&d.mac),
-            esc(&f.explanation),
+            esc(&f.explanation.render(l)),
             esc(&l.t("label-advice")),
-            esc(&f.advice),
-            sev = f.severity
+            esc(&f.advice.render(l)),
+            sev = f.severity.id()
         );
     }
     o.push_str("</section>");
@@ -198,16 +194,16 @@ fn mud_section(o: &mut String, a: &Analysis, l: &Localizer) {
                     ("source", Arg::S(&m.source)),
                 ]
             )),
-            esc(&m.summary)
+            esc(&m.summary.render(l))
         );
         for v in &m.violations {
             let _ = write!(
                 o,
                 "<div class=\"finding medium\"><span class=\"sev sev-medium\">{}</span><b>{} {}</b><p>{}</p></div>",
                 esc(&l.t("mudaudit-violations")),
-                esc(&v.remote),
+                esc(&v.remote.to_string()),
                 esc(v.name.as_deref().unwrap_or("")),
-                esc(&v.explanation)
+                esc(&v.explanation.render(l))
             );
         }
         if !m.violations.is_empty() {
@@ -251,11 +247,11 @@ fn card(o: &mut String, d: &DeviceOut, l: &Localizer) {
         esc(&title),
         esc(&d.mac),
         esc(d.vendor.as_deref().unwrap_or("")),
-        esc(&d.kind_label),
-        esc(&d.kind_reason)
+        esc(&d.kind_label.render(l)),
+        esc(&d.kind_reason.render(l))
     );
-    let mut ips = d.ipv4.clone();
-    ips.extend(d.ipv6.iter().cloned());
+    let mut ips: Vec<String> = d.ipv4.iter().map(|a| a.to_string()).collect();
+    ips.extend(d.ipv6.iter().map(|a| a.to_string()));
     dl_row(o, &l.t("label-addresses"), &ips.join(", "));
     dl_row(o, &l.t("label-hostnames"), &d.hostnames.join(", "));
     if let Some(dh) = &d.dhcp {
@@ -292,12 +288,12 @@ fn card(o: &mut String, d: &DeviceOut, l: &Localizer) {
         let _ = write!(
             o,
             "<div class=\"finding {sev}\"><span class=\"sev sev-{sev}\">{}</span><b>{}</b><p>{}</p><p><b>{}</b> {}</p></div>",
-            esc(&l.t(&format!("severity-{}", f.severity))),
-            esc(&f.title),
-            esc(&f.explanation),
+            esc(&l.t(&format!("severity-{}", f.severity.id()))),
+            esc(&f.title.render(l)),
+            esc(&f.explanation.render(l)),
             esc(&l.t("label-advice")),
-            esc(&f.advice),
-            sev = f.severity
+            esc(&f.advice.render(l)),
+            sev = f.severity.id()
         );
     }
     if !d.peers.is_empty() {
@@ -315,9 +311,9 @@ fn card(o: &mut String, d: &DeviceOut, l: &Localizer) {
                 o,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td></tr>",
                 if p.initiated_by_device { "→" } else { "←" },
-                esc(&p.ip),
+                esc(&p.ip.to_string()),
                 esc(p.name.as_deref().unwrap_or("")),
-                esc(&p.proto),
+                esc(&p.proto.to_string()),
                 p.port,
                 p.packets
             );

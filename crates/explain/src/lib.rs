@@ -8,9 +8,11 @@ pub mod i18n;
 pub mod model;
 pub mod mud;
 pub mod text;
+pub mod typed;
 
 pub use i18n::{Arg, Lang, Localizer};
 pub use model::{build, Analysis, CaptureOut, SCHEMA};
+pub use typed::{in_language, InLanguage, Text};
 
 use iotgate_sources::{SourceError, SourceErrorKind, Warning, WarningKind};
 
@@ -58,38 +60,23 @@ pub fn write_error(l: &Localizer, path: &str, e: &dyn std::fmt::Display) -> Stri
     )
 }
 
-/// A capture-reading warning in the reader's language.
-pub fn warning_text(l: &Localizer, w: &Warning) -> String {
-    let off = Arg::N(w.offset as f64);
+/// A capture-reading warning, to be worded by a renderer.
+pub fn warning(w: &Warning) -> Text {
+    let t = |key: &'static str| Text::new(key).arg("offset", w.offset);
     match &w.kind {
-        WarningKind::Truncated { needed, had } => l.ta(
-            "warn-truncated",
-            &[
-                ("offset", off),
-                ("needed", Arg::N(*needed as f64)),
-                ("had", Arg::N(*had as f64)),
-            ],
-        ),
-        WarningKind::BadRecordLength { len } => l.ta(
-            "warn-bad-record",
-            &[("offset", off), ("len", Arg::N(*len as f64))],
-        ),
-        WarningKind::BadBlock { block_type, len } => l.ta(
-            "warn-bad-block",
-            &[
-                ("offset", off),
-                ("type", Arg::S(&format!("{block_type:#x}"))),
-                ("len", Arg::N(*len as f64)),
-            ],
-        ),
-        WarningKind::UnsupportedLinkType { linktype } => l.ta(
-            "warn-linktype",
-            &[("offset", off), ("linktype", Arg::N(*linktype as f64))],
-        ),
-        WarningKind::UnknownInterface { interface } => l.ta(
-            "warn-interface",
-            &[("offset", off), ("interface", Arg::N(*interface as f64))],
-        ),
+        WarningKind::Truncated { needed, had } => t("warn-truncated")
+            .arg("needed", *needed as f64)
+            .arg("had", *had as f64),
+        WarningKind::BadRecordLength { len } => t("warn-bad-record").arg("len", *len as f64),
+        WarningKind::BadBlock { block_type, len } => t("warn-bad-block")
+            .arg("type", format!("{block_type:#x}"))
+            .arg("len", *len as f64),
+        WarningKind::UnsupportedLinkType { linktype } => {
+            t("warn-linktype").arg("linktype", *linktype as f64)
+        }
+        WarningKind::UnknownInterface { interface } => {
+            t("warn-interface").arg("interface", *interface as f64)
+        }
     }
 }
 

@@ -1,15 +1,19 @@
 //! The analysis report as data: the versioned JSON contract (`iotgate.analysis/1`) that the
-//! terminal and HTML renderers also read. Text meant for people is already localised here.
+//! terminal, HTML and JSON renderers read. It holds no language: severities, kinds, addresses,
+//! protocols and times are types, and words for people are [`Text`] (a catalogue message and
+//! its arguments) that the renderers translate — the JSON one through [`InLanguage`].
 
-use crate::format::ip_text;
 pub use crate::format::{proto_name, rfc3339, write_json_pretty};
-use crate::i18n::{Arg, Localizer};
-use iotgate_judge::{findings, network_resolvers, Finding};
+use crate::i18n::Localizer;
+use crate::typed::{device_kind, role, severity, RenderLanguage};
+pub use crate::typed::{in_language, Direction, InLanguage, Proto, Text, Time, TlsVersion};
+use iotgate_judge::{findings, network_resolvers, Finding, Severity};
 use iotgate_observe::device::{Fact, Role};
 use iotgate_observe::flow::FlowStats;
 use iotgate_observe::kind::classify;
 use iotgate_observe::{Device, Inventory, Stats};
 use serde::Serialize;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The schema identifier of the JSON report.
 pub const SCHEMA: &str = "iotgate.analysis/1";
@@ -21,8 +25,8 @@ pub struct CaptureOut {
     pub path: String,
     /// Packets read from it.
     pub packets: u64,
-    /// Localised warnings (truncation, damage).
-    pub warnings: Vec<String>,
+    /// Warnings (truncation, damage).
+    pub warnings: Vec<Text>,
 }
 
 /// Totals of the run.
@@ -33,9 +37,9 @@ pub struct Summary {
     /// Bytes on the wire.
     pub bytes: u64,
     /// Timestamp of the first frame.
-    pub first_seen: Option<String>,
+    pub first_seen: Option<Time>,
     /// Timestamp of the last frame.
-    pub last_seen: Option<String>,
+    pub last_seen: Option<Time>,
     /// Devices in the inventory.
     pub devices: usize,
     /// MACs not stored because the inventory was full.
@@ -60,9 +64,9 @@ pub struct Summary {
 #[derive(Debug, Clone, Serialize)]
 pub struct NetworkOut {
     /// DNS resolvers handed out (or used locally).
-    pub resolvers: Vec<String>,
+    pub resolvers: Vec<IpAddr>,
     /// Routers handed out by DHCP.
-    pub routers: Vec<String>,
+    pub routers: Vec<IpAddr>,
 }
 
 /// DHCPv4 fingerprint.
@@ -96,19 +100,22 @@ pub struct TlsOut {
     pub ja4: Vec<String>,
     /// JA3 strings.
     pub ja3: Vec<String>,
-    /// Highest versions offered.
-    pub versions: Vec<String>,
+    /// Highest versions offered, newest first.
+    pub versions: Vec<TlsVersion>,
+    /// Cipher suites offered (IANA codes, ascending; not part of the JSON).
+    #[serde(skip)]
+    pub suites: Vec<u16>,
 }
 
 /// One peer aggregate.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeerOut {
     /// Peer address.
-    pub ip: String,
+    pub ip: IpAddr,
     /// Name the device resolved to this address.
     pub name: Option<String>,
     /// `tcp`, `udp`, `icmp`, `icmpv6` or the protocol number.
-    pub proto: String,
+    pub proto: Proto,
     /// Service port (the responder's).
     pub port: u16,
     /// True when the device opened the flows.
@@ -124,30 +131,31 @@ pub struct PeerOut {
     /// Flows.
     pub flows: u64,
     /// First seen.
-    pub first_seen: String,
+    pub first_seen: Time,
     /// Last seen.
-    pub last_seen: String,
+    pub last_seen: Time,
 }
 
 /// One flow of evidence.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvidenceOut {
     /// `client` or `server`: the device's role.
-    pub role: &'static str,
+    #[serde(serialize_with = "role")]
+    pub role: Role,
     /// The device's address.
-    pub device_ip: String,
+    pub device_ip: IpAddr,
     /// The other side.
-    pub peer_ip: String,
+    pub peer_ip: IpAddr,
     /// Protocol.
-    pub proto: String,
+    pub proto: Proto,
     /// Client port.
     pub client_port: u16,
     /// Server port.
     pub server_port: u16,
     /// First time seen.
-    pub first_seen: String,
+    pub first_seen: Time,
     /// Last time seen.
-    pub last_seen: String,
+    pub last_seen: Time,
     /// Times seen.
     pub count: u64,
     /// Detail (version, client id, action...).
@@ -160,13 +168,14 @@ pub struct FindingOut {
     /// Stable identifier.
     pub id: &'static str,
     /// `high`, `medium`, `low`, `info`.
-    pub severity: &'static str,
+    #[serde(serialize_with = "severity")]
+    pub severity: Severity,
     /// Short title.
-    pub title: String,
+    pub title: Text,
     /// What it means, plainly.
-    pub explanation: String,
+    pub explanation: Text,
     /// What to do.
-    pub advice: String,
+    pub advice: Text,
     /// Flows that show it.
     pub evidence: Vec<EvidenceOut>,
 }
@@ -179,15 +188,16 @@ pub struct DeviceOut {
     /// Vendor from the IEEE registry.
     pub vendor: Option<String>,
     /// Kind identifier.
-    pub kind: &'static str,
+    #[serde(serialize_with = "device_kind")]
+    pub kind: iotgate_observe::kind::Kind,
     /// Kind in the report's language.
-    pub kind_label: String,
+    pub kind_label: Text,
     /// Why this kind, in the report's language.
-    pub kind_reason: String,
+    pub kind_reason: Text,
     /// IPv4 addresses.
-    pub ipv4: Vec<String>,
+    pub ipv4: Vec<Ipv4Addr>,
     /// IPv6 addresses.
-    pub ipv6: Vec<String>,
+    pub ipv6: Vec<Ipv6Addr>,
     /// Host names.
     pub hostnames: Vec<String>,
     /// Host names with their sources.
@@ -215,9 +225,9 @@ pub struct DeviceOut {
     /// NTP client version, if it used NTP.
     pub ntp_version: Option<u8>,
     /// First seen.
-    pub first_seen: String,
+    pub first_seen: Time,
     /// Last seen.
-    pub last_seen: String,
+    pub last_seen: Time,
     /// Peers, most bytes first.
     pub peers: Vec<PeerOut>,
     /// Peers beyond the bound, aggregated away.
@@ -233,8 +243,8 @@ pub struct Analysis {
     pub schema: &'static str,
     /// Program and version.
     pub generator: String,
-    /// Language of the text fields.
-    pub lang: &'static str,
+    /// Language of the text fields: the one it is rendered in.
+    pub lang: RenderLanguage,
     /// Inputs.
     pub captures: Vec<CaptureOut>,
     /// Totals.
@@ -252,7 +262,7 @@ pub struct Analysis {
 
 impl Analysis {
     /// Adds detection alerts (most severe first) and their per-severity totals.
-    pub fn set_alerts(&mut self, l: &crate::Localizer, alerts: &[iotgate_judge::detect::Alert]) {
+    pub fn set_alerts(&mut self, alerts: &[iotgate_judge::detect::Alert]) {
         let names: Vec<crate::alerts::DeviceName<'_>> = self
             .devices
             .iter()
@@ -263,100 +273,98 @@ impl Analysis {
                     .first()
                     .or(d.vendor.as_ref())
                     .map(String::as_str),
-                addresses: d.ipv4.iter().chain(&d.ipv6).map(String::as_str).collect(),
+                addresses: d
+                    .ipv4
+                    .iter()
+                    .map(|&a| IpAddr::V4(a))
+                    .chain(d.ipv6.iter().map(|&a| IpAddr::V6(a)))
+                    .collect(),
             })
             .collect();
-        self.alerts = crate::alerts::alerts_out(l, alerts, &names);
+        self.alerts = crate::alerts::alerts_out(alerts, &names);
         self.summary.alerts.clear();
         for a in &self.alerts {
-            *self.summary.alerts.entry(a.severity).or_insert(0) += 1;
+            *self.summary.alerts.entry(a.severity.id()).or_insert(0) += 1;
         }
     }
 
-    /// The `iotgate.mud-audit/1` document of `iotgate mud audit --format json`: the captures,
-    /// the audits, and the lines saying why announced profiles could not be used.
-    pub fn mud_audit_json(&self, cache_problems: &[String]) -> serde_json::Value {
-        serde_json::json!({
+    /// The report written as JSON with its words in `l`'s language.
+    pub fn in_language<'a>(&'a self, l: &'a Localizer) -> InLanguage<'a, Analysis> {
+        in_language(self, l)
+    }
+
+    /// The `iotgate.mud-audit/1` document of `iotgate mud audit --format json`, in `l`'s
+    /// language: the captures, the audits, and the lines saying why announced profiles could
+    /// not be used.
+    pub fn mud_audit_json(
+        &self,
+        l: &Localizer,
+        cache_problems: &[String],
+    ) -> serde_json::Result<serde_json::Value> {
+        let doc = serde_json::json!({
             "schema": "iotgate.mud-audit/1",
             "generator": self.generator,
-            "lang": self.lang,
-            "captures": self.captures,
-            "audits": self.mud,
+            "lang": l.lang().code(),
+            "captures": serde_json::to_value(in_language(&self.captures, l))?,
+            "audits": serde_json::to_value(in_language(&self.mud, l))?,
             "cache_problems": cache_problems,
-        })
+        });
+        Ok(doc)
     }
-}
-
-fn kind_reason(l: &Localizer, rule: &str, ev: &str) -> String {
-    l.ta(&format!("reason-{rule}"), &[("evidence", Arg::S(ev))])
 }
 
 fn evidence(f: &Fact) -> EvidenceOut {
     EvidenceOut {
-        role: if f.role == Role::Client {
-            "client"
-        } else {
-            "server"
-        },
-        device_ip: ip_text(&f.local),
-        peer_ip: ip_text(&f.peer),
-        proto: proto_name(f.proto),
+        role: f.role,
+        device_ip: f.local,
+        peer_ip: f.peer,
+        proto: Proto(f.proto),
         client_port: f.client_port,
         server_port: f.server_port,
-        first_seen: rfc3339(f.first_ns),
-        last_seen: rfc3339(f.last_ns),
+        first_seen: Time(f.first_ns),
+        last_seen: Time(f.last_ns),
         count: f.count,
         detail: f.detail.clone(),
     }
 }
 
-fn finding(l: &Localizer, f: &Finding) -> FindingOut {
+fn finding(f: &Finding) -> FindingOut {
     let detail = f.evidence.first().map(|e| e.detail.as_str()).unwrap_or("");
     let peer = f
         .evidence
         .first()
         .map(|e| e.peer.to_string())
         .unwrap_or_default();
-    let args = [("detail", Arg::S(detail)), ("peer", Arg::S(&peer))];
+    let text = |part: &str| {
+        Text::new(format!("finding-{}-{part}", f.id))
+            .arg("detail", detail)
+            .arg("peer", peer.as_str())
+    };
     FindingOut {
         id: f.id,
-        severity: f.severity.id(),
-        title: l.ta(&format!("finding-{}-title", f.id), &args),
-        explanation: l.ta(&format!("finding-{}-explain", f.id), &args),
-        advice: l.ta(&format!("finding-{}-advice", f.id), &args),
+        severity: f.severity,
+        title: text("title"),
+        explanation: text("explain"),
+        advice: text("advice"),
         evidence: f.evidence.iter().map(evidence).collect(),
     }
 }
 
-fn device(
-    l: &Localizer,
-    d: &Device,
-    resolvers: &std::collections::BTreeSet<std::net::IpAddr>,
-) -> DeviceOut {
+fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceOut {
     let (kind, reason) = classify(d);
     let mut peers: Vec<(
         &iotgate_observe::device::PeerKey,
         &iotgate_observe::device::PeerStats,
     )> = d.peers.iter().collect();
     peers.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then(a.0.cmp(b.0)));
-    let v: Vec<String> = d
-        .tls_versions
-        .iter()
-        .rev()
-        .map(|v| iotgate_observe::tls_version_name(*v))
-        .collect();
     DeviceOut {
         mac: d.mac.to_text(),
         vendor: d.vendor.map(str::to_string),
-        kind: kind.id(),
-        kind_label: l.t(&format!("kind-{}", kind.id())),
-        kind_reason: kind_reason(l, reason.rule, &reason.evidence),
-        ipv4: d
-            .ipv4
-            .iter()
-            .map(|&a| ip_text(&std::net::IpAddr::V4(a)))
-            .collect(),
-        ipv6: d.ipv6.iter().map(|a| a.to_string()).collect(),
+        kind,
+        kind_label: Text::new(format!("kind-{}", kind.id())),
+        kind_reason: Text::new(format!("reason-{}", reason.rule)).arg("evidence", reason.evidence),
+        ipv4: d.ipv4.iter().copied().collect(),
+        ipv6: d.ipv6.iter().copied().collect(),
         hostnames: {
             let mut v: Vec<String> = Vec::new();
             for (h, _) in &d.hostnames {
@@ -393,19 +401,25 @@ fn device(
             snis: d.tls_snis.iter().cloned().collect(),
             ja4: d.ja4.iter().cloned().collect(),
             ja3: d.ja3.iter().cloned().collect(),
-            versions: v,
+            versions: d
+                .tls_versions
+                .iter()
+                .rev()
+                .map(|&v| TlsVersion(v))
+                .collect(),
+            suites: d.tls_suites.iter().copied().collect(),
         },
         user_agents: d.user_agents.iter().cloned().collect(),
         domains: d.domains.iter().cloned().collect(),
         ntp_version: d.ntp.map(|(v, _)| v),
-        first_seen: rfc3339(d.first_ns),
-        last_seen: rfc3339(d.last_ns),
+        first_seen: Time(d.first_ns),
+        last_seen: Time(d.last_ns),
         peers: peers
             .into_iter()
             .map(|(k, s)| PeerOut {
-                ip: ip_text(&k.ip),
+                ip: k.ip,
                 name: d.name_for(&k.ip).map(str::to_string),
-                proto: proto_name(k.proto),
+                proto: Proto(k.proto),
                 port: k.port,
                 initiated_by_device: k.initiated_by_device,
                 packets: s.packets,
@@ -413,50 +427,42 @@ fn device(
                 packets_sent: s.packets_sent,
                 bytes_sent: s.bytes_sent,
                 flows: s.flows,
-                first_seen: rfc3339(s.first_ns),
-                last_seen: rfc3339(s.last_ns),
+                first_seen: Time(s.first_ns),
+                last_seen: Time(s.last_ns),
             })
             .collect(),
         peers_not_listed: d.peers_dropped,
-        findings: findings(d, resolvers)
-            .iter()
-            .map(|f| finding(l, f))
-            .collect(),
+        findings: findings(d, resolvers).iter().map(finding).collect(),
     }
 }
 
-/// Builds the report from the final state of an analysis.
+/// Builds the report from the state of an analysis.
 pub fn build(
-    l: &Localizer,
     captures: Vec<CaptureOut>,
     inv: &Inventory,
     stats: &Stats,
     flows: &FlowStats,
 ) -> Analysis {
     let resolvers = network_resolvers(inv);
-    let mut devices: Vec<DeviceOut> = inv
-        .devices
-        .iter()
-        .map(|d| device(l, d, &resolvers))
-        .collect();
+    let mut devices: Vec<DeviceOut> = inv.devices.iter().map(|d| device(d, &resolvers)).collect();
     devices.sort_by(|a, b| a.mac.cmp(&b.mac));
     let mut per_sev = std::collections::BTreeMap::new();
     for d in &devices {
         for f in &d.findings {
-            *per_sev.entry(f.severity).or_insert(0) += 1;
+            *per_sev.entry(f.severity.id()).or_insert(0) += 1;
         }
     }
     let seen = stats.packets > 0;
     Analysis {
         schema: SCHEMA,
         generator: format!("iotgate {}", env!("CARGO_PKG_VERSION")),
-        lang: l.lang().code(),
+        lang: RenderLanguage,
         captures,
         summary: Summary {
             packets: stats.packets,
             bytes: stats.bytes,
-            first_seen: seen.then(|| rfc3339(stats.first_ns)),
-            last_seen: seen.then(|| rfc3339(stats.last_ns)),
+            first_seen: seen.then_some(Time(stats.first_ns)),
+            last_seen: seen.then_some(Time(stats.last_ns)),
             devices: devices.len(),
             devices_dropped: inv.dropped_macs,
             flows: flows.created,
@@ -468,8 +474,8 @@ pub fn build(
             alerts: Default::default(),
         },
         network: NetworkOut {
-            resolvers: resolvers.iter().map(|a| a.to_string()).collect(),
-            routers: inv.network_routers.iter().map(|a| a.to_string()).collect(),
+            resolvers: resolvers.iter().copied().collect(),
+            routers: inv.network_routers.iter().copied().collect(),
         },
         devices,
         alerts: Vec::new(),
@@ -477,12 +483,15 @@ pub fn build(
     }
 }
 
-/// The DHCP fingerprint as one localised line.
+/// The DHCP fingerprint as one line in `l`'s language.
 pub fn dhcp_line(l: &Localizer, d: &DhcpOut) -> String {
     let prl: Vec<String> = d.param_request_list.iter().map(|x| x.to_string()).collect();
-    let prl = Arg::S(&prl.join(","));
+    let prl = prl.join(",");
     match &d.vendor_class {
-        Some(vc) => l.ta("dhcp-line", &[("vc", Arg::S(vc)), ("prl", prl)]),
-        None => l.ta("dhcp-line-novc", &[("prl", prl)]),
+        Some(vc) => Text::new("dhcp-line")
+            .arg("vc", vc.as_str())
+            .arg("prl", prl),
+        None => Text::new("dhcp-line-novc").arg("prl", prl),
     }
+    .render(l)
 }

@@ -1,10 +1,11 @@
 //! MUD audit results as report data (the `mud` section of `iotgate.analysis/1`) and as terminal
 //! text, with every violation explained in the reader's language.
 
-use crate::format::{proto_name, rfc3339};
 use crate::i18n::{Arg, Localizer};
+use crate::typed::{Proto, Text, Time};
 use iotgate_judge::mud_audit::{DeviceAudit, ViolationKey, ViolationStats};
 use serde::Serialize;
+use std::net::IpAddr;
 
 /// The audit of one device.
 #[derive(Debug, Clone, Serialize)]
@@ -24,7 +25,7 @@ pub struct MudAuditOut {
     /// Flows it does not.
     pub violating: u64,
     /// One line saying how it went.
-    pub summary: String,
+    pub summary: Text,
     /// Violations, most flows first.
     pub violations: Vec<ViolationOut>,
     /// Violating flows not listed (beyond the bound).
@@ -37,11 +38,11 @@ pub struct MudAuditOut {
 #[derive(Debug, Clone, Serialize)]
 pub struct ViolationOut {
     /// The other side.
-    pub remote: String,
+    pub remote: IpAddr,
     /// The name the device resolved to it, if any.
     pub name: Option<String>,
     /// `tcp`, `udp`, `icmp`, ...
-    pub proto: String,
+    pub proto: Proto,
     /// The service port (the responder's).
     pub port: u16,
     /// True when the device opened the flows.
@@ -57,11 +58,11 @@ pub struct ViolationOut {
     /// Bytes both ways.
     pub bytes: u64,
     /// First packet.
-    pub first_seen: String,
+    pub first_seen: Time,
     /// Last packet.
-    pub last_seen: String,
+    pub last_seen: Time,
     /// What happened, in plain words.
-    pub explanation: String,
+    pub explanation: Text,
 }
 
 /// An entry no flow used.
@@ -85,7 +86,7 @@ fn direction(from_device: bool) -> &'static str {
 
 /// Report data for one device's audit. `name` is what people call the device (a host name or its
 /// maker), when known; explanations name it before its MAC.
-pub fn audit_out(l: &Localizer, a: &DeviceAudit, name: Option<&str>) -> MudAuditOut {
+pub fn audit_out(a: &DeviceAudit, name: Option<&str>) -> MudAuditOut {
     let mac = a.mac.to_string();
     let who = match name {
         Some(n) => format!("{n} ({mac})"),
@@ -95,16 +96,12 @@ pub fn audit_out(l: &Localizer, a: &DeviceAudit, name: Option<&str>) -> MudAudit
     v.sort_by(|x, y| y.1.flows.cmp(&x.1.flows).then(x.0.cmp(y.0)));
     let violations = v
         .into_iter()
-        .map(|(k, s)| violation(l, a, &who, k, s))
+        .map(|(k, s)| violation(a, &who, k, s))
         .collect();
-    let summary = l.ta(
-        "mudaudit-summary",
-        &[
-            ("flows", Arg::N(a.flows as f64)),
-            ("allowed", Arg::N(a.allowed as f64)),
-            ("violating", Arg::N(a.violating as f64)),
-        ],
-    );
+    let summary = Text::new("mudaudit-summary")
+        .arg("flows", a.flows)
+        .arg("allowed", a.allowed)
+        .arg("violating", a.violating);
     MudAuditOut {
         mac,
         source: a.source.clone(),
@@ -128,19 +125,13 @@ pub fn audit_out(l: &Localizer, a: &DeviceAudit, name: Option<&str>) -> MudAudit
     }
 }
 
-fn violation(
-    l: &Localizer,
-    a: &DeviceAudit,
-    mac: &str,
-    k: &ViolationKey,
-    s: &ViolationStats,
-) -> ViolationOut {
-    let remote = k.remote.to_string();
+fn violation(a: &DeviceAudit, mac: &str, k: &ViolationKey, s: &ViolationStats) -> ViolationOut {
+    let remote = k.remote;
     let peer = match &s.name {
         Some(n) => format!("{remote} ({n})"),
-        None => remote.clone(),
+        None => remote.to_string(),
     };
-    let proto = proto_name(k.proto);
+    let proto = Proto(k.proto);
     let denied_by = s.denied_by.and_then(|(from, acl, ace)| {
         let acls = if from {
             &a.profile().from_device
@@ -155,24 +146,20 @@ fn violation(
     } else {
         "remote"
     };
-    let explanation = l.ta(
-        "mudaudit-violation",
-        &[
-            ("device", Arg::S(mac)),
-            ("peer", Arg::S(&peer)),
-            ("proto", Arg::S(&proto.to_uppercase())),
-            ("port", Arg::N(f64::from(k.port))),
-            ("who", Arg::S(who)),
-            (
-                "how",
-                Arg::S(if denied_by.is_some() {
-                    "denied"
-                } else {
-                    "unlisted"
-                }),
-            ),
-        ],
-    );
+    let explanation = Text::new("mudaudit-violation")
+        .arg("device", mac)
+        .arg("peer", peer)
+        .arg("proto", proto.to_string().to_uppercase())
+        .arg("port", f64::from(k.port))
+        .arg("who", who)
+        .arg(
+            "how",
+            if denied_by.is_some() {
+                "denied"
+            } else {
+                "unlisted"
+            },
+        );
     ViolationOut {
         remote,
         name: s.name.clone(),
@@ -188,8 +175,8 @@ fn violation(
         flows: s.flows,
         packets: s.packets,
         bytes: s.bytes,
-        first_seen: rfc3339(s.first_ns),
-        last_seen: rfc3339(s.last_ns),
+        first_seen: Time(s.first_ns),
+        last_seen: Time(s.last_ns),
         explanation,
     }
 }
@@ -216,12 +203,12 @@ pub fn audit_text(l: &Localizer, audits: &[MudAuditOut]) -> String {
                 ]
             )
         );
-        let _ = writeln!(o, "  {}{info}", a.summary);
+        let _ = writeln!(o, "  {}{info}", a.summary.render(l));
         if !a.violations.is_empty() {
             let _ = writeln!(o, "  {}", l.t("mudaudit-violations"));
             for v in &a.violations {
                 let service = if v.port == 0 {
-                    v.proto.clone()
+                    v.proto.to_string()
                 } else {
                     format!("{}/{}", v.proto, v.port)
                 };
@@ -236,11 +223,11 @@ pub fn audit_text(l: &Localizer, audits: &[MudAuditOut]) -> String {
                         &[
                             ("flows", Arg::N(v.flows as f64)),
                             ("packets", Arg::N(v.packets as f64)),
-                            ("first", Arg::S(&v.first_seen)),
+                            ("first", Arg::S(&v.first_seen.to_string())),
                         ]
                     )
                 );
-                let _ = writeln!(o, "      {}", v.explanation);
+                let _ = writeln!(o, "      {}", v.explanation.render(l));
             }
             if a.violations_dropped > 0 {
                 let _ = writeln!(

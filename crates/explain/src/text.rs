@@ -2,6 +2,7 @@
 
 use crate::i18n::{Arg, Localizer};
 use crate::model::{Analysis, DeviceOut};
+use crate::typed::role_id;
 use std::fmt::Write as _;
 
 /// ANSI styling, off when not writing to a terminal (or when `NO_COLOR` is set).
@@ -81,7 +82,12 @@ pub fn render(a: &Analysis, l: &Localizer, st: Style, max_peers: usize) -> Strin
             st.dim(&l.ta("packets-count", &[("count", Arg::N(c.packets as f64))]))
         );
         for w in &c.warnings {
-            let _ = writeln!(o, "    {} {}", st.sev("medium", &l.t("warning")), w);
+            let _ = writeln!(
+                o,
+                "    {} {}",
+                st.sev("medium", &l.t("warning")),
+                w.render(l)
+            );
         }
     }
     let s = &a.summary;
@@ -102,10 +108,11 @@ pub fn render(a: &Analysis, l: &Localizer, st: Style, max_peers: usize) -> Strin
         )
     );
     if let (Some(f), Some(t)) = (&s.first_seen, &s.last_seen) {
+        let (f, t) = (f.to_string(), t.to_string());
         let _ = writeln!(
             o,
             "  {}",
-            st.dim(&l.ta("time-range", &[("from", Arg::S(f)), ("to", Arg::S(t))]))
+            st.dim(&l.ta("time-range", &[("from", Arg::S(&f)), ("to", Arg::S(&t))]))
         );
     }
     if s.flows_evicted_under_pressure > 0 || s.devices_dropped > 0 {
@@ -142,23 +149,33 @@ fn alerts(o: &mut String, a: &Analysis, l: &Localizer, st: Style) {
         st.bold(&l.ta("alerts-title", &[("n", Arg::N(a.alerts.len() as f64))]))
     );
     for x in &a.alerts {
-        let sev = l.t(&format!("severity-{}", x.severity)).to_uppercase();
-        let _ = writeln!(o, "  {}  {}", st.sev(x.severity, &sev), st.bold(&x.title));
+        let sev = l.t(&format!("severity-{}", x.severity.id())).to_uppercase();
+        let _ = writeln!(
+            o,
+            "  {}  {}",
+            st.sev(x.severity.id(), &sev),
+            st.bold(&x.title.render(l))
+        );
         let _ = writeln!(
             o,
             "        {}",
             st.dim(&l.ta(
                 "alert-when",
                 &[
-                    ("first", Arg::S(&x.first_seen)),
-                    ("raised", Arg::S(&x.raised_at)),
+                    ("first", Arg::S(&x.first_seen.to_string())),
+                    ("raised", Arg::S(&x.raised_at.to_string())),
                     ("delay", Arg::N(x.delay_s)),
                     ("confidence", Arg::N((x.confidence * 100.0).round() as f64)),
                 ]
             ))
         );
-        let _ = writeln!(o, "        {}", x.explanation);
-        let _ = writeln!(o, "        {} {}", st.bold(&l.t("label-advice")), x.action);
+        let _ = writeln!(o, "        {}", x.explanation.render(l));
+        let _ = writeln!(
+            o,
+            "        {} {}",
+            st.bold(&l.t("label-advice")),
+            x.action.render(l)
+        );
         let counts: Vec<String> = x
             .evidence
             .counts
@@ -190,11 +207,11 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
         st.bold("■"),
         st.bold(&d.mac),
         vendor,
-        st.bold(&d.kind_label)
+        st.bold(&d.kind_label.render(l))
     );
-    row(o, &st, &l.t("label-why"), &d.kind_reason);
-    let mut ips = d.ipv4.clone();
-    ips.extend(d.ipv6.iter().cloned());
+    row(o, &st, &l.t("label-why"), &d.kind_reason.render(l));
+    let mut ips: Vec<String> = d.ipv4.iter().map(|a| a.to_string()).collect();
+    ips.extend(d.ipv6.iter().map(|a| a.to_string()));
     row(o, &st, &l.t("label-addresses"), &list(&ips, 6, l));
     if !d.hostnames.is_empty() {
         let hs: Vec<String> = d
@@ -274,15 +291,20 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
     } else {
         row(o, &st, &l.t("label-findings"), "");
         for f in &d.findings {
-            let sev = l.t(&format!("severity-{}", f.severity));
+            let sev = l.t(&format!("severity-{}", f.severity.id()));
             let _ = writeln!(
                 o,
                 "    {} {}",
-                st.sev(f.severity, &format!("[{sev}]")),
-                st.bold(&f.title)
+                st.sev(f.severity.id(), &format!("[{sev}]")),
+                st.bold(&f.title.render(l))
             );
-            let _ = writeln!(o, "      {}", f.explanation);
-            let _ = writeln!(o, "      {} {}", st.bold(&l.t("label-advice")), f.advice);
+            let _ = writeln!(o, "      {}", f.explanation.render(l));
+            let _ = writeln!(
+                o,
+                "      {} {}",
+                st.bold(&l.t("label-advice")),
+                f.advice.render(l)
+            );
             for e in f.evidence.iter().take(3) {
                 let _ = writeln!(
                     o,
@@ -290,12 +312,12 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
                     st.dim(&l.ta(
                         "evidence-line",
                         &[
-                            ("role", Arg::S(&l.t(&format!("role-{}", e.role)))),
-                            ("peer", Arg::S(&e.peer_ip)),
-                            ("proto", Arg::S(&e.proto)),
+                            ("role", Arg::S(&l.t(&format!("role-{}", role_id(e.role))))),
+                            ("peer", Arg::S(&e.peer_ip.to_string())),
+                            ("proto", Arg::S(&e.proto.to_string())),
                             ("port", Arg::N(e.server_port as f64)),
                             ("count", Arg::N(e.count as f64)),
-                            ("first", Arg::S(&e.first_seen)),
+                            ("first", Arg::S(&e.first_seen.to_string())),
                         ]
                     ))
                 );

@@ -3,9 +3,12 @@
 
 use crate::declaration::{is_none_value, Date, Declaration, PasswordPolicy, UpdateMechanism};
 use iotgate_explain::alerts::AlertOut;
-use iotgate_explain::model::DeviceOut;
+use iotgate_explain::model::{DeviceOut, Direction, PeerOut, Proto};
 use iotgate_explain::mud::MudAuditOut;
+use iotgate_explain::typed::role_id;
 use iotgate_explain::{Arg, Localizer};
+use iotgate_judge::detect::Kind;
+use iotgate_judge::Severity;
 use iotgate_probe::{has_version, Report};
 
 /// A check's verdict.
@@ -81,19 +84,34 @@ const RISKY_SERVICES: &[(u16, &str)] = &[
     (7547, "TR-069"),
 ];
 /// Alert kinds that show the device attacking (when outbound, medium or worse).
-const ATTACK_ALERTS: &[&str] = &["scan", "flood", "brute-force", "c2", "blocklist"];
+const ATTACK_ALERTS: &[Kind] = &[
+    Kind::Scan,
+    Kind::Flood,
+    Kind::BruteForce,
+    Kind::C2,
+    Kind::Blocklist,
+];
+
+/// What to call a peer: the name the device resolved to it, else its address.
+fn peer_name(p: &PeerOut) -> String {
+    p.name.clone().unwrap_or_else(|| p.ip.to_string())
+}
 
 /// One line per piece of evidence of these findings: "<title>: <peer> port <port> (<n>×)".
 fn finding_lines(l: &Localizer, d: &DeviceOut, ids: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for f in d.findings.iter().filter(|f| ids.contains(&f.id)) {
+        let title = f.title.render(l);
         for e in f.evidence.iter().take(3) {
             out.push(l.ta(
                 "label-ev-finding",
                 &[
-                    ("finding", Arg::S(&f.title)),
-                    ("role", Arg::S(&l.t(&format!("label-role-{}", e.role)))),
-                    ("peer", Arg::S(&e.peer_ip)),
+                    ("finding", Arg::S(&title)),
+                    (
+                        "role",
+                        Arg::S(&l.t(&format!("label-role-{}", role_id(e.role)))),
+                    ),
+                    ("peer", Arg::S(&e.peer_ip.to_string())),
                     ("port", Arg::N(e.server_port as f64)),
                     ("count", Arg::N(e.count as f64)),
                 ],
@@ -183,7 +201,9 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
     let http: Vec<_> = d
         .peers
         .iter()
-        .filter(|p| p.initiated_by_device && p.proto == "tcp" && p.port == 80 && p.bytes_sent > 0)
+        .filter(|p| {
+            p.initiated_by_device && p.proto == Proto::TCP && p.port == 80 && p.bytes_sent > 0
+        })
         .collect();
     if !http.is_empty() && !d.user_agents.is_empty() {
         let flows: u64 = http.iter().map(|p| p.flows).sum();
@@ -192,10 +212,7 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
             &[
                 ("servers", Arg::N(http.len() as f64)),
                 ("flows", Arg::N(flows as f64)),
-                (
-                    "first",
-                    Arg::S(http[0].name.as_deref().unwrap_or(&http[0].ip)),
-                ),
+                ("first", Arg::S(&peer_name(http[0]))),
             ],
         ));
     }
@@ -217,7 +234,17 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
             vec![l.ta(
                 "label-ev-tls",
                 &[
-                    ("versions", Arg::S(&d.tls.versions.join(", "))),
+                    (
+                        "versions",
+                        Arg::S(
+                            &d.tls
+                                .versions
+                                .iter()
+                                .map(|v| v.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ),
                     ("servers", Arg::N(d.tls.snis.len() as f64)),
                 ],
             )],
@@ -226,20 +253,13 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
         CheckResult::unknown("tls-version", l.t("label-why-no-tls"))
     });
 
-    // Cipher suites offered (from the JA3 strings: `version,ciphers,...`, decimal).
-    let mut weak: Vec<(u16, &str)> = Vec::new();
-    for ja3 in &d.tls.ja3 {
-        let Some(list) = ja3.split(',').nth(1) else {
-            continue;
-        };
-        for c in list.split('-').filter_map(|c| c.parse::<u16>().ok()) {
-            if let Some(name) = weak_suite(c) {
-                if !weak.iter().any(|(x, _)| *x == c) {
-                    weak.push((c, name));
-                }
-            }
-        }
-    }
+    // Cipher suites offered.
+    let weak: Vec<(u16, &str)> = d
+        .tls
+        .suites
+        .iter()
+        .filter_map(|&c| weak_suite(c).map(|name| (c, name)))
+        .collect();
     out.push(if !weak.is_empty() {
         let names: Vec<String> = weak
             .iter()
@@ -269,7 +289,7 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
     let updates: Vec<_> = d
         .peers
         .iter()
-        .filter(|p| p.initiated_by_device && p.proto == "tcp")
+        .filter(|p| p.initiated_by_device && p.proto == Proto::TCP)
         .filter(|p| p.name.as_deref().is_some_and(is_update_name))
         .collect();
     let clear: Vec<_> = updates
@@ -286,7 +306,7 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
             vec![l.ta(
                 "label-ev-update-clear",
                 &[
-                    ("server", Arg::S(p.name.as_deref().unwrap_or(&p.ip))),
+                    ("server", Arg::S(&peer_name(p))),
                     ("port", Arg::N(p.port as f64)),
                 ],
             )],
@@ -297,7 +317,7 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
             vec![l.ta(
                 "label-ev-update-tls",
                 &[
-                    ("server", Arg::S(p.name.as_deref().unwrap_or(&p.ip))),
+                    ("server", Arg::S(&peer_name(p))),
                     ("flows", Arg::N(p.flows as f64)),
                 ],
             )],
@@ -309,7 +329,7 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
     // Risky services the device answered on.
     let mut lines = Vec::new();
     for p in &d.peers {
-        if p.initiated_by_device || p.proto != "tcp" || p.packets_sent == 0 {
+        if p.initiated_by_device || p.proto != Proto::TCP || p.packets_sent == 0 {
             continue;
         }
         if let Some((_, name)) = RISKY_SERVICES.iter().find(|(port, _)| *port == p.port) {
@@ -319,7 +339,7 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
                     &[
                         ("service", Arg::S(name)),
                         ("port", Arg::N(p.port as f64)),
-                        ("peer", Arg::S(&p.ip)),
+                        ("peer", Arg::S(&p.ip.to_string())),
                     ],
                 ));
             }
@@ -352,18 +372,18 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
         .iter()
         .filter(|a| {
             a.mac == d.mac
-                && a.direction == "outbound"
+                && a.direction == Direction::Outbound
                 && ATTACK_ALERTS.contains(&a.kind)
-                && matches!(a.severity, "medium" | "high" | "critical")
+                && a.severity >= Severity::Medium
         })
         .take(5)
         .map(|a| {
             l.ta(
                 "label-ev-alert",
                 &[
-                    ("title", Arg::S(&a.title)),
-                    ("severity", Arg::S(a.severity)),
-                    ("at", Arg::S(&a.raised_at)),
+                    ("title", Arg::S(&a.title.render(l))),
+                    ("severity", Arg::S(a.severity.id())),
+                    ("at", Arg::S(&a.raised_at.to_string())),
                 ],
             )
         })
@@ -646,8 +666,11 @@ impl MudEvidence {
                         l.ta(
                             "label-ev-mud-violation",
                             &[
-                                ("remote", Arg::S(v.name.as_deref().unwrap_or(&v.remote))),
-                                ("proto", Arg::S(&v.proto)),
+                                (
+                                    "remote",
+                                    Arg::S(&v.name.clone().unwrap_or_else(|| v.remote.to_string())),
+                                ),
+                                ("proto", Arg::S(&v.proto.to_string())),
                                 ("port", Arg::N(v.port as f64)),
                                 ("flows", Arg::N(v.flows as f64)),
                             ],

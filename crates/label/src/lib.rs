@@ -114,7 +114,7 @@ pub fn label(l: &Localizer, cat: &Catalogues, i: &Inputs<'_>) -> Label {
         device: DeviceRef {
             mac: i.device.mac.clone(),
             vendor: i.device.vendor.clone(),
-            kind: i.device.kind_label.clone(),
+            kind: i.device.kind_label.render(l),
             hostnames: i.device.hostnames.clone(),
             declared,
         },

@@ -458,6 +458,15 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
                 }
                 Device::add_to(&mut dev.ja4, &ch.ja4(), &lim);
                 Device::add_to(&mut dev.ja3, &ch.ja3(), &lim);
+                for c in ch.ciphers.chunks_exact(2) {
+                    let c = u16::from_be_bytes([c[0], c[1]]);
+                    if dev.tls_suites.len() >= crate::device::TLS_SUITES {
+                        break;
+                    }
+                    if !iotgate_wire::tls::is_grease(c) {
+                        dev.tls_suites.insert(c);
+                    }
+                }
             }
             if dev.tls_versions.len() < 16 {
                 dev.tls_versions.insert(v);

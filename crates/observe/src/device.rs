@@ -252,6 +252,9 @@ pub struct Device {
     pub hellos_seen: Vec<u64>,
     /// Highest TLS versions offered (distinct values).
     pub tls_versions: BTreeSet<u16>,
+    /// Cipher suites offered in the ClientHellos fingerprinted (GREASE left out; at most
+    /// [`TLS_SUITES`] distinct values).
+    pub tls_suites: BTreeSet<u16>,
     /// HTTP User-Agent strings it sent.
     pub user_agents: BTreeSet<String>,
     /// Names it queried and got an answer for.
@@ -364,6 +367,7 @@ impl Device {
             ja3: BTreeSet::new(),
             hellos_seen: Vec::new(),
             tls_versions: BTreeSet::new(),
+            tls_suites: BTreeSet::new(),
             user_agents: BTreeSet::new(),
             domains: BTreeSet::new(),
             queried: BTreeSet::new(),
@@ -651,6 +655,10 @@ pub struct Inventory {
 
 /// ClientHellos remembered per device to skip recomputing their fingerprints.
 pub const HELLOS_SEEN: usize = 128;
+
+/// Distinct cipher suites remembered per device (about 350 are registered; a hostile hello can
+/// offer thousands of made-up ones).
+pub const TLS_SUITES: usize = 512;
 
 impl Inventory {
     /// The per-process seeded hasher of this inventory, for caches keyed by what devices send.

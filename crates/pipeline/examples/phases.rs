@@ -35,11 +35,11 @@ fn main() {
     let t_finish = t.elapsed();
     let t = Instant::now();
     let l = iotgate_explain::Localizer::new(iotgate_explain::Lang::En);
-    let report = snap.report(&l);
+    let report = snap.report();
     let t_report = t.elapsed();
     let t = Instant::now();
     let mut sink = std::io::BufWriter::new(std::io::sink());
-    serde_json::to_writer_pretty(&mut sink, &report).expect("json");
+    serde_json::to_writer_pretty(&mut sink, &report.in_language(&l)).expect("json");
     let t_json = t.elapsed();
     let t = Instant::now();
     drop((report, snap));

@@ -2,8 +2,8 @@
 //! a [`Session`] built from one [`SessionConfig`] takes packets or flow records, lets time
 //! advance on a quiet network, gives a [`Snapshot`] at any moment and a final one at the end.
 //! [`run`] feeds a session from capture files (on one or two threads), pipes and live
-//! interfaces. Snapshots are typed state; words come only when one is rendered
-//! ([`Snapshot::report`]), in the reader's language.
+//! interfaces. Snapshots are typed state and so is their report ([`Snapshot::report`]): words
+//! come only when a renderer writes it, in the reader's language.
 //!
 //! A gateway daemon owns its session on the capture thread and hands snapshots to whoever asks
 //! (a web page, in the asker's language), between two packets:

@@ -2,7 +2,7 @@
 //! through, and snapshots come out of, without ever consuming its state until `finish`.
 
 use iotgate_explain::mud::audit_out;
-use iotgate_explain::{model, warning_text, Analysis, CaptureOut, Localizer};
+use iotgate_explain::{model, warning, Analysis, CaptureOut};
 use iotgate_judge::detect::{Alert, Blocklist, DetectConfig, Detectors};
 use iotgate_judge::mud_audit::AuditState;
 use iotgate_judge::mud_learn::Learner;
@@ -114,8 +114,8 @@ pub struct Session {
     an: Analyzer<Judges>,
 }
 
-/// What a session knows at one moment, as typed state: words come only when it is rendered
-/// ([`Snapshot::report`]), so one snapshot can be shown in several languages.
+/// What a session knows at one moment, as typed state: words come only when its report
+/// ([`Snapshot::report`]) is rendered, so one snapshot can be shown in several languages.
 #[derive(Debug)]
 pub struct Snapshot {
     /// Devices, with every flow still open folded in.
@@ -243,21 +243,21 @@ fn conclude(inventory: Inventory, stats: Stats, flow_stats: FlowStats, mut j: Ju
 }
 
 impl Snapshot {
-    /// The report in `l`'s language: the JSON contract `iotgate.analysis/1` and what the
-    /// terminal and HTML renderers read.
-    pub fn report(&self, l: &Localizer) -> Analysis {
+    /// The report: the model of the JSON contract `iotgate.analysis/1` that the terminal, HTML
+    /// and JSON renderers read, in no language until rendered (`Analysis::in_language`).
+    pub fn report(&self) -> Analysis {
         let captures = self
             .inputs
             .iter()
             .map(|o| CaptureOut {
                 path: o.name.clone(),
                 packets: o.packets,
-                warnings: o.warnings.iter().map(|w| warning_text(l, w)).collect(),
+                warnings: o.warnings.iter().map(warning).collect(),
             })
             .collect();
-        let mut report = model::build(l, captures, &self.inventory, &self.stats, &self.flow_stats);
+        let mut report = model::build(captures, &self.inventory, &self.stats, &self.flow_stats);
         if let Some(alerts) = &self.alerts {
-            report.set_alerts(l, alerts);
+            report.set_alerts(alerts);
         }
         if let Some(a) = &self.audit {
             let mut out: Vec<_> =
@@ -268,7 +268,7 @@ impl Snapshot {
                         let name = report.devices.iter().find(|x| x.mac == mac).and_then(|x| {
                             x.hostnames.first().cloned().or_else(|| x.vendor.clone())
                         });
-                        audit_out(l, d, name.as_deref())
+                        audit_out(d, name.as_deref())
                     })
                     .collect();
             out.sort_by(|x, y| x.mac.cmp(&y.mac));

@@ -172,11 +172,21 @@ fn a_session_moves_to_another_thread() {
     })
     .join()
     .unwrap();
-    let en = snap.report(&iotgate_explain::Localizer::new(iotgate_explain::Lang::En));
-    let fr = snap.report(&iotgate_explain::Localizer::new(iotgate_explain::Lang::Fr));
-    assert_eq!(en.devices.len(), fr.devices.len());
-    assert_eq!(en.lang, "en");
-    assert_eq!(fr.lang, "fr");
+    // One report, written for an English and for a French reader.
+    let report = snap.report();
+    let json = |lang| {
+        let l = iotgate_explain::Localizer::new(lang);
+        serde_json::to_value(report.in_language(&l)).unwrap()
+    };
+    let (en, fr) = (
+        json(iotgate_explain::Lang::En),
+        json(iotgate_explain::Lang::Fr),
+    );
+    assert_eq!(en["lang"], "en");
+    assert_eq!(fr["lang"], "fr");
+    let words = |v: &serde_json::Value| v["devices"][0]["kind_label"].clone();
+    assert_eq!(en["devices"][0]["mac"], fr["devices"][0]["mac"]);
+    assert!(words(&en).is_string() && words(&en) != words(&fr), "{en}");
 }
 
 mod hostile_records {
@@ -241,7 +251,8 @@ mod hostile_records {
             s.advance(now);
             let snap = s.snapshot();
             prop_assert!(snap.stats.packets <= recs.len() as u64 * 2 * (1 << 40));
-            let _ = snap.report(&iotgate_explain::Localizer::new(iotgate_explain::Lang::Fr));
+            let l = iotgate_explain::Localizer::new(iotgate_explain::Lang::Fr);
+            let _ = serde_json::to_string(&snap.report().in_language(&l)).unwrap();
             let _ = s.finish();
         }
     }

@@ -19,7 +19,8 @@ fn rss() -> u64 {
 }
 
 fn json(a: &iotgate_explain::Analysis) -> serde_json::Value {
-    serde_json::to_value(a).expect("serialises")
+    let l = Localizer::new(Lang::En);
+    serde_json::to_value(a.in_language(&l)).expect("serialises")
 }
 
 #[test]
@@ -40,8 +41,6 @@ fn half_an_hour_snapshotted_every_minute_equals_one_shot() {
         iotgate_sim::write(&opts, &mut w).unwrap();
         std::io::Write::flush(&mut w).unwrap();
     }
-    let l = Localizer::new(Lang::En);
-
     // Streaming: one packet at a time from a bounded reader, a snapshot each simulated minute.
     let file = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
     let mut src = StreamReader::new(path.clone(), file).unwrap();
@@ -69,13 +68,13 @@ fn half_an_hour_snapshotted_every_minute_equals_one_shot() {
             assert!(snap.inventory.devices.len() >= last_devices);
             last_packets = snap.stats.packets;
             last_devices = snap.inventory.devices.len();
-            let report = snap.report(&l);
+            let report = snap.report();
             assert_eq!(report.summary.packets, snap.stats.packets);
             drop((snap, report));
             readings.push((readings.len() + 1, rss(), session.live_flows()));
         }
     }
-    let streamed = session.finish().report(&l);
+    let streamed = session.finish().report();
     assert!(
         readings.len() >= 30,
         "the capture covers {} simulated minutes, not 30",
@@ -87,7 +86,7 @@ fn half_an_hour_snapshotted_every_minute_equals_one_shot() {
     for threads in [1, 2] {
         let one_shot = analyze_files(&caps, SessionConfig::detecting(), threads, |_| {})
             .unwrap()
-            .report(&l);
+            .report();
         let (mut a, mut b) = (json(&streamed), json(&one_shot));
         // The streamed run names its input like the file run does, but counts from the stream.
         a["captures"] = serde_json::Value::Null;

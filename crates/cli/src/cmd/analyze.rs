@@ -175,10 +175,10 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> Done {
     let snap = session_config(l, m, mode)
         .and_then(|cfg| read_input(l, m, cfg))
         .map_err(Failure::usage)?;
-    let report = snap.report(l);
+    let report = snap.report();
     for c in &report.captures {
         for w in &c.warnings {
-            eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w);
+            eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w.render(l));
         }
     }
     if let Some(lr) = &snap.learner {
@@ -193,7 +193,10 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> Done {
         return print_out(l, |out| {
             match m.get_one::<String>("format").map(String::as_str) {
                 Some("json") => {
-                    write_json_pretty(&mut *out, &report.mud_audit_json(&problems))?;
+                    let doc = report
+                        .mud_audit_json(l, &problems)
+                        .map_err(std::io::Error::other)?;
+                    write_json_pretty(&mut *out, &doc)?;
                     writeln!(out)
                 }
                 _ => {
@@ -216,7 +219,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> Done {
     let done = print_out(l, |out| {
         match m.get_one::<String>("format").map(String::as_str) {
             Some("json") => {
-                write_json_pretty(&mut *out, &report)?;
+                write_json_pretty(&mut *out, &report.in_language(l))?;
                 writeln!(out)
             }
             _ => {

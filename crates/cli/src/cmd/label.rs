@@ -102,12 +102,12 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     let snap = analyze_files(&caps, cfg, default_threads(), |p| bar.tick(p));
     bar.finish();
     let analysis = match snap {
-        Ok(s) => s.report(l),
+        Ok(s) => s.report(),
         Err(e) => return fail(source_error_text(l, &e)),
     };
     for c in &analysis.captures {
         for w in &c.warnings {
-            eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w);
+            eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w.render(l));
         }
     }
     let want = mac.to_string();
