@@ -221,7 +221,14 @@ pub fn command(l: &Localizer) -> Command {
                         .value_parser(value_parser!(u64).range(10_000..))
                         .help(l.t("cli-eval-packets")),
                 )
-                .arg(devices_arg(l)),
+                .arg(devices_arg(l))
+                .arg(
+                    Arg::new("corpus")
+                        .long("corpus")
+                        .value_name("DIR")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-eval-corpus")),
+                ),
         )
         .subcommand(
             Command::new("simulate")

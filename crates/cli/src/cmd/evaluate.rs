@@ -1,4 +1,5 @@
-//! `iotgate evaluate`: the detectors scored against simulated captures with planted attacks.
+//! `iotgate evaluate`: the detectors scored against simulated captures with planted attacks, or
+//! (`--corpus DIR`) against a labelled corpus of real captures.
 
 use crate::failure::{print_str, Done, Failure};
 use iotgate_explain::Localizer;
@@ -6,6 +7,11 @@ use iotgate_explain::Localizer;
 /// Runs `iotgate evaluate`.
 pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     use iotgate::evaluate::{evaluate, table, Plan};
+    if let Some(dir) = m.get_one::<std::path::PathBuf>("corpus") {
+        let verdicts =
+            iotgate::corpus::evaluate_corpus(l, dir, |_, _| {}).map_err(Failure::failed)?;
+        return print_str(l, &iotgate::corpus::corpus_table(l, dir, &verdicts));
+    }
     let plan = Plan {
         seeds: m
             .get_many::<u64>("seeds")
