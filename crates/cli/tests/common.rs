@@ -70,6 +70,46 @@ pub mod frames {
         f.extend_from_slice(l4);
         f
     }
+    /// Ethernet + IPv4 or IPv6 header (TTL or hop limit `ttl`) around `l4`.
+    pub fn ip_ttl(
+        src_mac: [u8; 6],
+        dst_mac: [u8; 6],
+        src: std::net::IpAddr,
+        dst: std::net::IpAddr,
+        ttl: u8,
+        proto: u8,
+        l4: &[u8],
+    ) -> Vec<u8> {
+        use std::net::IpAddr;
+        let mut f = Vec::with_capacity(54 + l4.len());
+        f.extend_from_slice(&dst_mac);
+        f.extend_from_slice(&src_mac);
+        match (src, dst) {
+            (IpAddr::V4(s), IpAddr::V4(d)) => {
+                f.extend_from_slice(&[0x08, 0x00, 0x45, 0]);
+                f.extend_from_slice(&((20 + l4.len()) as u16).to_be_bytes());
+                f.extend_from_slice(&[0, 0, 0x40, 0, ttl, proto, 0, 0]);
+                f.extend_from_slice(&s.octets());
+                f.extend_from_slice(&d.octets());
+            }
+            (IpAddr::V6(s), IpAddr::V6(d)) => {
+                f.extend_from_slice(&[0x86, 0xdd, 0x60, 0, 0, 0]);
+                f.extend_from_slice(&(l4.len() as u16).to_be_bytes());
+                f.extend_from_slice(&[proto, ttl]);
+                f.extend_from_slice(&s.octets());
+                f.extend_from_slice(&d.octets());
+            }
+            _ => panic!("one address family per packet"),
+        }
+        f.extend_from_slice(l4);
+        f
+    }
+    /// A TCP header with a payload.
+    pub fn tcp_data(sport: u16, dport: u16, seq: u32, ack: u32, flags: u8, data: &[u8]) -> Vec<u8> {
+        let mut t = tcp(sport, dport, seq, ack, flags);
+        t.extend_from_slice(data);
+        t
+    }
     /// A UDP header and payload.
     pub fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
         let mut u = Vec::new();

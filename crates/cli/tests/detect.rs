@@ -401,12 +401,14 @@ fn hand_built_attacks_are_named() {
             ),
         ));
     }
-    // Someone on the Internet connects to the camera's Telnet, and it answers.
+    // Someone on the Internet connects to the camera's Telnet (through the router: its
+    // packets arrive with a decremented TTL), and it answers.
     let t3 = t2 + 2_000_000_000;
     let out = [203, 0, 113, 99];
+    let (o, c) = (std::net::IpAddr::from(out), std::net::IpAddr::from(cam_ip));
     rec.push((
         t3,
-        ipv4(gw, cam, out, cam_ip, 6, &tcp(51_000, 23, 1, 0, 0x02)),
+        ip_ttl(gw, cam, o, c, 51, 6, &tcp(51_000, 23, 1, 0, 0x02)),
     ));
     rec.push((
         t3 + 1_000_000,
@@ -414,7 +416,7 @@ fn hand_built_attacks_are_named() {
     ));
     rec.push((
         t3 + 2_000_000,
-        ipv4(gw, cam, out, cam_ip, 6, &tcp(51_000, 23, 2, 10, 0x10)),
+        ip_ttl(gw, cam, o, c, 51, 6, &tcp(51_000, 23, 2, 10, 0x10)),
     ));
     // The camera talks to a listed network.
     rec.push((

@@ -129,6 +129,9 @@ pub trait FlowObserver {
     /// Capture time moved on to `now` without a packet (a quiet network): windows that only
     /// need time to close can be judged. Idle flows have already been ended.
     fn advanced(&mut self, _inv: &Inventory, _now: i64) {}
+    /// Device `dev` sent an ARP message at `ts` (a request: who has `arp.tpa`; a reply: to
+    /// `arp.tha`).
+    fn arp(&mut self, _inv: &Inventory, _dev: u32, _ts: i64, _arp: &iotgate_wire::link::Arp) {}
 }
 
 /// No observer: every event is dropped (and compiled away).
@@ -257,6 +260,9 @@ impl<O: FlowObserver> Analyzer<O> {
                     if a.sha == src && a.spa != [0; 4] {
                         self.inv.note_address(i, IpAddr::from(a.spa), &lim);
                     }
+                    if a.sha == src {
+                        self.observer.arp(&self.inv, i, ts, &a);
+                    }
                 }
             }
             L3::Lldp(p) => {
@@ -342,6 +348,11 @@ impl<O: FlowObserver> Analyzer<O> {
         let dir = usize::from(!from_initiator);
         flow.pkts[dir] += 1;
         flow.bytes[dir] += ip.total_len as u64;
+        flow.link |= if iotgate_wire::net::is_initial_ttl(ip.ttl) {
+            crate::flow::linkbits::ON_LINK[dir]
+        } else {
+            crate::flow::linkbits::ROUTED[dir]
+        };
         if let L4::Icmp(i) = d.l4 {
             if flow.icmp[dir].is_none() {
                 flow.icmp[dir] = Some((i.kind, i.code));
@@ -387,7 +398,21 @@ impl<O: FlowObserver> Analyzer<O> {
             src_dev = NO_DEVICE_CHECKED;
             if let Some(mac) = d.link.src {
                 if let Some(i) = self.inv.upsert(mac, ts, &lim) {
-                    if self.inv.note_address(i, ip.src, &lim) {
+                    // A public source a router relayed (its TTL was decremented on the way) is
+                    // not the address of the MAC that carried it, and shows the MAC forwards
+                    // traffic — when the packet is a reply or acknowledges one: scanners send
+                    // their raw probes (SYN, FIN, NULL, UDP, ICMP) with random TTLs from their
+                    // own MAC. Group destinations get whatever TTL the sender chose.
+                    let relayed = !iotgate_wire::net::is_initial_ttl(ip.ttl)
+                        && !iotgate_wire::net::is_local(&ip.src)
+                        && !iotgate_wire::net::is_group(&ip.dst);
+                    if relayed {
+                        let answers =
+                            dir == 1 || (ip.proto == proto::TCP && tcp_flags & flags::ACK != 0);
+                        if answers && !mac.is_group() {
+                            self.inv.mark_gateway(mac, ts, &lim);
+                        }
+                    } else if self.inv.note_address(i, ip.src, &lim) {
                         src_dev = i;
                     }
                 }

@@ -109,21 +109,30 @@ impl FlowKey {
 /// TCP flag observations kept per flow (bits).
 pub mod tcpbits {
     /// SYN without ACK from the initiator.
-    pub const SYN: u16 = 1;
+    pub const SYN: u8 = 1;
     /// SYN+ACK from the responder.
-    pub const SYNACK: u16 = 2;
+    pub const SYNACK: u8 = 2;
     /// An ACK from the initiator after the SYN+ACK (handshake complete).
-    pub const ACK3: u16 = 4;
+    pub const ACK3: u8 = 4;
     /// FIN from the initiator.
-    pub const FIN_I: u16 = 8;
+    pub const FIN_I: u8 = 8;
     /// FIN from the responder.
-    pub const FIN_R: u16 = 16;
+    pub const FIN_R: u8 = 16;
     /// RST from anyone.
-    pub const RST: u16 = 32;
+    pub const RST: u8 = 32;
     /// Payload seen from the initiator.
-    pub const DATA_I: u16 = 64;
+    pub const DATA_I: u8 = 64;
     /// Payload seen from the responder.
-    pub const DATA_R: u16 = 128;
+    pub const DATA_R: u8 = 128;
+}
+
+/// What a flow's TTLs say of where each direction's sender is, as bits of [`Flow::link`]:
+/// indexed by direction (0: the initiator's packets, 1: the responder's).
+pub mod linkbits {
+    /// A packet arrived with an initial TTL: its sender is on this link.
+    pub const ON_LINK: [u8; 2] = [1, 2];
+    /// A packet arrived with a decremented TTL: a router relayed it.
+    pub const ROUTED: [u8; 2] = [4, 8];
 }
 
 /// A TCP connection's state as shown to users.
@@ -157,7 +166,7 @@ pub struct Flow {
     /// Bytes (IP length) per direction.
     pub bytes: [u64; 2],
     /// TCP observations ([`tcpbits`]).
-    pub tcp: u16,
+    pub tcp: u8,
     /// Device index per side (A, B), or [`NO_DEVICE`].
     pub dev: [u32; 2],
     /// Payload packets already handed to application-layer inspection.
@@ -173,6 +182,8 @@ pub struct Flow {
     pub gap_max_ms: u32,
     /// Sum of such gaps, ms (saturating).
     pub gap_sum_ms: u32,
+    /// What the TTLs showed of each side's place ([`linkbits`]).
+    pub link: u8,
 }
 
 /// A pause between two packets of a flow shorter than this is not an idle gap (beaconing is
@@ -189,6 +200,22 @@ pub fn is_milestone(p: u64) -> bool {
 }
 
 impl Flow {
+    /// Whether the sender of `side` (0 = A, 1 = B) is on this link, from the TTLs of its
+    /// packets: `Some(true)` when one arrived with an initial TTL, `Some(false)` when all of
+    /// them were relayed by a router, `None` when nothing says (no packet from it, or a flow
+    /// record).
+    #[inline]
+    pub fn on_link(&self, side: usize) -> Option<bool> {
+        let dir = usize::from(side != self.initiator as usize);
+        if self.link & linkbits::ON_LINK[dir] != 0 {
+            Some(true)
+        } else if self.link & linkbits::ROUTED[dir] != 0 {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
     /// A flow whose first packet, at `ts`, was opened by `initiator` (0 = side A); counters
     /// start at zero.
     pub fn new(initiator: u8, ts: i64) -> Flow {
@@ -206,6 +233,7 @@ impl Flow {
             gap_min_ms: 0,
             gap_max_ms: 0,
             gap_sum_ms: 0,
+            link: 0,
         }
     }
 

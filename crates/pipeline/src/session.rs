@@ -105,6 +105,11 @@ impl FlowObserver for Judges {
             d.advanced(inv, now);
         }
     }
+    fn arp(&mut self, inv: &Inventory, dev: u32, ts: i64, arp: &iotgate_wire::link::Arp) {
+        if let Some(d) = &mut self.detect {
+            d.arp(inv, dev, ts, arp);
+        }
+    }
 }
 
 /// One analysis in progress. It is `Send` (it can move to another thread or async task) and

@@ -179,6 +179,15 @@ pub fn ipv6(b: &[u8]) -> Result<Ip<'_>, Error> {
     })
 }
 
+/// True when a TTL (or hop limit) is one that stacks start with (32, 64, 128, 255): the packet
+/// crossed no router on its way here, so its sender is on this link. A router decrements the
+/// TTL of every packet it forwards, so relayed traffic never arrives with one of these, short of
+/// a sender 64 or more hops away.
+#[inline]
+pub fn is_initial_ttl(ttl: u8) -> bool {
+    matches!(ttl, 32 | 64 | 128 | 255)
+}
+
 /// True for addresses that stay inside a site: RFC 1918, CGNAT, link-local, loopback, ULA,
 /// multicast and broadcast.
 pub fn is_local(ip: &IpAddr) -> bool {

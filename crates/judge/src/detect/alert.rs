@@ -49,6 +49,7 @@ pub const DETAILS: &[(Kind, &str)] = &[
     (Kind::Scan, "sweep"),
     (Kind::Scan, "vertical"),
     (Kind::Scan, "stealth"),
+    (Kind::Scan, "arp-sweep"),
     (Kind::BruteForce, "outbound"),
     (Kind::BruteForce, "inbound"),
     (Kind::BruteForce, "web"),

@@ -57,7 +57,7 @@ impl Default for DetectConfig {
         DetectConfig {
             scan_window_s: 60,
             scan_targets: 64,
-            scan_ports: 32,
+            scan_ports: 16,
             scan_answered: 0.2,
             mirai_syns: 3,
             stealth_probes: 3,

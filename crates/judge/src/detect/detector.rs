@@ -37,6 +37,22 @@ pub(crate) fn is_public(ip: &IpAddr) -> bool {
     !iotgate_wire::net::is_local(ip) && !iotgate_wire::net::is_group(ip)
 }
 
+/// True when `side` of `f` is on the Internet: its address is not one that stays inside a site,
+/// and its packets did not come straight from a host on this link — the TTLs showed a router
+/// relaying them (or, for flow records, which carry no TTL, nothing says otherwise). A host on
+/// the link is local whatever its address: LANs with public IPv4 addresses, and every IPv6 LAN.
+#[inline]
+pub(crate) fn remote(key: &FlowKey, f: &Flow, side: usize) -> bool {
+    is_public(&key.addr(side)) && f.on_link(side) != Some(true)
+}
+
+/// True when the packets of `side` of `f` were relayed by a router: the MAC they came from is
+/// the router's, so the flow is not that device's own service or exposure.
+#[inline]
+pub(crate) fn relayed(f: &Flow, side: usize) -> bool {
+    f.on_link(side) == Some(false)
+}
+
 /// Login services (brute-force targets; Mirai's and its successors' favourite ports among them).
 pub(crate) const LOGIN_PORTS: &[u16] = &[
     21, 22, 23, 110, 143, 992, 1433, 2323, 3306, 3389, 5432, 5900, 8291,
@@ -75,8 +91,10 @@ pub(crate) mod event {
     pub const ADVANCED: u16 = 64;
     /// The end, or a snapshot.
     pub const FINISH: u16 = 128;
+    /// An ARP message.
+    pub const ARP: u16 = 256;
     /// How many kinds there are.
-    pub const KINDS: usize = 8;
+    pub const KINDS: usize = 9;
 }
 
 /// One detector: it hears the events a flow exporter could send (every method does nothing
@@ -103,6 +121,8 @@ pub(crate) trait Detector: Send {
     }
     /// Capture time reached `now` without packets: windows that ended can be judged.
     fn advanced(&mut self, _cx: &mut Cx<'_>, _now: i64) {}
+    /// Device `dev` sent an ARP message.
+    fn arp(&mut self, _cx: &mut Cx<'_>, _dev: u32, _ts: i64, _arp: &iotgate_wire::link::Arp) {}
     /// The end (or a snapshot): evidence only the final inventory holds, final counters.
     fn finish(&mut self, _cx: &mut Cx<'_>) {}
     /// The events it acts on ([`event`] bits): the others are not even handed to it.

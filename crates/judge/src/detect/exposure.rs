@@ -3,7 +3,7 @@
 //! resolvers that hides a device's lookups from the network.
 
 use super::alert::{Kind, Sample, Seed};
-use super::detector::{event, is_public, side_dev, Cx, Detector, LOGIN_PORTS};
+use super::detector::{event, is_public, relayed, remote, side_dev, Cx, Detector, LOGIN_PORTS};
 use crate::Severity;
 use iotgate_observe::device::{FactKind, Role};
 use iotgate_observe::engine::Progress;
@@ -98,8 +98,7 @@ impl Exposure {
         let Some(dev) = side_dev(inv, f, r) else {
             return;
         };
-        let from = key.addr(i);
-        if !is_public(&from) || inv.devices[dev as usize].routes {
+        if !remote(key, f, i) || relayed(f, r) || inv.devices[dev as usize].routes {
             return;
         }
         let seed = Seed {

@@ -25,6 +25,25 @@ const CAT_DETAIL: [&str; CATS] = ["syn", "ack", "udp", "icmp", "http"];
 const FEW_PORTS: u64 = 16;
 /// DNS water-torture window.
 const DNS_WINDOW: i64 = 10 * SEC;
+/// A host has 65,536 ports: a scanner that probes each at most twice sends no more than this
+/// to one host. New flows to many ports of one host are a port scan (the scan detector's) until
+/// they pass it; beyond, they are a flood with randomised ports.
+const SWEEP_LIMIT: u64 = 2 * 65_536;
+/// Mean size of a second's first packets (IP length) from which new flows to many ports are
+/// a flood at once: probes are small (a SYN, an empty or protocol-sized datagram), while a
+/// flood exists to deliver volume (Mirai's UDP and ACK floods send 512-byte payloads).
+const HEAVY_BYTES: u64 = 256;
+
+/// ICMP messages that report on someone else's packet (unreachable, time exceeded, parameter
+/// problem, source quench, redirect; ICMPv6 types below 128): a host sends them because it was
+/// sent traffic — a UDP port scan draws thousands — so they are answers, not a flood it starts.
+fn icmp_error(proto: u8, kind: Option<u8>) -> bool {
+    match (proto, kind) {
+        (1, Some(t)) => matches!(t, 3 | 4 | 5 | 11 | 12),
+        (58, Some(t)) => t < 128,
+        _ => false,
+    }
+}
 
 /// A majority vote (Boyer–Moore) for the victim of one category within a second.
 #[derive(Default, Clone, Copy)]
@@ -61,9 +80,14 @@ struct Dev {
     dports: [Bits; CATS],
     /// First event of each category this second.
     began: [i64; CATS],
+    /// IP bytes of the first packets counted this second, per category.
+    bytes: [u64; CATS],
     base: [f32; CATS],
     peak: [u32; CATS],
     alerts: [Option<usize>; CATS],
+    /// Per category: the host whose many ports this episode's new flows went to, and how many
+    /// flows so far (see [`SWEEP_LIMIT`]).
+    sweep: [(u128, u64); CATS],
     // DNS water torture.
     dns_window: i64,
     dns_vote: u64,
@@ -92,7 +116,7 @@ impl Flood {
             6 if first.tcp_flags & 0x12 == 0x02 => SYN,
             6 if first.tcp_flags & 0x16 == 0x10 => ACK,
             17 => UDP,
-            1 | 58 => ICMP,
+            1 | 58 if !icmp_error(key.proto, first.icmp_type) => ICMP,
             _ => return,
         };
         let d = self.devs.entry(dev);
@@ -133,7 +157,7 @@ impl Flood {
             return;
         };
         let p = f.pkts[0];
-        if p < 256 || f.pkts[1] * 10 >= p {
+        if p < 256 || f.pkts[1] * 10 >= p || icmp_error(key.proto, f.icmp[0].map(|(t, _)| t)) {
             return;
         }
         let (ceiling, detail) = match key.proto {
@@ -278,6 +302,7 @@ fn count(
         d.began[cat] = ts;
     }
     d.cur[cat] += 1;
+    d.bytes[cat] += f.bytes[0];
     d.vote[cat].add(victim, v4);
     let c = ceiling(cfg, cat);
     if d.cur[cat] == c || d.cur[cat] == 5 * c {
@@ -317,7 +342,22 @@ fn close_second(
         if !flooding {
             d.base[cat] = 0.9 * d.base[cat] + 0.1 * n as f32;
         }
+        // Count this second towards the sweep of one host's ports, or end the episode.
+        let v = d.vote[cat];
+        if n >= ceiling(cfg, cat)
+            && d.dports[cat].estimate() > FEW_PORTS
+            && (v.hits as u64) * 2 >= n as u64
+        {
+            let s = &mut d.sweep[cat];
+            if s.0 != v.cand {
+                *s = (v.cand, 0);
+            }
+            s.1 += n as u64;
+        } else if n < ceiling(cfg, cat) {
+            d.sweep[cat] = (0, 0);
+        }
         d.cur[cat] = 0;
+        d.bytes[cat] = 0;
         d.vote[cat] = Vote::default();
         d.dports[cat].clear();
     }
@@ -346,10 +386,16 @@ fn judge(
     if (n as f32) < cfg.flood_baseline_x * d.base[cat] || (v.hits as u64) * 2 < n as u64 {
         return false;
     }
-    // Many ports of one host at a moderate rate is a port scan (the scan detector's); a flood
-    // hammers a few ports, or randomises them at several times the ceiling.
-    if d.dports[cat].estimate() > FEW_PORTS && n < 5 * ceiling(cfg, cat) {
-        return false;
+    // New flows to many ports of one host are a port scan (the scan detector's), however fast,
+    // until they pass what a scan of one host can send; a flood hammers a few ports, or keeps
+    // randomising them past that.
+    let heavy = d.bytes[cat] >= HEAVY_BYTES * n as u64;
+    if d.dports[cat].estimate() > FEW_PORTS && !heavy {
+        let (host, before) = d.sweep[cat];
+        let before = if host == v.cand { before } else { 0 };
+        if before + (n as u64) <= SWEEP_LIMIT {
+            return false;
+        }
     }
     let victim = iotgate_observe::flow::addr_of(v.cand, v.v4);
     let seed = Seed {

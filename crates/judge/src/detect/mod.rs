@@ -156,4 +156,8 @@ impl FlowObserver for Detectors {
     fn advanced(&mut self, inv: &Inventory, now: i64) {
         self.each(event::ADVANCED, inv, |d, cx| d.advanced(cx, now));
     }
+
+    fn arp(&mut self, inv: &Inventory, dev: u32, ts: i64, arp: &iotgate_wire::link::Arp) {
+        self.each(event::ARP, inv, |d, cx| d.arp(cx, dev, ts, arp));
+    }
 }

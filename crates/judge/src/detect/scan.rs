@@ -1,6 +1,7 @@
 //! Scanning: one device probing many addresses on a port (horizontal) or many ports on one host
-//! (vertical) with few answers, TCP probes no real stack sends (NULL, FIN, Xmas), and Mirai's
-//! raw-SYN fingerprint (sequence number = destination IPv4 address).
+//! (vertical) with few answers, TCP probes no real stack sends (NULL, FIN, Xmas, SYN+FIN,
+//! SYN+RST), Mirai's raw-SYN fingerprint (sequence number = destination IPv4 address), and ARP
+//! sweeps of the local network.
 
 use super::alert::{Alerts, Kind, Sample, Seed};
 use super::config::DetectConfig;
@@ -54,14 +55,22 @@ struct Dev {
     any_probes: u32,
     any_answered: u32,
     stealth_first: i64,
+    /// The host the stealth probes went to, while they all went to one.
+    stealth_host: Option<(u128, IpAddr)>,
+    stealth_hosts: u32,
     targets: Hll,
     probes: u64,
     answered: u64,
     mirai_total: u64,
     stealth_total: u64,
     samples: Vec<Sample>,
-    /// Alert indices: horizontal, vertical, stealth, mirai, sweep.
-    alerts: [Option<usize>; 5],
+    /// Alert indices: horizontal, vertical, stealth, mirai, sweep, ARP sweep.
+    alerts: [Option<usize>; 6],
+    /// ARP: distinct addresses asked for this window, requests and answers, first request.
+    arp_seen: Bits,
+    arp_requests: u32,
+    arp_answers: u32,
+    arp_first: i64,
     hot_ports: Vec<u16>,
 }
 
@@ -108,9 +117,9 @@ impl Probe {
         }
         let fl = first.tcp_flags;
         let (proto, port) = match key.proto {
-            // SYN, or a probe with none of SYN/ACK/RST; a bare ACK or data is a connection
-            // whose start was missed.
-            6 if fl & 0x16 == 0x02 || fl & 0x16 == 0 => (6, key.port(resp)),
+            // SYN, or a probe with none of SYN/ACK/RST, or SYN with FIN or RST; a bare ACK or
+            // data is a connection whose start was missed.
+            6 if fl & 0x16 == 0x02 || fl & 0x16 == 0 || forged(fl) => (6, key.port(resp)),
             17 => (17, key.port(resp)),
             1 | 58 if matches!(first.icmp_type, Some(8) | Some(128)) => (key.proto, 0),
             _ => return None,
@@ -138,10 +147,16 @@ impl Dev {
             self.hosts.clear();
             self.mirai = 0;
             self.stealth = 0;
+            self.stealth_host = None;
+            self.stealth_hosts = 0;
             self.any.clear();
             self.any_first = ts;
             self.any_probes = 0;
             self.any_answered = 0;
+            self.arp_seen.clear();
+            self.arp_requests = 0;
+            self.arp_answers = 0;
+            self.arp_first = ts;
         }
     }
 
@@ -162,9 +177,10 @@ impl Dev {
         }
     }
 
-    /// TCP probes no real stack sends (no SYN, ACK or RST: NULL, FIN, Xmas).
+    /// TCP probes no real stack sends: no SYN, ACK or RST (NULL, FIN, Xmas), or SYN with FIN
+    /// or RST.
     fn stealth(&mut self, cx: &mut Cx<'_>, dev: u32, p: &Probe) {
-        if p.proto != 6 || p.flags & 0x16 != 0 {
+        if p.proto != 6 || (p.flags & 0x16 != 0 && !forged(p.flags)) {
             return;
         }
         if self.stealth == 0 {
@@ -172,10 +188,18 @@ impl Dev {
         }
         self.stealth += 1;
         self.stealth_total += 1;
+        match self.stealth_host {
+            Some((b, _)) if b == p.bits => {}
+            Some(_) => self.stealth_hosts = 2,
+            None => {
+                self.stealth_host = Some((p.bits, p.dst));
+                self.stealth_hosts = 1;
+            }
+        }
         if let Some(i) = self.alerts[2] {
             cx.alerts.list[i].touch(p.ts);
         } else if self.stealth >= cx.cfg.stealth_probes {
-            let seed = scan_seed(
+            let mut seed = scan_seed(
                 "stealth",
                 Severity::Medium,
                 0.9,
@@ -184,6 +208,10 @@ impl Dev {
                 self.stealth_first,
                 6,
             );
+            // Probes of one host (fingerprinting it): name it.
+            if self.stealth_hosts == 1 {
+                seed.peer = self.stealth_host.map(|(_, ip)| ip);
+            }
             self.alerts[2] = cx.alerts.raise(cx.inv, seed).or(self.alerts[2]);
         }
     }
@@ -535,12 +563,66 @@ impl Scan {
         }
     }
 
+    /// An ARP message: a request for another address counts towards an ARP sweep by its
+    /// sender; a reply is an answer to the device it goes to. Gratuitous ARP (asking for one's
+    /// own address) and address probes (from 0.0.0.0, RFC 5227) are not requests for others.
+    fn arp(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, arp: &iotgate_wire::link::Arp) {
+        match arp.op {
+            1 if arp.spa != arp.tpa && arp.spa != [0; 4] => {}
+            2 => {
+                if let Some(asker) = cx.inv.get(&arp.tha) {
+                    if let Some(d) = self.devs.get_mut(asker) {
+                        d.arp_answers += 1;
+                    }
+                }
+                return;
+            }
+            _ => return,
+        }
+        let need = self.need(cx.cfg);
+        let d = self.devs.entry(dev);
+        d.roll(cx.cfg, ts);
+        d.arp_requests += 1;
+        if !d.arp_seen.insert(mix(u32::from_be_bytes(arp.tpa) as u128)) {
+            return;
+        }
+        if let Some(i) = d.alerts[5] {
+            cx.alerts.list[i].touch(ts);
+            return;
+        }
+        let quiet = (d.arp_answers as f32) <= cx.cfg.scan_answered * d.arp_requests as f32;
+        if d.arp_seen.ones() < need[0] || !quiet {
+            return;
+        }
+        // Routers and DHCP servers look up the hosts they serve, some of them in sweeps.
+        let server = cx
+            .inv
+            .devices
+            .get(dev as usize)
+            .is_some_and(|x| x.routes || x.dhcp_server);
+        let severity = if server {
+            Severity::Low
+        } else {
+            Severity::Medium
+        };
+        let seed = scan_seed("arp-sweep", severity, 0.9, dev, ts, d.arp_first, 0);
+        if let Some(i) = cx.alerts.raise(cx.inv, seed) {
+            cx.alerts.list[i].set("targets", d.arp_seen.estimate());
+            d.alerts[5] = Some(i);
+        }
+    }
+
     /// Final counters into the alerts.
     fn close(&mut self, cx: &mut Cx<'_>) {
         let alerts = &mut *cx.alerts;
         for (_, d) in self.devs.iter_mut() {
             for i in d.alerts.iter().flatten() {
                 let a = &mut alerts.list[*i];
+                if a.detail == "arp-sweep" {
+                    a.set("requests", d.arp_requests as u64);
+                    a.set("answered", d.arp_answers as u64);
+                    continue;
+                }
                 a.set("targets", d.targets.estimate());
                 a.set("probes", d.probes);
                 a.set("answered", d.answered);
@@ -557,6 +639,13 @@ impl Scan {
             }
         }
     }
+}
+
+/// A first TCP packet with SYN and FIN, or SYN and RST: flags that contradict each other, which
+/// only packet-crafting tools send (OS fingerprinting, firewall probing).
+#[inline]
+fn forged(flags: u8) -> bool {
+    flags & 0x02 != 0 && flags & 0x05 != 0
 }
 
 /// Multicast or broadcast, on the flow key's integer form.
@@ -591,8 +680,11 @@ impl Detector for Scan {
     fn finish(&mut self, cx: &mut Cx<'_>) {
         self.close(cx);
     }
+    fn arp(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, arp: &iotgate_wire::link::Arp) {
+        Scan::arp(self, cx, dev, ts, arp);
+    }
     fn events(&self) -> u16 {
-        event::STARTED | event::REPLIED | event::FINISH
+        event::STARTED | event::REPLIED | event::FINISH | event::ARP
     }
     fn bytes(&self) -> usize {
         self.state_bytes()

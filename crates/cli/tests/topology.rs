@@ -1,0 +1,204 @@
+//! Local or Internet from the link, not from address ranges: hosts that reach each other
+//! directly (their packets arrive with an initial TTL, from their own MAC) are local whatever
+//! their addresses — public IPv4 LANs, IPv6 global addresses — and a router relaying a host's
+//! sessions is not blamed for them. Hand-built captures, every detector on.
+
+mod common;
+
+use common::frames::{ip_ttl, pcap, tcp_data};
+use iotgate_explain::alerts::AlertOut;
+use iotgate_explain::Analysis;
+use std::net::IpAddr;
+
+const A: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0a];
+const B: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0b];
+const H: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0c];
+const ROUTER: [u8; 6] = [0x02, 0, 0, 0, 0, 0x01];
+const T0: i64 = 1_700_000_000_000_000_000;
+const S: i64 = 1_000_000_000;
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+/// One TCP session: handshake, a banner from the server, a line from the client, FIN both
+/// ways. `via_c`/`via_s` are the MACs the client's and the server's frames carry, `ttl_c`/`ttl_s`
+/// their TTLs as they reach the capture.
+#[allow(clippy::too_many_arguments)]
+fn session(
+    out: &mut Vec<(i64, Vec<u8>)>,
+    t: i64,
+    (mac_c, c, ttl_c): ([u8; 6], IpAddr, u8),
+    (mac_s, srv, ttl_s): ([u8; 6], IpAddr, u8),
+    sport: u16,
+    dport: u16,
+    banner: &[u8],
+) {
+    let proto = 6;
+    let cs = |flags, seq, ack, data: &[u8]| {
+        ip_ttl(
+            mac_c,
+            mac_s,
+            c,
+            srv,
+            ttl_c,
+            proto,
+            &tcp_data(sport, dport, seq, ack, flags, data),
+        )
+    };
+    let sc = |flags, seq, ack, data: &[u8]| {
+        ip_ttl(
+            mac_s,
+            mac_c,
+            srv,
+            c,
+            ttl_s,
+            proto,
+            &tcp_data(dport, sport, seq, ack, flags, data),
+        )
+    };
+    let ms = 1_000_000;
+    out.push((t, cs(0x02, 100, 0, b"")));
+    out.push((t + ms, sc(0x12, 500, 101, b"")));
+    out.push((t + 2 * ms, cs(0x10, 101, 501, b"")));
+    out.push((t + 3 * ms, sc(0x18, 501, 101, banner)));
+    out.push((
+        t + 4 * ms,
+        cs(0x18, 101, 501 + banner.len() as u32, b"hello\r\n"),
+    ));
+    out.push((t + 5 * ms, cs(0x11, 108, 501 + banner.len() as u32, b"")));
+    out.push((t + 6 * ms, sc(0x11, 501 + banner.len() as u32, 109, b"")));
+}
+
+fn analyse(name: &str, mut recs: Vec<(i64, Vec<u8>)>) -> Analysis {
+    recs.sort_by_key(|r| r.0);
+    let dir = std::env::temp_dir().join(format!("iotgate-topo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // One file per call: tests run in parallel, and a capture is memory-mapped while read.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("{n}-{name}"));
+    std::fs::write(&path, pcap(&recs)).unwrap();
+    let a = common::analyze_detect(std::slice::from_ref(&path), vec![]);
+    std::fs::remove_file(&path).ok();
+    a
+}
+
+fn of_kind<'a>(a: &'a Analysis, kind: &str) -> Vec<&'a AlertOut> {
+    a.alerts.iter().filter(|x| x.kind.id() == kind).collect()
+}
+
+const SSH: &[u8] = b"SSH-2.0-OpenSSH_9.2\r\n";
+
+/// Password guessing between two hosts of one LAN, and an Internet host reaching the server
+/// through the router: only the second is exposure.
+fn lan_case(a_ip: &str, b_ip: &str, inet: &str, ttl: u8) {
+    let (a, b, x) = (ip(a_ip), ip(b_ip), ip(inet));
+    let mut recs = Vec::new();
+    for i in 0..12u16 {
+        session(
+            &mut recs,
+            T0 + i64::from(i) * 2 * S,
+            (A, a, ttl),
+            (B, b, ttl),
+            40_000 + i,
+            22,
+            SSH,
+        );
+    }
+    let lan = analyse("lan.pcap", recs.clone());
+    assert!(of_kind(&lan, "exposure").is_empty(), "{:#?}", lan.alerts);
+    let brute = of_kind(&lan, "brute-force");
+    assert_eq!(brute.len(), 1, "{:#?}", lan.alerts);
+    assert_eq!(brute[0].mac, "02:00:00:00:00:0a");
+    assert_eq!(brute[0].peer.as_ref().and_then(|p| p.ip), Some(b));
+    // Both hosts keep their own addresses.
+    let dev = |a: &Analysis, mac: &str| a.devices.iter().find(|d| d.mac == mac).cloned().unwrap();
+    let owns = |d: &iotgate_explain::model::DeviceOut, x: IpAddr| match x {
+        IpAddr::V4(v) => d.ipv4.contains(&v),
+        IpAddr::V6(v) => d.ipv6.contains(&v),
+    };
+    assert!(owns(&dev(&lan, "02:00:00:00:00:0a"), a));
+    assert!(owns(&dev(&lan, "02:00:00:00:00:0b"), b));
+
+    // The control: the same server reached from the Internet through the router (the
+    // client's TTL decremented on the way) is exposed.
+    let mut recs = Vec::new();
+    session(
+        &mut recs,
+        T0,
+        (ROUTER, x, ttl - 13),
+        (B, b, ttl),
+        50_000,
+        22,
+        SSH,
+    );
+    let inet = analyse("inet.pcap", recs);
+    let exp = of_kind(&inet, "exposure");
+    assert_eq!(exp.len(), 1, "{:#?}", inet.alerts);
+    assert_eq!(
+        (exp[0].mac.as_str(), exp[0].detail),
+        ("02:00:00:00:00:0b", "inbound")
+    );
+    assert!(
+        !owns(&dev(&inet, "02:00:00:00:00:01"), x),
+        "the router does not own {x}"
+    );
+}
+
+#[test]
+fn hosts_of_a_public_ipv4_lan_are_local() {
+    lan_case("198.51.100.10", "198.51.100.20", "203.0.113.9", 64);
+}
+
+#[test]
+fn hosts_of_an_ipv6_lan_are_local() {
+    lan_case("2001:db8:1::10", "2001:db8:1::20", "2001:db8:ffff::9", 64);
+}
+
+#[test]
+fn hosts_with_windows_ttls_are_local_too() {
+    lan_case("198.51.100.10", "198.51.100.20", "203.0.113.9", 128);
+}
+
+/// A host on a public-address LAN opens many short HTTPS sessions to one server through its
+/// router: nothing is blamed on the router — neither exposure nor logins to its web page — and
+/// the router is known as one.
+#[test]
+fn a_router_is_not_blamed_for_what_it_relays() {
+    let (h, srv) = (ip("198.51.100.30"), ip("203.0.113.80"));
+    let mut recs = Vec::new();
+    for i in 0..60u16 {
+        let hello = [0x16, 3, 1, 0, 4, 1, 0, 0, 0];
+        session(
+            &mut recs,
+            T0 + i64::from(i) * 7 * S,
+            (H, h, 64),
+            (ROUTER, srv, 51),
+            41_000 + i,
+            443,
+            &hello,
+        );
+    }
+    let a = analyse("relay.pcap", recs);
+    for x in &a.alerts {
+        assert_ne!(x.mac, "02:00:00:00:00:01", "{x:#?}");
+        assert!(
+            x.kind.id() != "exposure" && x.kind.id() != "brute-force",
+            "{x:#?}"
+        );
+    }
+    let r = a
+        .devices
+        .iter()
+        .find(|d| d.mac == "02:00:00:00:00:01")
+        .unwrap();
+    assert_eq!(r.kind.id(), "router");
+    assert!(r.ipv4.is_empty(), "{:?}", r.ipv4);
+    let host = a
+        .devices
+        .iter()
+        .find(|d| d.mac == "02:00:00:00:00:0c")
+        .unwrap();
+    assert_eq!(common::texts(&host.ipv4), ["198.51.100.30"]);
+}
