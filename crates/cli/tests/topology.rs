@@ -202,3 +202,36 @@ fn a_router_is_not_blamed_for_what_it_relays() {
         .unwrap();
     assert_eq!(common::texts(&host.ipv4), ["198.51.100.30"]);
 }
+
+/// Password guessing over SSH moved to port 902, between two hosts with public addresses on
+/// one LAN: the sessions are SSH by what they say, so they count; the same sessions answering
+/// with a web page do not.
+#[test]
+fn ssh_on_an_unusual_port_is_recognised_by_its_banner() {
+    let (a, b) = (ip("198.51.100.10"), ip("198.51.100.20"));
+    let guess = |banner: &[u8]| {
+        let mut recs = Vec::new();
+        for i in 0..20u16 {
+            let t = T0 + i64::from(i) * S / 2;
+            session(
+                &mut recs,
+                t,
+                (A, a, 64),
+                (B, b, 64),
+                40_000 + i,
+                902,
+                banner,
+            );
+        }
+        analyse("ssh902.pcap", recs)
+    };
+    let r = guess(b"SSH-2.0-OpenSSH_8.4p1 Debian-5\r\n");
+    let brute = of_kind(&r, "brute-force");
+    assert_eq!(brute.len(), 1, "{:#?}", r.alerts);
+    assert_eq!((brute[0].detail, brute[0].port), ("outbound", Some(902)));
+    assert_eq!(brute[0].mac, "02:00:00:00:00:0a");
+    assert_eq!(brute[0].evidence.items, ["ssh"]);
+    assert!(of_kind(&r, "exposure").is_empty(), "{:#?}", r.alerts);
+    let web = guess(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    assert!(web.alerts.is_empty(), "{:#?}", web.alerts);
+}

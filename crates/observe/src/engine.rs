@@ -2,7 +2,7 @@
 //! inventory. Everything is driven by packet timestamps, never the wall clock.
 
 use crate::device::{Inventory, Limits, PeerKey, PeerStats};
-use crate::flow::{tcpbits, Flow, FlowConfig, FlowKey, FlowTable, NO_DEVICE};
+use crate::flow::{markbits, tcpbits, Flow, FlowConfig, FlowKey, FlowTable, NO_DEVICE};
 use iotgate_sources::RawPacket;
 use iotgate_wire::link::linktype;
 use iotgate_wire::net::proto;
@@ -95,6 +95,9 @@ pub enum Progress {
     Packets(u8),
     /// The flow's count of idle gaps reached a power of two (4, 8, 16, ...).
     Gaps,
+    /// A payload showed the flow is a login session of this protocol, whatever its port (heard
+    /// once per flow).
+    Login(iotgate_wire::login::Login),
 }
 
 /// Watches flows: when they start, as they progress, and when they end (idle, evicted, replaced
@@ -348,10 +351,10 @@ impl<O: FlowObserver> Analyzer<O> {
         let dir = usize::from(!from_initiator);
         flow.pkts[dir] += 1;
         flow.bytes[dir] += ip.total_len as u64;
-        flow.link |= if iotgate_wire::net::is_initial_ttl(ip.ttl) {
-            crate::flow::linkbits::ON_LINK[dir]
+        flow.marks |= if iotgate_wire::net::is_initial_ttl(ip.ttl) {
+            markbits::ON_LINK[dir]
         } else {
-            crate::flow::linkbits::ROUTED[dir]
+            markbits::ROUTED[dir]
         };
         if let L4::Icmp(i) = d.l4 {
             if flow.icmp[dir].is_none() {
@@ -440,6 +443,13 @@ impl<O: FlowObserver> Analyzer<O> {
                 if gap_event {
                     obs.flow_progress(&self.inv, &key, flow, Progress::Gaps, ts);
                 }
+            }
+        }
+        if inspect_tcp && flow.marks & markbits::LOGIN == 0 {
+            if let Some(login) = iotgate_wire::login::recognise(payload, from_initiator) {
+                flow.marks |= markbits::LOGIN;
+                let why = Progress::Login(login);
+                self.observer.flow_progress(&self.inv, &key, flow, why, ts);
             }
         }
         let is_app_udp = ip.proto == proto::UDP && is_app_port(sport, dport);

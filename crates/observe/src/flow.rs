@@ -126,13 +126,16 @@ pub mod tcpbits {
     pub const DATA_R: u8 = 128;
 }
 
-/// What a flow's TTLs say of where each direction's sender is, as bits of [`Flow::link`]:
-/// indexed by direction (0: the initiator's packets, 1: the responder's).
-pub mod linkbits {
+/// Marks a flow collects beyond its counters, as bits of [`Flow::marks`]: what its TTLs say of
+/// where each direction's sender is (indexed by direction: 0 the initiator's packets, 1 the
+/// responder's), and whether it was recognised as a login session.
+pub mod markbits {
     /// A packet arrived with an initial TTL: its sender is on this link.
     pub const ON_LINK: [u8; 2] = [1, 2];
     /// A packet arrived with a decremented TTL: a router relayed it.
     pub const ROUTED: [u8; 2] = [4, 8];
+    /// A payload showed a login protocol ([`iotgate_wire::login`]); observers heard of it once.
+    pub const LOGIN: u8 = 16;
 }
 
 /// A TCP connection's state as shown to users.
@@ -182,8 +185,8 @@ pub struct Flow {
     pub gap_max_ms: u32,
     /// Sum of such gaps, ms (saturating).
     pub gap_sum_ms: u32,
-    /// What the TTLs showed of each side's place ([`linkbits`]).
-    pub link: u8,
+    /// What the TTLs showed of each side's place, and a recognised login ([`markbits`]).
+    pub marks: u8,
 }
 
 /// A pause between two packets of a flow shorter than this is not an idle gap (beaconing is
@@ -207,9 +210,9 @@ impl Flow {
     #[inline]
     pub fn on_link(&self, side: usize) -> Option<bool> {
         let dir = usize::from(side != self.initiator as usize);
-        if self.link & linkbits::ON_LINK[dir] != 0 {
+        if self.marks & markbits::ON_LINK[dir] != 0 {
             Some(true)
-        } else if self.link & linkbits::ROUTED[dir] != 0 {
+        } else if self.marks & markbits::ROUTED[dir] != 0 {
             Some(false)
         } else {
             None
@@ -233,7 +236,7 @@ impl Flow {
             gap_min_ms: 0,
             gap_max_ms: 0,
             gap_sum_ms: 0,
-            link: 0,
+            marks: 0,
         }
     }
 

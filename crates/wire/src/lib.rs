@@ -11,6 +11,7 @@ pub mod dns;
 pub mod http;
 pub mod link;
 pub mod lldp;
+pub mod login;
 pub mod mqtt;
 pub mod net;
 pub mod ntp;

@@ -9,6 +9,8 @@ fn all_decoders(b: &[u8]) {
         let _ = decode(lt, b);
     }
     let _ = link::arp(b);
+    let _ = iotgate_wire::login::recognise(b, true);
+    let _ = iotgate_wire::login::recognise(b, false);
     let _ = net::ipv4(b);
     let _ = net::ipv6(b);
     let _ = transport::tcp(b).map(|t| t.option_iter().count());
@@ -104,6 +106,22 @@ proptest! {
         let keep = (cut as usize) % (b.len() + 1);
         b.truncate(keep.max(b.len() / 2));
         all_decoders(&b);
+    }
+
+    #[test]
+    fn login_banners_survive_any_tail(tail in proptest::collection::vec(any::<u8>(), 0..64)) {
+        use iotgate_wire::login::{recognise, Login};
+        let mut ssh = b"SSH-2.0-x".to_vec();
+        ssh.extend_from_slice(&tail);
+        prop_assert_eq!(recognise(&ssh, false), Some(Login::Ssh));
+        let mut http = b"HTTP/1.0 401 ".to_vec();
+        http.extend_from_slice(&tail);
+        prop_assert_eq!(recognise(&http, false), Some(Login::Http));
+        // Server-only signals never come from the client, and the reverse.
+        prop_assert_eq!(recognise(&http, true), None);
+        let mut user = b"USER a".to_vec();
+        user.extend(tail.iter().map(|c| 0x20 + c % 0x5f));
+        prop_assert_eq!(recognise(&user, false), None);
     }
 
     #[test]

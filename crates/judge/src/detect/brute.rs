@@ -1,6 +1,8 @@
 //! Brute force: repeated sessions from one source to one login service — a device guessing
 //! other hosts' passwords (what an infected camera does after its scan finds open Telnet), or
-//! someone guessing the device's own.
+//! someone guessing the device's own. Login services are known by their well-known port, or on
+//! any port by what they say (SSH, Telnet, text passwords, HTTP/RTSP challenges, MQTT
+//! credentials, VNC, RDP: `iotgate_wire::login`).
 
 use super::alert::{Kind, Sample, Seed};
 use super::detector::{event, side_dev, Cx, Detector, LOGIN_PORTS, WEB_PORTS};
@@ -8,6 +10,7 @@ use crate::Severity;
 use iotgate_observe::engine::Progress;
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
 use iotgate_observe::hashing::Map;
+use iotgate_wire::login::Login;
 
 /// Attacker–service pairs followed at once; beyond, pairs seen once are forgotten first.
 const MAX_PAIRS: usize = 8192;
@@ -34,19 +37,51 @@ impl Brute {
         self.pairs.len() * (64 + RING * 8)
     }
 
-    /// A TCP connection was answered: count it when a login service accepted it.
+    /// A TCP connection was answered: count it when a login service's port accepted it.
     pub(crate) fn replied(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64) {
-        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         if key.proto != 6 || f.tcp & tcpbits::SYNACK == 0 {
             return;
         }
+        let port = key.port(1 - f.initiator as usize);
+        if LOGIN_PORTS.contains(&port) {
+            self.count(cx, key, f, ts, false, None);
+        } else if WEB_PORTS.contains(&port) {
+            self.count(cx, key, f, ts, true, None);
+        }
+    }
+
+    /// A flow showed a login protocol: count it on whatever port it runs — unless its port
+    /// was counted when it was answered. HTTP and RTSP count as web logins (a server asking for
+    /// credentials), the others as logins.
+    pub(crate) fn login(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64, l: Login) {
+        let port = key.port(1 - f.initiator as usize);
+        if key.proto != 6 || LOGIN_PORTS.contains(&port) {
+            return;
+        }
+        match l {
+            Login::Http | Login::Rtsp if WEB_PORTS.contains(&port) => {}
+            Login::Http | Login::Rtsp => self.count(cx, key, f, ts, true, Some(l)),
+            _ => self.count(cx, key, f, ts, false, Some(l)),
+        }
+    }
+
+    /// One session to a login service (`web`: a web page's), recognised by its port or by the
+    /// protocol `seen`.
+    fn count(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &FlowKey,
+        f: &Flow,
+        ts: i64,
+        web: bool,
+        seen: Option<Login>,
+    ) {
+        let (cfg, inv, alerts) = (cx.cfg, cx.inv, &mut *cx.alerts);
         let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
         let port = key.port(r);
         let (att_dev, tgt_dev) = (side_dev(inv, f, i), side_dev(inv, f, r));
-        let login = LOGIN_PORTS.contains(&port);
         // Web logins only count against a device's own admin page.
-        let web = !login && WEB_PORTS.contains(&port) && tgt_dev.is_some();
-        if !(login || web) || (att_dev.is_none() && tgt_dev.is_none()) {
+        if (web && tgt_dev.is_none()) || (att_dev.is_none() && tgt_dev.is_none()) {
             return;
         }
         let need = if web {
@@ -128,18 +163,25 @@ impl Brute {
                 al.set("targets", al.count("targets").unwrap_or(0) + 1);
             }
             al.sample(Sample::of(key, f));
+            if let Some(l) = seen {
+                if !al.items.iter().any(|x| x == l.id()) {
+                    al.items.push(l.id().to_string());
+                }
+            }
         }
     }
 }
 
 impl Detector for Brute {
     fn progress(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, why: Progress, ts: i64) {
-        if why == Progress::Replied {
-            self.replied(cx, key, f, ts);
+        match why {
+            Progress::Replied => self.replied(cx, key, f, ts),
+            Progress::Login(l) => self.login(cx, key, f, ts, l),
+            _ => {}
         }
     }
     fn events(&self) -> u16 {
-        event::REPLIED
+        event::REPLIED | event::LOGIN
     }
     fn bytes(&self) -> usize {
         self.state_bytes()

@@ -331,7 +331,7 @@ impl Detector for C2 {
         match why {
             Progress::Replied => self.replied(cx, key, f, ts),
             Progress::Gaps => self.gaps(cx, key, f, ts),
-            Progress::Packets(_) => {}
+            Progress::Packets(_) | Progress::Login(_) => {}
         }
     }
     fn dns_query(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {

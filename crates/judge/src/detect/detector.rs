@@ -93,8 +93,10 @@ pub(crate) mod event {
     pub const FINISH: u16 = 128;
     /// An ARP message.
     pub const ARP: u16 = 256;
+    /// A flow recognised as a login session.
+    pub const LOGIN: u16 = 512;
     /// How many kinds there are.
-    pub const KINDS: usize = 9;
+    pub const KINDS: usize = 10;
 }
 
 /// One detector: it hears the events a flow exporter could send (every method does nothing

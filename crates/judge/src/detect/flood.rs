@@ -474,7 +474,7 @@ impl Detector for Flood {
         match why {
             Progress::Replied => self.replied(cx, key, f, ts),
             Progress::Packets(dir) => self.packets(cx, key, f, dir, ts),
-            Progress::Gaps => {}
+            Progress::Gaps | Progress::Login(_) => {}
         }
     }
     fn dns_query(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {

@@ -139,6 +139,7 @@ impl FlowObserver for Detectors {
             Progress::Replied => event::REPLIED,
             Progress::Packets(_) => event::PACKETS,
             Progress::Gaps => event::GAPS,
+            Progress::Login(_) => event::LOGIN,
         };
         self.each(kind, inv, |d, cx| d.progress(cx, key, f, why, ts));
     }
