@@ -32,20 +32,6 @@ impl Drop for Lab {
     }
 }
 
-/// An SSH server that accepts `admin` with a password nobody guesses.
-const SERVER: &str = r#"import asyncio, asyncssh
-class S(asyncssh.SSHServer):
-    def begin_auth(self, u): return True
-    def password_auth_supported(self): return True
-    def validate_password(self, u, p): return u == 'admin' and p == 'Vx9-unique-Q2r'
-async def main():
-    key = asyncssh.generate_private_key('ssh-ed25519')
-    await asyncssh.create_server(S, '198.51.100.2', 2222, server_host_keys=[key],
-        server_version='OpenSSH_9.2p1', process_factory=lambda p: p.exit(0))
-    await asyncio.Future()
-asyncio.run(main())
-"#;
-
 #[test]
 fn ssh_guessing_on_port_2222_is_found_from_the_protocol() {
     if !common::netns_allowed("network namespaces") {
@@ -111,11 +97,15 @@ fn ssh_guessing_on_port_2222_is_found_from_the_protocol() {
         String::from_utf8(o.stdout).unwrap().trim().to_string()
     };
     let guesser_mac = mac(&gsr, "eth0");
-    let script = dir.join("server.py");
-    std::fs::write(&script, SERVER).unwrap();
+    let script = common::ssh_server_script(
+        &dir,
+        "server.py",
+        ("198.51.100.2", 2222),
+        "OpenSSH_9.2p1",
+        "Vx9-unique-Q2r",
+    );
     let c = Command::new("ip")
-        .args(["netns", "exec", &srv, "python3"])
-        .arg(&script)
+        .args(["netns", "exec", &srv, "python3", &script])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

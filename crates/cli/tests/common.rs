@@ -208,3 +208,32 @@ pub fn en() -> Localizer {
 pub fn texts<T: ToString>(v: &[T]) -> Vec<String> {
     v.iter().map(T::to_string).collect()
 }
+
+/// An SSH server in Python (asyncssh: a full SSH implementation) on `addr:port`, announcing
+/// itself as `version`, that accepts `admin` with `password` and nothing else; written to
+/// `dir/name`, whose path is returned.
+pub fn ssh_server_script(
+    dir: &Path,
+    name: &str,
+    (addr, port): (&str, u16),
+    version: &str,
+    password: &str,
+) -> String {
+    let script = format!(
+        r#"import asyncio, asyncssh
+class S(asyncssh.SSHServer):
+    def begin_auth(self, u): return True
+    def password_auth_supported(self): return True
+    def validate_password(self, u, p): return u == 'admin' and p == {password:?}
+async def main():
+    key = asyncssh.generate_private_key('ssh-ed25519')
+    await asyncssh.create_server(S, {addr:?}, {port}, server_host_keys=[key],
+        server_version={version:?}, process_factory=lambda p: p.exit(0))
+    await asyncio.Future()
+asyncio.run(main())
+"#
+    );
+    let p = dir.join(name);
+    std::fs::write(&p, script).unwrap();
+    p.display().to_string()
+}

@@ -49,30 +49,6 @@ fn login_script(dir: &Path, name: &str, password: &str) -> String {
     p.display().to_string()
 }
 
-/// An SSH server (Python's asyncssh: a full SSH implementation) that accepts `admin` with
-/// `password` and nothing else.
-fn ssh_script(dir: &Path, name: &str, addr: &str, password: &str) -> String {
-    let p = dir.join(name);
-    let script = r#"import asyncio, asyncssh
-class S(asyncssh.SSHServer):
-    def begin_auth(self, u): return True
-    def password_auth_supported(self): return True
-    def validate_password(self, u, p): return u == 'admin' and p == 'PASSWORD'
-async def main():
-    key = asyncssh.generate_private_key('ssh-ed25519')
-    await asyncssh.create_server(S, 'ADDR', 22, server_host_keys=[key],
-        server_version='dropbear_2014.63', process_factory=lambda p: p.exit(0))
-    await asyncio.Future()
-asyncio.run(main())
-"#;
-    std::fs::write(
-        &p,
-        script.replace("PASSWORD", password).replace("ADDR", addr),
-    )
-    .unwrap();
-    p.display().to_string()
-}
-
 impl Lab {
     fn spawn(&mut self, args: &[&str]) {
         let c = Command::new("ip")
@@ -175,8 +151,20 @@ fn lab() -> Option<Lab> {
         let _ = std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o644));
     }
     let www = d("www");
-    let ssh_weak = ssh_script(&dir, "ssh-weak.py", "127.0.0.7", "admin");
-    let ssh_strong = ssh_script(&dir, "ssh-strong.py", "127.0.0.2", STRONG);
+    let ssh_weak = common::ssh_server_script(
+        &dir,
+        "ssh-weak.py",
+        ("127.0.0.7", 22),
+        "dropbear_2014.63",
+        "admin",
+    );
+    let ssh_strong = common::ssh_server_script(
+        &dir,
+        "ssh-strong.py",
+        ("127.0.0.2", 22),
+        "dropbear_2014.63",
+        STRONG,
+    );
     // 127.0.0.1: a camera whose Telnet takes admin/admin (its web page does not).
     lab.spawn(&[
         "busybox",
