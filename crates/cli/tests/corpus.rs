@@ -25,6 +25,9 @@ const FOUND: &[&str] = &[
     "brute-ssh-medusa.pcap",
     "brute-ssh-ncrack-sneaky.pcap",
     "brute-ftp-wordlist.pcap",
+    "c2-rat-keepalive.pcapng",
+    "c2-dns-txt.pcap",
+    "c2-icmp-tunnel.pcap",
 ];
 
 /// Captures with expected alerts or benign ones that raise no false alarm of medium or worse

@@ -104,7 +104,7 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
                 return;
             };
             self.observer
-                .dns_query(&self.inv, d, c.ts, name_str(&buf, n), c.dst);
+                .dns_query(&self.inv, d, c.ts, name_str(&buf, n), q.qtype, c.dst);
             let dev = self.inv.dev(d);
             Device::add_to(&mut dev.queried, name_str(&buf, n), &lim);
             dev.add_fact(

@@ -127,7 +127,15 @@ pub trait FlowObserver {
     ) {
     }
     /// Device `dev` sent a standard DNS query for `name` to `resolver`.
-    fn dns_query(&mut self, _inv: &Inventory, _dev: u32, _ts: i64, _name: &str, _resolver: IpAddr) {
+    fn dns_query(
+        &mut self,
+        _inv: &Inventory,
+        _dev: u32,
+        _ts: i64,
+        _name: &str,
+        _qtype: u16,
+        _resolver: IpAddr,
+    ) {
     }
     /// Capture time moved on to `now` without a packet (a quiet network): windows that only
     /// need time to close can be judged. Idle flows have already been ended.
@@ -359,6 +367,9 @@ impl<O: FlowObserver> Analyzer<O> {
         if let L4::Icmp(i) = d.l4 {
             if flow.icmp[dir].is_none() {
                 flow.icmp[dir] = Some((i.kind, i.code));
+            }
+            if iotgate_wire::transport::is_icmp_error(ip.proto, i.kind) {
+                flow.marks |= markbits::ICMP_ERROR;
             }
         }
         flow.last_ns = flow.last_ns.max(ts);

@@ -136,6 +136,8 @@ pub mod markbits {
     pub const ROUTED: [u8; 2] = [4, 8];
     /// A payload showed a login protocol ([`iotgate_wire::login`]); observers heard of it once.
     pub const LOGIN: u8 = 16;
+    /// An ICMP error message (unreachable, time exceeded...) travelled in the flow.
+    pub const ICMP_ERROR: u8 = 32;
 }
 
 /// A TCP connection's state as shown to users.

@@ -95,9 +95,17 @@ impl FlowObserver for Judges {
         }
     }
     #[inline]
-    fn dns_query(&mut self, inv: &Inventory, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+    fn dns_query(
+        &mut self,
+        inv: &Inventory,
+        dev: u32,
+        ts: i64,
+        name: &str,
+        qtype: u16,
+        resolver: IpAddr,
+    ) {
         if let Some(d) = &mut self.detect {
-            d.dns_query(inv, dev, ts, name, resolver);
+            d.dns_query(inv, dev, ts, name, qtype, resolver);
         }
     }
     fn advanced(&mut self, inv: &Inventory, now: i64) {

@@ -149,6 +149,17 @@ pub struct Icmp<'a> {
     pub rest: &'a [u8],
 }
 
+/// True for ICMP messages that report on someone else's packet — unreachable, source quench,
+/// redirect, time exceeded, parameter problem (ICMPv4 3, 4, 5, 11, 12; every ICMPv6 type below
+/// 128) — as opposed to queries such as echo. `proto` is 1 (ICMP) or 58 (ICMPv6).
+pub fn is_icmp_error(proto: u8, kind: u8) -> bool {
+    match proto {
+        1 => matches!(kind, 3 | 4 | 5 | 11 | 12),
+        58 => kind < 128,
+        _ => false,
+    }
+}
+
 /// Decodes an ICMP or ICMPv6 header (the layouts share their first four bytes).
 pub fn icmp(b: &[u8]) -> Result<Icmp<'_>, Error> {
     if b.len() < 4 {

@@ -64,6 +64,8 @@ pub const DETAILS: &[(Kind, &str)] = &[
     (Kind::Flood, "dns-water-torture"),
     (Kind::C2, "beacon"),
     (Kind::C2, "heartbeat"),
+    (Kind::C2, "icmp-tunnel"),
+    (Kind::C2, "dns-tunnel"),
     (Kind::Blocklist, "address"),
     (Kind::Blocklist, "name"),
     (Kind::Blocklist, "dns"),

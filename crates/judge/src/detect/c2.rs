@@ -11,6 +11,7 @@ use crate::Severity;
 use iotgate_observe::engine::{FirstPacket, Progress};
 use iotgate_observe::flow::{Flow, FlowKey};
 use iotgate_observe::Inventory;
+use iotgate_wire::net::is_group;
 use rustc_hash::FxHashMap;
 use std::net::IpAddr;
 
@@ -23,6 +24,21 @@ const ROUTINE_PORTS: &[u16] = &[
 /// severity; elsewhere low.
 const SUSPECT_PORTS: &[u16] = &[23, 2323, 6667, 6697, 1337, 31337, 48101];
 const DESTS_PER_DEVICE: usize = 32;
+/// DNS tunnel: window, and distinct TXT or NULL names under one domain within it.
+const TUNNEL_WINDOW: i64 = 600 * 1_000_000_000;
+const TUNNEL_NAMES: u64 = 8;
+
+/// Per device: the domain its TXT/NULL queries mostly go to (a majority vote), since when, the
+/// distinct names asked, and the alert once raised.
+#[derive(Clone, Default)]
+struct Tunnel {
+    domain: u64,
+    votes: i32,
+    since: i64,
+    queries: u64,
+    names: super::sketch::Bits,
+    alert: Option<usize>,
+}
 
 #[derive(Clone)]
 struct Dest {
@@ -40,11 +56,13 @@ struct Dest {
 pub(crate) struct C2 {
     dests: FxHashMap<u32, Vec<Dest>>,
     misses: FxHashMap<u32, u32>,
+    tunnels: FxHashMap<u32, Tunnel>,
 }
 
 impl C2 {
     fn state_bytes(&self) -> usize {
         self.dests.len() * (DESTS_PER_DEVICE * std::mem::size_of::<Dest>() + 32)
+            + self.tunnels.len() * (std::mem::size_of::<Tunnel>() + 16)
     }
 
     fn start(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow) {
@@ -137,7 +155,8 @@ impl C2 {
             return;
         };
         let r = 1 - i;
-        if !is_public(&key.addr(r))
+        // Local servers too: a remote-access trojan's server is often another host of the LAN.
+        if is_group(&key.addr(r))
             || !matches!(key.proto, 6 | 17)
             || ROUTINE_PORTS.contains(&key.port(r))
         {
@@ -182,6 +201,116 @@ impl C2 {
         }
         if let Some(dev) = side_dev(inv, f, r) {
             listed(lists, inv, alerts, dev, key.addr(i), key, f, ts, true);
+        }
+    }
+
+    /// Data carried in ICMP echo (ptunnel, Hans, icmptunnel): an echo reply answers exactly one
+    /// request (RFC 792, RFC 4443), so a peer sending many more replies than it was sent
+    /// requests is pushing its own data back (medium); echo packets averaging 512 bytes or more
+    /// over 64 KiB are data, not reachability tests (low: long large-packet pings do this too).
+    fn icmp_tunnel(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64) {
+        // An exchange of echo messages only: ICMP errors (a host answering a UDP scan with
+        // port unreachables) travel in the same flow and are not replies.
+        if !matches!(key.proto, 1 | 58)
+            || !matches!(f.icmp[0], Some((8 | 128, _)))
+            || f.marks & iotgate_observe::flow::markbits::ICMP_ERROR != 0
+        {
+            return;
+        }
+        let i = f.initiator as usize;
+        let Some(dev) = side_dev(cx.inv, f, i) else {
+            return;
+        };
+        let (req, rep) = (f.pkts[0], f.pkts[1]);
+        let bytes = f.bytes[0] + f.bytes[1];
+        let extra_replies = rep >= 16 && rep > req + req / 4 + 8;
+        let heavy = req + rep >= 64 && bytes >= 65_536 && bytes >= 512 * (req + rep);
+        if !(extra_replies || heavy) {
+            return;
+        }
+        let seed = Seed {
+            kind: Kind::C2,
+            detail: "icmp-tunnel",
+            severity: if extra_replies {
+                Severity::Medium
+            } else {
+                Severity::Low
+            },
+            confidence: if extra_replies { 0.8 } else { 0.5 },
+            dev,
+            ts,
+            first_ns: f.first_ns,
+            peer: Some(key.addr(1 - i)),
+            port: None,
+            proto: key.proto,
+            inbound: false,
+        };
+        if let Some(ix) = cx.alerts.raise(cx.inv, seed) {
+            let a = &mut cx.alerts.list[ix];
+            a.set("requests", req.max(a.count("requests").unwrap_or(0)));
+            a.set("replies", rep.max(a.count("replies").unwrap_or(0)));
+            a.set("bytes", bytes.max(a.count("bytes").unwrap_or(0)));
+            a.sample(Sample::of(key, f));
+        }
+    }
+
+    /// TXT and NULL records carry data, so tunnels and loaders move it through them: a device
+    /// asking for `TUNNEL_NAMES` distinct TXT or NULL names under one domain within ten minutes
+    /// is pulling (or pushing) data through DNS (a PowerShell loader took its code in 16 TXT
+    /// chunks). Devices rarely ask for TXT records at all, and mail servers checking SPF ask
+    /// about many different domains.
+    fn dns_tunnel(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+        let parent = super::flood::parent_domain(name);
+        if parent.len() == name.trim_end_matches('.').len() || self.tunnels.len() > 16_384 {
+            return;
+        }
+        let h = super::flood::hash_str(parent);
+        let t = self.tunnels.entry(dev).or_default();
+        if ts >= t.since + TUNNEL_WINDOW || ts < t.since {
+            t.since = ts;
+            t.votes = 0;
+            t.queries = 0;
+            t.names.clear();
+        }
+        if t.votes == 0 {
+            t.domain = h;
+            t.names.clear();
+            t.queries = 0;
+        }
+        if t.domain != h {
+            t.votes -= 1;
+            return;
+        }
+        t.votes += 1;
+        t.queries += 1;
+        t.names
+            .insert(super::sketch::mix(super::flood::hash_str(name) as u128));
+        let n = t.names.estimate();
+        if n < TUNNEL_NAMES {
+            return;
+        }
+        let seed = Seed {
+            kind: Kind::C2,
+            detail: "dns-tunnel",
+            severity: Severity::Medium,
+            confidence: 0.7,
+            dev,
+            ts,
+            first_ns: t.since,
+            peer: Some(resolver),
+            port: Some(53),
+            proto: 17,
+            inbound: false,
+        };
+        if let Some(ix) = cx.alerts.raise(cx.inv, seed) {
+            t.alert = Some(ix);
+            let a = &mut cx.alerts.list[ix];
+            if a.items.is_empty() {
+                a.items.push(parent.to_string());
+                a.peer_name = Some(parent.to_string());
+            }
+            a.set("names", n.max(a.count("names").unwrap_or(0)));
+            a.set("queries", t.queries.max(a.count("queries").unwrap_or(0)));
         }
     }
 
@@ -331,14 +460,29 @@ impl Detector for C2 {
         match why {
             Progress::Replied => self.replied(cx, key, f, ts),
             Progress::Gaps => self.gaps(cx, key, f, ts),
-            Progress::Packets(_) | Progress::Login(_) => {}
+            Progress::Packets(_) => self.icmp_tunnel(cx, key, f, ts),
+            Progress::Login(_) => {}
         }
     }
-    fn dns_query(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+    fn ended(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow) {
+        self.icmp_tunnel(cx, key, f, f.last_ns);
+    }
+    fn dns_query(
+        &mut self,
+        cx: &mut Cx<'_>,
+        dev: u32,
+        ts: i64,
+        name: &str,
+        qtype: u16,
+        resolver: IpAddr,
+    ) {
         self.dns(cx, dev, ts, name, resolver);
+        if matches!(qtype, 10 | 16) {
+            self.dns_tunnel(cx, dev, ts, name, resolver);
+        }
     }
     fn events(&self) -> u16 {
-        event::STARTED | event::REPLIED | event::GAPS | event::DNS
+        event::STARTED | event::REPLIED | event::GAPS | event::PACKETS | event::ENDED | event::DNS
     }
     fn bytes(&self) -> usize {
         self.state_bytes()

@@ -75,7 +75,7 @@ impl Default for DetectConfig {
             flood_baseline_x: 10.0,
             beacon_min: 4,
             beacon_jitter: 0.1,
-            beacon_min_interval_s: 10,
+            beacon_min_interval_s: 5,
             learn_window_s: 900,
             change_new: 5,
         }

@@ -119,7 +119,15 @@ pub(crate) trait Detector: Send {
     /// A flow ended.
     fn ended(&mut self, _cx: &mut Cx<'_>, _key: &FlowKey, _f: &Flow) {}
     /// Device `dev` asked `resolver` for `name`.
-    fn dns_query(&mut self, _cx: &mut Cx<'_>, _dev: u32, _ts: i64, _name: &str, _resolver: IpAddr) {
+    fn dns_query(
+        &mut self,
+        _cx: &mut Cx<'_>,
+        _dev: u32,
+        _ts: i64,
+        _name: &str,
+        _qtype: u16,
+        _resolver: IpAddr,
+    ) {
     }
     /// Capture time reached `now` without packets: windows that ended can be judged.
     fn advanced(&mut self, _cx: &mut Cx<'_>, _now: i64) {}

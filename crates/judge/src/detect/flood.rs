@@ -38,11 +38,7 @@ const HEAVY_BYTES: u64 = 256;
 /// problem, source quench, redirect; ICMPv6 types below 128): a host sends them because it was
 /// sent traffic — a UDP port scan draws thousands — so they are answers, not a flood it starts.
 fn icmp_error(proto: u8, kind: Option<u8>) -> bool {
-    match (proto, kind) {
-        (1, Some(t)) => matches!(t, 3 | 4 | 5 | 11 | 12),
-        (58, Some(t)) => t < 128,
-        _ => false,
-    }
+    kind.is_some_and(|t| iotgate_wire::transport::is_icmp_error(proto, t))
 }
 
 /// A majority vote (Boyer–Moore) for the victim of one category within a second.
@@ -456,7 +452,7 @@ pub(crate) fn parent_domain(name: &str) -> &str {
     &n[dots[labels - keep - 1] + 1..]
 }
 
-fn hash_str(s: &str) -> u64 {
+pub(crate) fn hash_str(s: &str) -> u64 {
     // FNV-1a, case-insensitive.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
@@ -477,7 +473,15 @@ impl Detector for Flood {
             Progress::Gaps | Progress::Login(_) => {}
         }
     }
-    fn dns_query(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+    fn dns_query(
+        &mut self,
+        cx: &mut Cx<'_>,
+        dev: u32,
+        ts: i64,
+        name: &str,
+        _qtype: u16,
+        resolver: IpAddr,
+    ) {
         self.dns(cx, dev, ts, name, resolver);
     }
     fn advanced(&mut self, cx: &mut Cx<'_>, now: i64) {

@@ -148,9 +148,17 @@ impl FlowObserver for Detectors {
         self.each(event::ENDED, inv, |d, cx| d.ended(cx, key, f));
     }
 
-    fn dns_query(&mut self, inv: &Inventory, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
+    fn dns_query(
+        &mut self,
+        inv: &Inventory,
+        dev: u32,
+        ts: i64,
+        name: &str,
+        qtype: u16,
+        resolver: IpAddr,
+    ) {
         self.each(event::DNS, inv, |d, cx| {
-            d.dns_query(cx, dev, ts, name, resolver)
+            d.dns_query(cx, dev, ts, name, qtype, resolver)
         });
     }
 
