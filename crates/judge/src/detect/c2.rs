@@ -28,17 +28,8 @@ const DESTS_PER_DEVICE: usize = 32;
 const TUNNEL_WINDOW: i64 = 600 * 1_000_000_000;
 const TUNNEL_NAMES: u64 = 8;
 
-/// Per device: the domain its TXT/NULL queries mostly go to (a majority vote), since when, the
-/// distinct names asked, and the alert once raised.
-#[derive(Clone, Default)]
-struct Tunnel {
-    domain: u64,
-    votes: i32,
-    since: i64,
-    queries: u64,
-    names: super::sketch::Bits,
-    alert: Option<usize>,
-}
+/// Per device: the domain its TXT/NULL queries mostly go to, with the distinct names asked.
+type Tunnel = super::sketch::DomainVote;
 
 #[derive(Clone)]
 struct Dest {
@@ -264,28 +255,11 @@ impl C2 {
         if parent.len() == name.trim_end_matches('.').len() || self.tunnels.len() > 16_384 {
             return;
         }
-        let h = super::flood::hash_str(parent);
+        let hash = super::flood::hash_str;
         let t = self.tunnels.entry(dev).or_default();
-        if ts >= t.since + TUNNEL_WINDOW || ts < t.since {
-            t.since = ts;
-            t.votes = 0;
-            t.queries = 0;
-            t.names.clear();
-        }
-        if t.votes == 0 {
-            t.domain = h;
-            t.names.clear();
-            t.queries = 0;
-        }
-        if t.domain != h {
-            t.votes -= 1;
+        let Some(n) = t.add(ts, TUNNEL_WINDOW, hash(parent), hash(name)) else {
             return;
-        }
-        t.votes += 1;
-        t.queries += 1;
-        t.names
-            .insert(super::sketch::mix(super::flood::hash_str(name) as u128));
-        let n = t.names.estimate();
+        };
         if n < TUNNEL_NAMES {
             return;
         }
@@ -296,14 +270,13 @@ impl C2 {
             confidence: 0.7,
             dev,
             ts,
-            first_ns: t.since,
+            first_ns: t.window,
             peer: Some(resolver),
             port: Some(53),
             proto: 17,
             inbound: false,
         };
         if let Some(ix) = cx.alerts.raise(cx.inv, seed) {
-            t.alert = Some(ix);
             let a = &mut cx.alerts.list[ix];
             if a.items.is_empty() {
                 a.items.push(parent.to_string());

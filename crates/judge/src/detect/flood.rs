@@ -85,10 +85,7 @@ struct Dev {
     /// flows so far (see [`SWEEP_LIMIT`]).
     sweep: [(u128, u64); CATS],
     // DNS water torture.
-    dns_window: i64,
-    dns_vote: u64,
-    dns_votes: i32,
-    dns_names: Bits,
+    dns: super::sketch::DomainVote,
     dns_alert: Option<usize>,
 }
 
@@ -199,24 +196,10 @@ impl Flood {
         if parent.len() == name.len() {
             return;
         }
-        let ph = mix(hash_str(parent) as u128);
         let d = self.devs.entry(dev);
-        if ts >= d.dns_window + DNS_WINDOW || ts < d.dns_window {
-            d.dns_window = ts;
-            d.dns_votes = 0;
-            d.dns_names.clear();
-        }
-        if d.dns_votes == 0 {
-            d.dns_vote = ph;
-            d.dns_names.clear();
-        }
-        if d.dns_vote != ph {
-            d.dns_votes -= 1;
+        let Some(n) = d.dns.add(ts, DNS_WINDOW, hash_str(parent), hash_str(name)) else {
             return;
-        }
-        d.dns_votes += 1;
-        d.dns_names.insert(mix(hash_str(name) as u128));
-        let n = d.dns_names.estimate();
+        };
         if n < cfg.flood_dns_names as u64 {
             return;
         }
@@ -227,7 +210,7 @@ impl Flood {
             confidence: 0.85,
             dev,
             ts,
-            first_ns: d.dns_window,
+            first_ns: d.dns.window,
             peer: Some(resolver),
             port: Some(53),
             proto: 17,

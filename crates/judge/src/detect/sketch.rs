@@ -159,3 +159,42 @@ mod tests {
         assert!((9..=11).contains(&s.estimate()));
     }
 }
+
+/// The domain most of a device's DNS questions go to within a window (a Boyer–Moore majority
+/// vote, so a few other lookups in between do not reset it), with the distinct names asked
+/// under it and how many questions.
+#[derive(Clone, Copy, Default, Debug)]
+pub(crate) struct DomainVote {
+    /// Start of the window, ns.
+    pub window: i64,
+    domain: u64,
+    votes: i32,
+    names: Bits,
+    /// Questions about the voted domain this window.
+    pub queries: u64,
+}
+
+impl DomainVote {
+    /// Counts a question for a name (hash `name`) under a domain (hash `domain`) at `ts`, in
+    /// windows of `len` ns. Returns the estimated distinct names under the voted domain when
+    /// this question is about it, else None.
+    pub(crate) fn add(&mut self, ts: i64, len: i64, domain: u64, name: u64) -> Option<u64> {
+        if ts >= self.window.saturating_add(len) || ts < self.window {
+            self.window = ts;
+            self.votes = 0;
+        }
+        if self.votes == 0 {
+            self.domain = domain;
+            self.names.clear();
+            self.queries = 0;
+        }
+        if self.domain != domain {
+            self.votes -= 1;
+            return None;
+        }
+        self.votes += 1;
+        self.queries += 1;
+        self.names.insert(mix(name as u128));
+        Some(self.names.estimate())
+    }
+}
