@@ -6,7 +6,7 @@
 use super::alert::{Alerts, Kind, Sample, Seed};
 use super::blocklist::Blocklist;
 use super::config::DetectConfig;
-use super::detector::{event, is_public, side_dev, Cx, Detector};
+use super::detector::{event, is_public, remote, side_dev, Cx, Detector};
 use crate::Severity;
 use iotgate_observe::engine::{FirstPacket, Progress};
 use iotgate_observe::flow::{Flow, FlowKey};
@@ -31,6 +31,32 @@ const TUNNEL_NAMES: u64 = 8;
 /// Per device: the domain its TXT/NULL queries mostly go to, with the distinct names asked.
 type Tunnel = super::sketch::DomainVote;
 
+/// Check-ins: short sessions (at most a minute each) to one remote server, counted over up to
+/// an hour; sustained for five minutes at ten a minute or more, with requests of nearly one
+/// size, they are a check-in loop (a command channel over TLS or HTTP polling for orders,
+/// regular or not).
+const CHECKIN_SESSION_NS: i64 = 60 * 1_000_000_000;
+const CHECKIN_SPAN_NS: i64 = 300 * 1_000_000_000;
+const CHECKIN_MAX_NS: i64 = 3600 * 1_000_000_000;
+const CHECKIN_MIN: u32 = 100;
+const CHECKIN_PER_MIN: i64 = 10;
+const CHECKIN_SIZE_CV: f64 = 0.2;
+const CHECKIN_DESTS: usize = 16;
+
+/// Short sessions to one destination.
+#[derive(Clone)]
+struct CheckIns {
+    addr: u128,
+    port: u16,
+    first: i64,
+    last: i64,
+    n: u32,
+    /// Welford's running mean and sum of squares of the client's bytes per session.
+    mean: f64,
+    m2: f64,
+    alert: Option<usize>,
+}
+
 #[derive(Clone)]
 struct Dest {
     addr: u128,
@@ -48,12 +74,14 @@ pub(crate) struct C2 {
     dests: FxHashMap<u32, Vec<Dest>>,
     misses: FxHashMap<u32, u32>,
     tunnels: FxHashMap<u32, Tunnel>,
+    checkins: FxHashMap<u32, Vec<CheckIns>>,
 }
 
 impl C2 {
     fn state_bytes(&self) -> usize {
         self.dests.len() * (DESTS_PER_DEVICE * std::mem::size_of::<Dest>() + 32)
             + self.tunnels.len() * (std::mem::size_of::<Tunnel>() + 16)
+            + self.checkins.len() * (CHECKIN_DESTS * std::mem::size_of::<CheckIns>() + 32)
     }
 
     fn start(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow) {
@@ -287,6 +315,109 @@ impl C2 {
         }
     }
 
+    /// An ended TCP session the device opened to a remote server: counted towards that
+    /// server's check-ins when it was short and completed.
+    fn checkin(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow) {
+        let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
+        if key.proto != 6
+            || !f.handshake_done()
+            || f.last_ns - f.first_ns > CHECKIN_SESSION_NS
+            || f.bytes[0] == 0
+            || !remote(key, f, r)
+        {
+            return;
+        }
+        let Some(dev) = side_dev(cx.inv, f, i) else {
+            return;
+        };
+        if self.checkins.len() >= 16_384 && !self.checkins.contains_key(&dev) {
+            return;
+        }
+        let (addr, port, ts) = (key_bits(key, r), key.port(r), f.first_ns);
+        let v = self.checkins.entry(dev).or_default();
+        let at = match v.iter().position(|c| c.addr == addr && c.port == port) {
+            Some(at) => at,
+            None => {
+                let fresh = CheckIns {
+                    addr,
+                    port,
+                    first: ts,
+                    last: ts,
+                    n: 0,
+                    mean: 0.0,
+                    m2: 0.0,
+                    alert: None,
+                };
+                if v.len() < CHECKIN_DESTS {
+                    v.push(fresh);
+                    v.len() - 1
+                } else {
+                    // The destination with the fewest sessions gives way.
+                    let at = (0..v.len())
+                        .min_by_key(|&j| (v[j].n, v[j].last))
+                        .unwrap_or(0);
+                    v[at] = fresh;
+                    at
+                }
+            }
+        };
+        let c = &mut v[at];
+        if ts - c.first > CHECKIN_MAX_NS && c.alert.is_none() {
+            *c = CheckIns {
+                first: ts,
+                n: 0,
+                mean: 0.0,
+                m2: 0.0,
+                ..c.clone()
+            };
+        }
+        c.last = c.last.max(ts);
+        c.n += 1;
+        let x = f.bytes[0] as f64;
+        let delta = x - c.mean;
+        c.mean += delta / c.n as f64;
+        c.m2 += delta * (x - c.mean);
+        if let Some(ix) = c.alert {
+            let a = &mut cx.alerts.list[ix];
+            a.touch(f.last_ns);
+            a.set("sessions", c.n as u64);
+            return;
+        }
+        let span = c.last - c.first;
+        let cv = (c.m2 / (c.n - 1).max(1) as f64).sqrt() / c.mean.max(1.0);
+        if c.n < CHECKIN_MIN
+            || span < CHECKIN_SPAN_NS
+            || (c.n as i64) * 60_000_000_000 < CHECKIN_PER_MIN * span
+            || cv > CHECKIN_SIZE_CV
+        {
+            return;
+        }
+        let seed = Seed {
+            kind: Kind::C2,
+            detail: "check-ins",
+            severity: Severity::Low,
+            confidence: 0.5,
+            dev,
+            ts: f.last_ns,
+            first_ns: c.first,
+            peer: Some(key.addr(r)),
+            port: Some(port),
+            proto: 6,
+            inbound: false,
+        };
+        if let Some(ix) = cx.alerts.raise(cx.inv, seed) {
+            c.alert = Some(ix);
+            let a = &mut cx.alerts.list[ix];
+            a.set("sessions", c.n as u64);
+            a.set(
+                "per_minute",
+                (c.n as i64 * 60_000_000_000 / span.max(1)) as u64,
+            );
+            a.set("size_cv_permille", (cv * 1e3).round() as u64);
+            a.sample(Sample::of(key, f));
+        }
+    }
+
     /// A device looked up a listed name.
     pub(crate) fn dns(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
         let (lists, inv, alerts) = (cx.lists, cx.inv, &mut *cx.alerts);
@@ -439,6 +570,7 @@ impl Detector for C2 {
     }
     fn ended(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow) {
         self.icmp_tunnel(cx, key, f, f.last_ns);
+        self.checkin(cx, key, f);
     }
     fn dns_query(
         &mut self,
@@ -462,5 +594,15 @@ impl Detector for C2 {
     }
     fn clone_box(&self) -> Box<dyn Detector> {
         Box::new(self.clone())
+    }
+}
+
+/// `side`'s address of `key` in its integer form.
+#[inline]
+fn key_bits(key: &FlowKey, side: usize) -> u128 {
+    if side == 0 {
+        key.a
+    } else {
+        key.b
     }
 }

@@ -6,6 +6,8 @@
 pub struct DetectConfig {
     /// Window over which scan counters accumulate, seconds.
     pub scan_window_s: u32,
+    /// Long window for slow scans, seconds: distinct TCP targets on any port accumulate over it.
+    pub scan_slow_window_s: u32,
     /// Distinct addresses probed on one port within the window for a horizontal scan.
     pub scan_targets: u32,
     /// Distinct ports probed on one host within the window for a vertical scan.
@@ -56,6 +58,7 @@ impl Default for DetectConfig {
     fn default() -> Self {
         DetectConfig {
             scan_window_s: 60,
+            scan_slow_window_s: 900,
             scan_targets: 64,
             scan_ports: 16,
             scan_answered: 0.2,
@@ -85,6 +88,7 @@ impl Default for DetectConfig {
 /// Names accepted by `--detect`, in the order `--detect help` lists them.
 pub const KEYS: &[&str] = &[
     "scan-window",
+    "scan-slow-window",
     "scan-targets",
     "scan-ports",
     "scan-answered",
@@ -131,6 +135,7 @@ impl DetectConfig {
         let c = self;
         Some(match key {
             "scan-window" => c.scan_window_s.to_string(),
+            "scan-slow-window" => c.scan_slow_window_s.to_string(),
             "scan-targets" => c.scan_targets.to_string(),
             "scan-ports" => c.scan_ports.to_string(),
             "scan-answered" => c.scan_answered.to_string(),
@@ -179,6 +184,7 @@ impl DetectConfig {
             };
             match k {
                 "scan-window" => self.scan_window_s = int()?,
+                "scan-slow-window" => self.scan_slow_window_s = int()?,
                 "scan-targets" => self.scan_targets = int()?,
                 "scan-ports" => self.scan_ports = int()?,
                 "scan-answered" => self.scan_answered = frac()?,

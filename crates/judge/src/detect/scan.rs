@@ -64,8 +64,15 @@ struct Dev {
     mirai_total: u64,
     stealth_total: u64,
     samples: Vec<Sample>,
-    /// Alert indices: horizontal, vertical, stealth, mirai, sweep, ARP sweep.
-    alerts: [Option<usize>; 6],
+    /// Alert indices: horizontal, vertical, stealth, mirai, sweep, ARP sweep, slow.
+    alerts: [Option<usize>; 7],
+    /// Slow scans: the long window's start, distinct TCP targets (any port), SYN probes, those
+    /// accepted, those to ports botnets scan.
+    slow_first: i64,
+    slow_seen: Bits,
+    slow_probes: u32,
+    slow_accepted: u32,
+    slow_bot: u32,
     /// ARP: distinct addresses asked for this window, requests and answers, first request.
     arp_seen: Bits,
     arp_requests: u32,
@@ -265,6 +272,54 @@ impl Dev {
             );
             self.alerts[4] = cx.alerts.raise(cx.inv, seed);
         }
+    }
+
+    /// Slow and spread: distinct TCP targets on any ports over the long window (bots that probe
+    /// an address a second across ports 23, 2323, 8080… never fill a one-minute window on one
+    /// port), few accepted. A retried SYN to the same address adds no target.
+    fn slow(&mut self, cx: &mut Cx<'_>, dev: u32, p: &Probe, need: [u32; 4]) {
+        if p.proto != 6 || p.flags & 0x12 != 0x02 {
+            return;
+        }
+        let window = cx.cfg.scan_slow_window_s as i64 * 1_000_000_000;
+        if p.ts >= self.slow_first.saturating_add(window) || p.ts < self.slow_first {
+            self.slow_first = p.ts;
+            self.slow_seen.clear();
+            self.slow_probes = 0;
+            self.slow_accepted = 0;
+            self.slow_bot = 0;
+        }
+        self.slow_probes += 1;
+        if BOT_PORTS.contains(&p.port) {
+            self.slow_bot += 1;
+        }
+        if !self.slow_seen.insert(p.hash) {
+            return;
+        }
+        if let Some(i) = self.alerts[6] {
+            cx.alerts.list[i].touch(p.ts);
+            return;
+        }
+        let quiet = (self.slow_accepted as f32) <= cx.cfg.scan_answered * self.slow_probes as f32;
+        if self.slow_seen.ones() < need[1] || !quiet {
+            return;
+        }
+        // Mostly towards the ports IoT botnets scan, on the Internet: an infected device.
+        let bot = self.slow_bot * 2 >= self.slow_probes && is_public(&p.dst);
+        let seed = scan_seed(
+            "slow",
+            if bot {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            0.85,
+            dev,
+            p.ts,
+            self.slow_first,
+            6,
+        );
+        self.alerts[6] = cx.alerts.raise(cx.inv, seed).or(self.alerts[6]);
     }
 
     /// The port slot of `(proto, port)` (see [`slot`]).
@@ -514,6 +569,7 @@ impl Scan {
         d.stealth(cx, dev, &p);
         d.mirai(cx, dev, &p, key, f);
         d.sweep(cx, dev, &p, need);
+        d.slow(cx, dev, &p, need);
         d.horizontal(cx, dev, &p, need);
         if p.proto == 1 || p.proto == 58 || !d.vertical(cx, dev, &p, need) {
             return;
@@ -547,6 +603,9 @@ impl Scan {
         if accepted {
             d.answered += 1;
             d.any_answered += 1;
+            if key.proto == 6 {
+                d.slow_accepted += 1;
+            }
             if let Some(s) = d
                 .ports
                 .iter_mut()
