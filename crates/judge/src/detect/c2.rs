@@ -6,7 +6,7 @@
 use super::alert::{Alerts, Kind, Sample, Seed};
 use super::blocklist::Blocklist;
 use super::config::DetectConfig;
-use super::detector::{event, is_public, remote, side_dev, Cx, Detector};
+use super::detector::{event, is_public, key_bits, remote, side_dev, Cx, Detector};
 use crate::Severity;
 use iotgate_observe::engine::{FirstPacket, Progress};
 use iotgate_observe::flow::{Flow, FlowKey};
@@ -594,15 +594,5 @@ impl Detector for C2 {
     }
     fn clone_box(&self) -> Box<dyn Detector> {
         Box::new(self.clone())
-    }
-}
-
-/// `side`'s address of `key` in its integer form.
-#[inline]
-fn key_bits(key: &FlowKey, side: usize) -> u128 {
-    if side == 0 {
-        key.a
-    } else {
-        key.b
     }
 }

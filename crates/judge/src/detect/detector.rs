@@ -31,6 +31,16 @@ pub(crate) fn sender(inv: &Inventory, key: &FlowKey, f: &Flow, first: &FirstPack
     })
 }
 
+/// `side`'s address of `key` in its integer form.
+#[inline]
+pub(crate) fn key_bits(key: &FlowKey, side: usize) -> u128 {
+    if side == 0 {
+        key.a
+    } else {
+        key.b
+    }
+}
+
 /// True for addresses on the Internet (not private, link-local, loopback or group).
 #[inline]
 pub(crate) fn is_public(ip: &IpAddr) -> bool {

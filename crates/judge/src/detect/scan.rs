@@ -5,7 +5,7 @@
 
 use super::alert::{Alerts, Kind, Sample, Seed};
 use super::config::DetectConfig;
-use super::detector::{event, is_public, side_dev, Cx, Detector};
+use super::detector::{event, is_public, key_bits, side_dev, Cx, Detector};
 use super::sketch::{mix, Bits, Hll};
 use crate::Severity;
 use iotgate_observe::engine::{FirstPacket, Progress};
@@ -715,15 +715,6 @@ fn group_bits(b: u128, v4: bool) -> bool {
         a >> 28 == 0xe || a == u32::MAX
     } else {
         b >> 120 == 0xff
-    }
-}
-
-#[inline]
-fn key_bits(key: &FlowKey, side: usize) -> u128 {
-    if side == 0 {
-        key.a
-    } else {
-        key.b
     }
 }
 
