@@ -269,6 +269,14 @@ pub fn command(l: &Localizer) -> Command {
                         .help(l.t("cli-infected")),
                 )
                 .arg(
+                    Arg::new("stealthy")
+                        .long("stealthy")
+                        .value_name("N")
+                        .default_value("0")
+                        .value_parser(value_parser!(usize))
+                        .help(l.t("cli-stealthy")),
+                )
+                .arg(
                     Arg::new("flood")
                         .long("flood")
                         .action(ArgAction::SetTrue)

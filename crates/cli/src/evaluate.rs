@@ -77,6 +77,7 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
             seed,
             infected: 1,
             flood: true,
+            stealthy: 1,
         };
         let truth = {
             let f = std::fs::File::create(&path).map_err(|e| e.to_string())?;
@@ -118,7 +119,7 @@ pub fn evaluate(l: &Localizer, plan: &Plan) -> Result<BTreeMap<&'static str, Sco
                 .entry(det)
                 .or_default()
                 .push((a.mac.clone(), a.first_ns));
-            if a.kind == "c2" {
+            if a.kind == "c2" && a.listed {
                 planted
                     .entry("blocklist")
                     .or_default()

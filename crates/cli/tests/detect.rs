@@ -138,6 +138,7 @@ fn simulated_infection_is_found_quickly_and_only_there() {
         seed: 11,
         infected: 1,
         flood: true,
+        stealthy: 0,
     };
     let truth = simulate(&path, &opts);
     let list =
@@ -352,9 +353,11 @@ fn evaluation_against_ground_truth() {
         assert_eq!(s.recall(), Some(1.0), "{d}: {s:?}");
         assert_eq!(s.precision(), Some(1.0), "{d}: {s:?}");
     }
-    assert!(scores["scan"].max_delay_s.unwrap() < 1.0);
+    // The slow scanner needs 128 distinct targets at about one a second; Mirai's is found at
+    // once. The SSH guesser's eighth session comes about 12 s after its first.
+    assert!(scores["scan"].max_delay_s.unwrap() < 200.0);
     assert!(scores["flood"].max_delay_s.unwrap() < 1.0);
-    assert!(scores["brute-force"].max_delay_s.unwrap() < 10.0);
+    assert!(scores["brute-force"].max_delay_s.unwrap() < 15.0);
 }
 
 /// Water torture, an ICMP flood in one flow, a connection from the Internet, a GRE flood, and a

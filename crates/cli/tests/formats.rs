@@ -243,6 +243,7 @@ fn one_and_two_threads_agree() {
             seed: 11,
             infected: 1,
             flood: true,
+            stealthy: 0,
         };
         iotgate_sim::write(&o, &mut b).unwrap();
         write("threads.pcap", &b)

@@ -88,6 +88,7 @@ fn simulate(name: &str) -> Sim {
         seed: 5,
         infected: 1,
         flood: false,
+        stealthy: 0,
     };
     let truth = common::simulate(&pcap, &opts);
     Sim { dir, pcap, truth }

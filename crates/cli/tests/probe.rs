@@ -304,6 +304,7 @@ fn default_passwords_are_found_and_unique_ones_are_not() {
             seed: 9,
             infected: 1,
             flood: false,
+            stealthy: 0,
         },
     );
     let cam = truth.devices.iter().find(|d| d.infected).unwrap();

@@ -29,6 +29,7 @@ fn same_seed_same_capture() {
         seed: 42,
         infected: 1,
         flood: true,
+        stealthy: 0,
     };
     let (a, ta) = sim(&o);
     let (b, _) = sim(&o);
@@ -48,6 +49,7 @@ fn analysis_finds_what_was_planted() {
             seed,
             infected: 2,
             flood: true,
+            stealthy: 0,
         };
         let (bytes, truth) = sim(&o);
         let a = common::analyze(&[save(&format!("s{seed}.pcap"), &bytes)]);
@@ -119,6 +121,7 @@ fn infected_cameras_scan_like_mirai() {
         seed: 9,
         infected: 1,
         flood: false,
+        stealthy: 0,
     };
     let (bytes, truth) = sim(&o);
     let scan = truth
@@ -185,6 +188,7 @@ fn flood_is_planted_when_asked() {
         seed: 5,
         infected: 1,
         flood: true,
+        stealthy: 0,
     };
     let (_, truth) = sim(&o);
     let f = truth
@@ -204,6 +208,7 @@ fn reports_render_in_both_languages() {
         seed: 4,
         infected: 1,
         flood: false,
+        stealthy: 0,
     };
     let (bytes, _) = sim(&o);
     let p = save("lang.pcap", &bytes);

@@ -176,6 +176,7 @@ cli-packets = Approximate number of packets to write
 cli-seed = Seed: the same seed gives the same capture
 cli-infected = Number of infected cameras
 cli-flood = Add an outbound flood from the first infected camera
+cli-stealthy = Devices (after the infected cameras) running a stealthier bot: a slow scan spread over bot ports, SSH password guessing on port 2222, HTTPS check-ins at irregular intervals
 cli-truth = Where to write the ground-truth JSON (default: OUT with .truth.json)
 progress-reading = reading
 sim-done = wrote { $packets } packets ({ $bytes } bytes) to { $path }; ground truth in { $truth }

@@ -173,6 +173,7 @@ cli-packets = Nombre approximatif de paquets à écrire
 cli-seed = Graine : la même graine donne la même capture
 cli-infected = Nombre de caméras infectées
 cli-flood = Ajouter une inondation sortante depuis la première caméra infectée
+cli-stealthy = Appareils (après les caméras infectées) atteints d'un bot plus discret : un balayage lent réparti sur les ports visés par les bots, des essais de mots de passe SSH sur le port 2222, des connexions HTTPS à son serveur à intervalles irréguliers
 cli-truth = Où écrire la vérité terrain JSON (par défaut : OUT avec .truth.json)
 progress-reading = lecture
 sim-done = { $packets } paquets ({ $bytes } octets) écrits dans { $path } ; vérité terrain dans { $truth }

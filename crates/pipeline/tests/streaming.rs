@@ -35,6 +35,7 @@ fn half_an_hour_snapshotted_every_minute_equals_one_shot() {
         seed: 11,
         infected: 1,
         flood: false,
+        stealthy: 0,
     };
     {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());

@@ -1,7 +1,9 @@
 //! The simulator: writes a deterministic, realistic home or small-office capture (classic pcap)
 //! and the ground truth of what it planted — infected cameras doing Mirai-style Telnet scanning
 //! (raw SYNs whose sequence number equals the destination address) with a command-and-control
-//! beacon, an optional outbound UDP flood, and devices with known weaknesses.
+//! beacon, an optional outbound UDP flood, devices infected with a stealthier bot (a slow scan
+//! spread over several ports, SSH password guessing on port 2222, HTTPS check-ins at irregular
+//! intervals), and devices with known weaknesses.
 //!
 //! One event produces one packet; events are ordered by a heap on capture time, so the output is
 //! in timestamp order and identical for identical options.
@@ -31,6 +33,10 @@ pub struct Options {
     pub infected: usize,
     /// Add an outbound UDP flood from the first infected camera.
     pub flood: bool,
+    /// Devices (after the infected cameras) running a stealthier bot: about one SYN a second
+    /// spread over bot ports (each retried a second later), SSH password guessing on port 2222,
+    /// and HTTPS check-ins to its server at irregular intervals.
+    pub stealthy: usize,
 }
 
 impl Default for Options {
@@ -41,6 +47,7 @@ impl Default for Options {
             seed: 1,
             infected: 1,
             flood: false,
+            stealthy: 0,
         }
     }
 }
@@ -87,6 +94,8 @@ pub struct TruthAttack {
     pub target: Option<String>,
     /// Free-form detail.
     pub detail: String,
+    /// True when the C2 server's name is the one the evaluation's blocklist names.
+    pub listed: bool,
 }
 
 /// Everything planted in a simulated capture.
@@ -257,6 +266,8 @@ struct Dev {
     p: &'static Profile,
     hostname: String,
     infected: bool,
+    /// Runs the stealthier bot.
+    stealthy: bool,
     /// Names it resolves, in the order used.
     names: Vec<String>,
     next_name: usize,
@@ -268,6 +279,8 @@ enum SessKind {
     Mqtt,
     Upnp,
     C2,
+    /// The stealthier bot's HTTPS check-in: a TLS session of fixed size.
+    CheckIn,
 }
 
 struct Sess {
@@ -325,6 +338,18 @@ enum Ev {
     Flood {
         dev: usize,
     },
+    SlowScan {
+        dev: usize,
+        retry: Option<(Ip, u16, u16, u32)>,
+    },
+    SshGuess {
+        dev: usize,
+        attempt: u8,
+        step: u8,
+    },
+    CheckIn {
+        dev: usize,
+    },
     Brute {
         dev: usize,
         target: Ip,
@@ -355,6 +380,13 @@ const CREDS: [(&str, &str); 10] = [
 const ROUTER_MAC: Mac = [0x3c, 0xa6, 0x2f, 0x5e, 0x11, 0x01];
 const ROUTER_IP: Ip = [192, 168, 1, 1];
 const C2_NAME: &str = "cnc.mirai-botnet.example";
+/// The stealthier bot's server (not on the evaluation's blocklist).
+const STEALTH_C2: &str = "cdn-update-check.example";
+/// The host the stealthier bot guesses SSH passwords on (port 2222).
+const SSH_TARGET: Ip = [198, 51, 100, 77];
+const SSH_ATTEMPTS: u8 = 16;
+/// Ports the stealthier bot scans (Telnet, web admin, DVRs, routers).
+const SLOW_PORTS: [u16; 6] = [23, 2323, 8080, 9527, 81, 37215];
 const FLOOD_VICTIM: Ip = [203, 0, 113, 50];
 /// Start of the capture: 2024-03-01T08:00:00Z.
 const T0: i64 = 1_709_280_000 * 1_000_000_000;
@@ -487,6 +519,9 @@ impl<'w, W: Write> Sim<'w, W> {
                     step,
                 } => self.scan_reply(ts, dev, target, port, synack, seq, sport, step)?,
                 Ev::Flood { dev } => self.flood_pkt(ts, dev)?,
+                Ev::SlowScan { dev, retry } => self.slow_scan(ts, dev, retry)?,
+                Ev::SshGuess { dev, attempt, step } => self.ssh_guess(ts, dev, attempt, step)?,
+                Ev::CheckIn { dev } => self.check_in(ts, dev),
                 Ev::Brute {
                     dev,
                     target,
@@ -559,6 +594,18 @@ impl<'w, W: Write> Sim<'w, W> {
                 let id = self.new_session(dev, SessKind::Mqtt, name, ip, 1883);
                 let t = ts + 3 * S;
                 self.at(t, Ev::Session { id });
+            }
+            if self.devs[dev].stealthy {
+                self.at(ts + 30 * S, Ev::CheckIn { dev });
+                self.at(ts + 40 * S, Ev::SlowScan { dev, retry: None });
+                self.at(
+                    ts + 60 * S,
+                    Ev::SshGuess {
+                        dev,
+                        attempt: 0,
+                        step: 0,
+                    },
+                );
             }
             if self.devs[dev].infected {
                 let id = self.new_session(
@@ -703,6 +750,7 @@ impl<'w, W: Write> Sim<'w, W> {
             SessKind::Mqtt => (3, 0),
             SessKind::Upnp => (0, 0),
             SessKind::C2 => (u32::MAX, 0),
+            SessKind::CheckIn => (1, 1),
         };
         let s = Sess {
             dev,
@@ -802,7 +850,7 @@ impl<'w, W: Write> Sim<'w, W> {
             5 => {
                 let mut pay = std::mem::take(&mut self.pay);
                 match s.kind {
-                    SessKind::Tls => {
+                    SessKind::Tls | SessKind::CheckIn => {
                         let p = self.devs[s.dev].p;
                         let mut rnd = [0u8; 32];
                         let r = self.random_bytes(32);
@@ -842,7 +890,7 @@ impl<'w, W: Write> Sim<'w, W> {
             }
             6 => {
                 let reply_len = match s.kind {
-                    SessKind::Tls => 1400,
+                    SessKind::Tls | SessKind::CheckIn => 1400,
                     SessKind::Mqtt => 4,
                     SessKind::Upnp => 180,
                     SessKind::C2 => 2,
@@ -851,7 +899,7 @@ impl<'w, W: Write> Sim<'w, W> {
                 let mut pay = std::mem::take(&mut self.pay);
                 pay.clear();
                 match s.kind {
-                    SessKind::Tls => {
+                    SessKind::Tls | SessKind::CheckIn => {
                         pay.extend_from_slice(&[0x16, 0x03, 0x03, 0x05, 0x73, 0x02]);
                         pay.extend_from_slice(&self.pool[r][6..]);
                     }
@@ -951,6 +999,21 @@ impl<'w, W: Write> Sim<'w, W> {
     }
 
     fn c2_count(&mut self, dev: usize, kind: SessKind, ts: i64) {
+        if kind == SessKind::CheckIn {
+            let mac = fmt_mac(&self.devs[dev].mac);
+            tally(&mut self.c2, mac, ts, 1, |mac| TruthAttack {
+                kind: "c2",
+                mac,
+                first_ns: ts,
+                last_ns: ts,
+                packets: 0,
+                ports: vec![443],
+                target: Some(fmt_ip(&cloud_ip(STEALTH_C2))),
+                detail: format!("HTTPS check-ins to {STEALTH_C2} at irregular intervals (1-60 s)"),
+                listed: false,
+            });
+            return;
+        }
         if kind != SessKind::C2 {
             return;
         }
@@ -964,6 +1027,7 @@ impl<'w, W: Write> Sim<'w, W> {
             ports: vec![23],
             target: Some(fmt_ip(&cloud_ip(C2_NAME))),
             detail: format!("beacon every 60 s to {C2_NAME}"),
+            listed: true,
         });
     }
 
@@ -997,6 +1061,7 @@ impl<'w, W: Write> Sim<'w, W> {
             target: None,
             detail: "Mirai-style raw SYN scan: TCP sequence number = destination IPv4 address"
                 .into(),
+            listed: false,
         });
         let roll = self.r.below(1000);
         if roll < 30 {
@@ -1181,6 +1246,7 @@ impl<'w, W: Write> Sim<'w, W> {
                 detail:
                     "Telnet logins with Mirai's default credentials on hosts that answered the scan"
                         .into(),
+                listed: false,
             }
         });
         let (next_step, next_attempt, gap) = match step {
@@ -1204,6 +1270,207 @@ impl<'w, W: Write> Sim<'w, W> {
         Ok(())
     }
 
+    /// The stealthier bot's scan: about one SYN a second to a random Internet address on one
+    /// of a few bot ports, each retried (same ports, same sequence number) a second later; one
+    /// in fifty refused.
+    fn slow_scan(
+        &mut self,
+        ts: i64,
+        dev: usize,
+        retry: Option<(Ip, u16, u16, u32)>,
+    ) -> io::Result<()> {
+        let d = &self.devs[dev];
+        let (mac, ip) = (d.mac, d.ip);
+        let (target, port, sport, seq) = match retry {
+            Some(r) => r,
+            None => (
+                scan_target(&mut self.r),
+                SLOW_PORTS[self.r.below(SLOW_PORTS.len() as u64) as usize],
+                1024 + self.r.below(60_000) as u16,
+                self.r.next() as u32,
+            ),
+        };
+        let id = self.r.next() as u16;
+        let ipo = build::eth_ip(&mut self.pkt, &mac, &ROUTER_MAC, &ip, &target, 6, 64, id);
+        let h = TcpHdr {
+            sport,
+            dport: port,
+            seq,
+            ack: 0,
+            flags: 0x02,
+            window: 14600,
+            mss: true,
+        };
+        build::tcp(&mut self.pkt, ipo, &h, &[]);
+        self.emit(ts)?;
+        tally(&mut self.scan, fmt_mac(&mac), ts, 1, |mac| {
+            TruthAttack {
+            kind: "scan",
+            mac,
+            first_ns: ts,
+            last_ns: ts,
+            packets: 0,
+            ports: SLOW_PORTS.to_vec(),
+            target: None,
+            detail: "slow scan: about one new address a second spread over six bot ports, each SYN retried a second later".into(),
+            listed: false,
+        }
+        });
+        if retry.is_none() {
+            let again = ts + S + self.r.below(50) as i64 * MS;
+            self.at(
+                again,
+                Ev::SlowScan {
+                    dev,
+                    retry: Some((target, port, sport, seq)),
+                },
+            );
+            let t = ts + 500 * MS + self.r.below(1000) as i64 * MS;
+            self.at(t, Ev::SlowScan { dev, retry: None });
+        } else if self.r.below(50) == 0 {
+            let id = self.r.next() as u16;
+            let ipo = build::eth_ip(&mut self.pkt, &ROUTER_MAC, &mac, &target, &ip, 6, 49, id);
+            let h = TcpHdr {
+                sport: port,
+                dport: sport,
+                seq: 0,
+                ack: seq.wrapping_add(1),
+                flags: 0x14,
+                window: 0,
+                mss: false,
+            };
+            build::tcp(&mut self.pkt, ipo, &h, &[]);
+            self.emit(ts + 40 * MS)?;
+        }
+        Ok(())
+    }
+
+    /// One step of an SSH password guess by the stealthier bot on port 2222 of
+    /// [`SSH_TARGET`]: handshake, both identification strings, key exchange and a refused
+    /// password (random bytes of realistic sizes), close; then the next guess.
+    fn ssh_guess(&mut self, ts: i64, dev: usize, attempt: u8, step: u8) -> io::Result<()> {
+        const STEPS: [(bool, u8, usize); 10] = [
+            (true, 0x02, 0),
+            (false, 0x12, 0),
+            (true, 0x10, 0),
+            (false, 0x18, 32),
+            (true, 0x18, 23),
+            (false, 0x18, 1080),
+            (true, 0x18, 1200),
+            (false, 0x18, 64),
+            (true, 0x11, 0),
+            (false, 0x11, 0),
+        ];
+        let d = &self.devs[dev];
+        let (mac, ip) = (d.mac, d.ip);
+        let (from_bot, flags, len) = STEPS[step as usize];
+        let sport = 40_000u16.wrapping_add(u16::from(attempt) * 7);
+        let (cs, ss) = (
+            0x2000_0000u32.wrapping_mul(u32::from(attempt) + 1),
+            0x7700_0000u32,
+        );
+        // Bytes each side sent before this step (SYN and FIN count one).
+        let sent = |bot: bool| -> u32 {
+            STEPS[..step as usize]
+                .iter()
+                .filter(|s| s.0 == bot)
+                .map(|s| if s.1 & 0x03 != 0 { 1 } else { s.2 as u32 })
+                .sum()
+        };
+        let mut pay = Vec::with_capacity(len);
+        match step {
+            3 => pay.extend_from_slice(b"SSH-2.0-OpenSSH_8.4p1 Debian-5\r\n"),
+            4 => pay.extend_from_slice(b"SSH-2.0-libssh2_1.9.0\r\n"),
+            _ if len > 0 => {
+                let r = self.random_bytes(len);
+                pay.extend_from_slice(&self.pool[r]);
+            }
+            _ => {}
+        }
+        pay.truncate(len);
+        let id = self.r.next() as u16;
+        let (seq, ack) = if from_bot {
+            (
+                cs.wrapping_add(sent(true)),
+                if step == 0 {
+                    0
+                } else {
+                    ss.wrapping_add(sent(false))
+                },
+            )
+        } else {
+            (ss.wrapping_add(sent(false)), cs.wrapping_add(sent(true)))
+        };
+        let ipo = if from_bot {
+            build::eth_ip(
+                &mut self.pkt,
+                &mac,
+                &ROUTER_MAC,
+                &ip,
+                &SSH_TARGET,
+                6,
+                64,
+                id,
+            )
+        } else {
+            build::eth_ip(
+                &mut self.pkt,
+                &ROUTER_MAC,
+                &mac,
+                &SSH_TARGET,
+                &ip,
+                6,
+                51,
+                id,
+            )
+        };
+        let h = TcpHdr {
+            sport: if from_bot { sport } else { 2222 },
+            dport: if from_bot { 2222 } else { sport },
+            seq,
+            ack,
+            flags,
+            window: 29200,
+            mss: step < 2,
+        };
+        build::tcp(&mut self.pkt, ipo, &h, &pay);
+        self.emit(ts)?;
+        tally(&mut self.brute, fmt_mac(&mac), ts, from_bot as u64, |mac| {
+            TruthAttack {
+                kind: "brute-force",
+                mac,
+                first_ns: ts,
+                last_ns: ts,
+                packets: 0,
+                ports: vec![2222],
+                target: Some(fmt_ip(&SSH_TARGET)),
+                detail: "SSH password guessing on port 2222 (no well-known login port)".into(),
+                listed: false,
+            }
+        });
+        let (step, attempt, gap) = match step {
+            9 if attempt + 1 >= SSH_ATTEMPTS => return Ok(()),
+            9 => (0, attempt + 1, 1500 * MS),
+            _ => (step + 1, attempt, 20 * MS),
+        };
+        self.at(ts + gap, Ev::SshGuess { dev, attempt, step });
+        Ok(())
+    }
+
+    /// The stealthier bot checks in with its server over HTTPS, at irregular intervals: one to
+    /// five seconds mostly, now and then up to a minute.
+    fn check_in(&mut self, ts: i64, dev: usize) {
+        let name = STEALTH_C2.to_string();
+        let id = self.new_session(dev, SessKind::CheckIn, name, cloud_ip(STEALTH_C2), 443);
+        self.at(ts, Ev::Session { id });
+        let gap = if self.r.below(20) == 0 {
+            5 * S + self.r.below(55_000) as i64 * MS
+        } else {
+            S + self.r.below(4000) as i64 * MS
+        };
+        self.at(ts + gap, Ev::CheckIn { dev });
+    }
+
     fn start_flood(&mut self, ts: i64) {
         let Some(dev) = self.devs.iter().position(|d| d.infected) else {
             self.flood_on = false;
@@ -1218,6 +1485,7 @@ impl<'w, W: Write> Sim<'w, W> {
             ports: vec![],
             target: Some(fmt_ip(&FLOOD_VICTIM)),
             detail: "UDP flood (Mirai udpplain style), 512-byte payloads to random ports, ~10,000 packets/s".into(),
+            listed: false,
         });
         self.flood_left = (self.limit / 10).max(1);
         self.at(ts + 1000, Ev::Flood { dev });
@@ -1257,6 +1525,7 @@ pub fn write<W: Write>(opts: &Options, w: &mut W) -> io::Result<Truth> {
     let mut r = Rng(opts.seed ^ 0x696f_7467_6174_6531);
     let n = opts.devices.max(1);
     let infected = opts.infected.min(n);
+    let stealthy = opts.stealthy.min(n - infected);
     let mut devs = Vec::with_capacity(n);
     for i in 0..n {
         let p: &'static Profile = if i < infected {
@@ -1283,6 +1552,7 @@ pub fn write<W: Write>(opts: &Options, w: &mut W) -> io::Result<Truth> {
             p,
             hostname,
             infected: i < infected,
+            stealthy: (infected..infected + stealthy).contains(&i),
             names,
             next_name: 0,
         });
@@ -1332,6 +1602,9 @@ pub fn write<W: Write>(opts: &Options, w: &mut W) -> io::Result<Truth> {
             if d.infected {
                 domains.push(C2_NAME.to_string());
             }
+            if d.stealthy {
+                domains.push(STEALTH_C2.to_string());
+            }
             TruthDevice {
                 mac: fmt_mac(&d.mac),
                 ip: fmt_ip(&d.ip),
@@ -1339,7 +1612,7 @@ pub fn write<W: Write>(opts: &Options, w: &mut W) -> io::Result<Truth> {
                 hostname: d.hostname.clone(),
                 vendor_class: d.p.vendor_class,
                 param_request_list: d.p.prl.to_vec(),
-                infected: d.infected,
+                infected: d.infected || d.stealthy,
                 planted_findings: if d.infected {
                     vec!["cleartext-telnet"]
                 } else {

@@ -12,6 +12,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
         seed: *m.get_one::<u64>("seed").unwrap_or(&1),
         infected: *m.get_one::<usize>("infected").unwrap_or(&1),
         flood: m.get_flag("flood"),
+        stealthy: *m.get_one::<usize>("stealthy").unwrap_or(&0),
     };
     let truth_path = m
         .get_one::<std::path::PathBuf>("truth")

@@ -66,12 +66,12 @@ struct Dev {
     samples: Vec<Sample>,
     /// Alert indices: horizontal, vertical, stealth, mirai, sweep, ARP sweep, slow.
     alerts: [Option<usize>; 7],
-    /// Slow scans: the long window's start, distinct TCP targets (any port), SYN probes, those
-    /// accepted, those to ports botnets scan.
+    /// Slow scans: the long window's start, distinct TCP targets (any port), distinct targets
+    /// that accepted a connection, SYN probes, those to ports botnets scan.
     slow_first: i64,
     slow_seen: Bits,
+    slow_ok: Bits,
     slow_probes: u32,
-    slow_accepted: u32,
     slow_bot: u32,
     /// ARP: distinct addresses asked for this window, requests and answers, first request.
     arp_seen: Bits,
@@ -285,8 +285,8 @@ impl Dev {
         if p.ts >= self.slow_first.saturating_add(window) || p.ts < self.slow_first {
             self.slow_first = p.ts;
             self.slow_seen.clear();
+            self.slow_ok.clear();
             self.slow_probes = 0;
-            self.slow_accepted = 0;
             self.slow_bot = 0;
         }
         self.slow_probes += 1;
@@ -300,7 +300,10 @@ impl Dev {
             cx.alerts.list[i].touch(p.ts);
             return;
         }
-        let quiet = (self.slow_accepted as f32) <= cx.cfg.scan_answered * self.slow_probes as f32;
+        // Few of the addresses tried ever accepted: the servers a device uses all day accept
+        // every one of its many sessions, but count once.
+        let quiet =
+            (self.slow_ok.ones() as f32) <= cx.cfg.scan_answered * self.slow_seen.ones() as f32;
         if self.slow_seen.ones() < need[1] || !quiet {
             return;
         }
@@ -604,7 +607,7 @@ impl Scan {
             d.answered += 1;
             d.any_answered += 1;
             if key.proto == 6 {
-                d.slow_accepted += 1;
+                d.slow_ok.insert(mix(key_bits(key, resp)));
             }
             if let Some(s) = d
                 .ports
