@@ -4,4 +4,5 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let _ = iotgate_wire::http::parse(data);
+    let _ = iotgate_wire::http::scanner_tool(data);
 });

@@ -10,6 +10,7 @@ use iotgate::corpus::{evaluate_corpus, tally, Expect};
 const FOUND: &[&str] = &[
     "scan-nmap-syn-1000-ports.pcapng",
     "scan-nmap-os-fingerprint.pcapng",
+    "scan-nmap-port80-aggressive.pcap",
     "scan-small-29-ports.pcap",
     "scan-arp-sweep.pcap",
     "scan-masscan-tcp.pcap",

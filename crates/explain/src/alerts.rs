@@ -171,6 +171,7 @@ fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
         (Kind::Scan, "mirai") => c("mirai_syns"),
         (Kind::Scan, "vertical") => c("ports"),
         (Kind::Scan, "stealth") => c("stealth_probes"),
+        (Kind::Scan, "tool") => c("requests"),
         (Kind::Scan, _) => c("targets"),
         (Kind::BruteForce, _) => c("sessions"),
         (Kind::Flood, "dns-water-torture") => c("names_per_10s"),

@@ -98,6 +98,8 @@ pub enum Progress {
     /// A payload showed the flow is a login session of this protocol, whatever its port (heard
     /// once per flow).
     Login(iotgate_wire::login::Login),
+    /// The initiator's request named this scanning tool in its User-Agent (heard once per flow).
+    Tool(&'static str),
 }
 
 /// Watches flows: when they start, as they progress, and when they end (idle, evicted, replaced
@@ -461,6 +463,13 @@ impl<O: FlowObserver> Analyzer<O> {
                 flow.marks |= markbits::LOGIN;
                 let why = Progress::Login(login);
                 self.observer.flow_progress(&self.inv, &key, flow, why, ts);
+            }
+        }
+        if inspect_tcp && from_initiator && flow.marks & markbits::TOOL == 0 {
+            if let Some(tool) = iotgate_wire::http::scanner_tool(payload) {
+                flow.marks |= markbits::TOOL;
+                self.observer
+                    .flow_progress(&self.inv, &key, flow, Progress::Tool(tool), ts);
             }
         }
         let is_app_udp = ip.proto == proto::UDP && is_app_port(sport, dport);

@@ -138,6 +138,8 @@ pub mod markbits {
     pub const LOGIN: u8 = 16;
     /// An ICMP error message (unreachable, time exceeded...) travelled in the flow.
     pub const ICMP_ERROR: u8 = 32;
+    /// A request named a scanning tool ([`iotgate_wire::http::scanner_tool`]); heard once.
+    pub const TOOL: u8 = 64;
 }
 
 /// A TCP connection's state as shown to users.

@@ -116,3 +116,58 @@ pub fn parse(b: &[u8]) -> Result<Request<'_>, Error> {
     }
     Ok(r)
 }
+/// Scanning and attack tools that name themselves in their requests' User-Agent, and the
+/// identifier reported for each (nmap's scripting engine, masscan, ZGrab, Nikto, sqlmap,
+/// Nuclei, WPScan, gobuster, DirBuster, Hydra, and the ZmEu and Morfeus web scanners).
+const SCANNER_AGENTS: &[(&str, &str)] = &[
+    ("nmap scripting engine", "nmap"),
+    ("masscan", "masscan"),
+    ("zgrab", "zgrab"),
+    ("nikto", "nikto"),
+    ("sqlmap", "sqlmap"),
+    ("nuclei", "nuclei"),
+    ("wpscan", "wpscan"),
+    ("gobuster", "gobuster"),
+    ("dirbuster", "dirbuster"),
+    ("(hydra)", "hydra"),
+    ("zmeu", "zmeu"),
+    ("morfeus", "morfeus"),
+];
+
+/// The scanning tool an HTTP (or RTSP) request's User-Agent names, if any.
+pub fn scanner_tool(p: &[u8]) -> Option<&'static str> {
+    if !looks_like_request(p) {
+        return None;
+    }
+    let ua = parse(p).ok()?.user_agent?;
+    let ua: Vec<u8> = ua.iter().take(256).map(u8::to_ascii_lowercase).collect();
+    SCANNER_AGENTS
+        .iter()
+        .find(|(needle, _)| ua.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .map(|(_, id)| *id)
+}
+
+#[cfg(test)]
+mod scanner_tests {
+    use super::scanner_tool;
+
+    #[test]
+    fn tools_that_name_themselves_are_known() {
+        let req =
+            |ua: &str| format!("GET /robots.txt HTTP/1.1\r\nHost: x\r\nUser-Agent: {ua}\r\n\r\n");
+        assert_eq!(
+            scanner_tool(req("Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)").as_bytes()),
+            Some("nmap")
+        );
+        assert_eq!(
+            scanner_tool(req("sqlmap/1.7#stable (https://sqlmap.org)").as_bytes()),
+            Some("sqlmap")
+        );
+        assert_eq!(
+            scanner_tool(req("Mozilla/5.0 Firefox/120.0").as_bytes()),
+            None
+        );
+        assert_eq!(scanner_tool(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), None);
+        assert_eq!(scanner_tool(b"\x16\x03\x01 nikto"), None);
+    }
+}

@@ -51,6 +51,7 @@ pub const DETAILS: &[(Kind, &str)] = &[
     (Kind::Scan, "stealth"),
     (Kind::Scan, "arp-sweep"),
     (Kind::Scan, "slow"),
+    (Kind::Scan, "tool"),
     (Kind::BruteForce, "outbound"),
     (Kind::BruteForce, "inbound"),
     (Kind::BruteForce, "web"),

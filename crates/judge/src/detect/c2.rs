@@ -565,7 +565,7 @@ impl Detector for C2 {
             Progress::Replied => self.replied(cx, key, f, ts),
             Progress::Gaps => self.gaps(cx, key, f, ts),
             Progress::Packets(_) => self.icmp_tunnel(cx, key, f, ts),
-            Progress::Login(_) => {}
+            Progress::Login(_) | Progress::Tool(_) => {}
         }
     }
     fn ended(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow) {

@@ -105,8 +105,10 @@ pub(crate) mod event {
     pub const ARP: u16 = 256;
     /// A flow recognised as a login session.
     pub const LOGIN: u16 = 512;
+    /// A request that names a scanning tool.
+    pub const TOOL: u16 = 1024;
     /// How many kinds there are.
-    pub const KINDS: usize = 10;
+    pub const KINDS: usize = 11;
 }
 
 /// One detector: it hears the events a flow exporter could send (every method does nothing

@@ -674,6 +674,26 @@ impl Scan {
         }
     }
 
+    /// A request from a device named a scanning tool (nmap's scripting engine, Nikto,
+    /// sqlmap…): whoever runs it is probing the server, whatever the rates.
+    fn tool(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64, tool: &'static str) {
+        let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
+        let Some(dev) = side_dev(cx.inv, f, i) else {
+            return;
+        };
+        let mut seed = scan_seed("tool", Severity::Medium, 0.95, dev, ts, f.first_ns, 6);
+        seed.peer = Some(key.addr(r));
+        seed.port = Some(key.port(r));
+        if let Some(ix) = cx.alerts.raise(cx.inv, seed) {
+            let a = &mut cx.alerts.list[ix];
+            if !a.items.iter().any(|x| x == tool) {
+                a.items.push(tool.to_string());
+            }
+            a.set("requests", a.count("requests").unwrap_or(0) + 1);
+            a.sample(Sample::of(key, f));
+        }
+    }
+
     /// Final counters into the alerts.
     fn close(&mut self, cx: &mut Cx<'_>) {
         let alerts = &mut *cx.alerts;
@@ -725,9 +745,11 @@ impl Detector for Scan {
     fn started(&mut self, cx: &mut Cx<'_>, dev: u32, key: &FlowKey, f: &Flow, first: &FirstPacket) {
         self.start(cx, dev, key, f, first);
     }
-    fn progress(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, why: Progress, _ts: i64) {
-        if why == Progress::Replied {
-            self.replied(cx, key, f);
+    fn progress(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, why: Progress, ts: i64) {
+        match why {
+            Progress::Replied => self.replied(cx, key, f),
+            Progress::Tool(tool) => self.tool(cx, key, f, ts, tool),
+            _ => {}
         }
     }
     fn finish(&mut self, cx: &mut Cx<'_>) {
@@ -737,7 +759,7 @@ impl Detector for Scan {
         Scan::arp(self, cx, dev, ts, arp);
     }
     fn events(&self) -> u16 {
-        event::STARTED | event::REPLIED | event::FINISH | event::ARP
+        event::STARTED | event::REPLIED | event::FINISH | event::ARP | event::TOOL
     }
     fn bytes(&self) -> usize {
         self.state_bytes()
