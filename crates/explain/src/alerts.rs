@@ -179,6 +179,7 @@ fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
         (Kind::C2, "icmp-tunnel") => c("replies"),
         (Kind::C2, "dns-tunnel") => c("names"),
         (Kind::C2, "check-ins") => c("sessions"),
+        (Kind::C2, "random-post") => c("requests"),
         (Kind::C2, _) => c("intervals"),
         (Kind::Blocklist, _) => c("flows").max(c("queries")),
         (Kind::Exposure, _) => c("connections").max(c("count")),

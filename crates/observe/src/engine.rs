@@ -100,6 +100,9 @@ pub enum Progress {
     Login(iotgate_wire::login::Login),
     /// The initiator's request named this scanning tool in its User-Agent (heard once per flow).
     Tool(&'static str),
+    /// The initiator POSTed to a bare address along a random-looking path, as malware checking
+    /// in does (heard once per flow).
+    RandomPost,
 }
 
 /// Watches flows: when they start, as they progress, and when they end (idle, evicted, replaced
@@ -471,6 +474,15 @@ impl<O: FlowObserver> Analyzer<O> {
                 self.observer
                     .flow_progress(&self.inv, &key, flow, Progress::Tool(tool), ts);
             }
+        }
+        if inspect_tcp
+            && from_initiator
+            && flow.marks & markbits::SUSPECT == 0
+            && iotgate_wire::http::random_post_to_ip(payload)
+        {
+            flow.marks |= markbits::SUSPECT;
+            self.observer
+                .flow_progress(&self.inv, &key, flow, Progress::RandomPost, ts);
         }
         let is_app_udp = ip.proto == proto::UDP && is_app_port(sport, dport);
         if !(inspect_tcp || is_app_udp) {

@@ -140,6 +140,9 @@ pub mod markbits {
     pub const ICMP_ERROR: u8 = 32;
     /// A request named a scanning tool ([`iotgate_wire::http::scanner_tool`]); heard once.
     pub const TOOL: u8 = 64;
+    /// A request looked like a malware check-in ([`iotgate_wire::http::random_post_to_ip`]);
+    /// heard once.
+    pub const SUSPECT: u8 = 128;
 }
 
 /// A TCP connection's state as shown to users.

@@ -116,6 +116,45 @@ pub fn parse(b: &[u8]) -> Result<Request<'_>, Error> {
     }
     Ok(r)
 }
+/// True for a POST to a server named by its bare address (the Host header is an IPv4 or IPv6
+/// literal) whose path is made of random-looking tokens — at least two segments of four or more
+/// letters and digits mixing upper and lower case, no file name, no query: how many malware
+/// families check in (each request a fresh random path, so no two look alike to a filter).
+pub fn random_post_to_ip(p: &[u8]) -> bool {
+    if !p.starts_with(b"POST ") {
+        return false;
+    }
+    let Ok(r) = parse(p) else { return false };
+    let host = r.host.unwrap_or_default();
+    let host = std::str::from_utf8(host).unwrap_or("");
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|c| c.is_ascii_digit()) && !h.ends_with(':') {
+            h
+        } else {
+            host
+        }
+    });
+    let bare = host.parse::<std::net::Ipv4Addr>().is_ok()
+        || host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .is_some_and(|h| h.parse::<std::net::Ipv6Addr>().is_ok());
+    if !bare || r.target.contains(&b'?') || r.target.contains(&b'.') {
+        return false;
+    }
+    let tokens = r
+        .target
+        .split(|&c| c == b'/')
+        .filter(|s| {
+            s.len() >= 4
+                && s.iter().all(u8::is_ascii_alphanumeric)
+                && s.iter().any(u8::is_ascii_uppercase)
+                && s.iter().any(u8::is_ascii_lowercase)
+        })
+        .count();
+    tokens >= 2
+}
+
 /// Scanning and attack tools that name themselves in their requests' User-Agent, and the
 /// identifier reported for each (nmap's scripting engine, masscan, ZGrab, Nikto, sqlmap,
 /// Nuclei, WPScan, gobuster, DirBuster, Hydra, and the ZmEu and Morfeus web scanners).
@@ -169,5 +208,34 @@ mod scanner_tests {
         );
         assert_eq!(scanner_tool(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), None);
         assert_eq!(scanner_tool(b"\x16\x03\x01 nikto"), None);
+    }
+
+    #[test]
+    fn random_posts_to_bare_addresses() {
+        use super::random_post_to_ip;
+        let post = |host: &str, path: &str| {
+            format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\n\r\n")
+        };
+        assert!(random_post_to_ip(
+            post("74.120.55.163", "/IEyF/EN3GUkgHakZ3iVe/YBqssWlF8iWaHTr/").as_bytes()
+        ));
+        assert!(random_post_to_ip(
+            post("[2001:db8::1]:8080", "/aBcD1/QwErTy9/").as_bytes()
+        ));
+        assert!(!random_post_to_ip(
+            post("api.example.com", "/IEyF/EN3GUkgHakZ3iVe/").as_bytes()
+        ));
+        assert!(!random_post_to_ip(
+            post("74.120.55.163", "/api/v1/status").as_bytes()
+        ));
+        assert!(!random_post_to_ip(
+            post("74.120.55.163", "/Upload/Photo.jpg").as_bytes()
+        ));
+        assert!(!random_post_to_ip(
+            post("74.120.55.163", "/IEyF/EN3Guk?x=1").as_bytes()
+        ));
+        assert!(!random_post_to_ip(
+            b"GET /IEyF/EN3GUkgHakZ3iVe/ HTTP/1.1\r\nHost: 1.2.3.4\r\n\r\n"
+        ));
     }
 }

@@ -11,6 +11,7 @@ fn all_decoders(b: &[u8]) {
     let _ = link::arp(b);
     let _ = iotgate_wire::login::recognise(b, true);
     let _ = iotgate_wire::http::scanner_tool(b);
+    let _ = iotgate_wire::http::random_post_to_ip(b);
     let _ = iotgate_wire::login::recognise(b, false);
     let _ = net::ipv4(b);
     let _ = net::ipv6(b);

@@ -69,6 +69,7 @@ pub const DETAILS: &[(Kind, &str)] = &[
     (Kind::C2, "icmp-tunnel"),
     (Kind::C2, "dns-tunnel"),
     (Kind::C2, "check-ins"),
+    (Kind::C2, "random-post"),
     (Kind::Blocklist, "address"),
     (Kind::Blocklist, "name"),
     (Kind::Blocklist, "dns"),

@@ -418,6 +418,36 @@ impl C2 {
         }
     }
 
+    /// A device POSTed to an Internet server named by its bare address along a random-looking
+    /// path (low: could be malware checking in; some devices' clouds are reached by address).
+    fn random_post(&mut self, cx: &mut Cx<'_>, key: &FlowKey, f: &Flow, ts: i64) {
+        let (i, r) = (f.initiator as usize, 1 - f.initiator as usize);
+        let Some(dev) = side_dev(cx.inv, f, i) else {
+            return;
+        };
+        if !remote(key, f, r) {
+            return;
+        }
+        let seed = Seed {
+            kind: Kind::C2,
+            detail: "random-post",
+            severity: Severity::Low,
+            confidence: 0.5,
+            dev,
+            ts,
+            first_ns: f.first_ns,
+            peer: Some(key.addr(r)),
+            port: Some(key.port(r)),
+            proto: 6,
+            inbound: false,
+        };
+        if let Some(ix) = cx.alerts.raise(cx.inv, seed) {
+            let a = &mut cx.alerts.list[ix];
+            a.set("requests", a.count("requests").unwrap_or(0) + 1);
+            a.sample(Sample::of(key, f));
+        }
+    }
+
     /// A device looked up a listed name.
     pub(crate) fn dns(&mut self, cx: &mut Cx<'_>, dev: u32, ts: i64, name: &str, resolver: IpAddr) {
         let (lists, inv, alerts) = (cx.lists, cx.inv, &mut *cx.alerts);
@@ -565,6 +595,7 @@ impl Detector for C2 {
             Progress::Replied => self.replied(cx, key, f, ts),
             Progress::Gaps => self.gaps(cx, key, f, ts),
             Progress::Packets(_) => self.icmp_tunnel(cx, key, f, ts),
+            Progress::RandomPost => self.random_post(cx, key, f, ts),
             Progress::Login(_) | Progress::Tool(_) => {}
         }
     }
@@ -587,7 +618,13 @@ impl Detector for C2 {
         }
     }
     fn events(&self) -> u16 {
-        event::STARTED | event::REPLIED | event::GAPS | event::PACKETS | event::ENDED | event::DNS
+        event::STARTED
+            | event::REPLIED
+            | event::GAPS
+            | event::PACKETS
+            | event::ENDED
+            | event::DNS
+            | event::TOOL
     }
     fn bytes(&self) -> usize {
         self.state_bytes()

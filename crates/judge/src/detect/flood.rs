@@ -453,7 +453,7 @@ impl Detector for Flood {
         match why {
             Progress::Replied => self.replied(cx, key, f, ts),
             Progress::Packets(dir) => self.packets(cx, key, f, dir, ts),
-            Progress::Gaps | Progress::Login(_) | Progress::Tool(_) => {}
+            Progress::Gaps | Progress::Login(_) | Progress::Tool(_) | Progress::RandomPost => {}
         }
     }
     fn dns_query(

@@ -140,7 +140,7 @@ impl FlowObserver for Detectors {
             Progress::Packets(_) => event::PACKETS,
             Progress::Gaps => event::GAPS,
             Progress::Login(_) => event::LOGIN,
-            Progress::Tool(_) => event::TOOL,
+            Progress::Tool(_) | Progress::RandomPost => event::TOOL,
         };
         self.each(kind, inv, |d, cx| d.progress(cx, key, f, why, ts));
     }
