@@ -86,9 +86,9 @@ fn ssh_password_guessing_names_attacker_and_target() {
 
 /// Every IoT Sentinel capture, one by one and each device's captures together: no alert of
 /// medium severity or above. (Low ones seen: a phone app or a Hue bridge polling a device's web
-/// port hundreds of times — the web brute-force rule, low by design because apps poll — and
-/// after the learning window, WeMo switches using new high ports; both are listed in
-/// docs/detection.md.)
+/// port hundreds of times — the web brute-force rule, low by design because apps poll — the Hue
+/// bridge polling its cloud every few seconds (check-ins), and after the learning window, WeMo
+/// switches using new high ports; all are listed in docs/detection.md.)
 #[test]
 fn iot_sentinel_raises_nothing_serious() {
     let root = data().join("pcap/iot-sentinel");
