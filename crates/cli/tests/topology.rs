@@ -235,3 +235,64 @@ fn ssh_on_an_unusual_port_is_recognised_by_its_banner() {
     let web = guess(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     assert!(web.alerts.is_empty(), "{:#?}", web.alerts);
 }
+
+/// A DNS answer giving `name` the IPv4 address `addr`.
+fn dns_answer(id: u16, name: &str, addr: [u8; 4]) -> Vec<u8> {
+    let mut q = Vec::new();
+    q.extend_from_slice(&id.to_be_bytes());
+    q.extend_from_slice(&[0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]);
+    for l in name.split('.') {
+        q.push(l.len() as u8);
+        q.extend_from_slice(l.as_bytes());
+    }
+    q.extend_from_slice(&[0, 0, 1, 0, 1]);
+    q.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
+    q.extend_from_slice(&addr);
+    q
+}
+
+/// A check-in loop to one server name behind three rotating addresses (a CDN): 150 short
+/// sessions over about six minutes, each address getting only a third of them, are one loop —
+/// the name the device resolved ties them together.
+#[test]
+fn check_ins_to_one_name_behind_rotating_addresses_are_one_loop() {
+    use common::frames::udp;
+    let dev_ip = ip("192.168.1.40");
+    let resolver = ip("192.168.1.1");
+    let servers = [[203, 0, 113, 10], [203, 0, 113, 11], [203, 0, 113, 12]];
+    let mut recs = Vec::new();
+    for i in 0..150u16 {
+        let t = T0 + i64::from(i) * 2_400_000_000;
+        let srv = servers[usize::from(i) % 3];
+        let q = udp(
+            30_000 + i,
+            53,
+            &common::frames::dns_query(i, "cdn.example.net"),
+        );
+        recs.push((t, ip_ttl(A, ROUTER, dev_ip, resolver, 64, 17, &q)));
+        let a = udp(53, 30_000 + i, &dns_answer(i, "cdn.example.net", srv));
+        recs.push((
+            t + 1_000_000,
+            ip_ttl(ROUTER, A, resolver, dev_ip, 64, 17, &a),
+        ));
+        let hello = [0x16, 3, 1, 0, 40, 1, 0, 0, 36, 3, 3];
+        session(
+            &mut recs,
+            t + 2_000_000,
+            (A, dev_ip, 64),
+            (ROUTER, IpAddr::from(srv), 52),
+            41_000 + i,
+            443,
+            &hello,
+        );
+    }
+    let a = analyse("cdn.pcap", recs);
+    let loops = of_kind(&a, "c2");
+    assert_eq!(loops.len(), 1, "{:#?}", a.alerts);
+    assert_eq!(loops[0].detail, "check-ins");
+    assert_eq!(
+        loops[0].peer.as_ref().and_then(|p| p.name.as_deref()),
+        Some("cdn.example.net")
+    );
+    assert!(loops[0].evidence.counts["sessions"] >= 100);
+}

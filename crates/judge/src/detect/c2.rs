@@ -43,9 +43,12 @@ const CHECKIN_PER_MIN: i64 = 10;
 const CHECKIN_SIZE_CV: f64 = 0.2;
 const CHECKIN_DESTS: usize = 16;
 
-/// Short sessions to one destination.
+/// Short sessions to one destination: the name the device resolved for the server (the name
+/// its TLS SNI or HTTP Host carries, so a server behind rotating addresses stays one), else the
+/// server's address.
 #[derive(Clone)]
 struct CheckIns {
+    /// The name's hash with the top bit set, or the address.
     addr: u128,
     port: u16,
     first: i64,
@@ -333,7 +336,12 @@ impl C2 {
         if self.checkins.len() >= 16_384 && !self.checkins.contains_key(&dev) {
             return;
         }
-        let (addr, port, ts) = (key_bits(key, r), key.port(r), f.first_ns);
+        let server = key.addr(r);
+        let addr = match cx.inv.devices[dev as usize].name_for(&server) {
+            Some(name) => (1u128 << 127) | u128::from(super::flood::hash_str(name)),
+            None => key_bits(key, r),
+        };
+        let (port, ts) = (key.port(r), f.first_ns);
         let v = self.checkins.entry(dev).or_default();
         let at = match v.iter().position(|c| c.addr == addr && c.port == port) {
             Some(at) => at,
