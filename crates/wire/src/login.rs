@@ -14,7 +14,8 @@ pub enum Login {
     /// A text protocol's credentials from the client: `USER`/`PASS` (FTP, POP3), `AUTH`
     /// (SMTP, POP3, FTP), IMAP `LOGIN`/`AUTHENTICATE`.
     Password,
-    /// HTTP: the server asks for credentials (`401`), or refuses the ones sent.
+    /// HTTP: the server asks for credentials (`401`), or the client posts a login form (a
+    /// password field in a form or JSON body).
     Http,
     /// RTSP (cameras): the server asks for credentials (`401`).
     Rtsp,
@@ -69,6 +70,9 @@ pub fn recognise(p: &[u8], from_client: bool) -> Option<Login> {
         }
         if mqtt_connect_with_credentials(p) {
             return Some(Login::Mqtt);
+        }
+        if login_form(p) {
+            return Some(Login::Http);
         }
         // TPKT version 3, then an X.224 connection request (CR TPDU, code 0xE0).
         if p.len() >= 11 && p[0] == 3 && p[1] == 0 && p[5] & 0xf0 == 0xe0 {
@@ -125,6 +129,32 @@ fn text_credentials(p: &[u8]) -> bool {
         && tag.iter().all(u8::is_ascii_alphanumeric)
         && (cmd == b"LOGIN" || cmd == b"AUTHENTICATE")
         && words.next().is_some()
+}
+
+/// A POST whose body (in the same payload) carries a password field: `password=`, `passwd=`,
+/// `pwd=` or `pass=` in a form, or `"password":` in JSON — a login page being submitted.
+fn login_form(p: &[u8]) -> bool {
+    if !p.starts_with(b"POST ") {
+        return false;
+    }
+    let Some(at) = p.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let body: Vec<u8> = p[at + 4..]
+        .iter()
+        .take(2048)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let field = |name: &[u8]| {
+        body.windows(name.len()).enumerate().any(|(i, w)| {
+            w == name && (i == 0 || matches!(body[i - 1], b'&' | b'?' | b'"' | b' ' | b'{'))
+        })
+    };
+    field(b"password=")
+        || field(b"passwd=")
+        || field(b"pwd=")
+        || field(b"pass=")
+        || field(b"password\":")
 }
 
 /// ` 401` after `HTTP/1.x` or `RTSP/1.x` (the `1.` already stripped).
@@ -198,6 +228,10 @@ mod tests {
             recognise(b"RTSP/1.0 401 Unauthorized\r\n", false),
             Some(Login::Rtsp)
         );
+        let form = b"POST /login.cgi HTTP/1.1\r\nHost: cam\r\n\r\nusername=admin&password=1234";
+        assert_eq!(recognise(form, true), Some(Login::Http));
+        let json = b"POST /api/auth HTTP/1.1\r\n\r\n{\"user\":\"a\",\"password\":\"b\"}";
+        assert_eq!(recognise(json, true), Some(Login::Http));
         assert_eq!(recognise(b"RFB 003.008\n", false), Some(Login::Vnc));
         let mqtt = [
             0x10, 0x1a, 0, 4, b'M', b'Q', b'T', b'T', 4, 0xc2, 0, 60, 0, 2, b'i', b'd', 0, 3, b'b',
@@ -226,6 +260,8 @@ mod tests {
             ),
             (b"* OK IMAP4rev1 ready\r\n", false),
             (b"a001 NOOP\r\n", true),
+            (b"POST /upload HTTP/1.1\r\n\r\nbypassword=1&compass=2", true),
+            (b"POST /login HTTP/1.1\r\n", true),
             (&[0xff, 0x01], false),
             (b"", true),
             (b"", false),
