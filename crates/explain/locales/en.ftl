@@ -97,6 +97,9 @@ finding-cleartext-telnet-advice = Turn Telnet off in the device's settings or up
 finding-cleartext-ftp-title = FTP without encryption
 finding-cleartext-ftp-explain = This device used FTP, which sends its password and files as readable text.
 finding-cleartext-ftp-advice = Use a secure alternative (SFTP or HTTPS) if the device offers one, or turn FTP off.
+finding-http-cleartext-secrets-title = Secrets or personal data sent without encryption
+finding-http-cleartext-secrets-explain = The device sent web requests without encryption whose addresses carry { $detail } (to { $peer }). Anyone on the path — the Wi-Fi, the Internet provider, a compromised router — can read them: tokens and keys let others act as the device or its owner; serial numbers, network names and positions reveal who and where you are.
+finding-http-cleartext-secrets-advice = Check for a firmware update that moves these requests to HTTPS. If there is none, ask the maker; keep the device on a separate network meanwhile.
 finding-http-basic-auth-title = Password sent over plain HTTP
 finding-http-basic-auth-explain = A password was sent to or from this device over unencrypted web traffic (HTTP Basic authentication, host { $detail }). It can be read by anyone who sees the traffic.
 finding-http-basic-auth-advice = Change that password, and use the device's HTTPS address or app instead of plain HTTP. Ask the maker for a firmware update that encrypts logins.
@@ -509,8 +512,8 @@ label-ev-finding = { $finding } ({ $role }, with { $peer } port { $port }, { $co
   })
 label-role-client = the device connected
 label-role-server = someone connected to the device
-label-ev-no-cleartext-login = no password sent in clear in the capture
-label-ev-no-cleartext-data = no unencrypted data protocol in the capture
+label-ev-no-cleartext-login = no password, token or key sent in clear in { $sessions } TCP sessions
+label-ev-no-cleartext-data = no unencrypted data protocol or plain-HTTP request in { $sessions } TCP sessions
 label-ev-http = plain HTTP to { $servers } { $servers ->
     [one] server
    *[other] servers
@@ -526,6 +529,7 @@ label-ev-declared = declared { $key } = { $value }
 label-ev-support-ended = security updates ended on { $date }
 label-ev-deemed = deemed met by { $reqs }
 label-why-no-traffic = the capture shows no traffic from this device
+label-why-little-traffic = too little traffic to judge: { $sessions } TCP sessions in the capture, { $min } needed
 label-why-no-tls = the device made no TLS connection in the capture
 label-why-needs-probe = a capture only shows services someone used; a probe (iotgate probe) can list what answers
 label-why-absence = nothing wrong was seen, but a capture cannot show it never happens
@@ -545,6 +549,12 @@ label-why-includes = { $count } included { $count ->
 label-check-cleartext-login = Passwords sent without encryption
 label-check-cleartext-login-means = Anyone on the same network, or on the path to the server, can read the password and log in as you.
 label-check-cleartext-login-do = Turn off Telnet, FTP or plain-HTTP login in the device's settings; if you cannot, keep the device on a separate network and change its password.
+label-check-cleartext-login-served = Logins to the device without encryption
+label-check-cleartext-login-served-means = People log in to this device itself (Telnet, FTP, its web page) without encryption: anyone on the network can read the password and take it over.
+label-check-cleartext-login-served-do = Turn off Telnet or FTP and use only the encrypted (HTTPS) page or the app; change the password; if you cannot, keep the device on a separate network.
+label-check-login-service-cleartext = A login service without encryption
+label-check-login-service-cleartext-means = The device answers on Telnet or FTP, which take the password in clear: anyone on the network can read it when someone logs in.
+label-check-login-service-cleartext-do = Turn Telnet and FTP off in the device's settings; if they cannot be turned off, keep the device on a separate network.
 label-check-cleartext-data = Data sent without encryption
 label-check-cleartext-data-means = Video, messages or commands travel in clear: others on the network can watch or change them.
 label-check-cleartext-data-do = Look for an "encrypted" or "secure" option (RTSPS, MQTT over TLS, HTTPS) and update the firmware; otherwise isolate the device.

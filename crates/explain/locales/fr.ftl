@@ -94,6 +94,9 @@ finding-cleartext-telnet-advice = Désactivez Telnet dans les réglages de l'app
 finding-cleartext-ftp-title = FTP sans chiffrement
 finding-cleartext-ftp-explain = Cet appareil a utilisé FTP, qui transmet son mot de passe et ses fichiers en clair.
 finding-cleartext-ftp-advice = Utilisez une solution sécurisée (SFTP ou HTTPS) si l'appareil en propose une, ou désactivez FTP.
+finding-http-cleartext-secrets-title = Secrets ou données personnelles envoyés sans chiffrement
+finding-http-cleartext-secrets-explain = L'appareil a envoyé des requêtes web non chiffrées dont les adresses contiennent { $detail } (vers { $peer }). Quiconque se trouve sur le chemin — le Wi-Fi, le fournisseur d'accès, un routeur compromis — peut les lire : les jetons et les clés permettent d'agir à la place de l'appareil ou de son propriétaire ; numéros de série, noms de réseau et positions révèlent qui vous êtes et où vous êtes.
+finding-http-cleartext-secrets-advice = Cherchez une mise à jour du micrologiciel qui passe ces requêtes en HTTPS. S'il n'y en a pas, interrogez le fabricant ; en attendant, placez l'appareil sur un réseau séparé.
 finding-http-basic-auth-title = Mot de passe envoyé en HTTP non chiffré
 finding-http-basic-auth-explain = Un mot de passe a circulé vers ou depuis cet appareil dans du trafic web non chiffré (authentification HTTP Basic, hôte { $detail }). Quiconque voit ce trafic peut le lire.
 finding-http-basic-auth-advice = Changez ce mot de passe et utilisez l'adresse HTTPS ou l'application de l'appareil plutôt que HTTP. Demandez au fabricant une mise à jour qui chiffre les connexions.
@@ -506,8 +509,8 @@ label-ev-finding = { $finding } ({ $role }, avec { $peer } port { $port }, { $co
   })
 label-role-client = l'appareil s'est connecté
 label-role-server = quelqu'un s'est connecté à l'appareil
-label-ev-no-cleartext-login = aucun mot de passe en clair dans la capture
-label-ev-no-cleartext-data = aucun protocole de données non chiffré dans la capture
+label-ev-no-cleartext-login = aucun mot de passe, jeton ni clé envoyé en clair dans { $sessions } sessions TCP
+label-ev-no-cleartext-data = aucun protocole de données non chiffré ni requête HTTP en clair dans { $sessions } sessions TCP
 label-ev-http = HTTP non chiffré vers { $servers } { $servers ->
     [one] serveur
    *[other] serveurs
@@ -523,6 +526,7 @@ label-ev-declared = déclaré : { $key } = { $value }
 label-ev-support-ended = les mises à jour de sécurité ont pris fin le { $date }
 label-ev-deemed = réputée satisfaite par { $reqs }
 label-why-no-traffic = la capture ne montre aucun trafic de cet appareil
+label-why-little-traffic = trop peu de trafic pour juger : { $sessions } sessions TCP dans la capture, il en faut { $min }
 label-why-no-tls = l'appareil n'a ouvert aucune connexion TLS dans la capture
 label-why-needs-probe = une capture ne montre que les services utilisés ; une sonde (iotgate probe) peut lister ceux qui répondent
 label-why-absence = rien d'anormal n'a été vu, mais une capture ne peut pas prouver que cela n'arrive jamais
@@ -542,6 +546,12 @@ label-why-includes = { $count } { $count ->
 label-check-cleartext-login = Mots de passe envoyés sans chiffrement
 label-check-cleartext-login-means = N'importe qui sur le même réseau, ou sur le chemin vers le serveur, peut lire le mot de passe et se connecter à votre place.
 label-check-cleartext-login-do = Désactivez la connexion Telnet, FTP ou HTTP simple dans les réglages ; sinon, placez l'appareil sur un réseau séparé et changez son mot de passe.
+label-check-cleartext-login-served = Connexions à l'appareil sans chiffrement
+label-check-cleartext-login-served-means = On se connecte à l'appareil lui-même (Telnet, FTP, sa page web) sans chiffrement : n'importe qui sur le réseau peut lire le mot de passe et en prendre le contrôle.
+label-check-cleartext-login-served-do = Désactivez Telnet ou FTP et n'utilisez que la page chiffrée (HTTPS) ou l'application ; changez le mot de passe ; sinon, placez l'appareil sur un réseau séparé.
+label-check-login-service-cleartext = Un service de connexion sans chiffrement
+label-check-login-service-cleartext-means = L'appareil répond sur Telnet ou FTP, qui reçoivent le mot de passe en clair : n'importe qui sur le réseau peut le lire quand quelqu'un se connecte.
+label-check-login-service-cleartext-do = Désactivez Telnet et FTP dans les réglages de l'appareil ; si c'est impossible, placez-le sur un réseau séparé.
 label-check-cleartext-data = Données envoyées sans chiffrement
 label-check-cleartext-data-means = Vidéo, messages ou commandes circulent en clair : d'autres personnes sur le réseau peuvent les voir ou les modifier.
 label-check-cleartext-data-do = Cherchez une option « chiffrée » ou « sécurisée » (RTSPS, MQTT sur TLS, HTTPS) et mettez le micrologiciel à jour ; sinon, isolez l'appareil.

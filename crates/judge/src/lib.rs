@@ -51,6 +51,7 @@ pub struct Finding {
 pub const CATALOGUE: &[(&str, Severity)] = &[
     ("cleartext-telnet", Severity::High),
     ("http-basic-auth", Severity::High),
+    ("http-cleartext-secrets", Severity::Medium),
     ("mqtt-cleartext-credentials", Severity::High),
     ("cleartext-ftp", Severity::Medium),
     ("rtsp-cleartext", Severity::Medium),
@@ -107,6 +108,7 @@ pub fn findings(dev: &Device, resolvers: &BTreeSet<IpAddr>) -> Vec<Finding> {
             FactKind::Telnet => "cleartext-telnet",
             FactKind::Ftp => "cleartext-ftp",
             FactKind::HttpBasicAuth => "http-basic-auth",
+            FactKind::HttpSecrets => "http-cleartext-secrets",
             FactKind::MqttCredentials => "mqtt-cleartext-credentials",
             FactKind::MqttCleartext => "mqtt-cleartext",
             FactKind::Rtsp => "rtsp-cleartext",

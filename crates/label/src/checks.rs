@@ -31,7 +31,6 @@ pub const CHECKS: &[CheckDef] = &[
         id: "cleartext-login",
         source: Source::Observed,
         evidences: &[
-            "en303645:5.1-3",
             "en303645:5.5-1",
             "en303645:5.5-6",
             "en303645:5.5-7",
@@ -41,6 +40,16 @@ pub const CHECKS: &[CheckDef] = &[
             "owasp:I2",
             "owasp:I7",
         ],
+    },
+    CheckDef {
+        id: "cleartext-login-served",
+        source: Source::Observed,
+        evidences: &["en303645:5.1-3"],
+    },
+    CheckDef {
+        id: "login-service-cleartext",
+        source: Source::Probed,
+        evidences: &["en303645:5.1-3"],
     },
     CheckDef {
         id: "cleartext-data",
@@ -60,6 +69,9 @@ pub const CHECKS: &[CheckDef] = &[
         source: Source::Observed,
         evidences: &[
             "en303645:5.5-1",
+            "en303645:5.5-7",
+            "en303645:5.8-1",
+            "en303645:5.8-2",
             "nistir8425:data-protection",
             "cra:I.2.e",
             "cra:I.2.f",
@@ -73,6 +85,9 @@ pub const CHECKS: &[CheckDef] = &[
         source: Source::Observed,
         evidences: &[
             "en303645:5.5-1",
+            "en303645:5.5-7",
+            "en303645:5.8-1",
+            "en303645:5.8-2",
             "nistir8425:data-protection",
             "cra:I.2.e",
             "cra:I.2.f",

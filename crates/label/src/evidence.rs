@@ -63,15 +63,28 @@ impl CheckResult {
     }
 }
 
-/// Findings that mean credentials crossed the network in clear.
+/// Findings that mean credentials (passwords, tokens, keys) crossed the network in clear.
 const LOGIN_FINDINGS: &[&str] = &[
     "cleartext-telnet",
     "cleartext-ftp",
     "http-basic-auth",
     "mqtt-cleartext-credentials",
+    "http-cleartext-secrets",
 ];
-/// Findings that mean data crossed the network unencrypted.
-const DATA_FINDINGS: &[&str] = &["rtsp-cleartext", "mqtt-cleartext"];
+/// Findings that mean data crossed the network unencrypted (a cleartext login session carries
+/// data too).
+const DATA_FINDINGS: &[&str] = &[
+    "rtsp-cleartext",
+    "mqtt-cleartext",
+    "http-cleartext-secrets",
+    "cleartext-telnet",
+    "cleartext-ftp",
+    "http-basic-auth",
+    "mqtt-cleartext-credentials",
+];
+/// Fewer TCP sessions than this (to or from the device) are too little traffic to say that
+/// nothing travels in clear: a requirement about data in transit is then not assessed.
+pub const MIN_SESSIONS: u64 = 10;
 /// Services that should not answer on a consumer device (TCP port, name).
 const RISKY_SERVICES: &[(u16, &str)] = &[
     (21, "FTP"),
@@ -121,10 +134,49 @@ fn finding_lines(l: &Localizer, d: &DeviceOut, ids: &[&str]) -> Vec<String> {
     out
 }
 
-/// True when the capture shows the device talking at all (so that "nothing insecure seen"
-/// means something).
+/// TCP sessions to or from the device in the capture (those listed among its peers).
+fn tcp_sessions(d: &DeviceOut) -> u64 {
+    d.peers
+        .iter()
+        .filter(|p| p.proto == Proto::TCP && p.packets_sent > 0)
+        .map(|p| p.flows)
+        .sum()
+}
+
+/// True when the capture holds enough of the device's unicast traffic for "nothing insecure
+/// seen" to mean something (see [`MIN_SESSIONS`]).
 fn active(d: &DeviceOut) -> bool {
-    d.peers.iter().any(|p| p.packets_sent > 0)
+    tcp_sessions(d) >= MIN_SESSIONS
+}
+
+/// One line per piece of evidence of `ids` where the device was the server: someone logged in
+/// *to it* in clear.
+fn served_lines(l: &Localizer, d: &DeviceOut, ids: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in d.findings.iter().filter(|f| ids.contains(&f.id)) {
+        let title = f.title.render(l);
+        for e in f
+            .evidence
+            .iter()
+            .filter(|e| role_id(e.role) == "server")
+            .take(3)
+        {
+            out.push(l.ta(
+                "label-ev-finding",
+                &[
+                    ("finding", Arg::S(&title)),
+                    (
+                        "role",
+                        Arg::S(&l.t(&format!("label-role-{}", role_id(e.role)))),
+                    ),
+                    ("peer", Arg::S(&e.peer_ip.to_string())),
+                    ("port", Arg::N(e.server_port as f64)),
+                    ("count", Arg::N(e.count as f64)),
+                ],
+            ));
+        }
+    }
+    out
 }
 
 /// A short name for a cipher suite that gives no real protection today, or None: no encryption
@@ -184,16 +236,36 @@ pub fn is_update_name(n: &str) -> bool {
 /// The checks a capture can settle for device `d`.
 pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckResult> {
     let mut out = Vec::new();
-    let quiet = || l.t("label-why-no-traffic");
+    let sessions = tcp_sessions(d);
+    let quiet = || {
+        l.ta(
+            "label-why-little-traffic",
+            &[
+                ("sessions", Arg::N(sessions as f64)),
+                ("min", Arg::N(MIN_SESSIONS as f64)),
+            ],
+        )
+    };
+    let seen = || Arg::N(sessions as f64);
 
-    // Credentials in clear.
+    // Credentials in clear, sent or received by the device.
     let lines = finding_lines(l, d, LOGIN_FINDINGS);
     out.push(if !lines.is_empty() {
         CheckResult::fail("cleartext-login", lines)
     } else if active(d) {
-        CheckResult::pass("cleartext-login", vec![l.t("label-ev-no-cleartext-login")])
+        CheckResult::pass(
+            "cleartext-login",
+            vec![l.ta("label-ev-no-cleartext-login", &[("sessions", seen())])],
+        )
     } else {
         CheckResult::unknown("cleartext-login", quiet())
+    });
+    // Users logging in *to the device* in clear (its own Telnet, FTP, web page...).
+    let lines = served_lines(l, d, LOGIN_FINDINGS);
+    out.push(if !lines.is_empty() {
+        CheckResult::fail("cleartext-login-served", lines)
+    } else {
+        CheckResult::unknown("cleartext-login-served", l.t("label-why-needs-probe"))
     });
 
     // Data in clear: RTSP, MQTT without TLS, plain HTTP requests.
@@ -205,7 +277,7 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
             p.initiated_by_device && p.proto == Proto::TCP && p.port == 80 && p.bytes_sent > 0
         })
         .collect();
-    if !http.is_empty() && !d.user_agents.is_empty() {
+    if !http.is_empty() {
         let flows: u64 = http.iter().map(|p| p.flows).sum();
         lines.push(l.ta(
             "label-ev-http",
@@ -219,7 +291,10 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
     out.push(if !lines.is_empty() {
         CheckResult::fail("cleartext-data", lines)
     } else if active(d) {
-        CheckResult::pass("cleartext-data", vec![l.t("label-ev-no-cleartext-data")])
+        CheckResult::pass(
+            "cleartext-data",
+            vec![l.ta("label-ev-no-cleartext-data", &[("sessions", seen())])],
+        )
     } else {
         CheckResult::unknown("cleartext-data", quiet())
     });
@@ -398,11 +473,12 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
 
 /// The checks a probe settles.
 pub fn probed(l: &Localizer, p: Option<&Report>) -> Vec<CheckResult> {
-    const IDS: [&str; 4] = [
+    const IDS: [&str; 5] = [
         "default-credentials",
         "exposed-services",
         "banner-disclosure",
         "unauthenticated-access",
+        "login-service-cleartext",
     ];
     let Some(p) = p else {
         return IDS
@@ -447,6 +523,26 @@ pub fn probed(l: &Localizer, p: Option<&Report>) -> Vec<CheckResult> {
             )
         })
         .collect();
+    // A login service of the device's own that takes passwords in clear (Telnet, FTP).
+    let clear: Vec<String> = p
+        .open
+        .iter()
+        .filter(|o| matches!(o.service.name(), "Telnet" | "FTP"))
+        .map(|o| {
+            l.ta(
+                "label-ev-service-open",
+                &[
+                    ("service", Arg::S(o.service.name())),
+                    ("port", Arg::N(o.port as f64)),
+                ],
+            )
+        })
+        .collect();
+    out.push(if !clear.is_empty() {
+        CheckResult::fail("login-service-cleartext", clear)
+    } else {
+        CheckResult::unknown("login-service-cleartext", l.t("label-why-absence"))
+    });
     out.push(if !risky.is_empty() {
         CheckResult::fail("exposed-services", risky)
     } else {

@@ -496,6 +496,12 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
             if r.basic_auth {
                 both(self, FactKind::HttpBasicAuth, &text(r.host.unwrap_or(b"")));
             }
+            if r.proto == http::Proto::Http {
+                let fields = http::sensitive_fields(&r);
+                if !fields.is_empty() {
+                    both(self, FactKind::HttpSecrets, &fields.join(", "));
+                }
+            }
             if r.proto == http::Proto::Rtsp {
                 both(self, FactKind::Rtsp, &text(r.method));
                 if let Some(d) = dst_dev(self) {

@@ -157,6 +157,9 @@ pub enum FactKind {
     Ftp,
     /// HTTP request carrying Basic credentials.
     HttpBasicAuth,
+    /// Plain-HTTP request carrying secrets or personal data in its URL or a bearer token (the
+    /// detail names the fields, never their values).
+    HttpSecrets,
     /// MQTT CONNECT carrying user name or password without TLS.
     MqttCredentials,
     /// MQTT CONNECT without TLS and without credentials.

@@ -116,6 +116,79 @@ pub fn parse(b: &[u8]) -> Result<Request<'_>, Error> {
     }
     Ok(r)
 }
+/// Names of query parameters that carry secrets or identify people and devices: credentials
+/// and tokens, device identifiers, Wi-Fi names, contact details, positions. Matched whole and
+/// case-insensitively; only the names are ever reported, never the values.
+const SENSITIVE_PARAMS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "token",
+    "access_token",
+    "accesstoken",
+    "auth",
+    "authkey",
+    "auth_key",
+    "apikey",
+    "api_key",
+    "key",
+    "sso",
+    "session",
+    "sessionid",
+    "sid",
+    "signature",
+    "sig",
+    "serial",
+    "serialnumber",
+    "serial_number",
+    "sn",
+    "mac",
+    "imei",
+    "deviceid",
+    "device_id",
+    "uuid",
+    "ssid",
+    "email",
+    "phone",
+    "lat",
+    "lon",
+    "lng",
+    "latitude",
+    "longitude",
+    "user",
+    "username",
+];
+
+/// The sensitive parameter names (lower case, sorted, each once) in a request target's query
+/// string, plus `authorization` when a non-Basic Authorization header (a bearer token) travels
+/// in clear. Empty when there is nothing of the kind.
+pub fn sensitive_fields(r: &Request<'_>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    if let Some(q) = r.target.iter().position(|&c| c == b'?') {
+        for pair in r.target[q + 1..]
+            .split(|&c| c == b'&' || c == b';')
+            .take(64)
+        {
+            let name = pair.split(|&c| c == b'=').next().unwrap_or_default();
+            let has_value = pair.len() > name.len() + 1;
+            if let Some(&n) = SENSITIVE_PARAMS
+                .iter()
+                .find(|s| has_value && name.eq_ignore_ascii_case(s.as_bytes()))
+            {
+                out.push(n);
+            }
+        }
+    }
+    if r.authorization && !r.basic_auth {
+        out.push("authorization");
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// True for a POST to a server named by its bare address (the Host header is an IPv4 or IPv6
 /// literal) whose path is made of random-looking tokens — at least two segments of four or more
 /// letters and digits mixing upper and lower case, no file name, no query: how many malware
@@ -208,6 +281,31 @@ mod scanner_tests {
         );
         assert_eq!(scanner_tool(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), None);
         assert_eq!(scanner_tool(b"\x16\x03\x01 nikto"), None);
+    }
+
+    #[test]
+    fn sensitive_fields_by_name_only() {
+        use super::{parse, sensitive_fields};
+        let get = |t: &str| format!("GET {t} HTTP/1.1\r\nHost: x\r\n\r\n");
+        let r = get("/scale/register?serialNumber=0123&token=ab&ssid=home&x=1");
+        assert_eq!(
+            sensitive_fields(&parse(r.as_bytes()).unwrap()),
+            ["serialnumber", "ssid", "token"]
+        );
+        let r = get("/api/x?auth=1&sso=2&auth=3");
+        assert_eq!(
+            sensitive_fields(&parse(r.as_bytes()).unwrap()),
+            ["auth", "sso"]
+        );
+        let r = get("/index.html?page=2&token=");
+        assert!(sensitive_fields(&parse(r.as_bytes()).unwrap()).is_empty());
+        let r = "GET / HTTP/1.1\r\nAuthorization: Bearer abc\r\n\r\n";
+        assert_eq!(
+            sensitive_fields(&parse(r.as_bytes()).unwrap()),
+            ["authorization"]
+        );
+        let r = "GET / HTTP/1.1\r\nAuthorization: Basic YTpi\r\n\r\n";
+        assert!(sensitive_fields(&parse(r.as_bytes()).unwrap()).is_empty());
     }
 
     #[test]
