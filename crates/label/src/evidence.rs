@@ -165,6 +165,60 @@ fn served_lines(l: &Localizer, d: &DeviceOut, ids: &[&str]) -> Vec<String> {
     lines_where(l, d, ids, |e| role_id(e.role) == "server")
 }
 
+/// A short name for a cipher suite that gives no real protection today, or None: no encryption
+/// (NULL), export-grade keys, single DES, RC4 (prohibited by RFC 7465) and 3DES (disallowed
+/// for encryption by NIST SP 800-131A after 2023). Codes from the IANA TLS registry.
+pub fn weak_suite(c: u16) -> Option<&'static str> {
+    Some(match c {
+        0x0000..=0x0002 | 0x002c..=0x002e | 0x003b | 0xc001 | 0xc006 | 0xc00b | 0xc010 | 0xc015 => {
+            "NULL"
+        }
+        0x0003
+        | 0x0006
+        | 0x0008
+        | 0x000b
+        | 0x000e
+        | 0x0011
+        | 0x0014
+        | 0x0017
+        | 0x0019
+        | 0x0026..=0x002b
+        | 0x0060..=0x0065 => "EXPORT",
+        0x0004 | 0x0005 | 0x0018 | 0x0020 | 0x0024 | 0x008a | 0x008e | 0x0092 | 0xc002 | 0xc007
+        | 0xc00c | 0xc011 | 0xc016 | 0xc033 => "RC4",
+        0x0009 | 0x000c | 0x000f | 0x0012 | 0x0015 | 0x001a | 0x001e | 0x0022 => "DES",
+        0x000a
+        | 0x000d
+        | 0x0010
+        | 0x0013
+        | 0x0016
+        | 0x001b
+        | 0x001f
+        | 0x0023
+        | 0x008b
+        | 0x008f
+        | 0x0093
+        | 0xc003
+        | 0xc008
+        | 0xc00d
+        | 0xc012
+        | 0xc017
+        | 0xc01a..=0xc01c
+        | 0xc034 => "3DES",
+        _ => return None,
+    })
+}
+
+/// True for a DNS name that looks like an update or firmware server.
+pub fn is_update_name(n: &str) -> bool {
+    let n = n.to_ascii_lowercase();
+    ["update", "upgrade", "firmware", "fwupd", "fota", "ota."]
+        .iter()
+        .any(|k| n.contains(k))
+        || n.split(['.', '-'])
+            .any(|label| label == "ota" || label == "fw")
+}
+
 /// The checks a capture can settle for device `d`.
 pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckResult> {
     let mut out = Vec::new();
