@@ -530,6 +530,7 @@ label-ev-support-ended = security updates ended on { $date }
 label-ev-deemed = deemed met by { $reqs }
 label-why-no-traffic = the capture shows no traffic from this device
 label-why-little-traffic = too little traffic to judge: { $sessions } TCP sessions in the capture, { $min } needed
+label-why-nothing-open = the probe found no open service to read a banner from
 label-why-no-tls = the device made no TLS connection in the capture
 label-why-needs-probe = a capture only shows services someone used; a probe (iotgate probe) can list what answers
 label-why-absence = nothing wrong was seen, but a capture cannot show it never happens

@@ -527,6 +527,7 @@ label-ev-support-ended = les mises à jour de sécurité ont pris fin le { $date
 label-ev-deemed = réputée satisfaite par { $reqs }
 label-why-no-traffic = la capture ne montre aucun trafic de cet appareil
 label-why-little-traffic = trop peu de trafic pour juger : { $sessions } sessions TCP dans la capture, il en faut { $min }
+label-why-nothing-open = la sonde n'a trouvé aucun service ouvert dont lire la bannière
 label-why-no-tls = l'appareil n'a ouvert aucune connexion TLS dans la capture
 label-why-needs-probe = une capture ne montre que les services utilisés ; une sonde (iotgate probe) peut lister ceux qui répondent
 label-why-absence = rien d'anormal n'a été vu, mais une capture ne peut pas prouver que cela n'arrive jamais

@@ -112,7 +112,6 @@ pub const CHECKS: &[CheckDef] = &[
         id: "exposed-services",
         source: Source::Observed,
         evidences: &[
-            "en303645:5.5-4",
             "en303645:5.6-1",
             "en303645:5.6-5",
             "nistir8425:interface-access-control",
@@ -136,7 +135,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "dns-bypass",
         source: Source::Observed,
-        evidences: &["en303645:6-4", "cra:I.2.g", "owasp:I6"],
+        evidences: &["en303645:6-4", "owasp:I6"],
     },
     CheckDef {
         id: "compromise",
@@ -189,7 +188,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "mud-sbom",
         source: Source::Declared,
-        evidences: &["cra:II.1", "nistir8425:asset-identification"],
+        evidences: &["cra:II.1"],
     },
     CheckDef {
         id: "mud-conformance",
@@ -236,7 +235,6 @@ pub const CHECKS: &[CheckDef] = &[
             "nistir8425:software-update",
             "cra:I.2.c",
             "en18031:SUM",
-            "owasp:I4",
         ],
     },
     CheckDef {
@@ -247,7 +245,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "declared-signed-updates",
         source: Source::Declared,
-        evidences: &["en303645:5.3-9", "cra:II.7", "en18031:SUM"],
+        evidences: &["en303645:5.3-9", "cra:II.7", "en18031:SUM", "owasp:I4"],
     },
     CheckDef {
         id: "declared-data",
@@ -257,7 +255,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "declared-sbom",
         source: Source::Declared,
-        evidences: &["cra:II.1", "nistir8425:asset-identification"],
+        evidences: &["cra:II.1"],
     },
 ];
 
