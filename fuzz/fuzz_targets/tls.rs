@@ -6,4 +6,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(ch) = iotgate_wire::tls::parse_client_hello(data) {
         let _ = (ch.ja3(), ch.ja3_hash(), ch.ja4(), ch.max_version(), ch.alpn_protocols().count());
     }
+    if let Some(h) = iotgate_wire::tls::parse_v2_client_hello(data) {
+        let _ = (h.tls_suites().count(), h.sslv2_ciphers());
+    }
 });

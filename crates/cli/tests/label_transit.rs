@@ -183,6 +183,12 @@ fn each_case_of_the_issue_on_its_real_capture() {
         }
         assert_eq!(check(&lab, "cleartext-data"), Outcome::NotAssessed, "{dir}");
     }
+    // D-Link camera: SSL 2.0-format hellos offering TLS 1.0 with export, RC4 and DES suites
+    // (it used to read as "no TLS connection").
+    let (lab, _) = label_of("D-LinkCam");
+    assert_eq!(check(&lab, "tls-version"), Outcome::Fail);
+    assert_eq!(check(&lab, "tls-suites"), Outcome::Fail);
+    assert_eq!(outcome(&lab, "5.8-2"), Outcome::Fail);
     // TP-Link plug: offers RC4 and export suites — "encrypted in transit" cannot pass next to
     // "breakable encryption".
     let (lab, _) = label_of("TP-LinkPlugHS110");

@@ -334,7 +334,7 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
                 &[("suites", Arg::S(&names.join(", ")))],
             )],
         )
-    } else if !d.tls.ja3.is_empty() {
+    } else if !d.tls.suites.is_empty() {
         CheckResult::pass(
             "tls-suites",
             vec![l.ta(

@@ -486,6 +486,33 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
                     &lim,
                 );
             }
+        } else if let Some(h) = tls::parse_v2_client_hello(p) {
+            let Some(d) = client_dev else { return };
+            let dev = self.inv.dev(d);
+            for s in h.tls_suites() {
+                if dev.tls_suites.len() >= crate::device::TLS_SUITES {
+                    break;
+                }
+                dev.tls_suites.insert(s);
+            }
+            if dev.tls_versions.len() < 16 {
+                dev.tls_versions.insert(h.version);
+            }
+            if h.version < 0x0303 || h.sslv2_ciphers() > 0 {
+                let detail = format!("{} (SSL 2.0-format hello)", tls_version_name(h.version));
+                dev.add_fact(
+                    FactKind::TlsLegacy,
+                    Role::Client,
+                    client_ip,
+                    server_ip,
+                    c.proto,
+                    client_port,
+                    server_port,
+                    c.ts,
+                    &detail,
+                    &lim,
+                );
+            }
         } else if http::looks_like_request(p) {
             let Ok(r) = http::parse(p) else { return };
             if let Some(d) = client_dev {

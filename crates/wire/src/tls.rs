@@ -49,6 +49,59 @@ pub fn looks_like_client_hello(b: &[u8]) -> bool {
     b.len() >= 6 && b[0] == 0x16 && b[1] == 3 && b[2] <= 4 && b[5] == 1
 }
 
+/// A ClientHello in the SSL 2.0 record format (RFC 6101 appendix E.2, RFC 5246 appendix E.2):
+/// what old clients send so that SSL 2.0, SSL 3.0 and TLS servers can all answer. The highest
+/// version it offers is in `version`; its cipher specs are three bytes each, those whose first
+/// byte is 0 being TLS cipher suites and the others SSL 2.0 ciphers (every one broken, and SSL
+/// 2.0 itself prohibited by RFC 6176).
+#[derive(Debug, Clone, Copy)]
+pub struct V2ClientHello<'a> {
+    /// Highest protocol version offered (0x0002 SSL 2.0, 0x0300 SSL 3.0, 0x0301 TLS 1.0...).
+    pub version: u16,
+    /// Cipher specs, three bytes each.
+    pub specs: &'a [u8],
+}
+
+impl V2ClientHello<'_> {
+    /// The TLS cipher suites among the specs.
+    pub fn tls_suites(&self) -> impl Iterator<Item = u16> + '_ {
+        self.specs
+            .chunks_exact(3)
+            .filter(|c| c[0] == 0)
+            .map(|c| u16::from_be_bytes([c[1], c[2]]))
+    }
+    /// How many SSL 2.0 ciphers it offers.
+    pub fn sslv2_ciphers(&self) -> usize {
+        self.specs.chunks_exact(3).filter(|c| c[0] != 0).count()
+    }
+}
+
+/// Decodes an SSL 2.0-format ClientHello at the start of a TCP payload (a two-byte record
+/// header with the top bit set, message type 1), checking every length against the record.
+pub fn parse_v2_client_hello(b: &[u8]) -> Option<V2ClientHello<'_>> {
+    if b.len() < 11 || b[0] & 0x80 == 0 || b[2] != 1 {
+        return None;
+    }
+    let record = (usize::from(b[0] & 0x7f) << 8) | usize::from(b[1]);
+    let be = |i: usize| usize::from(u16::from_be_bytes([b[i], b[i + 1]]));
+    let version = u16::from_be_bytes([b[3], b[4]]);
+    let (specs, session, challenge) = (be(5), be(7), be(9));
+    let known = version == 0x0002 || (0x0300..=0x0303).contains(&version);
+    if !known
+        || specs == 0
+        || specs % 3 != 0
+        || !(session == 0 || session == 16)
+        || !(16..=32).contains(&challenge)
+        || record != 9 + specs + session + challenge
+    {
+        return None;
+    }
+    Some(V2ClientHello {
+        version,
+        specs: b.get(11..11 + specs)?,
+    })
+}
+
 /// Decodes a ClientHello at the start of a TCP payload.
 pub fn parse_client_hello(b: &[u8]) -> Result<ClientHello<'_>, Error> {
     if !looks_like_client_hello(b) {
@@ -346,4 +399,54 @@ fn hex(b: &[u8]) -> String {
         s.push(char::from(HEX[usize::from(x & 15)]));
     }
     s
+}
+
+#[cfg(test)]
+mod v2_tests {
+    use super::parse_v2_client_hello;
+
+    /// The D-Link camera's hello in the IoT Sentinel captures: TLS 1.0 offered in the SSL 2.0
+    /// format, 28 specs (SSL 2.0 ciphers among them), a 32-byte challenge.
+    fn dlink() -> Vec<u8> {
+        let mut b = vec![
+            0x80, 0x7d, 0x01, 0x03, 0x01, 0x00, 0x54, 0x00, 0x00, 0x00, 0x20,
+        ];
+        let specs: [u32; 28] = [
+            0x39, 0x38, 0x35, 0x16, 0x13, 0x0a, 0x0700c0, 0x33, 0x32, 0x2f, 0x07, 0x050080,
+            0x030080, 0x05, 0x04, 0x010080, 0x15, 0x12, 0x09, 0x060040, 0x14, 0x11, 0x08, 0x06,
+            0x040080, 0x03, 0x020080, 0xff,
+        ];
+        for s in specs {
+            b.extend_from_slice(&s.to_be_bytes()[1..]);
+        }
+        b.extend_from_slice(&[0x5a; 32]);
+        b
+    }
+
+    #[test]
+    fn the_sslv2_format_hello_is_read() {
+        let b = dlink();
+        let h = parse_v2_client_hello(&b).expect("an SSL 2.0-format hello");
+        assert_eq!(h.version, 0x0301);
+        assert_eq!(h.sslv2_ciphers(), 7);
+        let suites: Vec<u16> = h.tls_suites().collect();
+        assert_eq!(suites.len(), 21);
+        assert!(suites.contains(&0x0004) && suites.contains(&0x0003));
+    }
+
+    #[test]
+    fn anything_else_is_not() {
+        let b = dlink();
+        // Cut inside the cipher specs, a wrong record length, a TLS record, a server hello
+        // (type 4). (Cut inside the challenge, the specs are all there: still read.)
+        assert!(parse_v2_client_hello(&b[..40]).is_none());
+        assert!(parse_v2_client_hello(&b[..b.len() - 1]).is_some());
+        let mut w = b.clone();
+        w[1] = 0x7c;
+        assert!(parse_v2_client_hello(&w).is_none());
+        assert!(parse_v2_client_hello(&[0x16, 3, 1, 0, 5, 1, 0, 0, 1, 3, 3]).is_none());
+        let mut s = b;
+        s[2] = 4;
+        assert!(parse_v2_client_hello(&s).is_none());
+    }
 }

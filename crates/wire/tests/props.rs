@@ -11,6 +11,9 @@ fn all_decoders(b: &[u8]) {
     let _ = link::arp(b);
     let _ = iotgate_wire::login::recognise(b, true);
     let _ = iotgate_wire::http::scanner_tool(b);
+    if let Some(h) = iotgate_wire::tls::parse_v2_client_hello(b) {
+        assert!(h.tls_suites().count() + h.sslv2_ciphers() == h.specs.len() / 3);
+    }
     let _ = iotgate_wire::http::random_post_to_ip(b);
     let _ = iotgate_wire::login::recognise(b, false);
     let _ = net::ipv4(b);
