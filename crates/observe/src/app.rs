@@ -432,6 +432,21 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
         }
         // From here on the sender is the client.
         let client_dev = c.src_dev;
+        // An outdated TLS offer, as evidence about the client device.
+        let legacy = |dev: &mut Device, detail: &str| {
+            dev.add_fact(
+                FactKind::TlsLegacy,
+                Role::Client,
+                client_ip,
+                server_ip,
+                c.proto,
+                client_port,
+                server_port,
+                c.ts,
+                detail,
+                &lim,
+            );
+        };
         if tls::looks_like_client_hello(p) {
             let Ok(ch) = tls::parse_client_hello(p) else {
                 return;
@@ -472,19 +487,7 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
                 dev.tls_versions.insert(v);
             }
             if v < 0x0303 {
-                let detail = tls_version_name(v);
-                dev.add_fact(
-                    FactKind::TlsLegacy,
-                    Role::Client,
-                    client_ip,
-                    server_ip,
-                    c.proto,
-                    client_port,
-                    server_port,
-                    c.ts,
-                    &detail,
-                    &lim,
-                );
+                legacy(dev, &tls_version_name(v));
             }
         } else if let Some(h) = tls::parse_v2_client_hello(p) {
             let Some(d) = client_dev else { return };
@@ -499,19 +502,8 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
                 dev.tls_versions.insert(h.version);
             }
             if h.version < 0x0303 || h.sslv2_ciphers() > 0 {
-                let detail = format!("{} (SSL 2.0-format hello)", tls_version_name(h.version));
-                dev.add_fact(
-                    FactKind::TlsLegacy,
-                    Role::Client,
-                    client_ip,
-                    server_ip,
-                    c.proto,
-                    client_port,
-                    server_port,
-                    c.ts,
-                    &detail,
-                    &lim,
-                );
+                let v = tls_version_name(h.version);
+                legacy(dev, &format!("{v} (SSL 2.0-format hello)"));
             }
         } else if http::looks_like_request(p) {
             let Ok(r) = http::parse(p) else { return };
