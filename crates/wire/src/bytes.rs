@@ -40,6 +40,15 @@ pub fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
     hay.len() >= needle.len() && hay[..needle.len()].eq_ignore_ascii_case(needle)
 }
 
+/// Where `needle` (lower case) first occurs in `hay`, ignoring ASCII case, without copying.
+pub fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// Trims ASCII whitespace on both ends.
 pub fn trim(mut b: &[u8]) -> &[u8] {
     while let [first, rest @ ..] = b {

@@ -252,10 +252,10 @@ pub fn scanner_tool(p: &[u8]) -> Option<&'static str> {
         return None;
     }
     let ua = parse(p).ok()?.user_agent?;
-    let ua: Vec<u8> = ua.iter().take(256).map(u8::to_ascii_lowercase).collect();
+    let ua = &ua[..ua.len().min(256)];
     SCANNER_AGENTS
         .iter()
-        .find(|(needle, _)| ua.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .find(|(needle, _)| crate::bytes::find_ci(ua, needle.as_bytes()).is_some())
         .map(|(_, id)| *id)
 }
 

@@ -4,6 +4,8 @@
 //! Password guessing is counted on these sessions (the brute-force detector), so moving a
 //! service off its well-known port does not hide it.
 
+use crate::bytes::starts_with_ci;
+
 /// A login protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Login {
@@ -112,9 +114,10 @@ fn is_ssh_banner(p: &[u8]) -> bool {
 /// A client command of a text protocol carrying or starting credentials.
 fn text_credentials(p: &[u8]) -> bool {
     let line = p.split(|&c| c == b'\n').next().unwrap_or(p);
-    let upper = |s: &[u8]| -> Vec<u8> { s.iter().take(16).map(u8::to_ascii_uppercase).collect() };
-    let head = upper(line);
-    if head.starts_with(b"USER ") || head.starts_with(b"PASS ") || head.starts_with(b"AUTH ") {
+    if [b"user ", b"pass ", b"auth "]
+        .iter()
+        .any(|cmd| starts_with_ci(line, *cmd))
+    {
         // Printable arguments only: binary payloads that happen to start so are not logins.
         return line
             .iter()
@@ -123,11 +126,11 @@ fn text_credentials(p: &[u8]) -> bool {
     // IMAP: `<tag> LOGIN …` or `<tag> AUTHENTICATE …`.
     let mut words = line.splitn(3, |&c| c == b' ');
     let tag = words.next().unwrap_or_default();
-    let cmd = upper(words.next().unwrap_or_default());
+    let cmd = words.next().unwrap_or_default();
     !tag.is_empty()
         && tag.len() <= 16
         && tag.iter().all(u8::is_ascii_alphanumeric)
-        && (cmd == b"LOGIN" || cmd == b"AUTHENTICATE")
+        && (cmd.eq_ignore_ascii_case(b"login") || cmd.eq_ignore_ascii_case(b"authenticate"))
         && words.next().is_some()
 }
 
@@ -140,14 +143,12 @@ fn login_form(p: &[u8]) -> bool {
     let Some(at) = p.windows(4).position(|w| w == b"\r\n\r\n") else {
         return false;
     };
-    let body: Vec<u8> = p[at + 4..]
-        .iter()
-        .take(2048)
-        .map(u8::to_ascii_lowercase)
-        .collect();
+    let body = &p[at + 4..];
+    let body = &body[..body.len().min(2048)];
     let field = |name: &[u8]| {
         body.windows(name.len()).enumerate().any(|(i, w)| {
-            w == name && (i == 0 || matches!(body[i - 1], b'&' | b'?' | b'"' | b' ' | b'{'))
+            w.eq_ignore_ascii_case(name)
+                && (i == 0 || matches!(body[i - 1], b'&' | b'?' | b'"' | b' ' | b'{'))
         })
     };
     field(b"password=")
