@@ -20,6 +20,7 @@ const CLEAR: &[&str] = &[
     "mqtt-cleartext",
     "rtsp-cleartext",
     "http-cleartext-secrets",
+    "unidentified-cleartext",
 ];
 
 fn label_of(dir: &str) -> (Label, iotgate_explain::model::DeviceOut) {

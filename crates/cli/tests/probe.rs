@@ -343,7 +343,7 @@ fn default_passwords_are_found_and_unique_ones_are_not() {
         ("en303645", "5.1-1"),
         ("psti", "1"),
         ("owasp", "I1"),
-        ("en18031", "AUM-5"),
+        ("en18031", "AUM-5-1"),
         ("en303645", "5.6-1"),
         ("en303645", "5.1-3"),
     ] {

@@ -109,6 +109,9 @@ finding-mqtt-cleartext-credentials-advice = Configure the device or broker to us
 finding-mqtt-cleartext-title = Device messages sent without encryption
 finding-mqtt-cleartext-explain = This device exchanges MQTT messages with { $peer } without encryption, so what it reports and the commands it receives can be read or changed on the way.
 finding-mqtt-cleartext-advice = Prefer MQTT over TLS if the device or broker supports it.
+finding-unidentified-cleartext-title = Unrecognised data sent without encryption
+finding-unidentified-cleartext-explain = The device exchanged readable text with { $peer } in a protocol iotgate does not recognise, without encryption. Whatever it carries — commands, identifiers, settings — can be read or changed by anyone on the path.
+finding-unidentified-cleartext-advice = Ask the maker what this connection carries and whether a firmware update encrypts it; keep the device on a separate network meanwhile.
 finding-rtsp-cleartext-title = Video stream without encryption
 finding-rtsp-cleartext-explain = Video was requested over RTSP without encryption (request { $detail }). Anyone on the network path can watch the stream, and RTSP passwords are often weak.
 finding-rtsp-cleartext-advice = Turn off RTSP if you do not use it, set a strong password, and never expose the camera's RTSP port to the Internet.
@@ -513,7 +516,19 @@ label-ev-finding = { $finding } ({ $role }, with { $peer } port { $port }, { $co
 label-role-client = the device connected
 label-role-server = someone connected to the device
 label-ev-no-cleartext-login = no password, token or key sent in clear in { $sessions } TCP sessions
-label-ev-no-cleartext-data = no unencrypted data protocol or plain-HTTP request in { $sessions } TCP sessions
+label-ev-no-cleartext-data = no unencrypted data protocol, plain-HTTP request or readable unidentified data in { $sessions } TCP sessions ({ $protocols })
+label-session-tls = TLS
+label-session-ssh = SSH
+label-session-http = HTTP
+label-session-rtsp = RTSP
+label-session-mqtt = MQTT
+label-session-telnet = Telnet
+label-session-text-command = FTP/mail commands
+label-session-vnc = VNC
+label-session-rdp = RDP
+label-session-dns = DNS
+label-session-unidentified-text = unidentified text
+label-session-unidentified-binary = unidentified binary
 label-ev-http = plain HTTP to { $servers } { $servers ->
     [one] server
    *[other] servers
@@ -530,6 +545,7 @@ label-ev-support-ended = security updates ended on { $date }
 label-ev-deemed = deemed met by { $reqs }
 label-why-no-traffic = the capture shows no traffic from this device
 label-why-little-traffic = too little traffic to judge: { $sessions } TCP sessions in the capture, { $min } needed
+label-why-unidentified = { $count } of the device's { $sessions } TCP sessions use protocols iotgate cannot identify, so it cannot say whether they are encrypted
 label-why-nothing-open = the probe found no open service to read a banner from
 label-why-no-tls = the device made no TLS connection in the capture
 label-why-needs-probe = a capture only shows services someone used; a probe (iotgate probe) can list what answers
@@ -540,6 +556,7 @@ label-why-defaults-refused = none of iotgate's factory-default passwords worked 
    *[other] services
   }, which does not prove every unit has its own
 label-why-not-declared = the manufacturer's declaration does not say (or none was given)
+label-why-not-network-equipment = applies only to network equipment (routers, gateways); the device is not declared as one and the capture shows it relaying no traffic for others
 label-why-lab = only an approved laboratory can assess this
 label-why-documentation = the network cannot show this: it needs the manufacturer's documentation
 label-why-no-check = iotgate has no check for this yet
@@ -547,6 +564,17 @@ label-why-includes = { $count } included { $count ->
     [one] requirement is
    *[other] requirements are
   } not assessed
+label-why-lab-after = only an approved laboratory can assess this, after the requirements it builds on are met ({ $count } not yet)
+label-tier-reached = the evidence supports level { $level }
+label-tier-contradicted = the evidence contradicts level { $level }
+label-tier-next = level { $level } waits for: { $reqs }
+label-tier-next-lab = level { $level } needs an approved laboratory
+label-weak-seen = { $count } { $count ->
+    [one] weakness
+   *[other] weaknesses
+  } seen
+label-weak-none = no weakness seen
+label-weak-open = no weakness seen; { $open } not assessed
 label-check-cleartext-login = Passwords sent without encryption
 label-check-cleartext-login-means = Anyone on the same network, or on the path to the server, can read the password and log in as you.
 label-check-cleartext-login-do = Turn off Telnet, FTP or plain-HTTP login in the device's settings; if you cannot, keep the device on a separate network and change its password.
@@ -559,6 +587,10 @@ label-check-login-service-cleartext-do = Turn Telnet and FTP off in the device's
 label-check-cleartext-data = Data sent without encryption
 label-check-cleartext-data-means = Video, messages or commands travel in clear: others on the network can watch or change them.
 label-check-cleartext-data-do = Look for an "encrypted" or "secure" option (RTSPS, MQTT over TLS, HTTPS) and update the firmware; otherwise isolate the device.
+label-check-cleartext-personal = Sensitive personal data sent without encryption
+label-check-cleartext-personal-means = Tokens, serial numbers, network names, positions or video of your home travel in clear: anyone on the path can read them and learn who and where you are, or act as you.
+label-check-cleartext-personal-do = Update the firmware and ask the maker to move these connections to HTTPS or another encrypted protocol; keep the device on a separate network meanwhile.
+label-why-clear-not-personal = data travels in clear, but nothing shows whether it is sensitive personal data
 label-check-tls-version = Up-to-date encryption (TLS 1.2 or newer)
 label-check-tls-version-means = The device still offers encryption versions with known weaknesses, so its connections can be downgraded and read.
 label-check-tls-version-do = Install the manufacturer's updates; if none remove the old versions, prefer a product that supports TLS 1.2 or newer only.
@@ -606,6 +638,13 @@ label-check-declared-data = Data practices published (declared)
 label-check-declared-data-means = You cannot find out what personal data the device collects or who gets it.
 label-check-declared-data-do = Ask the manufacturer, and limit what you connect the device to.
 label-check-declared-data-ask = What data does the device collect, where is it stored, and is it shared or sold?
+label-check-declared-held-label = A current CLS or JC-STAR label (declared)
+label-check-declared-held-label-means = Under UK law (SI 2025/1267) a product holding a current Singapore CLS label or Japanese JC-STAR STAR-1 label is deemed to meet the UK PSTI security requirements.
+label-check-declared-held-label-do = Check the label on the scheme's public register before relying on it.
+label-check-declared-held-label-ask = Does the product hold a current Singapore CLS or Japanese JC-STAR label, and until when?
+label-held-cls = Singapore CLS level { $level } label, valid until { $expires }
+label-held-jc-star = JC-STAR STAR-{ $level } label, valid until { $expires }
+label-why-label-expired = the labels declared have expired: { $labels }
 label-check-declared-sbom = Software bill of materials (declared)
 label-check-declared-sbom-means = Nobody can check whether the device contains software with known flaws.
 label-check-declared-sbom-do = Prefer manufacturers that publish the list of software components.
@@ -686,13 +725,21 @@ svg-data-none = no privacy notice
 svg-data-unknown = not stated by the maker
 svg-attacks = Attacks from the device
 svg-attacks-seen = seen: it is probably hacked
-svg-attacks-none = none seen
+svg-attacks-not-seen = none seen in this capture
 svg-scan = Scan for details
 svg-scan-sub = every requirement, evidence, advice
 svg-footer = Checked by iotgate on { $date } from evidence — not an official certification.
 svg-verdict-supported = supported
 svg-verdict-contradicted = contradicted
 svg-verdict-not-settled = not settled
+svg-tier-reached = level { $level }
+svg-tier-contradicted = level { $level } not met
+svg-weak-seen = { $count } { $count ->
+    [one] weakness
+   *[other] weaknesses
+  }
+svg-weak-none = none seen
+svg-weak-open = none seen, { $open } open
 html-label-sub = { $mac } · { $kind } · checked on { $date } from { $sources }
 html-label-schemes = What the evidence says about each scheme
 html-label-not-official = iotgate reports what the evidence supports or contradicts; only each scheme's own process awards its label.
@@ -702,9 +749,13 @@ html-label-col-id = ID
 html-label-col-requirement = Requirement
 html-label-col-result = Result
 html-label-col-evidence = Evidence, or why it was not assessed
-html-label-pass = ✓ pass
-html-label-fail = ✗ fail
-html-label-unknown = ? not assessed
+label-reading-pass = pass
+label-reading-fail = fail
+label-reading-not-assessed = not assessed
+label-reading-lab-only = laboratory only
+label-reading-weakness-seen = weakness seen
+label-reading-weakness-not-seen = not seen
+label-reading-not-applicable = not applicable
 html-label-footer = Made by iotgate from a network capture, an optional probe and the manufacturer's declaration. Requirement titles are short summaries; the standards are authoritative.
 cli-label-svg = Write the label (the part for the box: updates, password, encryption, data, schemes) as SVG to this file
 cli-label-html = Write the detail page (every requirement, evidence, advice) as one HTML file

@@ -106,6 +106,9 @@ finding-mqtt-cleartext-credentials-advice = Configurez l'appareil ou le serveur 
 finding-mqtt-cleartext-title = Messages de l'appareil envoyés sans chiffrement
 finding-mqtt-cleartext-explain = Cet appareil échange des messages MQTT avec { $peer } sans chiffrement : ce qu'il rapporte et les commandes qu'il reçoit peuvent être lus ou modifiés en route.
 finding-mqtt-cleartext-advice = Préférez MQTT sur TLS si l'appareil ou le serveur le permet.
+finding-unidentified-cleartext-title = Données non reconnues envoyées sans chiffrement
+finding-unidentified-cleartext-explain = L'appareil a échangé du texte lisible avec { $peer } dans un protocole qu'iotgate ne reconnaît pas, sans chiffrement. Ce qu'il transporte — commandes, identifiants, réglages — peut être lu ou modifié par quiconque se trouve sur le chemin.
+finding-unidentified-cleartext-advice = Demandez au fabricant ce que transporte cette connexion et si une mise à jour du micrologiciel la chiffre ; en attendant, placez l'appareil sur un réseau séparé.
 finding-rtsp-cleartext-title = Flux vidéo sans chiffrement
 finding-rtsp-cleartext-explain = Une vidéo a été demandée en RTSP sans chiffrement (requête { $detail }). Toute personne sur le chemin peut regarder le flux, et les mots de passe RTSP sont souvent faibles.
 finding-rtsp-cleartext-advice = Désactivez RTSP si vous ne l'utilisez pas, choisissez un mot de passe robuste et n'exposez jamais le port RTSP de la caméra à Internet.
@@ -510,7 +513,19 @@ label-ev-finding = { $finding } ({ $role }, avec { $peer } port { $port }, { $co
 label-role-client = l'appareil s'est connecté
 label-role-server = quelqu'un s'est connecté à l'appareil
 label-ev-no-cleartext-login = aucun mot de passe, jeton ni clé envoyé en clair dans { $sessions } sessions TCP
-label-ev-no-cleartext-data = aucun protocole de données non chiffré ni requête HTTP en clair dans { $sessions } sessions TCP
+label-ev-no-cleartext-data = aucun protocole de données non chiffré, requête HTTP en clair ni donnée lisible non identifiée dans { $sessions } sessions TCP ({ $protocols })
+label-session-tls = TLS
+label-session-ssh = SSH
+label-session-http = HTTP
+label-session-rtsp = RTSP
+label-session-mqtt = MQTT
+label-session-telnet = Telnet
+label-session-text-command = commandes FTP/courriel
+label-session-vnc = VNC
+label-session-rdp = RDP
+label-session-dns = DNS
+label-session-unidentified-text = texte non identifié
+label-session-unidentified-binary = binaire non identifié
 label-ev-http = HTTP non chiffré vers { $servers } { $servers ->
     [one] serveur
    *[other] serveurs
@@ -527,6 +542,7 @@ label-ev-support-ended = les mises à jour de sécurité ont pris fin le { $date
 label-ev-deemed = réputée satisfaite par { $reqs }
 label-why-no-traffic = la capture ne montre aucun trafic de cet appareil
 label-why-little-traffic = trop peu de trafic pour juger : { $sessions } sessions TCP dans la capture, il en faut { $min }
+label-why-unidentified = { $count } des { $sessions } sessions TCP de l'appareil utilisent des protocoles qu'iotgate ne sait pas identifier : impossible de dire si elles sont chiffrées
 label-why-nothing-open = la sonde n'a trouvé aucun service ouvert dont lire la bannière
 label-why-no-tls = l'appareil n'a ouvert aucune connexion TLS dans la capture
 label-why-needs-probe = une capture ne montre que les services utilisés ; une sonde (iotgate probe) peut lister ceux qui répondent
@@ -537,6 +553,7 @@ label-why-defaults-refused = aucun des mots de passe d'usine d'iotgate n'a fonct
    *[other] services
   }, ce qui ne prouve pas que chaque appareil a le sien
 label-why-not-declared = la déclaration du fabricant ne le dit pas (ou aucune n'a été fournie)
+label-why-not-network-equipment = ne concerne que les équipements réseau (routeurs, passerelles) ; l'appareil n'est pas déclaré comme tel et la capture ne le montre relayer aucun trafic pour d'autres
 label-why-lab = seul un laboratoire agréé peut l'évaluer
 label-why-documentation = le réseau ne peut pas le montrer : il faut la documentation du fabricant
 label-why-no-check = iotgate n'a pas encore de vérification pour cela
@@ -544,6 +561,17 @@ label-why-includes = { $count } { $count ->
     [one] exigence incluse n'est pas évaluée
    *[other] exigences incluses ne sont pas évaluées
   }
+label-why-lab-after = seul un laboratoire agréé peut l'évaluer, une fois satisfaites les exigences sur lesquelles il s'appuie ({ $count } pas encore)
+label-tier-reached = les preuves confirment le niveau { $level }
+label-tier-contradicted = les preuves contredisent le niveau { $level }
+label-tier-next = le niveau { $level } attend : { $reqs }
+label-tier-next-lab = le niveau { $level } demande un laboratoire agréé
+label-weak-seen = { $count } { $count ->
+    [one] faiblesse observée
+   *[other] faiblesses observées
+  }
+label-weak-none = aucune faiblesse observée
+label-weak-open = aucune faiblesse observée ; { $open } non évaluées
 label-check-cleartext-login = Mots de passe envoyés sans chiffrement
 label-check-cleartext-login-means = N'importe qui sur le même réseau, ou sur le chemin vers le serveur, peut lire le mot de passe et se connecter à votre place.
 label-check-cleartext-login-do = Désactivez la connexion Telnet, FTP ou HTTP simple dans les réglages ; sinon, placez l'appareil sur un réseau séparé et changez son mot de passe.
@@ -556,6 +584,10 @@ label-check-login-service-cleartext-do = Désactivez Telnet et FTP dans les rég
 label-check-cleartext-data = Données envoyées sans chiffrement
 label-check-cleartext-data-means = Vidéo, messages ou commandes circulent en clair : d'autres personnes sur le réseau peuvent les voir ou les modifier.
 label-check-cleartext-data-do = Cherchez une option « chiffrée » ou « sécurisée » (RTSPS, MQTT sur TLS, HTTPS) et mettez le micrologiciel à jour ; sinon, isolez l'appareil.
+label-check-cleartext-personal = Données personnelles sensibles envoyées sans chiffrement
+label-check-cleartext-personal-means = Jetons, numéros de série, noms de réseau, positions ou images de votre domicile circulent en clair : quiconque se trouve sur le chemin peut les lire, savoir qui vous êtes et où, ou agir à votre place.
+label-check-cleartext-personal-do = Mettez à jour le micrologiciel et demandez au fabricant de passer ces connexions en HTTPS ou un autre protocole chiffré ; en attendant, placez l'appareil sur un réseau séparé.
+label-why-clear-not-personal = des données circulent en clair, mais rien ne montre s'il s'agit de données personnelles sensibles
 label-check-tls-version = Chiffrement à jour (TLS 1.2 ou plus récent)
 label-check-tls-version-means = L'appareil propose encore des versions de chiffrement aux failles connues : ses connexions peuvent être affaiblies puis lues.
 label-check-tls-version-do = Installez les mises à jour du fabricant ; si aucune ne retire les anciennes versions, préférez un produit limité à TLS 1.2 ou plus récent.
@@ -603,6 +635,13 @@ label-check-declared-data = Pratiques de données publiées (déclaré)
 label-check-declared-data-means = Impossible de savoir quelles données personnelles l'appareil collecte ni qui les reçoit.
 label-check-declared-data-do = Interrogez le fabricant, et limitez ce à quoi vous reliez l'appareil.
 label-check-declared-data-ask = Quelles données l'appareil collecte-t-il, où sont-elles stockées, sont-elles partagées ou vendues ?
+label-check-declared-held-label = Un label CLS ou JC-STAR en cours de validité (déclaré)
+label-check-declared-held-label-means = En droit britannique (SI 2025/1267), un produit titulaire d'un label CLS de Singapour ou JC-STAR STAR-1 japonais en cours de validité est réputé satisfaire les exigences de sécurité du PSTI.
+label-check-declared-held-label-do = Vérifiez le label dans le registre public du dispositif avant de vous y fier.
+label-check-declared-held-label-ask = Le produit détient-il un label CLS de Singapour ou JC-STAR japonais en cours de validité, et jusqu'à quand ?
+label-held-cls = label CLS de Singapour niveau { $level }, valable jusqu'au { $expires }
+label-held-jc-star = label JC-STAR STAR-{ $level }, valable jusqu'au { $expires }
+label-why-label-expired = les labels déclarés ont expiré : { $labels }
 label-check-declared-sbom = Nomenclature logicielle (déclaré)
 label-check-declared-sbom-means = Personne ne peut vérifier si l'appareil contient des logiciels aux failles connues.
 label-check-declared-sbom-do = Préférez les fabricants qui publient la liste des composants logiciels.
@@ -683,13 +722,21 @@ svg-data-none = pas de politique de confidentialité
 svg-data-unknown = non précisé par le fabricant
 svg-attacks = Attaques venant de l'appareil
 svg-attacks-seen = observées : il est sans doute piraté
-svg-attacks-none = aucune observée
+svg-attacks-not-seen = aucune dans cette capture
 svg-scan = Scannez : détails
 svg-scan-sub = exigences, preuves, conseils
 svg-footer = Vérifié par iotgate le { $date } à partir de preuves — pas une certification officielle.
 svg-verdict-supported = confirmé
 svg-verdict-contradicted = contredit
 svg-verdict-not-settled = non tranché
+svg-tier-reached = niveau { $level }
+svg-tier-contradicted = niveau { $level } non atteint
+svg-weak-seen = { $count } { $count ->
+    [one] faiblesse
+   *[other] faiblesses
+  }
+svg-weak-none = aucune observée
+svg-weak-open = aucune vue, { $open } ouvertes
 html-label-sub = { $mac } · { $kind } · vérifié le { $date } à partir de { $sources }
 html-label-schemes = Ce que disent les preuves pour chaque référentiel
 html-label-not-official = iotgate indique ce que les preuves confirment ou contredisent ; seul le processus de chaque référentiel délivre son label.
@@ -699,9 +746,13 @@ html-label-col-id = Réf.
 html-label-col-requirement = Exigence
 html-label-col-result = Résultat
 html-label-col-evidence = Preuves, ou pourquoi ce n'est pas évalué
-html-label-pass = ✓ conforme
-html-label-fail = ✗ non conforme
-html-label-unknown = ? non évaluée
+label-reading-pass = conforme
+label-reading-fail = non conforme
+label-reading-not-assessed = non évaluée
+label-reading-lab-only = laboratoire seulement
+label-reading-weakness-seen = faiblesse observée
+label-reading-weakness-not-seen = non observée
+label-reading-not-applicable = non applicable
 html-label-footer = Produit par iotgate à partir d'une capture réseau, d'une sonde facultative et de la déclaration du fabricant. Les intitulés des exigences sont de courts résumés ; seules les normes font foi.
 cli-label-svg = Écrire l'étiquette (la partie pour la boîte : mises à jour, mot de passe, chiffrement, données, référentiels) en SVG dans ce fichier
 cli-label-html = Écrire la page de détail (chaque exigence, preuves, conseils) en un seul fichier HTML

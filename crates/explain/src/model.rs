@@ -224,6 +224,9 @@ pub struct DeviceOut {
     pub domains: Vec<String>,
     /// NTP client version, if it used NTP.
     pub ntp_version: Option<u8>,
+    /// TCP sessions by the protocol their first payload showed (`tls`, `http`,
+    /// `unidentified-text`…; [`iotgate_wire::ident::Session`]), kinds never seen left out.
+    pub sessions: std::collections::BTreeMap<&'static str, u64>,
     /// First seen.
     pub first_seen: Time,
     /// Last seen.
@@ -412,6 +415,11 @@ fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceO
         user_agents: d.user_agents.iter().cloned().collect(),
         domains: d.domains.iter().cloned().collect(),
         ntp_version: d.ntp.map(|(v, _)| v),
+        sessions: iotgate_wire::ident::SESSIONS
+            .iter()
+            .filter(|k| d.sessions[k.index()] > 0)
+            .map(|k| (k.id(), u64::from(d.sessions[k.index()])))
+            .collect(),
         first_seen: Time(d.first_ns),
         last_seen: Time(d.last_ns),
         peers: peers

@@ -58,6 +58,7 @@ pub const CATALOGUE: &[(&str, Severity)] = &[
     ("tls-legacy", Severity::Medium),
     ("upnp-port-mapping", Severity::Medium),
     ("mqtt-cleartext", Severity::Low),
+    ("unidentified-cleartext", Severity::Low),
     ("dns-hardcoded-resolver", Severity::Low),
 ];
 
@@ -113,6 +114,7 @@ pub fn findings(dev: &Device, resolvers: &BTreeSet<IpAddr>) -> Vec<Finding> {
             FactKind::MqttCleartext => "mqtt-cleartext",
             FactKind::Rtsp => "rtsp-cleartext",
             FactKind::TlsLegacy => "tls-legacy",
+            FactKind::UnidentifiedText => "unidentified-cleartext",
             FactKind::UpnpPortMapping if f.role == Role::Client => "upnp-port-mapping",
             FactKind::DnsQuery => {
                 // Hard-coded resolver: the network has resolvers and this is not one of them.

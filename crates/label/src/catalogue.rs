@@ -35,6 +35,30 @@ pub enum Net {
     N,
 }
 
+/// How a framework's results read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    /// Requirements a device meets or not (EN 303 645, PSTI…).
+    #[default]
+    Compliance,
+    /// Levels, each including the one below (Singapore CLS): the result is the highest level
+    /// the evidence supports and what blocks the next.
+    Tiered,
+    /// A list of weaknesses (OWASP): each is seen, not seen or not assessed.
+    Weaknesses,
+}
+
+/// A condition of an Mc or Rc requirement that iotgate can decide from the evidence, so that
+/// the requirement is left out (not applicable) rather than left open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applies {
+    /// Equipment that forwards traffic for others (routers, gateways): from the manufacturer's
+    /// declaration, else from whether the capture shows the device relaying traffic.
+    NetworkEquipment,
+}
+
 /// One requirement of a framework.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,9 +90,19 @@ pub struct Requirement {
     /// `framework:mandatory` for every mandatory requirement of that framework).
     #[serde(default)]
     pub includes: Vec<String>,
+    /// The part of its condition iotgate can decide, if any.
+    #[serde(default)]
+    pub applies: Option<Applies>,
     /// Only an approved laboratory can assess it.
     #[serde(default)]
     pub lab: bool,
+    /// The text this entry was checked against: document, version and clause (e.g.
+    /// `ETSI EN 303 645 V2.1.1 (2020-06), 5.1-1`).
+    #[serde(default)]
+    pub source: String,
+    /// When it was last checked against that text (ISO 8601 date).
+    #[serde(default)]
+    pub checked: String,
 }
 
 impl Requirement {
@@ -107,6 +141,9 @@ pub struct Framework {
     pub title_en: String,
     /// What it is, French.
     pub title_fr: String,
+    /// How its results read.
+    #[serde(default)]
+    pub form: Form,
     /// Requirements.
     #[serde(rename = "req")]
     pub reqs: Vec<Requirement>,
@@ -251,6 +288,24 @@ impl Catalogues {
                     return Err(err(format!(
                         "requirement {}: a condition in both languages is needed exactly for Mc and Rc",
                         r.id
+                    )));
+                }
+                if r.applies.is_some() && !conditional {
+                    return Err(err(format!(
+                        "requirement {}: only Mc and Rc requirements have a condition to apply",
+                        r.id
+                    )));
+                }
+                if r.source.trim().is_empty() {
+                    return Err(err(format!(
+                        "requirement {} does not name the text it was checked against (source)",
+                        r.id
+                    )));
+                }
+                if crate::declaration::Date::parse(&r.checked).is_none() {
+                    return Err(err(format!(
+                        "requirement {}: checked must be the date it was checked (YYYY-MM-DD), not {:?}",
+                        r.id, r.checked
                     )));
                 }
                 if r.en.trim().is_empty() || r.fr.trim().is_empty() {

@@ -51,6 +51,35 @@ pub struct Declaration {
     pub data_practices: Option<String>,
     /// Where the software bill of materials is published, or `none`.
     pub sbom: Option<String>,
+    /// True for network equipment (it forwards traffic for other devices: a router, a
+    /// gateway); when left out, iotgate decides from whether the capture shows it relaying.
+    pub network_equipment: Option<bool>,
+    /// Security labels the product holds (Singapore CLS, Japan's JC-STAR): since UK SI
+    /// 2025/1267 a current one is a deemed route to the UK PSTI requirements.
+    #[serde(default, rename = "held_label")]
+    pub held_labels: Vec<HeldLabel>,
+}
+
+/// A scheme whose label a product can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabelScheme {
+    /// Singapore's Cybersecurity Labelling Scheme (any level).
+    Cls,
+    /// Japan's JC-STAR (STAR-1 and above).
+    JcStar,
+}
+
+/// A label the product holds, as declared.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeldLabel {
+    /// The scheme.
+    pub scheme: LabelScheme,
+    /// Its level (CLS 1-4, JC-STAR 1-4 for STAR-1…STAR-4).
+    pub level: u8,
+    /// Its last day of validity (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 /// A declaration that could not be read, with the file and where.
@@ -153,6 +182,22 @@ impl Declaration {
                     what: format!("support_until: {s:?} is not a date (YYYY-MM-DD) or \"none\""),
                 });
             }
+        }
+        for (i, h) in d.held_labels.iter().enumerate() {
+            let what = if !(1..=4).contains(&h.level) {
+                format!("held_label[{i}].level: {} is not a level (1 to 4)", h.level)
+            } else if Date::parse(&h.expires).is_none() {
+                format!(
+                    "held_label[{i}].expires: {:?} is not a date (YYYY-MM-DD)",
+                    h.expires
+                )
+            } else {
+                continue;
+            };
+            return Err(DeclarationError {
+                file: file.to_string(),
+                what,
+            });
         }
         Ok(d)
     }

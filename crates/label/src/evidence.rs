@@ -75,6 +75,7 @@ const LOGIN_FINDINGS: &[&str] = &[
 /// data too).
 const DATA_FINDINGS: &[&str] = &[
     "rtsp-cleartext",
+    "unidentified-cleartext",
     "mqtt-cleartext",
     "http-cleartext-secrets",
     "cleartext-telnet",
@@ -82,6 +83,9 @@ const DATA_FINDINGS: &[&str] = &[
     "http-basic-auth",
     "mqtt-cleartext-credentials",
 ];
+/// Findings that show sensitive personal data in clear: secrets or personal fields in plain-HTTP
+/// requests, and video streams.
+const PERSONAL_FINDINGS: &[&str] = &["http-cleartext-secrets", "rtsp-cleartext"];
 /// Fewer TCP sessions than this (to or from the device) are too little traffic to say that
 /// nothing travels in clear: a requirement about data in transit is then not assessed.
 pub const MIN_SESSIONS: u64 = 10;
@@ -144,13 +148,35 @@ fn lines_where(
     out
 }
 
-/// TCP sessions to or from the device in the capture (those listed among its peers).
+/// TCP sessions of the device that carried a payload (those whose protocol could be judged).
 fn tcp_sessions(d: &DeviceOut) -> u64 {
-    d.peers
-        .iter()
-        .filter(|p| p.proto == Proto::TCP && p.packets_sent > 0)
-        .map(|p| p.flows)
-        .sum()
+    d.sessions.values().sum()
+}
+
+/// The device's sessions by protocol, in words: "TLS 120, SSH 2, unidentified binary 3".
+fn session_mix(l: &Localizer, d: &DeviceOut) -> String {
+    let mut v: Vec<(&&str, &u64)> = d.sessions.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.iter()
+        .map(|(k, n)| format!("{} {n}", l.t(&format!("label-session-{k}"))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// When most of the device's sessions speak protocols iotgate cannot identify as encrypted or
+/// not, "nothing seen in clear" says little: the reason to leave it open, else None.
+fn mostly_unidentified(l: &Localizer, d: &DeviceOut) -> Option<String> {
+    let total = tcp_sessions(d);
+    let unknown = d.sessions.get("unidentified-binary").copied().unwrap_or(0);
+    (unknown * 2 > total).then(|| {
+        l.ta(
+            "label-why-unidentified",
+            &[
+                ("count", Arg::N(unknown as f64)),
+                ("sessions", Arg::N(total as f64)),
+            ],
+        )
+    })
 }
 
 /// True when the capture holds enough of the device's unicast traffic for "nothing insecure
@@ -276,13 +302,44 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
     }
     out.push(if !lines.is_empty() {
         CheckResult::fail("cleartext-data", lines)
-    } else if active(d) {
+    } else if !active(d) {
+        CheckResult::unknown("cleartext-data", quiet())
+    } else if let Some(why) = mostly_unidentified(l, d) {
+        CheckResult::unknown("cleartext-data", why)
+    } else {
         CheckResult::pass(
             "cleartext-data",
-            vec![l.ta("label-ev-no-cleartext-data", &[("sessions", seen())])],
+            vec![l.ta(
+                "label-ev-no-cleartext-data",
+                &[
+                    ("sessions", seen()),
+                    ("protocols", Arg::S(&session_mix(l, d))),
+                ],
+            )],
         )
+    });
+
+    // Sensitive personal data in clear: what plain-HTTP requests carried (tokens, serial
+    // numbers, Wi-Fi names, positions…) and video streams. Other cleartext says data travels in
+    // clear, not that it is sensitive: the requirement then stays open.
+    let personal = finding_lines(l, d, PERSONAL_FINDINGS);
+    let clear = out
+        .iter()
+        .any(|c| c.id == "cleartext-data" && c.outcome == Outcome::Fail);
+    out.push(if !personal.is_empty() {
+        CheckResult::fail("cleartext-personal", personal)
+    } else if clear {
+        CheckResult::unknown("cleartext-personal", l.t("label-why-clear-not-personal"))
     } else {
-        CheckResult::unknown("cleartext-data", quiet())
+        match out.iter().find(|c| c.id == "cleartext-data") {
+            Some(c) if c.outcome == Outcome::Pass => {
+                CheckResult::pass("cleartext-personal", c.evidence.clone())
+            }
+            Some(c) => {
+                CheckResult::unknown("cleartext-personal", c.reason.clone().unwrap_or_else(quiet))
+            }
+            None => CheckResult::unknown("cleartext-personal", quiet()),
+        }
     });
 
     // TLS versions offered.
@@ -718,7 +775,48 @@ pub fn declared(l: &Localizer, d: Option<&Declaration>, today: Date) -> Vec<Chec
         &d.data_practices,
     ));
     out.push(url_check("declared-sbom", "sbom", &d.sbom));
+    out.push(held_label(l, d, today));
     out
+}
+
+/// A current Singapore CLS label (any level) or JC-STAR STAR-1 label the product holds: a deemed
+/// route to all three UK PSTI requirements since SI 2025/1267. An expired label proves nothing
+/// either way; the evidence names the label and its expiry.
+fn held_label(l: &Localizer, d: &Declaration, today: Date) -> CheckResult {
+    const ID: &str = "declared-held-label";
+    if d.held_labels.is_empty() {
+        return CheckResult::unknown(ID, l.t("label-why-not-declared"));
+    }
+    let name = |h: &crate::declaration::HeldLabel| {
+        l.ta(
+            match h.scheme {
+                crate::declaration::LabelScheme::Cls => "label-held-cls",
+                crate::declaration::LabelScheme::JcStar => "label-held-jc-star",
+            },
+            &[
+                ("level", Arg::N(f64::from(h.level))),
+                ("expires", Arg::S(&h.expires)),
+            ],
+        )
+    };
+    let current: Vec<String> = d
+        .held_labels
+        .iter()
+        .filter(|h| Date::parse(&h.expires).is_some_and(|e| e >= today))
+        .map(name)
+        .collect();
+    if current.is_empty() {
+        let expired: Vec<String> = d.held_labels.iter().map(name).collect();
+        CheckResult::unknown(
+            ID,
+            l.ta(
+                "label-why-label-expired",
+                &[("labels", Arg::S(&expired.join(", ")))],
+            ),
+        )
+    } else {
+        CheckResult::pass(ID, current)
+    }
 }
 
 /// What a MUD profile for the device says and whether the device kept to it.

@@ -1,9 +1,10 @@
 //! The secondary layer: one self-contained HTML page with every requirement of every framework,
 //! the evidence, what each failure means for the owner and what they can do.
 
+use crate::assess::Reading;
 use crate::assess::Verdict;
 use crate::evidence::Outcome;
-use crate::report::{check_name, verdict_text};
+use crate::report::{check_name, mark, reading_text, tier_next};
 use crate::Label;
 use iotgate_explain::html::esc;
 use iotgate_explain::{Arg, Localizer};
@@ -31,11 +32,16 @@ th{color:#5b6475;font-weight:600}
 details summary{cursor:pointer;font-weight:600}
 "#;
 
-fn class(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Pass => "pass",
-        Outcome::Fail => "fail",
-        Outcome::NotAssessed => "unknown",
+/// The CSS class of a requirement's reading (a weakness seen is a failure; one not seen and
+/// a laboratory's requirement are neither good nor bad news).
+fn reading_class(r: Reading) -> &'static str {
+    match r {
+        Reading::Pass => "pass",
+        Reading::Fail | Reading::WeaknessSeen => "fail",
+        Reading::NotAssessed
+        | Reading::LabOnly
+        | Reading::WeaknessNotSeen
+        | Reading::NotApplicable => "unknown",
     }
 }
 
@@ -90,19 +96,24 @@ pub fn render(l: &Localizer, lab: &Label, label_svg: Option<&str>) -> String {
             Verdict::Contradicted => "fail",
             Verdict::NotSettled => "unknown",
         };
-        let _ = write!(
-            o,
-            "<div class=\"scheme {c}\"><b>{}</b>{}<br><small>{}</small></div>",
-            esc(&format!("{} {}", f.name, f.version)),
-            esc(&verdict_text(l, f.verdict)),
-            esc(&l.ta(
+        // A tiered scheme says what its next level waits for; others count requirements.
+        let sub = tier_next(l, f, 6).unwrap_or_else(|| {
+            l.ta(
                 "label-counts",
                 &[
                     ("passed", Arg::N(f.passed as f64)),
                     ("failed", Arg::N(f.failed as f64)),
                     ("open", Arg::N(f.not_assessed as f64)),
-                ]
-            ))
+                ],
+            )
+        });
+        let _ = write!(
+            o,
+            "<div class=\"scheme {c}\" id=\"scheme-{}\"><b>{}</b>{}<br><small>{}</small></div>",
+            esc(&f.id),
+            esc(&format!("{} {}", f.name, f.version)),
+            esc(&f.summary),
+            esc(&sub)
         );
     }
     o.push_str("</div></section>");
@@ -160,7 +171,7 @@ pub fn render(l: &Localizer, lab: &Label, label_svg: Option<&str>) -> String {
             "<section><details{}><summary>{} — {}</summary><p class=\"muted\">{}</p><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
             if f.verdict == Verdict::Contradicted { " open" } else { "" },
             esc(&format!("{} {}", f.name, f.version)),
-            esc(&verdict_text(l, f.verdict)),
+            esc(&f.summary),
             esc(&f.title),
             esc(&l.t("html-label-col-id")),
             esc(&l.t("html-label-col-requirement")),
@@ -168,11 +179,7 @@ pub fn render(l: &Localizer, lab: &Label, label_svg: Option<&str>) -> String {
             esc(&l.t("html-label-col-evidence")),
         );
         for r in &f.requirements {
-            let word = l.t(match r.outcome {
-                Outcome::Pass => "html-label-pass",
-                Outcome::Fail => "html-label-fail",
-                Outcome::NotAssessed => "html-label-unknown",
-            });
+            let word = format!("{} {}", mark(r.reading), reading_text(l, r.reading));
             let detail = match r.outcome {
                 Outcome::NotAssessed => r.reason.clone().unwrap_or_default(),
                 _ => r.evidence.join(" · "),
@@ -199,7 +206,7 @@ pub fn render(l: &Localizer, lab: &Label, label_svg: Option<&str>) -> String {
                 esc(&r.id),
                 esc(&r.title),
                 esc(&r.condition.as_deref().map(|c| format!(": {c}")).unwrap_or_default()),
-                class(r.outcome),
+                reading_class(r.reading),
                 esc(&word),
                 esc(&detail)
             );

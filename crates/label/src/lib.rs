@@ -88,7 +88,13 @@ pub fn label(l: &Localizer, cat: &Catalogues, i: &Inputs<'_>) -> Label {
             .position(|d| d.id == c.id)
             .unwrap_or(usize::MAX)
     });
-    let frameworks = assess::assess(l, cat, &checks);
+    let device = assess::Device {
+        network_equipment: i
+            .declaration
+            .and_then(|d| d.network_equipment)
+            .unwrap_or(i.device.kind.id() == "router"),
+    };
+    let frameworks = assess::assess(l, cat, &checks, &device);
     let mut sources = vec!["capture"];
     if i.probe.is_some() {
         sources.push("probe");

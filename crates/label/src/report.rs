@@ -1,22 +1,57 @@
 //! The label as a terminal report, and the buyer's checklist.
 
-use crate::assess::Verdict;
+use crate::assess::{FrameworkResult, Reading, Verdict};
+use crate::catalogue::Form;
 use crate::checks::CHECKS;
 use crate::evidence::Outcome;
 use crate::Label;
 use iotgate_explain::{Arg, Localizer};
 use std::fmt::Write;
 
-/// The mark of an outcome.
-fn mark(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Pass => "✓",
-        Outcome::Fail => "✗",
-        Outcome::NotAssessed => "?",
+/// The mark of a requirement's reading.
+pub fn mark(r: Reading) -> &'static str {
+    match r {
+        Reading::Pass => "✓",
+        Reading::Fail | Reading::WeaknessSeen => "✗",
+        Reading::NotAssessed => "?",
+        Reading::LabOnly => "◇",
+        Reading::WeaknessNotSeen => "○",
+        Reading::NotApplicable => "–",
     }
 }
 
-/// The words for a verdict.
+/// A requirement's reading in words (pass, weakness seen, laboratory only…).
+pub fn reading_text(l: &Localizer, r: Reading) -> String {
+    l.t(match r {
+        Reading::Pass => "label-reading-pass",
+        Reading::Fail => "label-reading-fail",
+        Reading::NotAssessed => "label-reading-not-assessed",
+        Reading::LabOnly => "label-reading-lab-only",
+        Reading::WeaknessSeen => "label-reading-weakness-seen",
+        Reading::WeaknessNotSeen => "label-reading-weakness-not-seen",
+        Reading::NotApplicable => "label-reading-not-applicable",
+    })
+}
+
+/// The mark of a scheme's verdict.
+pub fn verdict_mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Supported => "✓",
+        Verdict::Contradicted => "✗",
+        Verdict::NotSettled => "?",
+    }
+}
+
+/// The mark of a scheme's verdict as its form reads: a weakness list with none seen gets a
+/// circle, not a tick (nothing was certified, a weakness was only not seen).
+pub fn scheme_mark(f: &FrameworkResult) -> &'static str {
+    match (f.form, f.verdict) {
+        (Form::Weaknesses, Verdict::Supported) => "○",
+        (_, v) => verdict_mark(v),
+    }
+}
+
+/// The words for a verdict of a scheme that meets or fails requirements.
 pub fn verdict_text(l: &Localizer, v: Verdict) -> String {
     l.t(match v {
         Verdict::Supported => "label-verdict-supported",
@@ -25,13 +60,68 @@ pub fn verdict_text(l: &Localizer, v: Verdict) -> String {
     })
 }
 
-/// One or two words for a verdict (the label's badges).
-pub fn verdict_short(l: &Localizer, v: Verdict) -> String {
-    l.t(match v {
-        Verdict::Supported => "svg-verdict-supported",
-        Verdict::Contradicted => "svg-verdict-contradicted",
-        Verdict::NotSettled => "svg-verdict-not-settled",
-    })
+/// One or two words for a scheme's verdict (the label's badges), as its form reads: the level
+/// reached, the weaknesses seen, or supported / contradicted.
+pub fn verdict_short(l: &Localizer, f: &FrameworkResult) -> String {
+    match (f.form, &f.tier) {
+        (Form::Tiered, Some(t)) => match (t.reached, f.verdict) {
+            (Some(n), _) => l.ta("svg-tier-reached", &[("level", Arg::N(n as f64))]),
+            (None, Verdict::Contradicted) => l.ta(
+                "svg-tier-contradicted",
+                &[("level", Arg::N(t.next.unwrap_or(1) as f64))],
+            ),
+            _ => l.t("svg-verdict-not-settled"),
+        },
+        (Form::Weaknesses, _) => match f.verdict {
+            Verdict::Contradicted => l.ta("svg-weak-seen", &[("count", Arg::N(f.failed as f64))]),
+            Verdict::Supported => l.t("svg-weak-none"),
+            Verdict::NotSettled => {
+                l.ta("svg-weak-open", &[("open", Arg::N(f.not_assessed as f64))])
+            }
+        },
+        _ => l.t(match f.verdict {
+            Verdict::Supported => "svg-verdict-supported",
+            Verdict::Contradicted => "svg-verdict-contradicted",
+            Verdict::NotSettled => "svg-verdict-not-settled",
+        }),
+    }
+}
+
+/// For a tiered scheme with a level above the one reached: what that level waits for (the
+/// first `max` blocking requirements, failures first), or that it needs a laboratory.
+pub fn tier_next(l: &Localizer, f: &FrameworkResult, max: usize) -> Option<String> {
+    let t = f.tier.as_ref()?;
+    let n = t.next?;
+    if t.blocking.is_empty() && t.next_lab {
+        return Some(l.ta("label-tier-next-lab", &[("level", Arg::N(n as f64))]));
+    }
+    let mut reqs: Vec<String> = t
+        .blocking
+        .iter()
+        .take(max)
+        .map(|b| {
+            let m = if b.outcome == Outcome::Fail {
+                "✗"
+            } else {
+                "?"
+            };
+            if b.framework == f.id {
+                format!("{m} {}", b.title)
+            } else {
+                format!("{m} {}", b.id)
+            }
+        })
+        .collect();
+    if t.blocking.len() > max {
+        reqs.push(format!("+{}", t.blocking.len() - max));
+    }
+    Some(l.ta(
+        "label-tier-next",
+        &[
+            ("level", Arg::N(n as f64)),
+            ("reqs", Arg::S(&reqs.join(", "))),
+        ],
+    ))
 }
 
 /// The plain name of check `id`.
@@ -72,24 +162,22 @@ pub fn text(l: &Localizer, lab: &Label, all: bool) -> String {
             .requirements
             .iter()
             .find(|r| r.outcome == Outcome::Fail && r.status.mandatory());
-        let m = match f.verdict {
-            Verdict::Supported => "✓",
-            Verdict::Contradicted => "✗",
-            Verdict::NotSettled => "?",
-        };
         let _ = write!(
             s,
-            "  {m} {}",
+            "  {} {}",
+            scheme_mark(f),
             l.ta(
                 "label-scheme",
                 &[
                     ("name", Arg::S(&f.name)),
                     ("version", Arg::S(&f.version)),
-                    ("verdict", Arg::S(&verdict_text(l, f.verdict))),
+                    ("verdict", Arg::S(&f.summary)),
                 ]
             )
         );
-        if let Some(r) = first_fail {
+        if let Some(next) = tier_next(l, f, 4) {
+            let _ = write!(s, " — {next}");
+        } else if let Some(r) = first_fail {
             let _ = write!(s, " — {} {}", r.id, r.title);
             if let Some(e) = r.evidence.first() {
                 let _ = write!(s, ": {e}");
@@ -164,10 +252,15 @@ pub fn text(l: &Localizer, lab: &Label, all: bool) -> String {
                 .as_deref()
                 .map(|c| format!(" ({c})"))
                 .unwrap_or_default();
+            // Weaknesses and laboratory requirements say what their mark means.
+            let reading = match r.reading {
+                Reading::Pass | Reading::Fail | Reading::NotAssessed => String::new(),
+                x => format!(" — {}", reading_text(l, x)),
+            };
             let _ = writeln!(
                 s,
-                "    {} {:<8} [{status}] {}{cond}",
-                mark(r.outcome),
+                "    {} {:<8} [{status}] {}{cond}{reading}",
+                mark(r.reading),
                 r.id,
                 r.title
             );

@@ -196,7 +196,12 @@ pub fn rows(l: &Localizer, lab: &Label) -> Vec<Row> {
     out.push(if outcome(lab, "compromise") == Outcome::Fail {
         row("svg-attacks", l.t("svg-attacks-seen"), Outcome::Fail)
     } else {
-        row("svg-attacks", l.t("svg-attacks-none"), Outcome::Pass)
+        // Attacks not seen in one capture prove nothing about the device: no check passes it.
+        row(
+            "svg-attacks",
+            l.t("svg-attacks-not-seen"),
+            Outcome::NotAssessed,
+        )
     });
     out
 }
@@ -368,7 +373,8 @@ pub fn render(l: &Localizer, lab: &Label, detail_url: &str) -> String {
             Verdict::Contradicted => Outcome::Fail,
             Verdict::NotSettled => Outcome::NotAssessed,
         };
-        let (sym, col) = mark(state);
+        let (_, col) = mark(state);
+        let sym = crate::report::scheme_mark(f);
         let _ = write!(
             o,
             "<g id=\"scheme-{}\"><rect x=\"{x:.1}\" y=\"{sy}\" width=\"{bw:.1}\" height=\"46\" rx=\"6\" fill=\"{col}\"/>",
@@ -384,7 +390,7 @@ pub fn render(l: &Localizer, lab: &Label, detail_url: &str) -> String {
             bw - 16.0,
             &f.short,
         );
-        let v = format!("{sym} {}", crate::report::verdict_short(l, f.verdict));
+        let v = format!("{sym} {}", crate::report::verdict_short(l, f));
         text(
             &mut o,
             x + 8.0,

@@ -7,7 +7,7 @@
 
 use crate::device::{Device, DhcpInfo, FactKind, Role, Source};
 use crate::engine::{Analyzer, Ctx};
-use iotgate_wire::{dhcp4, dhcp6, dns, http, lldp, mqtt, ntp, ssdp, tls, Mac};
+use iotgate_wire::{dhcp4, dhcp6, dns, http, ident, lldp, mqtt, ntp, ssdp, tls, Mac};
 use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
@@ -417,6 +417,21 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
                 );
             }
         };
+        if c.first_payload {
+            // Every session counted by the protocol it speaks; unidentified text to or from an
+            // Internet host is evidence of data readable on the way.
+            let s = ident::classify(p, c.from_initiator);
+            for d in [c.src_dev, dst_dev(self)].into_iter().flatten() {
+                let n = &mut self.inv.dev(d).sessions[s.index()];
+                *n = n.saturating_add(1);
+            }
+            if s == ident::Session::UnidentifiedText
+                && !(iotgate_wire::net::is_local(&client_ip)
+                    && iotgate_wire::net::is_local(&server_ip))
+            {
+                both(self, FactKind::UnidentifiedText, "");
+            }
+        }
         match server_port {
             23 | 2323 if c.established => return both(self, FactKind::Telnet, ""),
             21 if c.established => return both(self, FactKind::Ftp, ""),

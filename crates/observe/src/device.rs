@@ -172,6 +172,9 @@ pub enum FactKind {
     UpnpPortMapping,
     /// DNS query to a resolver (judged later against the network's own).
     DnsQuery,
+    /// A TCP session with an Internet host whose protocol was not recognised and whose first
+    /// payload is readable text (the detail gives its size, never its content).
+    UnidentifiedText,
 }
 
 /// The device's role in a piece of evidence.
@@ -282,6 +285,9 @@ pub struct Device {
     pub ntp: Option<(u8, u8)>,
     /// Served RTSP (answered a request on the RTSP ports).
     pub serves_rtsp: bool,
+    /// TCP sessions the device took part in (client or server), by the protocol their first
+    /// payload showed ([`iotgate_wire::ident::SESSIONS`] order; saturating).
+    pub sessions: [u32; iotgate_wire::ident::SESSIONS.len()],
     /// Frames it sent that were not IP (ARP, LLDP, EAPOL...).
     pub non_ip_frames: u64,
     /// The address last accepted by `note_address` (a fast path for repeated calls).
@@ -383,6 +389,7 @@ impl Device {
             facts: Vec::new(),
             ntp: None,
             serves_rtsp: false,
+            sessions: [0; iotgate_wire::ident::SESSIONS.len()],
             non_ip_frames: 0,
             last_addr: None,
             recent: [0; RECENT_MESSAGES],

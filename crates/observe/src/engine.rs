@@ -189,6 +189,8 @@ pub(crate) struct Ctx {
     pub from_initiator: bool,
     /// True when the flow's TCP handshake completed.
     pub established: bool,
+    /// True for the first payload of a TCP flow (either side's).
+    pub first_payload: bool,
 }
 
 impl Analyzer<()> {
@@ -502,6 +504,7 @@ impl<O: FlowObserver> Analyzer<O> {
             established: flow.handshake_done()
                 || flow.tcp & (tcpbits::DATA_I | tcpbits::DATA_R)
                     == (tcpbits::DATA_I | tcpbits::DATA_R),
+            first_payload: inspect_tcp && flow.inspected == 1,
         };
         if is_app_udp {
             self.udp_app(&ctx, payload);

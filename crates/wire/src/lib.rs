@@ -9,6 +9,7 @@ pub mod dhcp4;
 pub mod dhcp6;
 pub mod dns;
 pub mod http;
+pub mod ident;
 pub mod link;
 pub mod lldp;
 pub mod login;
