@@ -573,6 +573,7 @@ label-weak-seen = { $count } { $count ->
     [one] weakness
    *[other] weaknesses
   } seen
+label-weak-counts = { $failed } seen, { $passed } not seen, { $open } not assessed
 label-weak-none = no weakness seen
 label-weak-open = no weakness seen; { $open } not assessed
 label-check-cleartext-login = Passwords sent without encryption

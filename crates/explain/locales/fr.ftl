@@ -570,6 +570,7 @@ label-weak-seen = { $count } { $count ->
     [one] faiblesse observée
    *[other] faiblesses observées
   }
+label-weak-counts = { $failed } observées, { $passed } non observées, { $open } non évaluées
 label-weak-none = aucune faiblesse observée
 label-weak-open = aucune faiblesse observée ; { $open } non évaluées
 label-check-cleartext-login = Mots de passe envoyés sans chiffrement

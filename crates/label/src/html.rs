@@ -97,9 +97,14 @@ pub fn render(l: &Localizer, lab: &Label, label_svg: Option<&str>) -> String {
             Verdict::NotSettled => "unknown",
         };
         // A tiered scheme says what its next level waits for; others count requirements.
+        let counts = if f.form == crate::catalogue::Form::Weaknesses {
+            "label-weak-counts"
+        } else {
+            "label-counts"
+        };
         let sub = tier_next(l, f, 6).unwrap_or_else(|| {
             l.ta(
-                "label-counts",
+                counts,
                 &[
                     ("passed", Arg::N(f.passed as f64)),
                     ("failed", Arg::N(f.failed as f64)),
@@ -109,7 +114,7 @@ pub fn render(l: &Localizer, lab: &Label, label_svg: Option<&str>) -> String {
         });
         let _ = write!(
             o,
-            "<div class=\"scheme {c}\" id=\"scheme-{}\"><b>{}</b>{}<br><small>{}</small></div>",
+            "<div class=\"scheme {c}\" id=\"card-{}\"><b>{}</b>{}<br><small>{}</small></div>",
             esc(&f.id),
             esc(&format!("{} {}", f.name, f.version)),
             esc(&f.summary),

@@ -177,6 +177,8 @@ pub fn text(l: &Localizer, lab: &Label, all: bool) -> String {
         );
         if let Some(next) = tier_next(l, f, 4) {
             let _ = write!(s, " — {next}");
+        } else if f.form == Form::Weaknesses && first_fail.is_none() {
+            // The summary already counts what was seen and what was not assessed.
         } else if let Some(r) = first_fail {
             let _ = write!(s, " — {} {}", r.id, r.title);
             if let Some(e) = r.evidence.first() {
