@@ -97,7 +97,7 @@ finding-cleartext-telnet-advice = Turn Telnet off in the device's settings or up
 finding-cleartext-ftp-title = FTP without encryption
 finding-cleartext-ftp-explain = This device used FTP, which sends its password and files as readable text.
 finding-cleartext-ftp-advice = Use a secure alternative (SFTP or HTTPS) if the device offers one, or turn FTP off.
-finding-http-cleartext-secrets-title = Secrets or personal data sent without encryption
+finding-http-cleartext-secrets-title = Secrets or personal data sent without encryption ({ $detail })
 finding-http-cleartext-secrets-explain = The device sent web requests without encryption whose addresses carry { $detail } (to { $peer }). Anyone on the path — the Wi-Fi, the Internet provider, a compromised router — can read them: tokens and keys let others act as the device or its owner; serial numbers, network names and positions reveal who and where you are.
 finding-http-cleartext-secrets-advice = Check for a firmware update that moves these requests to HTTPS. If there is none, ask the maker; keep the device on a separate network meanwhile.
 finding-http-basic-auth-title = Password sent over plain HTTP
@@ -529,6 +529,10 @@ label-session-rdp = RDP
 label-session-dns = DNS
 label-session-unidentified-text = unidentified text
 label-session-unidentified-binary = unidentified binary
+label-ev-http-sessions = plain HTTP in { $sessions } TCP { $sessions ->
+    [one] session
+   *[other] sessions
+  } of the device (sent or served)
 label-ev-http = plain HTTP to { $servers } { $servers ->
     [one] server
    *[other] servers

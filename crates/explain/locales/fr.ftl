@@ -94,7 +94,7 @@ finding-cleartext-telnet-advice = Désactivez Telnet dans les réglages de l'app
 finding-cleartext-ftp-title = FTP sans chiffrement
 finding-cleartext-ftp-explain = Cet appareil a utilisé FTP, qui transmet son mot de passe et ses fichiers en clair.
 finding-cleartext-ftp-advice = Utilisez une solution sécurisée (SFTP ou HTTPS) si l'appareil en propose une, ou désactivez FTP.
-finding-http-cleartext-secrets-title = Secrets ou données personnelles envoyés sans chiffrement
+finding-http-cleartext-secrets-title = Secrets ou données personnelles envoyés sans chiffrement ({ $detail })
 finding-http-cleartext-secrets-explain = L'appareil a envoyé des requêtes web non chiffrées dont les adresses contiennent { $detail } (vers { $peer }). Quiconque se trouve sur le chemin — le Wi-Fi, le fournisseur d'accès, un routeur compromis — peut les lire : les jetons et les clés permettent d'agir à la place de l'appareil ou de son propriétaire ; numéros de série, noms de réseau et positions révèlent qui vous êtes et où vous êtes.
 finding-http-cleartext-secrets-advice = Cherchez une mise à jour du micrologiciel qui passe ces requêtes en HTTPS. S'il n'y en a pas, interrogez le fabricant ; en attendant, placez l'appareil sur un réseau séparé.
 finding-http-basic-auth-title = Mot de passe envoyé en HTTP non chiffré
@@ -526,6 +526,10 @@ label-session-rdp = RDP
 label-session-dns = DNS
 label-session-unidentified-text = texte non identifié
 label-session-unidentified-binary = binaire non identifié
+label-ev-http-sessions = HTTP non chiffré dans { $sessions } { $sessions ->
+    [one] session TCP
+   *[other] sessions TCP
+  } de l'appareil (envoyées ou servies)
 label-ev-http = HTTP non chiffré vers { $servers } { $servers ->
     [one] serveur
    *[other] serveurs

@@ -128,8 +128,12 @@ fn lines_where(
 ) -> Vec<String> {
     let mut out = Vec::new();
     for f in d.findings.iter().filter(|f| ids.contains(&f.id)) {
-        let title = f.title.render(l);
         for e in f.evidence.iter().filter(|e| keep(e)).take(3) {
+            // Worded with this flow's own detail (its TLS version, the fields it carried).
+            let title = iotgate_explain::typed::Text::new(format!("finding-{}-title", f.id))
+                .arg("detail", e.detail.as_str())
+                .arg("peer", e.peer_ip.to_string().as_str())
+                .render(l);
             out.push(l.ta(
                 "label-ev-finding",
                 &[
@@ -298,6 +302,14 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
                 ("flows", Arg::N(flows as f64)),
                 ("first", Arg::S(&peer_name(http[0]))),
             ],
+        ));
+    }
+    // Plain HTTP the device served or sent on other ports (a setup or control interface).
+    let http_sessions = d.sessions.get("http").copied().unwrap_or(0);
+    if http.is_empty() && http_sessions > 0 {
+        lines.push(l.ta(
+            "label-ev-http-sessions",
+            &[("sessions", Arg::N(http_sessions as f64))],
         ));
     }
     out.push(if !lines.is_empty() {
