@@ -197,3 +197,61 @@ fn each_case_of_the_issue_on_its_real_capture() {
     assert_eq!(outcome(&lab, "5.8-2"), Outcome::Fail);
     assert_eq!(outcome(&lab, "5.5-7"), Outcome::Fail);
 }
+
+/// The one rule is enforced centrally: whatever a capture check's own logic concluded, a pass
+/// stands only on the least evidence the check declares it needs.
+#[test]
+fn no_capture_check_passes_below_the_evidence_it_declares() {
+    use iotgate_label::checks::CHECKS;
+    use iotgate_label::CheckResult;
+    let (_, mut d) = label_of("HueBridge");
+    let l = Localizer::new(Lang::En);
+    let forged = || -> Vec<CheckResult> {
+        CHECKS
+            .iter()
+            .filter(|c| c.sees.is_some())
+            .map(|c| CheckResult {
+                id: c.id,
+                outcome: Outcome::Pass,
+                evidence: vec!["forged".into()],
+                reason: None,
+                sees: None,
+            })
+            .collect()
+    };
+    // One plain-HTTP session and no TLS: nothing can pass.
+    d.sessions = [("http", 1u64)].into_iter().collect();
+    let mut checks = forged();
+    assert!(
+        checks.len() >= 10,
+        "every capture check declares what it sees"
+    );
+    iotgate_label::enforce_scope(&l, &d, &mut checks);
+    for c in &checks {
+        assert_eq!(c.outcome, Outcome::NotAssessed, "{}", c.id);
+        assert!(c.evidence.is_empty(), "{}", c.id);
+        assert!(c.reason.is_some() && c.sees.is_some(), "{}", c.id);
+    }
+    // Enough TLS and traffic: the checks that can pass keep their pass; those that can only
+    // show a problem (services used, UPnP, DNS, attacks) never pass.
+    d.sessions = [("tls", 40u64), ("http", 2u64)].into_iter().collect();
+    let mut checks = forged();
+    iotgate_label::enforce_scope(&l, &d, &mut checks);
+    let get = |id: &str| checks.iter().find(|c| c.id == id).unwrap().outcome;
+    for id in [
+        "tls-version",
+        "tls-suites",
+        "cleartext-data",
+        "update-channel",
+    ] {
+        assert_eq!(get(id), Outcome::Pass, "{id}");
+    }
+    for id in [
+        "compromise",
+        "dns-bypass",
+        "upnp-mapping",
+        "cleartext-login-served",
+    ] {
+        assert_eq!(get(id), Outcome::NotAssessed, "{id}");
+    }
+}

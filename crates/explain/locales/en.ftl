@@ -548,6 +548,10 @@ label-ev-declared = declared { $key } = { $value }
 label-ev-support-ended = security updates ended on { $date }
 label-ev-deemed = deemed met by { $reqs }
 label-why-no-traffic = the capture shows no traffic from this device
+label-sees-all = all TCP sessions with payload
+label-sees = reads { $protocols }: a pass needs at least { $min }, the capture has { $sessions }
+label-sees-fails-only = reads { $protocols }: it can show a problem, never its absence
+label-why-scope = too little to judge: it reads { $protocols }, and a pass needs at least { $min } (the capture has { $sessions })
 label-why-little-traffic = too little traffic to judge: { $sessions } TCP sessions in the capture, { $min } needed
 label-why-unidentified = { $count } of the device's { $sessions } TCP sessions use protocols iotgate cannot identify, so it cannot say whether they are encrypted
 label-why-nothing-open = the probe found no open service to read a banner from

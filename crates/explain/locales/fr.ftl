@@ -545,6 +545,10 @@ label-ev-declared = déclaré : { $key } = { $value }
 label-ev-support-ended = les mises à jour de sécurité ont pris fin le { $date }
 label-ev-deemed = réputée satisfaite par { $reqs }
 label-why-no-traffic = la capture ne montre aucun trafic de cet appareil
+label-sees-all = toutes les sessions TCP avec données
+label-sees = lit { $protocols } : il en faut au moins { $min } pour conclure, la capture en a { $sessions }
+label-sees-fails-only = lit { $protocols } : peut montrer un problème, jamais son absence
+label-why-scope = trop peu pour juger : cette vérification lit { $protocols }, et il en faut au moins { $min } pour conclure (la capture en a { $sessions })
 label-why-little-traffic = trop peu de trafic pour juger : { $sessions } sessions TCP dans la capture, il en faut { $min }
 label-why-unidentified = { $count } des { $sessions } sessions TCP de l'appareil utilisent des protocoles qu'iotgate ne sait pas identifier : impossible de dire si elles sont chiffrées
 label-why-nothing-open = la sonde n'a trouvé aucun service ouvert dont lire la bannière

@@ -13,6 +13,35 @@ pub enum Source {
     Declared,
 }
 
+/// What a capture check can see, and the least of it that lets a pass mean anything: below it
+/// the check is not assessed, whatever its own logic concluded ([`crate::label`] enforces this
+/// for every observed check).
+#[derive(Debug, Clone, Copy)]
+pub struct Sees {
+    /// The session protocols it reads ([`iotgate_wire::ident::Session`] ids); empty: every TCP
+    /// session with payload.
+    pub protocols: &'static [&'static str],
+    /// The fewest such sessions of the device for a pass; 0: a capture never passes it (it can
+    /// show the problem, never its absence).
+    pub min_sessions: u64,
+}
+
+/// A capture check that can only show a problem, never its absence.
+const FAILS_ONLY: Sees = Sees {
+    protocols: &[],
+    min_sessions: 0,
+};
+/// A check of everything the device sent in clear.
+const ALL_SESSIONS: Sees = Sees {
+    protocols: &[],
+    min_sessions: crate::evidence::MIN_SESSIONS,
+};
+/// A check of the TLS the device offered.
+const TLS_SESSIONS: Sees = Sees {
+    protocols: &["tls"],
+    min_sessions: 1,
+};
+
 /// One check and the requirements (`framework:id`) it evidences.
 #[derive(Debug)]
 pub struct CheckDef {
@@ -20,6 +49,9 @@ pub struct CheckDef {
     pub id: &'static str,
     /// Where its evidence comes from.
     pub source: Source,
+    /// For a capture check judged on TCP sessions: what it sees and the least evidence for a
+    /// pass (None for other sources, and for the MUD audit, judged on its audited flows).
+    pub sees: Option<Sees>,
     /// Requirements it evidences.
     pub evidences: &'static [&'static str],
 }
@@ -30,6 +62,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "cleartext-login",
         source: Source::Observed,
+        sees: Some(ALL_SESSIONS),
         evidences: &[
             "en303645:5.5-1",
             "en303645:5.5-6",
@@ -45,16 +78,19 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "cleartext-login-served",
         source: Source::Observed,
+        sees: Some(FAILS_ONLY),
         evidences: &["en303645:5.1-3"],
     },
     CheckDef {
         id: "login-service-cleartext",
         source: Source::Probed,
+        sees: None,
         evidences: &["en303645:5.1-3"],
     },
     CheckDef {
         id: "cleartext-data",
         source: Source::Observed,
+        sees: Some(ALL_SESSIONS),
         evidences: &[
             "en303645:5.5-1",
             "en303645:5.8-1",
@@ -66,11 +102,13 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "cleartext-personal",
         source: Source::Observed,
+        sees: Some(ALL_SESSIONS),
         evidences: &["en303645:5.8-2"],
     },
     CheckDef {
         id: "tls-version",
         source: Source::Observed,
+        sees: Some(TLS_SESSIONS),
         evidences: &[
             "en303645:5.5-1",
             "en303645:5.5-7",
@@ -88,6 +126,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "tls-suites",
         source: Source::Observed,
+        sees: Some(TLS_SESSIONS),
         evidences: &[
             "en303645:5.5-1",
             "en303645:5.5-7",
@@ -105,6 +144,10 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "update-channel",
         source: Source::Observed,
+        sees: Some(Sees {
+            protocols: &["tls", "http"],
+            min_sessions: 2,
+        }),
         evidences: &[
             "en303645:5.3-5",
             "en303645:5.3-7",
@@ -116,6 +159,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "exposed-services",
         source: Source::Observed,
+        sees: Some(FAILS_ONLY),
         evidences: &[
             "en303645:5.6-1",
             "en303645:5.6-5",
@@ -129,6 +173,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "upnp-mapping",
         source: Source::Observed,
+        sees: Some(FAILS_ONLY),
         evidences: &[
             "en303645:5.6-1",
             "cra:I.2.i",
@@ -140,16 +185,19 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "dns-bypass",
         source: Source::Observed,
+        sees: Some(FAILS_ONLY),
         evidences: &["en303645:6-4", "owasp:I6"],
     },
     CheckDef {
         id: "compromise",
         source: Source::Observed,
+        sees: Some(FAILS_ONLY),
         evidences: &["cra:I.2.a", "cra:I.2.i", "en18031:GEC-1"],
     },
     CheckDef {
         id: "default-credentials",
         source: Source::Probed,
+        sees: None,
         evidences: &[
             "en303645:5.1-1",
             "en303645:5.1-2",
@@ -165,11 +213,13 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "banner-disclosure",
         source: Source::Probed,
+        sees: None,
         evidences: &["en303645:5.6-2", "owasp:I5"],
     },
     CheckDef {
         id: "unauthenticated-access",
         source: Source::Probed,
+        sees: None,
         evidences: &[
             "en303645:5.5-4",
             "en303645:5.5-5",
@@ -183,6 +233,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "mud-supported",
         source: Source::Declared,
+        sees: None,
         evidences: &[
             "en303645:5.3-13",
             "psti:3",
@@ -193,16 +244,21 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "mud-sbom",
         source: Source::Declared,
+        sees: None,
         evidences: &["cra:II.1"],
     },
     CheckDef {
         id: "mud-conformance",
         source: Source::Observed,
+        // Judged on the flows the MUD audit decided, UDP included, not on TCP sessions: the
+        // check itself needs at least one audited flow.
+        sees: None,
         evidences: &["cra:I.2.j"],
     },
     CheckDef {
         id: "declared-password",
         source: Source::Declared,
+        sees: None,
         evidences: &[
             "en303645:5.1-1",
             "en303645:5.1-2",
@@ -215,6 +271,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "declared-disclosure",
         source: Source::Declared,
+        sees: None,
         evidences: &[
             "en303645:5.2-1",
             "psti:2",
@@ -226,6 +283,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "declared-support-period",
         source: Source::Declared,
+        sees: None,
         evidences: &[
             "en303645:5.3-13",
             "psti:3",
@@ -235,6 +293,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "declared-updates",
         source: Source::Declared,
+        sees: None,
         evidences: &[
             "en303645:5.3-2",
             "nistir8425:software-update",
@@ -245,26 +304,31 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "declared-automatic-updates",
         source: Source::Declared,
+        sees: None,
         evidences: &["en303645:5.3-4", "cra:I.2.c", "en18031:SUM-3"],
     },
     CheckDef {
         id: "declared-signed-updates",
         source: Source::Declared,
+        sees: None,
         evidences: &["en303645:5.3-9", "cra:II.7", "owasp:I4", "en18031:SUM-2"],
     },
     CheckDef {
         id: "declared-data",
         source: Source::Declared,
+        sees: None,
         evidences: &["en303645:6-1", "en303645:6-5", "owasp:I6"],
     },
     CheckDef {
         id: "declared-held-label",
         source: Source::Declared,
+        sees: None,
         evidences: &["psti:1", "psti:2", "psti:3"],
     },
     CheckDef {
         id: "declared-sbom",
         source: Source::Declared,
+        sees: None,
         evidences: &["cra:II.1"],
     },
 ];

@@ -34,6 +34,8 @@ pub struct CheckResult {
     pub evidence: Vec<String>,
     /// Why it was not assessed.
     pub reason: Option<String>,
+    /// For a capture check: what it reads and the least of it a pass needs.
+    pub sees: Option<String>,
 }
 
 impl CheckResult {
@@ -43,6 +45,7 @@ impl CheckResult {
             outcome: Outcome::Pass,
             evidence,
             reason: None,
+            sees: None,
         }
     }
     fn fail(id: &'static str, evidence: Vec<String>) -> Self {
@@ -51,6 +54,7 @@ impl CheckResult {
             outcome: Outcome::Fail,
             evidence,
             reason: None,
+            sees: None,
         }
     }
     fn unknown(id: &'static str, reason: String) -> Self {
@@ -59,6 +63,7 @@ impl CheckResult {
             outcome: Outcome::NotAssessed,
             evidence: Vec::new(),
             reason: Some(reason),
+            sees: None,
         }
     }
 }

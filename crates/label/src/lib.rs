@@ -94,6 +94,7 @@ pub fn label(l: &Localizer, cat: &Catalogues, i: &Inputs<'_>) -> Label {
             .and_then(|d| d.network_equipment)
             .unwrap_or(i.device.kind.id() == "router"),
     };
+    enforce_scope(l, i.device, &mut checks);
     let frameworks = assess::assess(l, cat, &checks, &device);
     let mut sources = vec!["capture"];
     if i.probe.is_some() {
@@ -128,5 +129,64 @@ pub fn label(l: &Localizer, cat: &Catalogues, i: &Inputs<'_>) -> Label {
         checks,
         frameworks,
         declaration: i.declaration.cloned(),
+    }
+}
+
+/// The one rule, enforced for every capture check whatever its own logic concluded: a pass
+/// stands only when the capture holds the least evidence the check declares ([`checks::Sees`]);
+/// below it the check is not assessed, with the reason. Each capture check also says what it
+/// reads.
+pub fn enforce_scope(l: &Localizer, d: &DeviceOut, checks: &mut [CheckResult]) {
+    use iotgate_explain::Arg;
+    for c in checks.iter_mut() {
+        let Some(sees) = checks::check(c.id).and_then(|def| def.sees) else {
+            continue;
+        };
+        let n: u64 = d
+            .sessions
+            .iter()
+            .filter(|(k, _)| sees.protocols.is_empty() || sees.protocols.contains(k))
+            .map(|(_, n)| n)
+            .sum();
+        let protocols = if sees.protocols.is_empty() {
+            l.t("label-sees-all")
+        } else {
+            sees.protocols
+                .iter()
+                .map(|p| l.t(&format!("label-session-{p}")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        c.sees = Some(if sees.min_sessions == 0 {
+            l.ta(
+                "label-sees-fails-only",
+                &[("protocols", Arg::S(&protocols))],
+            )
+        } else {
+            l.ta(
+                "label-sees",
+                &[
+                    ("protocols", Arg::S(&protocols)),
+                    ("min", Arg::N(sees.min_sessions as f64)),
+                    ("sessions", Arg::N(n as f64)),
+                ],
+            )
+        });
+        if c.outcome == Outcome::Pass && (sees.min_sessions == 0 || n < sees.min_sessions) {
+            c.outcome = Outcome::NotAssessed;
+            c.evidence.clear();
+            c.reason = Some(if sees.min_sessions == 0 {
+                l.t("label-why-absence")
+            } else {
+                l.ta(
+                    "label-why-scope",
+                    &[
+                        ("protocols", Arg::S(&protocols)),
+                        ("min", Arg::N(sees.min_sessions as f64)),
+                        ("sessions", Arg::N(n as f64)),
+                    ],
+                )
+            });
+        }
     }
 }
