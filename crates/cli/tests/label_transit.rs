@@ -255,3 +255,73 @@ fn no_capture_check_passes_below_the_evidence_it_declares() {
         assert_eq!(get(id), Outcome::NotAssessed, "{id}");
     }
 }
+
+/// The README's second command labels the infected camera of its generated sample: it logs in
+/// over Telnet, so no requirement about data in transit may pass, and credentials in clear fail
+/// 5.5-7. Built exactly as the README builds it.
+#[test]
+fn the_readme_camera_claims_nothing_about_data_in_transit() {
+    let dir = std::env::temp_dir().join(format!("iotgate-readme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pcap = dir.join("demo.pcap");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_iotgate"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let p = pcap.to_str().unwrap();
+    run(&[
+        "simulate",
+        "--out",
+        p,
+        "--devices",
+        "10",
+        "--packets",
+        "200000",
+        "--seed",
+        "7",
+    ]);
+    let json = run(&[
+        "label",
+        "--capture",
+        p,
+        "--device",
+        "b0:c5:54:a8:8b:da",
+        "--format",
+        "json",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    let j: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let en = j["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "en303645")
+        .unwrap();
+    let get = |id: &str| {
+        en["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()["outcome"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for id in TRANSIT {
+        assert_ne!(get(id), "pass", "{id}");
+    }
+    assert_eq!(get("5.5-7"), "fail");
+    assert!(
+        j["checks"].to_string().contains("port 23"),
+        "Telnet is the evidence"
+    );
+}
