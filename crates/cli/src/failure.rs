@@ -65,3 +65,33 @@ pub fn print_json<T: serde::Serialize + ?Sized>(l: &Localizer, value: &T) -> Don
         writeln!(out)
     })
 }
+
+/// Writes one line to standard error. A standard error that cannot be written (closed, full)
+/// loses the line; it never ends the process with a panic, as `eprintln!` would.
+pub fn note_line(args: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|_| err.write_all(b"\n"));
+}
+
+/// Writes to standard error without a newline (progress lines); errors are dropped as in
+/// [`note_line`].
+pub fn note_part(args: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|_| err.flush());
+}
+
+/// `eprintln!` that never panics ([`note_line`]).
+#[macro_export]
+macro_rules! note {
+    ($($t:tt)*) => {
+        $crate::failure::note_line(format_args!($($t)*))
+    };
+}
+
+/// `eprint!` that never panics ([`note_part`]).
+#[macro_export]
+macro_rules! note_part {
+    ($($t:tt)*) => {
+        $crate::failure::note_part(format_args!($($t)*))
+    };
+}

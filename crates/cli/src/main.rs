@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if let Some(msg) = &f.message {
-                eprintln!("iotgate: {msg}");
+                crate::note!("iotgate: {msg}");
             }
             ExitCode::from(f.code)
         }

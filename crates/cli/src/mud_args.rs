@@ -205,7 +205,7 @@ pub fn write_learned(
     let to = dest
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "stdout".into());
-    eprintln!(
+    crate::note!(
         "iotgate: {}",
         l.ta(
             "learn-done",
@@ -219,7 +219,7 @@ pub fn write_learned(
         )
     );
     if lr.dropped > 0 {
-        eprintln!(
+        crate::note!(
             "iotgate: {}",
             l.ta("learn-truncated", &[("n", Arg::N(lr.dropped as f64))])
         );

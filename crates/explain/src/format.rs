@@ -118,7 +118,8 @@ where
         out,
     };
     let mut ser = serde_json::Serializer::with_formatter(&mut w, Pretty::default());
-    value.serialize(&mut ser).map_err(std::io::Error::other)?;
+    // An I/O error keeps its kind (a closed pipe stays a closed pipe).
+    value.serialize(&mut ser).map_err(std::io::Error::from)?;
     w.drain()
 }
 

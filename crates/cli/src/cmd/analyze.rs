@@ -151,7 +151,7 @@ fn read_input(l: &Localizer, m: &clap::ArgMatches, cfg: SessionConfig) -> Result
             .map_err(|e| source_error_text(l, &e))?;
         let snap = run_stream(cfg, &mut src, "-", l.t("progress-reading"), setting, &stop);
         if let Some(e) = src.error() {
-            eprintln!("iotgate: -: {e}");
+            crate::note!("iotgate: -: {e}");
         }
         return Ok(snap);
     }
@@ -178,7 +178,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> Done {
     let report = snap.report();
     for c in &report.captures {
         for w in &c.warnings {
-            eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w.render(l));
+            crate::note!("iotgate: {}: {} {}", c.path, l.t("warning"), w.render(l));
         }
     }
     if let Some(lr) = &snap.learner {

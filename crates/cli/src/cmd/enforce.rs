@@ -63,7 +63,7 @@ fn prepared(l: &Localizer, m: &clap::ArgMatches) -> Result<Ruleset, Failure> {
 fn report_skipped(l: &Localizer, r: &Ruleset) {
     for (what, why) in &r.skipped {
         let why = l.t(&format!("nft-why-{why}"));
-        eprintln!(
+        crate::note!(
             "iotgate: {}",
             l.ta(
                 "nft-skipped",
@@ -121,7 +121,7 @@ pub fn enforce(l: &Localizer, m: &clap::ArgMatches) -> Done {
     };
     let mut sock = LiveCapture::open(&iface, Duration::from_millis(200))
         .map_err(|e| socket_failure(e.to_string()))?;
-    eprintln!(
+    crate::note!(
         "iotgate: {}",
         l.ta(
             "enforce-started",
@@ -161,7 +161,7 @@ pub fn enforce(l: &Localizer, m: &clap::ArgMatches) -> Done {
         }
         if !pending.is_empty() && last_flush.elapsed() >= FLUSH_EVERY {
             if let Err(e) = apply(&add_elements(&pending)) {
-                eprintln!("iotgate: {}", l.ta("nft-apply", &[("error", Arg::S(&e))]));
+                crate::note!("iotgate: {}", l.ta("nft-apply", &[("error", Arg::S(&e))]));
             }
             pending.clear();
             last_flush = Instant::now();

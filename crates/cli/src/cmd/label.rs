@@ -107,7 +107,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     };
     for c in &analysis.captures {
         for w in &c.warnings {
-            eprintln!("iotgate: {}: {} {}", c.path, l.t("warning"), w.render(l));
+            crate::note!("iotgate: {}: {} {}", c.path, l.t("warning"), w.render(l));
         }
     }
     let want = mac.to_string();
@@ -151,7 +151,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     let svg = iotgate_label::svg::render(l, &lab, &url);
     let write = |p: &PathBuf, body: &str| match std::fs::write(p, body) {
         Ok(()) => {
-            eprintln!(
+            crate::note!(
                 "iotgate: {}",
                 l.ta("label-wrote", &[("path", Arg::S(&p.display().to_string()))])
             );

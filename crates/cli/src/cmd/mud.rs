@@ -49,7 +49,7 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> Done {
         let bytes = match read_file(l, path) {
             Ok(b) => b,
             Err(msg) => {
-                eprintln!("iotgate: {msg}");
+                crate::note!("iotgate: {msg}");
                 status = 2;
                 continue;
             }

@@ -25,7 +25,7 @@ pub fn options(m: &clap::ArgMatches) -> Options {
 
 /// Warns, then probes `addr`, showing each step on a terminal.
 pub fn run_probe(l: &Localizer, addr: IpAddr, o: &Options) -> Report {
-    eprintln!(
+    crate::note!(
         "iotgate: {}",
         l.ta(
             "probe-warning",
@@ -39,7 +39,7 @@ pub fn run_probe(l: &Localizer, addr: IpAddr, o: &Options) -> Report {
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let r = probe(addr, o, |port, step| {
         if tty {
-            eprint!(
+            crate::note_part!(
                 "\r\x1b[K{}",
                 l.ta(
                     "probe-progress",
@@ -49,7 +49,7 @@ pub fn run_probe(l: &Localizer, addr: IpAddr, o: &Options) -> Report {
         }
     });
     if tty {
-        eprint!("\r\x1b[K");
+        crate::note_part!("\r\x1b[K");
     }
     r
 }

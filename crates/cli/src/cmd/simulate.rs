@@ -37,7 +37,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
             .and_then(|b| std::io::Write::flush(&mut w).map(|_| b));
         return match done {
             Ok(bytes) => {
-                eprintln!(
+                crate::note!(
                     "{}",
                     l.ta(
                         "sim-stress-done",
@@ -64,7 +64,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     if let Err(e) = std::fs::write(&truth_path, json) {
         return Err(fail(&truth_path, &e));
     }
-    eprintln!(
+    crate::note!(
         "{}",
         l.ta(
             "sim-done",
