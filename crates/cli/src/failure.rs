@@ -53,8 +53,10 @@ pub fn print_out(l: &Localizer, write: impl FnOnce(&mut dyn Write) -> std::io::R
     }
 }
 
-/// Writes `text` to standard output (see [`print_out`]).
+/// Writes `text` to standard output (see [`print_out`]), control characters other than line
+/// feeds and tabs made visible: the text quotes profiles, banners and declarations.
 pub fn print_str(l: &Localizer, text: &str) -> Done {
+    let text = iotgate_explain::safe::terminal(text, false);
     print_out(l, |out| out.write_all(text.as_bytes()))
 }
 
@@ -69,13 +71,20 @@ pub fn print_json<T: serde::Serialize + ?Sized>(l: &Localizer, value: &T) -> Don
 /// Writes one line to standard error. A standard error that cannot be written (closed, full)
 /// loses the line; it never ends the process with a panic, as `eprintln!` would.
 pub fn note_line(args: std::fmt::Arguments<'_>) {
+    // Messages quote file names and file contents: control characters are made visible.
+    let line = args.to_string();
+    let line = iotgate_explain::safe::terminal(&line, false);
     let mut err = std::io::stderr().lock();
-    let _ = err.write_fmt(args).and_then(|_| err.write_all(b"\n"));
+    let _ = err
+        .write_all(line.as_bytes())
+        .and_then(|_| err.write_all(b"\n"));
 }
 
 /// Writes to standard error without a newline (progress lines); errors are dropped as in
 /// [`note_line`].
 pub fn note_part(args: std::fmt::Arguments<'_>) {
+    // Progress lines may carry the renderer's own cursor controls (`\r`, `ESC [K`), so they
+    // are written as they are: callers pass no outside text here.
     let mut err = std::io::stderr().lock();
     let _ = err.write_fmt(args).and_then(|_| err.flush());
 }

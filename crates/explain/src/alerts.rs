@@ -154,16 +154,18 @@ fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
         Ok(i) => devices.get(i),
         Err(_) => devices.iter().find(|d| d.mac == mac),
     };
+    // Names, list entries and items come from the network or from files: made visible.
+    use crate::safe::{visible, visible_owned};
     let name = d
         .and_then(|d| d.name)
-        .map(|n| format!("{n} ({mac})"))
+        .map(|n| format!("{} ({mac})", visible(n)))
         .unwrap_or_else(|| mac.clone());
     let ips: Vec<IpAddr> = d.map(|d| d.addresses.clone()).unwrap_or_default();
     let peer_ip = a.peer.map(|p| p.to_string());
     let peer_txt = match (&peer_ip, &a.peer_name) {
-        (Some(ip), Some(n)) => format!("{n} ({ip})"),
+        (Some(ip), Some(n)) => format!("{} ({ip})", visible(n)),
         (Some(ip), None) => ip.clone(),
-        (None, Some(n)) => n.clone(),
+        (None, Some(n)) => visible_owned(n),
         (None, None) => "-".to_string(),
     };
     let c = |k: &str| a.count(k).unwrap_or(0);
@@ -186,7 +188,12 @@ fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
         (Kind::BehaviourChange, _) => c("new_entries"),
     };
     let secs = (c("interval_ms") as f64 / 1000.0).round();
-    let (list, entry) = a.list.clone().unzip();
+    let (list, entry) = a
+        .list
+        .as_ref()
+        .map(|(l, e)| (visible_owned(l), visible_owned(e)))
+        .unzip();
+    let items: Vec<String> = a.items.iter().map(|x| visible_owned(x)).collect();
     let port = a.port.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
     let id = format!("alert-{}-{}", a.kind.id(), a.detail);
     let text = |part: &str| {
@@ -199,7 +206,7 @@ fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
             .arg("secs", secs)
             .arg("list", list.as_deref().unwrap_or_default())
             .arg("entry", entry.as_deref().unwrap_or_default())
-            .arg("items", a.items.join(", "))
+            .arg("items", items.join(", "))
     };
     let acts = actions(a.kind, a.detail);
     AlertOut {
@@ -221,7 +228,7 @@ fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
         peer: (a.peer.is_some() || a.peer_name.is_some()).then(|| PeerRefOut {
             ip: a.peer,
             mac: a.peer_mac.map(|m| m.to_string()),
-            name: a.peer_name.clone(),
+            name: a.peer_name.as_deref().map(visible_owned),
         }),
         proto: (a.proto != 0).then_some(Proto(a.proto)),
         port: a.port,
@@ -248,7 +255,7 @@ fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
                 .collect(),
             list,
             entry,
-            items: a.items.clone(),
+            items,
         },
         actions: acts.to_vec(),
         mac,

@@ -15,6 +15,11 @@ pub fn esc(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
+            // Control characters are not allowed in HTML text nor (most) in XML at all: shown
+            // as visible escapes, so that an SVG label stays well-formed.
+            c if crate::safe::is_unsafe(c) => {
+                o.push_str(&crate::safe::visible(c.encode_utf8(&mut [0; 4])))
+            }
             c => o.push(c),
         }
     }

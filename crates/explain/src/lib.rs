@@ -7,6 +7,7 @@ pub mod html;
 pub mod i18n;
 pub mod model;
 pub mod mud;
+pub mod safe;
 pub mod text;
 pub mod typed;
 
@@ -28,12 +29,21 @@ pub fn mud_diag_text(l: &Localizer, d: &iotgate_mud::Diag) -> String {
         }
     }
     let none = String::from("none");
+    // Diagnostics quote the profile: its values are shown made visible.
+    let shown: Vec<std::borrow::Cow<'_, str>> = args
+        .iter()
+        .map(|(_, v)| match v {
+            DiagArg::Text(s) => safe::visible(s),
+            DiagArg::Num(_) => std::borrow::Cow::Borrowed(""),
+        })
+        .collect();
     let fl: Vec<(&str, Arg<'_>)> = args
         .iter()
-        .map(|(k, v)| {
+        .zip(&shown)
+        .map(|((k, v), text)| {
             let a = match v {
                 DiagArg::Text(s) if *k == "version" && s.is_empty() => Arg::S(&none),
-                DiagArg::Text(s) => Arg::S(s),
+                DiagArg::Text(_) => Arg::S(text),
                 DiagArg::Num(n) => Arg::N(*n as f64),
             };
             (*k, a)
@@ -49,7 +59,7 @@ pub fn mud_diag_text(l: &Localizer, d: &iotgate_mud::Diag) -> String {
         }
         _ => format!("mud-{}", d.kind.id()),
     };
-    format!("{sev} {}: {}", d.path, l.ta(&id, &fl))
+    format!("{sev} {}: {}", safe::visible(&d.path), l.ta(&id, &fl))
 }
 
 /// "Cannot write PATH: ERROR" in the reader's language.

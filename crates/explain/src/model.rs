@@ -5,6 +5,7 @@
 
 pub use crate::format::{proto_name, rfc3339, write_json_pretty};
 use crate::i18n::Localizer;
+use crate::safe::{visible, visible_owned};
 use crate::typed::{device_kind, role, severity, RenderLanguage};
 pub use crate::typed::{in_language, Direction, InLanguage, Proto, Text, Time, TlsVersion};
 use iotgate_judge::{findings, network_resolvers, Finding, Severity};
@@ -327,12 +328,12 @@ fn evidence(f: &Fact) -> EvidenceOut {
         first_seen: Time(f.first_ns),
         last_seen: Time(f.last_ns),
         count: f.count,
-        detail: f.detail.clone(),
+        detail: visible_owned(&f.detail),
     }
 }
 
 fn finding(f: &Finding) -> FindingOut {
-    let detail = f.evidence.first().map(|e| e.detail.as_str()).unwrap_or("");
+    let detail = visible(f.evidence.first().map(|e| e.detail.as_str()).unwrap_or(""));
     let peer = f
         .evidence
         .first()
@@ -340,7 +341,7 @@ fn finding(f: &Finding) -> FindingOut {
         .unwrap_or_default();
     let text = |part: &str| {
         Text::new(format!("finding-{}-{part}", f.id))
-            .arg("detail", detail)
+            .arg("detail", detail.as_ref())
             .arg("peer", peer.as_str())
     };
     FindingOut {
@@ -365,14 +366,15 @@ fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceO
         vendor: d.vendor.map(str::to_string),
         kind,
         kind_label: Text::new(format!("kind-{}", kind.id())),
-        kind_reason: Text::new(format!("reason-{}", reason.rule)).arg("evidence", reason.evidence),
+        kind_reason: Text::new(format!("reason-{}", reason.rule))
+            .arg("evidence", visible_owned(&reason.evidence)),
         ipv4: d.ipv4.iter().copied().collect(),
         ipv6: d.ipv6.iter().copied().collect(),
         hostnames: {
             let mut v: Vec<String> = Vec::new();
             for (h, _) in &d.hostnames {
                 if !v.iter().any(|x| x.eq_ignore_ascii_case(h)) {
-                    v.push(h.clone());
+                    v.push(visible_owned(h));
                 }
             }
             v
@@ -381,27 +383,27 @@ fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceO
             .hostnames
             .iter()
             .map(|(h, s)| HostnameOut {
-                name: h.clone(),
+                name: visible_owned(h),
                 source: s.id(),
             })
             .collect(),
         dhcp: d.dhcp.as_ref().map(|x| DhcpOut {
-            vendor_class: x.vendor_class.clone(),
+            vendor_class: x.vendor_class.as_deref().map(visible_owned),
             param_request_list: x.param_request_list.clone(),
             max_size: x.max_size,
-            client_id: x.client_id.clone(),
+            client_id: x.client_id.as_deref().map(visible_owned),
         }),
         dhcpv6_vendor_class: d
             .dhcpv6_vendor_class
             .as_ref()
-            .map(|(e, s)| format!("{e}:{s}")),
-        mud_url: d.mud_url.as_ref().map(|(u, _)| u.clone()),
+            .map(|(e, s)| format!("{e}:{}", visible(s))),
+        mud_url: d.mud_url.as_ref().map(|(u, _)| visible_owned(u)),
         mud_url_source: d.mud_url.as_ref().map(|(_, s)| s.id()),
-        mdns_services: d.mdns_services.iter().cloned().collect(),
-        ssdp_servers: d.ssdp_servers.iter().cloned().collect(),
-        ssdp_locations: d.ssdp_locations.iter().cloned().collect(),
+        mdns_services: d.mdns_services.iter().map(|x| visible_owned(x)).collect(),
+        ssdp_servers: d.ssdp_servers.iter().map(|x| visible_owned(x)).collect(),
+        ssdp_locations: d.ssdp_locations.iter().map(|x| visible_owned(x)).collect(),
         tls: TlsOut {
-            snis: d.tls_snis.iter().cloned().collect(),
+            snis: d.tls_snis.iter().map(|x| visible_owned(x)).collect(),
             ja4: d.ja4.iter().cloned().collect(),
             ja3: d.ja3.iter().cloned().collect(),
             versions: d
@@ -412,8 +414,8 @@ fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceO
                 .collect(),
             suites: d.tls_suites.iter().copied().collect(),
         },
-        user_agents: d.user_agents.iter().cloned().collect(),
-        domains: d.domains.iter().cloned().collect(),
+        user_agents: d.user_agents.iter().map(|x| visible_owned(x)).collect(),
+        domains: d.domains.iter().map(|x| visible_owned(x)).collect(),
         ntp_version: d.ntp.map(|(v, _)| v),
         sessions: iotgate_wire::ident::SESSIONS
             .iter()
@@ -426,7 +428,7 @@ fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceO
             .into_iter()
             .map(|(k, s)| PeerOut {
                 ip: k.ip,
-                name: d.name_for(&k.ip).map(str::to_string),
+                name: d.name_for(&k.ip).map(visible_owned),
                 proto: Proto(k.proto),
                 port: k.port,
                 initiated_by_device: k.initiated_by_device,

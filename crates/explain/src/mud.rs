@@ -2,6 +2,7 @@
 //! text, with every violation explained in the reader's language.
 
 use crate::i18n::{Arg, Localizer};
+use crate::safe::{visible, visible_owned};
 use crate::typed::{Proto, Text, Time};
 use iotgate_judge::mud_audit::{DeviceAudit, ViolationKey, ViolationStats};
 use serde::Serialize;
@@ -89,7 +90,7 @@ fn direction(from_device: bool) -> &'static str {
 pub fn audit_out(a: &DeviceAudit, name: Option<&str>) -> MudAuditOut {
     let mac = a.mac.to_string();
     let who = match name {
-        Some(n) => format!("{n} ({mac})"),
+        Some(n) => format!("{} ({mac})", visible(n)),
         None => mac.clone(),
     };
     let mut v: Vec<(&ViolationKey, &ViolationStats)> = a.violations.iter().collect();
@@ -104,9 +105,9 @@ pub fn audit_out(a: &DeviceAudit, name: Option<&str>) -> MudAuditOut {
         .arg("violating", a.violating);
     MudAuditOut {
         mac,
-        source: a.source.clone(),
-        mud_url: a.profile().url.clone(),
-        systeminfo: a.profile().systeminfo.clone(),
+        source: visible_owned(&a.source),
+        mud_url: visible_owned(&a.profile().url),
+        systeminfo: a.profile().systeminfo.as_deref().map(visible_owned),
         flows: a.flows,
         allowed: a.allowed,
         violating: a.violating,
@@ -118,8 +119,8 @@ pub fn audit_out(a: &DeviceAudit, name: Option<&str>) -> MudAuditOut {
             .into_iter()
             .map(|(from, acl, ace)| UnusedOut {
                 direction: direction(from),
-                acl: acl.to_string(),
-                ace: ace.to_string(),
+                acl: visible_owned(acl),
+                ace: visible_owned(ace),
             })
             .collect(),
     }
@@ -128,7 +129,7 @@ pub fn audit_out(a: &DeviceAudit, name: Option<&str>) -> MudAuditOut {
 fn violation(a: &DeviceAudit, mac: &str, k: &ViolationKey, s: &ViolationStats) -> ViolationOut {
     let remote = k.remote;
     let peer = match &s.name {
-        Some(n) => format!("{remote} ({n})"),
+        Some(n) => format!("{remote} ({})", visible(n)),
         None => remote.to_string(),
     };
     let proto = Proto(k.proto);
@@ -139,7 +140,11 @@ fn violation(a: &DeviceAudit, mac: &str, k: &ViolationKey, s: &ViolationStats) -
             &a.profile().to_device
         };
         let acl = acls.get(acl)?;
-        Some(format!("{}/{}", acl.name, acl.aces.get(ace)?.name))
+        Some(format!(
+            "{}/{}",
+            visible(&acl.name),
+            visible(&acl.aces.get(ace)?.name)
+        ))
     });
     let who = if k.device_initiated {
         "device"
@@ -162,7 +167,7 @@ fn violation(a: &DeviceAudit, mac: &str, k: &ViolationKey, s: &ViolationStats) -
         );
     ViolationOut {
         remote,
-        name: s.name.clone(),
+        name: s.name.as_deref().map(visible_owned),
         proto,
         port: k.port,
         device_initiated: k.device_initiated,
@@ -183,6 +188,10 @@ fn violation(a: &DeviceAudit, mac: &str, k: &ViolationKey, s: &ViolationStats) -
 
 /// The audits as terminal text.
 pub fn audit_text(l: &Localizer, audits: &[MudAuditOut]) -> String {
+    crate::safe::terminal(&audit_text_unchecked(l, audits), false).into_owned()
+}
+
+fn audit_text_unchecked(l: &Localizer, audits: &[MudAuditOut]) -> String {
     use std::fmt::Write;
     let mut o = String::new();
     for a in audits {

@@ -72,13 +72,24 @@ fn row(out: &mut String, st: &Style, label: &str, value: &str) {
 
 /// Renders the report for a terminal. `max_peers` peers are listed per device.
 pub fn render(a: &Analysis, l: &Localizer, st: Style, max_peers: usize) -> String {
+    // Values were made visible where they entered the report; this pass catches anything
+    // else (a control character in a translation or a path) and keeps only the renderer's own
+    // colours.
+    let o = render_unchecked(a, l, st, max_peers);
+    match crate::safe::terminal(&o, st.on) {
+        std::borrow::Cow::Borrowed(_) => o,
+        std::borrow::Cow::Owned(x) => x,
+    }
+}
+
+fn render_unchecked(a: &Analysis, l: &Localizer, st: Style, max_peers: usize) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}", st.bold(&l.t("report-title")));
     for c in &a.captures {
         let _ = writeln!(
             o,
             "  {}  {}",
-            c.path,
+            crate::safe::visible(&c.path),
             st.dim(&l.ta("packets-count", &[("count", Arg::N(c.packets as f64))]))
         );
         for w in &c.warnings {

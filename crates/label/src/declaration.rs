@@ -171,10 +171,27 @@ pub fn is_none_value(s: &str) -> bool {
 impl Declaration {
     /// Parses a declaration; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Declaration, DeclarationError> {
-        let d: Declaration = toml::from_str(text).map_err(|e| DeclarationError {
+        let mut d: Declaration = toml::from_str(text).map_err(|e| DeclarationError {
             file: file.to_string(),
             what: e.to_string(),
         })?;
+        // What the maker wrote is shown on the label, the page and the terminal: control
+        // characters become visible escapes (a line feed in a name must not forge a line).
+        for f in [
+            &mut d.manufacturer,
+            &mut d.model,
+            &mut d.support_until,
+            &mut d.vulnerability_disclosure,
+            &mut d.data_practices,
+            &mut d.sbom,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let std::borrow::Cow::Owned(v) = iotgate_explain::safe::visible(f) {
+                *f = v;
+            }
+        }
         if let Some(s) = &d.support_until {
             if !is_none_value(s) && Date::parse(s).is_none() {
                 return Err(DeclarationError {

@@ -190,3 +190,12 @@ pub fn enforce_scope(l: &Localizer, d: &DeviceOut, checks: &mut [CheckResult]) {
         }
     }
 }
+
+/// `s` safe for a terminal: control characters that a device, a declaration or a profile
+/// slipped into a value are shown as visible escapes (the label's text has no colours).
+pub fn safe_text(s: String) -> String {
+    match iotgate_explain::safe::terminal(&s, false) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(x) => x,
+    }
+}

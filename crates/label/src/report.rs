@@ -132,6 +132,10 @@ pub fn check_name(l: &Localizer, id: &str) -> String {
 /// The terminal report; `all` lists every requirement, else the failed and passed ones (with a
 /// count of those not assessed).
 pub fn text(l: &Localizer, lab: &Label, all: bool) -> String {
+    crate::safe_text(text_unchecked(l, lab, all))
+}
+
+fn text_unchecked(l: &Localizer, lab: &Label, all: bool) -> String {
     let mut s = String::new();
     let d = &lab.device;
     let who = match (&d.declared, &d.vendor) {

@@ -45,7 +45,7 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> Done {
     }
     let mut text = String::new();
     for path in files {
-        let shown = path.display().to_string();
+        let shown = iotgate_explain::safe::visible_owned(&path.display().to_string());
         let bytes = match read_file(l, path) {
             Ok(b) => b,
             Err(msg) => {
@@ -92,8 +92,9 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> Done {
                 let info = p
                     .systeminfo
                     .as_deref()
-                    .map(|s| format!(" ({s})"))
+                    .map(|s| format!(" ({})", iotgate_explain::safe::visible(s)))
                     .unwrap_or_default();
+                let url = iotgate_explain::safe::visible(&p.url);
                 let aces: usize = p
                     .from_device
                     .iter()
@@ -103,7 +104,7 @@ fn check(l: &Localizer, m: &clap::ArgMatches) -> Done {
                 l.ta(
                     "mud-valid",
                     &[
-                        ("url", Arg::S(&p.url)),
+                        ("url", Arg::S(&url)),
                         ("info", Arg::S(&info)),
                         ("from", Arg::N(p.from_device.len() as f64)),
                         ("to", Arg::N(p.to_device.len() as f64)),
