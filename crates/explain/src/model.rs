@@ -49,6 +49,9 @@ pub struct Summary {
     pub flows: u64,
     /// Flows evicted early because the table was full.
     pub flows_evicted_under_pressure: u64,
+    /// Clients' first messages spanning several segments inspected segment by segment, because
+    /// every reassembly buffer was taken (a flood of unfinished messages).
+    pub reassembly_fallbacks: u64,
     /// Frames that failed to decode above the link layer.
     pub decode_errors: u64,
     /// Frames whose link header could not be read.
@@ -135,6 +138,17 @@ pub struct PeerOut {
     pub first_seen: Time,
     /// Last seen.
     pub last_seen: Time,
+}
+
+/// Traffic with peers beyond the per-device bound, summed so that totals stay right.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NotListedOut {
+    /// Flows.
+    pub flows: u64,
+    /// Packets both ways.
+    pub packets: u64,
+    /// Bytes both ways.
+    pub bytes: u64,
 }
 
 /// One flow of evidence.
@@ -236,6 +250,8 @@ pub struct DeviceOut {
     pub peers: Vec<PeerOut>,
     /// Peers beyond the bound, aggregated away.
     pub peers_not_listed: u64,
+    /// The traffic of those flows, summed (peers beyond the bound are counted here, not lost).
+    pub not_listed: NotListedOut,
     /// Findings, most severe first.
     pub findings: Vec<FindingOut>,
 }
@@ -442,6 +458,11 @@ fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceO
             })
             .collect(),
         peers_not_listed: d.peers_dropped,
+        not_listed: NotListedOut {
+            flows: d.peers_overflow.flows,
+            packets: d.peers_overflow.packets,
+            bytes: d.peers_overflow.bytes,
+        },
         findings: findings(d, resolvers).iter().map(finding).collect(),
     }
 }
@@ -477,6 +498,7 @@ pub fn build(
             devices_dropped: inv.dropped_macs,
             flows: flows.created,
             flows_evicted_under_pressure: flows.pressure_evicted,
+            reassembly_fallbacks: stats.reassembly.fallbacks,
             decode_errors: stats.decode_errors,
             link_errors: stats.link_errors,
             unsupported_link: stats.unsupported_link,

@@ -1,11 +1,14 @@
 //! Application-layer inspection: DHCP, DHCPv6, DNS, mDNS, SSDP, NTP, LLDP, TLS, HTTP, RTSP,
 //! MQTT, telnet and FTP, turned into device identity and evidence for findings.
 //!
-//! Called only for packets on application ports or the first payload packets of TCP flows, so
-//! the allocations here (new strings for the inventory) are off the per-packet common path, and
-//! happen only when a value is new to the device.
+//! Called only for packets on application ports or the first payload packets of TCP flows (a
+//! client's first message reassembled when it spans several segments: `reassembly.rs`), so the
+//! allocations here (new strings for the inventory) are off the per-packet common path, and
+//! happen only when a value is new to the device. TCP payloads are inspected by free functions
+//! over the inventory, so that a message still being reassembled can be inspected into a
+//! snapshot's copy of it.
 
-use crate::device::{Device, DhcpInfo, FactKind, Role, Source};
+use crate::device::{Device, DhcpInfo, FactKind, Inventory, Limits, Role, Source};
 use crate::engine::{Analyzer, Ctx};
 use iotgate_wire::{dhcp4, dhcp6, dns, http, ident, lldp, mqtt, ntp, ssdp, tls, Mac};
 use std::borrow::Cow;
@@ -120,7 +123,7 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
                 &lim,
             );
         } else if m.is_response() && c.sport == 53 {
-            let Some(d) = self.dev_for(c.dst_mac, &c.dst) else {
+            let Some(d) = dev_for(&self.inv, c.dst_mac, &c.dst) else {
                 return;
             };
             if m.rcode() != 0 || m.ancount == 0 {
@@ -365,210 +368,246 @@ impl<O: crate::engine::FlowObserver> Analyzer<O> {
             dev.mud_url = Some((text(u).into_owned(), Source::Lldp));
         }
     }
+}
 
-    pub(crate) fn tcp_app(&mut self, c: &Ctx, p: &[u8]) {
-        let lim = self.cfg.limits;
-        // Server port and the client/server devices of this flow.
-        let (server_port, client_port) = if c.from_initiator {
-            (c.dport, c.sport)
-        } else {
-            (c.sport, c.dport)
-        };
-        let (client_ip, server_ip) = if c.from_initiator {
-            (c.src, c.dst)
-        } else {
-            (c.dst, c.src)
-        };
-        // The sender's device is known; the receiver's is looked up only by the paths that
-        // need it (a ClientHello, the commonest payload, does not).
-        let dst_dev = |a: &Self| a.dev_for(c.dst_mac, &c.dst);
-        let both = |a: &mut Self, kind: FactKind, detail: &str| {
-            let (client_dev, server_dev) = if c.from_initiator {
-                (c.src_dev, dst_dev(a))
-            } else {
-                (dst_dev(a), c.src_dev)
-            };
-            if let Some(d) = client_dev {
-                a.inv.dev(d).add_fact(
-                    kind,
-                    Role::Client,
-                    client_ip,
-                    server_ip,
-                    c.proto,
-                    client_port,
-                    server_port,
-                    c.ts,
-                    detail,
-                    &lim,
-                );
-            }
-            if let Some(d) = server_dev {
-                a.inv.dev(d).add_fact(
-                    kind,
-                    Role::Server,
-                    server_ip,
-                    client_ip,
-                    c.proto,
-                    client_port,
-                    server_port,
-                    c.ts,
-                    detail,
-                    &lim,
-                );
-            }
-        };
-        if c.first_payload {
-            // Every session counted by the protocol it speaks; unidentified text to or from an
-            // Internet host is evidence of data readable on the way.
-            let s = ident::classify(p, c.from_initiator);
-            for d in [c.src_dev, dst_dev(self)].into_iter().flatten() {
-                let n = &mut self.inv.dev(d).sessions[s.index()];
-                *n = n.saturating_add(1);
-            }
-            if s == ident::Session::UnidentifiedText
-                && !(iotgate_wire::net::is_local(&client_ip)
-                    && iotgate_wire::net::is_local(&server_ip))
-            {
-                both(self, FactKind::UnidentifiedText, "");
+/// The device that owns `ip` behind `mac`, if any.
+fn dev_for(inv: &Inventory, mac: Option<Mac>, ip: &IpAddr) -> Option<u32> {
+    let i = inv.get(&mac?)?;
+    inv.devices[i as usize].owns(ip).then_some(i)
+}
+
+/// Records fact `kind` (with `detail`) on the client and the server device of the TCP flow the
+/// payload described by `c` belongs to, whichever are known.
+fn both(inv: &mut Inventory, lim: &Limits, c: &Ctx, kind: FactKind, detail: &str) {
+    let (server_port, client_port) = if c.from_initiator {
+        (c.dport, c.sport)
+    } else {
+        (c.sport, c.dport)
+    };
+    let (client_ip, server_ip) = if c.from_initiator {
+        (c.src, c.dst)
+    } else {
+        (c.dst, c.src)
+    };
+    // The sender's device is known; the receiver's is looked up only here, by the paths that
+    // need it (a ClientHello, the commonest payload, does not).
+    let dst = dev_for(inv, c.dst_mac, &c.dst);
+    let (client_dev, server_dev) = if c.from_initiator {
+        (c.src_dev, dst)
+    } else {
+        (dst, c.src_dev)
+    };
+    if let Some(d) = client_dev {
+        inv.dev(d).add_fact(
+            kind,
+            Role::Client,
+            client_ip,
+            server_ip,
+            c.proto,
+            client_port,
+            server_port,
+            c.ts,
+            detail,
+            lim,
+        );
+    }
+    if let Some(d) = server_dev {
+        inv.dev(d).add_fact(
+            kind,
+            Role::Server,
+            server_ip,
+            client_ip,
+            c.proto,
+            client_port,
+            server_port,
+            c.ts,
+            detail,
+            lim,
+        );
+    }
+}
+
+/// Counts a TCP session by the protocol its first payload `p` (either side's: a client's first
+/// message whole when it was reassembled) speaks; text nothing identifies, to or from an
+/// Internet host, is evidence of data readable on the way.
+fn classify_session(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8]) {
+    let s = ident::classify(p, c.from_initiator);
+    for d in [c.src_dev, dev_for(inv, c.dst_mac, &c.dst)]
+        .into_iter()
+        .flatten()
+    {
+        let n = &mut inv.dev(d).sessions[s.index()];
+        *n = n.saturating_add(1);
+    }
+    let local = iotgate_wire::net::is_local(&c.src) && iotgate_wire::net::is_local(&c.dst);
+    if s == ident::Session::UnidentifiedText && !local {
+        both(inv, lim, c, FactKind::UnidentifiedText, "");
+    }
+}
+
+/// Inspects one TCP payload `p` — a segment, or a client's first message reassembled
+/// ([`crate::reassembly`]) — for identity (SNI, JA3/JA4, User-Agent) and evidence (cleartext
+/// protocols, secrets in requests, outdated TLS). `scratch` (at least
+/// [`crate::reassembly::SLOT_BYTES`]) is where a ClientHello spread over several TLS records
+/// is joined.
+pub(crate) fn tcp_app(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8], scratch: &mut [u8]) {
+    let lim = *lim;
+    let server_port = if c.from_initiator { c.dport } else { c.sport };
+    let (client_port, client_ip, server_ip) = if c.from_initiator {
+        (c.sport, c.src, c.dst)
+    } else {
+        (c.dport, c.dst, c.src)
+    };
+    if c.first_payload {
+        classify_session(inv, &lim, c, p);
+    }
+    match server_port {
+        23 | 2323 if c.established => return both(inv, &lim, c, FactKind::Telnet, ""),
+        21 if c.established => return both(inv, &lim, c, FactKind::Ftp, ""),
+        _ => {}
+    }
+    if !c.from_initiator {
+        if (server_port == 554 || server_port == 8554) && p.starts_with(b"RTSP/") {
+            if let Some(d) = c.src_dev {
+                inv.dev(d).serves_rtsp = true;
             }
         }
-        match server_port {
-            23 | 2323 if c.established => return both(self, FactKind::Telnet, ""),
-            21 if c.established => return both(self, FactKind::Ftp, ""),
-            _ => {}
-        }
-        if !c.from_initiator {
-            if (server_port == 554 || server_port == 8554) && p.starts_with(b"RTSP/") {
-                if let Some(d) = c.src_dev {
-                    self.inv.dev(d).serves_rtsp = true;
-                }
-            }
+        return;
+    }
+    // From here on the sender is the client.
+    let client_dev = c.src_dev;
+    // An outdated TLS offer, as evidence about the client device.
+    let legacy = |dev: &mut Device, detail: &str| {
+        dev.add_fact(
+            FactKind::TlsLegacy,
+            Role::Client,
+            client_ip,
+            server_ip,
+            c.proto,
+            client_port,
+            server_port,
+            c.ts,
+            detail,
+            &lim,
+        );
+    };
+    if tls::looks_like_client_hello(p) {
+        // A hello spread over several records is read joined into one.
+        let p = match tls::join_hello_records(p, scratch) {
+            Some(n) => &scratch[..n],
+            None => p,
+        };
+        let Ok(ch) = tls::parse_client_hello(p) else {
             return;
-        }
-        // From here on the sender is the client.
-        let client_dev = c.src_dev;
-        // An outdated TLS offer, as evidence about the client device.
-        let legacy = |dev: &mut Device, detail: &str| {
-            dev.add_fact(
-                FactKind::TlsLegacy,
-                Role::Client,
-                client_ip,
-                server_ip,
-                c.proto,
-                client_port,
-                server_port,
-                c.ts,
-                detail,
-                &lim,
-            );
         };
-        if tls::looks_like_client_hello(p) {
-            let Ok(ch) = tls::parse_client_hello(p) else {
-                return;
-            };
-            let Some(d) = client_dev else { return };
-            let v = ch.max_version();
-            let hello = {
-                let mut h = self.inv.seed().build_hasher();
-                ch.fingerprint_input(&mut h);
-                h.finish()
-            };
-            let dev = self.inv.dev(d);
-            if let Some(sni) = ch.sni {
-                let sni = text(sni);
-                if sni.bytes().any(|c| c.is_ascii_uppercase()) {
-                    Device::add_to(&mut dev.tls_snis, &sni.to_ascii_lowercase(), &lim);
-                } else {
-                    Device::add_to(&mut dev.tls_snis, &sni, &lim);
-                }
+        let Some(d) = client_dev else { return };
+        let v = ch.max_version();
+        let hello = {
+            let mut h = inv.seed().build_hasher();
+            ch.fingerprint_input(&mut h);
+            h.finish()
+        };
+        let dev = inv.dev(d);
+        if let Some(sni) = ch.sni {
+            let sni = text(sni);
+            if sni.bytes().any(|c| c.is_ascii_uppercase()) {
+                Device::add_to(&mut dev.tls_snis, &sni.to_ascii_lowercase(), &lim);
+            } else {
+                Device::add_to(&mut dev.tls_snis, &sni, &lim);
             }
-            if dev.ja4.len() < 64 && !dev.hellos_seen.contains(&hello) {
-                if dev.hellos_seen.len() < crate::device::HELLOS_SEEN {
-                    dev.hellos_seen.push(hello);
-                }
-                Device::add_to(&mut dev.ja4, &ch.ja4(), &lim);
-                Device::add_to(&mut dev.ja3, &ch.ja3(), &lim);
-                for c in ch.ciphers.chunks_exact(2) {
-                    let c = u16::from_be_bytes([c[0], c[1]]);
-                    if dev.tls_suites.len() >= crate::device::TLS_SUITES {
-                        break;
-                    }
-                    if !iotgate_wire::tls::is_grease(c) {
-                        dev.tls_suites.insert(c);
-                    }
-                }
+        }
+        if dev.ja4.len() < 64 && !dev.hellos_seen.contains(&hello) {
+            if dev.hellos_seen.len() < crate::device::HELLOS_SEEN {
+                dev.hellos_seen.push(hello);
             }
-            if dev.tls_versions.len() < 16 {
-                dev.tls_versions.insert(v);
-            }
-            if v < 0x0303 {
-                legacy(dev, &tls_version_name(v));
-            }
-        } else if let Some(h) = tls::parse_v2_client_hello(p) {
-            let Some(d) = client_dev else { return };
-            let dev = self.inv.dev(d);
-            for s in h.tls_suites() {
+            Device::add_to(&mut dev.ja4, &ch.ja4(), &lim);
+            Device::add_to(&mut dev.ja3, &ch.ja3(), &lim);
+            for c in ch.ciphers.chunks_exact(2) {
+                let c = u16::from_be_bytes([c[0], c[1]]);
                 if dev.tls_suites.len() >= crate::device::TLS_SUITES {
                     break;
                 }
-                dev.tls_suites.insert(s);
-            }
-            if dev.tls_versions.len() < 16 {
-                dev.tls_versions.insert(h.version);
-            }
-            if h.version < 0x0303 || h.sslv2_ciphers() > 0 {
-                let v = tls_version_name(h.version);
-                legacy(dev, &format!("{v} (SSL 2.0-format hello)"));
-            }
-        } else if http::looks_like_request(p) {
-            let Ok(r) = http::parse(p) else { return };
-            if let Some(d) = client_dev {
-                if let Some(ua) = r.user_agent {
-                    Device::add_to(&mut self.inv.dev(d).user_agents, &text(ua), &lim);
+                if !iotgate_wire::tls::is_grease(c) {
+                    dev.tls_suites.insert(c);
                 }
             }
-            if r.basic_auth {
-                both(self, FactKind::HttpBasicAuth, &text(r.host.unwrap_or(b"")));
-            }
-            if r.proto == http::Proto::Http {
-                let fields = http::sensitive_fields(&r);
-                if !fields.is_empty() {
-                    both(self, FactKind::HttpSecrets, &fields.join(", "));
-                }
-            }
-            if r.proto == http::Proto::Rtsp {
-                both(self, FactKind::Rtsp, &text(r.method));
-                if let Some(d) = dst_dev(self) {
-                    self.inv.dev(d).serves_rtsp = true;
-                }
-            }
-            if let Some(a) = r.soap_action {
-                let a = text(a);
-                if a.contains("AddPortMapping") || a.contains("AddAnyPortMapping") {
-                    if let Some(d) = client_dev {
-                        self.inv.dev(d).add_fact(
-                            FactKind::UpnpPortMapping,
-                            Role::Client,
-                            client_ip,
-                            server_ip,
-                            c.proto,
-                            client_port,
-                            server_port,
-                            c.ts,
-                            "AddPortMapping",
-                            &lim,
-                        );
-                    }
-                }
-            }
-        } else if let Ok(m) = mqtt::parse_connect(p) {
-            let kind = if m.has_username || m.has_password {
-                FactKind::MqttCredentials
-            } else {
-                FactKind::MqttCleartext
-            };
-            both(self, kind, &text(m.client_id));
         }
+        if dev.tls_versions.len() < 16 {
+            dev.tls_versions.insert(v);
+        }
+        if v < 0x0303 {
+            legacy(dev, &tls_version_name(v));
+        }
+    } else if let Some(h) = tls::parse_v2_client_hello(p) {
+        let Some(d) = client_dev else { return };
+        let dev = inv.dev(d);
+        for s in h.tls_suites() {
+            if dev.tls_suites.len() >= crate::device::TLS_SUITES {
+                break;
+            }
+            dev.tls_suites.insert(s);
+        }
+        if dev.tls_versions.len() < 16 {
+            dev.tls_versions.insert(h.version);
+        }
+        if h.version < 0x0303 || h.sslv2_ciphers() > 0 {
+            let v = tls_version_name(h.version);
+            legacy(dev, &format!("{v}, SSL 2.0-format hello"));
+        }
+    } else if http::looks_like_request(p) {
+        let Ok(r) = http::parse(p) else { return };
+        if let Some(d) = client_dev {
+            if let Some(ua) = r.user_agent {
+                Device::add_to(&mut inv.dev(d).user_agents, &text(ua), &lim);
+            }
+        }
+        if r.basic_auth {
+            both(
+                inv,
+                &lim,
+                c,
+                FactKind::HttpBasicAuth,
+                &text(r.host.unwrap_or(b"")),
+            );
+        }
+        if r.proto == http::Proto::Http {
+            let fields = http::sensitive_fields(&r);
+            if !fields.is_empty() {
+                both(inv, &lim, c, FactKind::HttpSecrets, &fields.join(", "));
+            }
+        }
+        if r.proto == http::Proto::Rtsp {
+            both(inv, &lim, c, FactKind::Rtsp, &text(r.method));
+            if let Some(d) = dev_for(inv, c.dst_mac, &c.dst) {
+                inv.dev(d).serves_rtsp = true;
+            }
+        }
+        if let Some(a) = r.soap_action {
+            let a = text(a);
+            if a.contains("AddPortMapping") || a.contains("AddAnyPortMapping") {
+                if let Some(d) = client_dev {
+                    inv.dev(d).add_fact(
+                        FactKind::UpnpPortMapping,
+                        Role::Client,
+                        client_ip,
+                        server_ip,
+                        c.proto,
+                        client_port,
+                        server_port,
+                        c.ts,
+                        "AddPortMapping",
+                        &lim,
+                    );
+                }
+            }
+        }
+    } else if let Ok(m) = mqtt::parse_connect(p) {
+        let kind = if m.has_username || m.has_password {
+            FactKind::MqttCredentials
+        } else {
+            FactKind::MqttCleartext
+        };
+        both(inv, &lim, c, kind, &text(m.client_id));
     }
 }
 

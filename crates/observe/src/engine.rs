@@ -3,6 +3,7 @@
 
 use crate::device::{Inventory, Limits, PeerKey, PeerStats};
 use crate::flow::{markbits, tcpbits, Flow, FlowConfig, FlowKey, FlowTable, NO_DEVICE};
+use crate::reassembly::{self, Pool, Push, NO_SLOT};
 use iotgate_sources::RawPacket;
 use iotgate_wire::link::linktype;
 use iotgate_wire::net::proto;
@@ -20,6 +21,8 @@ pub struct Config {
     pub flows: FlowConfig,
     /// Inventory bounds.
     pub limits: Limits,
+    /// Reassembly of clients' first messages: buffers and timeout.
+    pub reassembly: reassembly::Config,
 }
 
 /// Counters describing what the analyzer saw.
@@ -45,6 +48,9 @@ pub struct Stats {
     pub first_ns: i64,
     /// Last timestamp, ns.
     pub last_ns: i64,
+    /// Reassembly of clients' first messages, including the messages inspected segment by
+    /// segment because every buffer was taken (`reassembly.fallbacks`).
+    pub reassembly: reassembly::Stats,
 }
 
 /// A frame decoded down to the transport layer, or why it could not be.
@@ -170,6 +176,17 @@ pub struct Analyzer<O: FlowObserver = ()> {
     pub inv: Inventory,
     /// Counters.
     pub stats: Stats,
+    /// Buffers for clients' first messages spanning several segments.
+    reasm: Pool<Pending>,
+}
+
+/// What a reassembly buffer keeps with a message: its flow and the context of its first
+/// segment (the message is inspected as if it had all come with it, at its time: the evidence
+/// of a request is dated when it started, whether it came in one segment or several).
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    key: FlowKey,
+    ctx: Ctx,
 }
 
 /// What the application-layer inspectors need to know about the packet's flow.
@@ -213,7 +230,13 @@ impl<O: FlowObserver> Analyzer<O> {
                 last_ns: i64::MIN,
                 ..Default::default()
             },
+            reasm: Pool::new(cfg.reassembly),
         }
+    }
+
+    /// Reassembly buffers held now (at most `cfg.reassembly.slots`).
+    pub fn reassembly_in_use(&self) -> usize {
+        self.reasm.in_use()
     }
 
     /// Processes one captured frame.
@@ -265,10 +288,15 @@ impl<O: FlowObserver> Analyzer<O> {
         if d.error.is_some() {
             self.stats.decode_errors += 1;
         }
+        if self.reasm.deadline_passed(ts) {
+            self.expire_messages(ts);
+        }
         if self.flows.sweep_due(ts) {
-            let (inv, obs, lim) = (&mut self.inv, &mut self.observer, self.cfg.limits);
+            let lim = self.cfg.limits;
+            let (inv, obs) = (&mut self.inv, &mut self.observer);
+            let (re, rs) = (&mut self.reasm, &mut self.stats.reassembly);
             self.flows
-                .sweep(ts, 1.0, false, |k, f| end_flow(inv, obs, &lim, k, f));
+                .sweep(ts, 1.0, false, |v| close_flow(inv, obs, &lim, re, rs, v));
         }
         match d.l3 {
             L3::Ip(_) => self.ip_packet(ts, d),
@@ -320,9 +348,9 @@ impl<O: FlowObserver> Analyzer<O> {
         let mut started = false;
         let mut gap_event = false;
         let tag = self.flows.tag(&key);
-        let flow = if let Some(i) = self.flows.find_tagged(&key, tag) {
+        let fi = if let Some(i) = self.flows.find_tagged(&key, tag) {
             let cfg = self.flows.cfg;
-            let f = self.flows.at(i);
+            let (f, held) = self.flows.entry(i);
             let syn_only =
                 ip.proto == proto::TCP && tcp_flags & (flags::SYN | flags::ACK) == flags::SYN;
             let done =
@@ -333,7 +361,16 @@ impl<O: FlowObserver> Analyzer<O> {
             if reused || expired {
                 started = true;
                 let old = std::mem::replace(f, fresh());
-                end_flow(&mut self.inv, &mut self.observer, &lim, &key, &old);
+                let h = std::mem::replace(held, NO_SLOT);
+                let (re, rs) = (&mut self.reasm, &mut self.stats.reassembly);
+                close_flow(
+                    &mut self.inv,
+                    &mut self.observer,
+                    &lim,
+                    re,
+                    rs,
+                    (&key, &old, h),
+                );
                 self.flows.stats.created += 1;
                 if expired {
                     self.flows.stats.expired += 1;
@@ -341,12 +378,13 @@ impl<O: FlowObserver> Analyzer<O> {
             } else if f.note_gap(gap) {
                 gap_event = f.gaps >= 4 && f.gaps.is_power_of_two();
             }
-            self.flows.at(i)
+            i
         } else {
             if self.flows.len() >= self.flows.cfg.max_flows {
                 let (inv, obs) = (&mut self.inv, &mut self.observer);
+                let (re, rs) = (&mut self.reasm, &mut self.stats.reassembly);
                 self.flows
-                    .make_room(ts, |k, f| end_flow(inv, obs, &lim, k, f));
+                    .make_room(ts, |v| close_flow(inv, obs, &lim, re, rs, v));
             }
             self.flows.stats.created += 1;
             started = true;
@@ -360,8 +398,9 @@ impl<O: FlowObserver> Analyzer<O> {
                     self.inv.mark_gateway(gw, ts, &lim);
                 }
             }
-            self.flows.insert_tagged(key, tag, fresh())
+            self.flows.insert_slot(key, tag, fresh())
         };
+        let (flow, held) = self.flows.entry(fi);
         let from_initiator = flow.initiator as usize == src_side;
         let dir = usize::from(!from_initiator);
         flow.pkts[dir] += 1;
@@ -380,6 +419,8 @@ impl<O: FlowObserver> Analyzer<O> {
             }
         }
         flow.last_ns = flow.last_ns.max(ts);
+        // The initiator's first payload, which may start a message to reassemble.
+        let client_first = from_initiator && flow.tcp & tcpbits::DATA_I == 0;
         if ip.proto == proto::TCP {
             let t = &mut flow.tcp;
             let syn = tcp_flags & flags::SYN != 0;
@@ -411,7 +452,18 @@ impl<O: FlowObserver> Analyzer<O> {
         }
         let mut src_dev = flow.dev[src_side];
 
-        let inspect_tcp = ip.proto == proto::TCP && !payload.is_empty() && flow.inspected < 4;
+        let tcp_payload = ip.proto == proto::TCP && !payload.is_empty();
+        // The client's next segment of a first message being reassembled: appended (or
+        // ignored, when old) instead of being inspected on its own; one that does not follow
+        // ends the wait, and is inspected on its own after the message.
+        let pushed = if tcp_payload && from_initiator && *held != NO_SLOT {
+            let rs = &mut self.stats.reassembly;
+            Some(self.reasm.push(rs, *held, seq, payload, ts))
+        } else {
+            None
+        };
+        let consumed = matches!(pushed, Some(Push::Waiting | Push::Ignored | Push::Done));
+        let inspect_tcp = tcp_payload && !consumed && flow.inspected < 4;
         if inspect_tcp {
             flow.inspected += 1;
         }
@@ -463,28 +515,20 @@ impl<O: FlowObserver> Analyzer<O> {
                 }
             }
         }
-        if inspect_tcp && flow.marks & markbits::LOGIN == 0 {
-            if let Some(login) = iotgate_wire::login::recognise(payload, from_initiator) {
-                flow.marks |= markbits::LOGIN;
-                let why = Progress::Login(login);
-                self.observer.flow_progress(&self.inv, &key, flow, why, ts);
-            }
-        }
-        if inspect_tcp && from_initiator && flow.marks & markbits::TOOL == 0 {
-            if let Some(tool) = iotgate_wire::http::scanner_tool(payload) {
-                flow.marks |= markbits::TOOL;
-                self.observer
-                    .flow_progress(&self.inv, &key, flow, Progress::Tool(tool), ts);
-            }
-        }
-        if inspect_tcp
-            && from_initiator
-            && flow.marks & markbits::SUSPECT == 0
-            && iotgate_wire::http::random_post_to_ip(payload)
-        {
-            flow.marks |= markbits::SUSPECT;
-            self.observer
-                .flow_progress(&self.inv, &key, flow, Progress::RandomPost, ts);
+        if matches!(pushed, Some(Push::Done | Push::GaveUp)) {
+            let slot = std::mem::replace(held, NO_SLOT);
+            let (re, rs) = (&mut self.reasm, &mut self.stats.reassembly);
+            deliver(
+                &mut self.inv,
+                &mut self.observer,
+                &lim,
+                re,
+                rs,
+                &key,
+                flow,
+                slot,
+                false,
+            );
         }
         let is_app_udp = ip.proto == proto::UDP && is_app_port(sport, dport);
         if !(inspect_tcp || is_app_udp) {
@@ -507,9 +551,51 @@ impl<O: FlowObserver> Analyzer<O> {
             first_payload: inspect_tcp && flow.inspected == 1,
         };
         if is_app_udp {
-            self.udp_app(&ctx, payload);
-        } else {
-            self.tcp_app(&ctx, payload);
+            return self.udp_app(&ctx, payload);
+        }
+        if client_first {
+            if let Some(kind) = reassembly::incomplete_message(payload) {
+                // Kept for later, with this segment's context: the whole message is inspected
+                // as this segment would have been (the session's protocol told from it too).
+                let pending = Pending { key, ctx };
+                let rs = &mut self.stats.reassembly;
+                if let Some(s) = self.reasm.start(rs, kind, payload, seq, ts, pending) {
+                    *held = s;
+                    return;
+                }
+            }
+        }
+        let scratch = self.reasm.scratch();
+        inspect_payload(
+            &mut self.inv,
+            &mut self.observer,
+            &lim,
+            &key,
+            flow,
+            &ctx,
+            payload,
+            scratch,
+        );
+    }
+
+    /// Inspects the messages whose reassembly has waited its time at `now`, and frees their
+    /// buffers.
+    fn expire_messages(&mut self, now: i64) {
+        let lim = self.cfg.limits;
+        while let Some(slot) = self.reasm.next_expired(now) {
+            let key = self.reasm.message(slot).map(|(_, h)| h.owner.key);
+            let owner = key.and_then(|k| Some((k, self.flows.find(&k)?)));
+            let (re, rs) = (&mut self.reasm, &mut self.stats.reassembly);
+            match owner {
+                Some((k, i)) if *self.flows.entry(i).1 == slot => {
+                    let (f, held) = self.flows.entry(i);
+                    *held = NO_SLOT;
+                    let (inv, obs) = (&mut self.inv, &mut self.observer);
+                    deliver(inv, obs, &lim, re, rs, &k, f, slot, true);
+                }
+                // No flow holds it (never the case): freed all the same.
+                _ => re.release(rs, slot, true),
+            }
         }
     }
 
@@ -525,12 +611,6 @@ impl<O: FlowObserver> Analyzer<O> {
         Some(i)
     }
 
-    /// Device that owns `ip` behind `mac`, if any.
-    pub(crate) fn dev_for(&self, mac: Option<Mac>, ip: &IpAddr) -> Option<u32> {
-        let i = self.inv.get(&mac?)?;
-        self.inv.devices[i as usize].owns(ip).then_some(i)
-    }
-
     /// Capture time moves on to `now` without a packet: flows idle for longer than their
     /// timeout end (and are handed to the observer), then the observer hears the time.
     /// Times earlier than the last packet are ignored: time never runs backwards.
@@ -539,15 +619,21 @@ impl<O: FlowObserver> Analyzer<O> {
         if self.stats.packets > 0 && now < self.stats.last_ns {
             return;
         }
+        if self.reasm.deadline_passed(now) {
+            self.expire_messages(now);
+        }
         let (inv, obs, lim) = (&mut self.inv, &mut self.observer, self.cfg.limits);
+        let (re, rs) = (&mut self.reasm, &mut self.stats.reassembly);
         self.flows
-            .sweep(now, 1.0, false, |k, f| end_flow(inv, obs, &lim, k, f));
+            .sweep(now, 1.0, false, |v| close_flow(inv, obs, &lim, re, rs, v));
         self.observer.advanced(&self.inv, now);
     }
 
     /// The state as it would be if the capture ended now, without changing anything: a copy of
     /// the inventory with every live flow folded in, each live flow also handed to `obs` (a
-    /// copy of the observer, for the same reason), in the order [`Analyzer::finish`] uses.
+    /// copy of the observer, for the same reason), in the order [`Analyzer::finish`] uses; a
+    /// client message still being reassembled is inspected, into the copy, as far as it
+    /// arrived, as the end of its flow would.
     pub fn snapshot<P: FlowObserver>(
         &self,
         obs: &mut P,
@@ -556,8 +642,20 @@ impl<O: FlowObserver> Analyzer<O> {
         let mut inv = self.inv.clone();
         let mut fs = self.flows.stats;
         fs.peak = fs.peak.max(self.flows.len());
-        self.flows
-            .for_each(|k, f| end_flow(&mut inv, obs, &lim, k, f));
+        let mut scratch = Vec::new();
+        self.flows.for_each(|(k, f, held)| {
+            if let Some((bytes, h)) = self.reasm.message(held) {
+                let mut f = *f;
+                if scratch.is_empty() {
+                    scratch = vec![0u8; reassembly::SLOT_BYTES];
+                }
+                let c = h.owner.ctx;
+                inspect_payload(&mut inv, obs, &lim, k, &mut f, &c, bytes, &mut scratch);
+                end_flow(&mut inv, obs, &lim, k, &f);
+            } else {
+                end_flow(&mut inv, obs, &lim, k, f);
+            }
+        });
         (inv, self.stats, fs)
     }
 
@@ -568,7 +666,8 @@ impl<O: FlowObserver> Analyzer<O> {
         let inv = &mut self.inv;
         let mut fs = self.flows.stats;
         let obs = &mut self.observer;
-        self.flows.drain(|k, f| end_flow(inv, obs, &lim, k, f));
+        let (re, rs) = (&mut self.reasm, &mut self.stats.reassembly);
+        self.flows.drain(|v| close_flow(inv, obs, &lim, re, rs, v));
         fs.peak = fs.peak.max(self.flows.stats.peak);
         (self.inv, self.stats, fs, self.observer)
     }
@@ -609,6 +708,84 @@ fn initiator_side(src_side: usize, proto: u8, fl: u8, sport: u16, dport: u16) ->
         return other;
     }
     src_side
+}
+
+/// Inspects one TCP payload of flow `f` (keyed `k`), described by `c`: a segment, or a client's
+/// first message reassembled. Login protocols, scanning tools and malware-like requests are told
+/// to the observer (once per flow each); then identity and evidence go into the inventory.
+#[allow(clippy::too_many_arguments)]
+fn inspect_payload<O: FlowObserver>(
+    inv: &mut Inventory,
+    obs: &mut O,
+    lim: &Limits,
+    k: &FlowKey,
+    f: &mut Flow,
+    c: &Ctx,
+    p: &[u8],
+    scratch: &mut [u8],
+) {
+    if f.marks & markbits::LOGIN == 0 {
+        if let Some(login) = iotgate_wire::login::recognise(p, c.from_initiator) {
+            f.marks |= markbits::LOGIN;
+            obs.flow_progress(inv, k, f, Progress::Login(login), c.ts);
+        }
+    }
+    if c.from_initiator && f.marks & markbits::TOOL == 0 {
+        if let Some(tool) = iotgate_wire::http::scanner_tool(p) {
+            f.marks |= markbits::TOOL;
+            obs.flow_progress(inv, k, f, Progress::Tool(tool), c.ts);
+        }
+    }
+    if c.from_initiator
+        && f.marks & markbits::SUSPECT == 0
+        && iotgate_wire::http::random_post_to_ip(p)
+    {
+        f.marks |= markbits::SUSPECT;
+        obs.flow_progress(inv, k, f, Progress::RandomPost, c.ts);
+    }
+    crate::app::tcp_app(inv, lim, c, p, scratch);
+}
+
+/// Inspects the message in reassembly buffer `slot` (of flow `f`, keyed `k`) as it stands —
+/// whole, or as far as it arrived in order — and frees the buffer; `cut_short` when the wait
+/// ends here (the flow ended, the timeout passed) rather than in [`Pool::push`].
+#[allow(clippy::too_many_arguments)]
+fn deliver<O: FlowObserver>(
+    inv: &mut Inventory,
+    obs: &mut O,
+    lim: &Limits,
+    re: &mut Pool<Pending>,
+    rs: &mut reassembly::Stats,
+    k: &FlowKey,
+    f: &mut Flow,
+    slot: u16,
+    cut_short: bool,
+) {
+    if let Some((bytes, h, scratch)) = re.message_and_scratch(slot) {
+        let c = h.owner.ctx;
+        inspect_payload(inv, obs, lim, k, f, &c, bytes, scratch);
+    }
+    re.release(rs, slot, cut_short);
+}
+
+/// Ends a flow the table let go of: a client message it was still reassembling is inspected as
+/// far as it arrived (its buffer freed), then the flow goes to the observer and into the
+/// inventory.
+#[inline]
+fn close_flow<O: FlowObserver>(
+    inv: &mut Inventory,
+    obs: &mut O,
+    lim: &Limits,
+    re: &mut Pool<Pending>,
+    rs: &mut reassembly::Stats,
+    (k, f, held): crate::flow::Visit<'_>,
+) {
+    if held == NO_SLOT {
+        return end_flow(inv, obs, lim, k, f);
+    }
+    let mut f = *f;
+    deliver(inv, obs, lim, re, rs, k, &mut f, held, true);
+    end_flow(inv, obs, lim, k, &f);
 }
 
 /// Hands an ended flow to the observer, then folds it into the inventory.

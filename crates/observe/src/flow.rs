@@ -414,10 +414,19 @@ struct Slot {
     /// The key's hash tag, which finds its index entry without rehashing the key.
     tag: u32,
     live: bool,
+    /// The reassembly buffer the flow holds ([`crate::reassembly`]), or
+    /// [`crate::reassembly::NO_SLOT`]. Kept here, in the slot's spare bytes, rather than in
+    /// [`Flow`], whose 80 bytes have none: a field there would make slots 256 bytes.
+    held: u16,
     flow: Flow,
 }
 
 const _: () = assert!(std::mem::size_of::<Slot>() == 128);
+const _: () = assert!(std::mem::size_of::<Flow>() == 80);
+
+/// What is handed to the callbacks of the table's walks: a flow's key, the flow, and the
+/// reassembly buffer it holds (or [`crate::reassembly::NO_SLOT`]).
+pub type Visit<'a> = (&'a FlowKey, &'a Flow, u16);
 
 /// A key's hash tag, computed once per packet for both the search and a following insert.
 #[derive(Clone, Copy, Debug)]
@@ -485,6 +494,14 @@ impl FlowTable {
         &mut self.slots[i as usize].flow
     }
 
+    /// The flow in slot `i` and the reassembly buffer it holds
+    /// ([`crate::reassembly::NO_SLOT`] for none).
+    #[inline]
+    pub fn entry(&mut self, i: u32) -> (&mut Flow, &mut u16) {
+        let s = &mut self.slots[i as usize];
+        (&mut s.flow, &mut s.held)
+    }
+
     /// The flow with `key`, if held (one hash probe).
     #[inline]
     pub fn get_mut(&mut self, key: &FlowKey) -> Option<&mut Flow> {
@@ -502,10 +519,18 @@ impl FlowTable {
     /// [`FlowTable::insert`] with the key's tag already computed by [`FlowTable::tag`].
     #[inline]
     pub fn insert_tagged(&mut self, key: FlowKey, tag: Tag, flow: Flow) -> &mut Flow {
+        let i = self.insert_slot(key, tag, flow);
+        &mut self.slots[i as usize].flow
+    }
+
+    /// [`FlowTable::insert_tagged`], returning the flow's slot (see [`FlowTable::at`]).
+    #[inline]
+    pub fn insert_slot(&mut self, key: FlowKey, tag: Tag, flow: Flow) -> u32 {
         let slot = Slot {
             key: PackedKey::pack(&key),
             tag: tag.0,
             live: true,
+            held: crate::reassembly::NO_SLOT,
             flow,
         };
         let i = match self.free.pop() {
@@ -519,7 +544,7 @@ impl FlowTable {
             }
         };
         self.index.insert(tag.0, i);
-        &mut self.slots[i as usize].flow
+        i
     }
 
     /// True when a periodic sweep is due at `now`.
@@ -530,10 +555,11 @@ impl FlowTable {
 
     /// Frees slot `i` (live, with hash tag `tag`) after handing its flow to `out`.
     #[inline]
-    fn end_slot(&mut self, i: u32, tag: u32, out: &mut impl FnMut(&FlowKey, &Flow)) {
+    fn end_slot(&mut self, i: u32, tag: u32, out: &mut impl FnMut(Visit<'_>)) {
         let s = &mut self.slots[i as usize];
         s.live = false;
-        out(&s.key.unpack(), &s.flow);
+        out((&s.key.unpack(), &s.flow, s.held));
+        s.held = crate::reassembly::NO_SLOT;
         self.index.remove(tag, i);
         self.free.push(i);
     }
@@ -544,7 +570,7 @@ impl FlowTable {
     fn end_where(
         &mut self,
         mut done: impl FnMut(u8, &Flow) -> bool,
-        out: &mut impl FnMut(&FlowKey, &Flow),
+        out: &mut impl FnMut(Visit<'_>),
     ) -> u64 {
         const AHEAD: usize = 8;
         let mut doomed = std::mem::take(&mut self.doomed);
@@ -585,13 +611,7 @@ impl FlowTable {
 
     /// Removes flows idle at `now` (scaled by `factor`, 1.0 = normal timeouts), handing each to
     /// `out`.
-    pub fn sweep(
-        &mut self,
-        now: i64,
-        factor: f64,
-        pressure: bool,
-        mut out: impl FnMut(&FlowKey, &Flow),
-    ) {
+    pub fn sweep(&mut self, now: i64, factor: f64, pressure: bool, mut out: impl FnMut(Visit<'_>)) {
         self.last_sweep = now;
         let cfg = self.cfg;
         let before = self.len();
@@ -614,7 +634,7 @@ impl FlowTable {
     /// Makes room when the table is full: evicts about a quarter of the flows, the idlest first,
     /// in one pass. The cut-off time comes from a sample of the table, so the cost is one scan
     /// per `max_flows / 4` new flows.
-    pub fn make_room(&mut self, now: i64, mut out: impl FnMut(&FlowKey, &Flow)) {
+    pub fn make_room(&mut self, now: i64, mut out: impl FnMut(Visit<'_>)) {
         let mut sample: Vec<i64> = self
             .slots
             .iter()
@@ -646,14 +666,14 @@ impl FlowTable {
 
     /// Visits every live flow in the order [`FlowTable::drain`] would end them (slab order),
     /// changing nothing: what a snapshot folds in.
-    pub fn for_each(&self, mut out: impl FnMut(&FlowKey, &Flow)) {
+    pub fn for_each(&self, mut out: impl FnMut(Visit<'_>)) {
         for s in self.slots.iter().filter(|s| s.live) {
-            out(&s.key.unpack(), &s.flow);
+            out((&s.key.unpack(), &s.flow, s.held));
         }
     }
 
     /// Ends every live flow (at the end of a run), in slab order.
-    pub fn drain(&mut self, mut out: impl FnMut(&FlowKey, &Flow)) {
+    pub fn drain(&mut self, mut out: impl FnMut(Visit<'_>)) {
         self.stats.peak = self.stats.peak.max(self.len());
         self.end_where(|_, _| true, &mut out);
         self.slots.clear();
@@ -730,15 +750,15 @@ mod tests {
             for i in 0..5_000u16 {
                 let k = v6_key(0x2001_0db8_0000_0000_0000_0000_0000_0002, i);
                 if t.len() >= cfg.max_flows {
-                    t.make_room(i as i64, |k, _| ended.push(k.pa));
+                    t.make_room(i as i64, |(k, _, _)| ended.push(k.pa));
                 }
                 assert!(t.find(&k).is_none());
                 t.insert(k, flow(i as i64));
                 assert!(t.contains(&k));
                 assert!(t.len() <= cfg.max_flows);
             }
-            t.sweep(4_990, 0.0, false, |k, _| ended.push(k.pa));
-            t.drain(|k, _| ended.push(k.pa));
+            t.sweep(4_990, 0.0, false, |(k, _, _)| ended.push(k.pa));
+            t.drain(|(k, _, _)| ended.push(k.pa));
             ended
         };
         let a = run();

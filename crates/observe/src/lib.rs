@@ -10,6 +10,7 @@ mod flow_index;
 pub mod hashing;
 pub mod kind;
 pub mod oui;
+pub mod reassembly;
 pub mod record;
 
 pub use app::tls_version_name;

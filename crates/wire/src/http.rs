@@ -1,5 +1,7 @@
-//! HTTP/1.x and RTSP request heads: request line, Host, User-Agent, the Authorization scheme and
-//! SOAPAction (which reveals UPnP port-mapping requests).
+//! HTTP/1.x and RTSP request heads: request line, Host, User-Agent, the Authorization scheme,
+//! SOAPAction (which reveals UPnP port-mapping requests), the body's type and length — and the
+//! parameters of a form body that follows the head — and whether a request is whole
+//! ([`request_complete`], what TCP reassembly waits for).
 
 use crate::bytes::{header_lines, split_header, starts_with_ci, trim};
 use crate::Error;
@@ -34,6 +36,13 @@ pub struct Request<'a> {
     pub authorization: bool,
     /// SOAPAction header (UPnP control).
     pub soap_action: Option<&'a [u8]>,
+    /// Content-Type header.
+    pub content_type: Option<&'a [u8]>,
+    /// Content-Length header, when it is a number.
+    pub content_length: Option<usize>,
+    /// The body bytes present after the head (at most Content-Length of them); empty when the
+    /// head is not whole or has more than 64 header lines.
+    pub body: &'a [u8],
 }
 
 const METHODS: &[&[u8]] = &[
@@ -98,6 +107,9 @@ pub fn parse(b: &[u8]) -> Result<Request<'_>, Error> {
         basic_auth: false,
         authorization: false,
         soap_action: None,
+        content_type: None,
+        content_length: None,
+        body: &[],
     };
     for line in lines.take(64) {
         let Some((name, value)) = split_header(line) else {
@@ -112,9 +124,73 @@ pub fn parse(b: &[u8]) -> Result<Request<'_>, Error> {
             r.basic_auth = starts_with_ci(value, b"basic ");
         } else if name.eq_ignore_ascii_case(b"soapaction") {
             r.soap_action = Some(value);
+        } else if name.eq_ignore_ascii_case(b"content-type") {
+            r.content_type = Some(value);
+        } else if name.eq_ignore_ascii_case(b"content-length") {
+            r.content_length = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok());
+        }
+    }
+    if r.content_length.is_some_and(|n| n > 0) {
+        if let Some(at) = head_len(b) {
+            let body = &b[at..];
+            r.body = &body[..body.len().min(r.content_length.unwrap_or(0))];
         }
     }
     Ok(r)
+}
+
+/// The length of the head at the start of `b` — request line, headers and the blank line
+/// that ends them (CRLF or bare LF line ends) — or `None` when `b` stops before that line.
+pub fn head_len(b: &[u8]) -> Option<usize> {
+    let mut at = 0usize;
+    loop {
+        let lf = at + crate::bytes::find_byte(&b[at..], b'\n')?;
+        match b.get(lf + 1..) {
+            Some([b'\n', ..]) => return Some(lf + 2),
+            Some([b'\r', b'\n', ..]) => return Some(lf + 3),
+            _ => at = lf + 1,
+        }
+    }
+}
+
+/// True when a Content-Type names a body whose fields iotgate reads: an HTML form
+/// (`application/x-www-form-urlencoded`, its parameters as in a query string), JSON (where
+/// login recognition looks for a password field) or XML (SOAP and HNAP elements).
+fn readable_body(content_type: Option<&[u8]>) -> bool {
+    content_type.is_some_and(|t| {
+        starts_with_ci(t, b"application/x-www-form-urlencoded")
+            || starts_with_ci(t, b"application/json")
+            || starts_with_ci(t, b"text/xml")
+            || starts_with_ci(t, b"application/xml")
+            || starts_with_ci(t, b"application/soap+xml")
+    })
+}
+
+/// True when a Content-Type is `application/x-www-form-urlencoded`.
+fn form_body(content_type: Option<&[u8]>) -> bool {
+    content_type.is_some_and(|t| starts_with_ci(t, b"application/x-www-form-urlencoded"))
+}
+
+/// Whether `b`, the first bytes a client sent on a TCP connection, hold a whole HTTP or RTSP
+/// request: `None` when they do not start one; `Some(false)` when its head has not ended, or
+/// when a form or JSON body is announced (Content-Length) and has not all arrived while head
+/// and body together fit in `limit` bytes; `Some(true)` otherwise (a longer body, or one of
+/// another type, is not waited for: nothing reads it).
+pub fn request_complete(b: &[u8], limit: usize) -> Option<bool> {
+    if !looks_like_request(b) {
+        return None;
+    }
+    let Some(head) = head_len(b) else {
+        return Some(false);
+    };
+    let Ok(r) = parse(&b[..head]) else {
+        return Some(true);
+    };
+    let body = r.content_length.unwrap_or(0);
+    if body == 0 || !readable_body(r.content_type) || head.saturating_add(body) > limit {
+        return Some(true);
+    }
+    Some(b.len() >= head + body)
 }
 /// Names of query parameters that carry secrets or identify people and devices: credentials
 /// and tokens, device identifiers, Wi-Fi names, contact details, positions. Matched whole and
@@ -161,25 +237,161 @@ const SENSITIVE_PARAMS: &[&str] = &[
     "username",
 ];
 
+/// True for a sensitive name that is a secret — a password, token, key, session or signature —
+/// rather than something that identifies a person or device (a user name, serial number,
+/// Wi-Fi name, position).
+pub fn is_secret(name: &str) -> bool {
+    matches!(
+        name,
+        "password"
+            | "passwd"
+            | "pwd"
+            | "pass"
+            | "passphrase"
+            | "secret"
+            | "token"
+            | "access_token"
+            | "accesstoken"
+            | "auth"
+            | "authkey"
+            | "auth_key"
+            | "apikey"
+            | "api_key"
+            | "key"
+            | "sso"
+            | "session"
+            | "sessionid"
+            | "sid"
+            | "signature"
+            | "sig"
+            | "authorization"
+    )
+}
+
+/// Adds to `out` the sensitive names among the first 64 `name=value` pairs of `params` (a
+/// query string or a form body).
+fn sensitive_params(params: &[u8], out: &mut Vec<&'static str>) {
+    for pair in params.split(|&c| c == b'&' || c == b';').take(64) {
+        let name = pair.split(|&c| c == b'=').next().unwrap_or_default();
+        let has_value = pair.len() > name.len() + 1;
+        if let Some(&n) = SENSITIVE_PARAMS
+            .iter()
+            .find(|s| has_value && name.eq_ignore_ascii_case(s.as_bytes()))
+        {
+            out.push(n);
+        }
+    }
+}
+
+/// The sensitive name `name` stands for: one of [`SENSITIVE_PARAMS`] whole, or a name ending in
+/// "password" or "passphrase" (`AdminPassword`, `wifi_passphrase`), case-insensitively.
+fn sensitive_name(name: &[u8]) -> Option<&'static str> {
+    if let Some(n) = SENSITIVE_PARAMS
+        .iter()
+        .find(|p| name.eq_ignore_ascii_case(p.as_bytes()))
+    {
+        return Some(n);
+    }
+    let lower_ends = |suffix: &[u8]| {
+        name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    if lower_ends(b"password") {
+        Some("password")
+    } else if lower_ends(b"passphrase") {
+        Some("passphrase")
+    } else {
+        None
+    }
+}
+
+/// Adds to `out` the sensitive names among the first 256 elements of an XML body (SOAP, HNAP)
+/// that hold a value: `<AdminPassword>…</AdminPassword>` counts, `<Password/>` and
+/// `<Password></Password>` do not. Namespace prefixes are ignored.
+fn sensitive_elements(body: &[u8], out: &mut Vec<&'static str>) {
+    let mut at = 0usize;
+    for _ in 0..256 {
+        let Some(lt) = body
+            .get(at..)
+            .and_then(|b| crate::bytes::find_byte(b, b'<'))
+        else {
+            return;
+        };
+        let start = at + lt + 1;
+        let name_len = body[start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':'))
+            .count();
+        let end = start + name_len;
+        at = end.max(start);
+        if name_len == 0 || body.get(end) != Some(&b'>') {
+            continue;
+        }
+        let name = &body[start..end];
+        let local = name.rsplit(|&c| c == b':').next().unwrap_or(name);
+        let has_value = body.get(end + 1).is_some_and(|&c| c != b'<');
+        if let (true, Some(n)) = (has_value, sensitive_name(local)) {
+            out.push(n);
+        }
+    }
+}
+
+/// Adds to `out` the sensitive names among the first 256 keys of a JSON body that hold a
+/// non-empty value (`"password": "x"` counts, `"password": ""` and `null` do not).
+fn sensitive_keys(body: &[u8], out: &mut Vec<&'static str>) {
+    let mut at = 0usize;
+    for _ in 0..256 {
+        let Some(q) = body
+            .get(at..)
+            .and_then(|b| crate::bytes::find_byte(b, b'"'))
+        else {
+            return;
+        };
+        let start = at + q + 1;
+        let Some(len) = body
+            .get(start..)
+            .and_then(|b| crate::bytes::find_byte(b, b'"'))
+        else {
+            return;
+        };
+        let end = start + len;
+        at = end + 1;
+        let rest = &body[at..];
+        let skip = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        if rest.get(skip) != Some(&b':') {
+            continue;
+        }
+        let value = &rest[skip + 1..];
+        let v = value.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        let empty = value[v..].starts_with(b"\"\"") || value[v..].starts_with(b"null");
+        if let (false, Some(n)) = (empty || value.len() == v, sensitive_name(&body[start..end])) {
+            out.push(n);
+        }
+    }
+}
+
 /// The sensitive parameter names (lower case, sorted, each once) in a request target's query
-/// string, plus `authorization` when a non-Basic Authorization header (a bearer token) travels
-/// in clear. Empty when there is nothing of the kind.
+/// string, in a form body (`application/x-www-form-urlencoded`), among the elements of an XML
+/// body (SOAP, HNAP) and the keys of a JSON body — as much of the body as arrived — plus
+/// `authorization` when a non-Basic Authorization header (a bearer token) travels in clear.
+/// Empty when there is nothing of the kind.
 pub fn sensitive_fields(r: &Request<'_>) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     if let Some(q) = r.target.iter().position(|&c| c == b'?') {
-        for pair in r.target[q + 1..]
-            .split(|&c| c == b'&' || c == b';')
-            .take(64)
-        {
-            let name = pair.split(|&c| c == b'=').next().unwrap_or_default();
-            let has_value = pair.len() > name.len() + 1;
-            if let Some(&n) = SENSITIVE_PARAMS
-                .iter()
-                .find(|s| has_value && name.eq_ignore_ascii_case(s.as_bytes()))
-            {
-                out.push(n);
-            }
-        }
+        sensitive_params(&r.target[q + 1..], &mut out);
+    }
+    if form_body(r.content_type) {
+        sensitive_params(r.body, &mut out);
+    } else if r.content_type.is_some_and(|t| {
+        starts_with_ci(t, b"text/xml")
+            || starts_with_ci(t, b"application/xml")
+            || starts_with_ci(t, b"application/soap+xml")
+    }) {
+        sensitive_elements(r.body, &mut out);
+    } else if r
+        .content_type
+        .is_some_and(|t| starts_with_ci(t, b"application/json"))
+    {
+        sensitive_keys(r.body, &mut out);
     }
     if r.authorization && !r.basic_auth {
         out.push("authorization");
@@ -284,6 +496,43 @@ mod scanner_tests {
     }
 
     #[test]
+    fn sensitive_fields_in_xml_and_json_bodies() {
+        use super::{parse, sensitive_fields};
+        let post = |ct: &str, body: &str| {
+            format!(
+                "POST /HNAP1/ HTTP/1.1\r\nHost: 10.0.0.5\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+        };
+        // HNAP's login and device settings (SOAP, a namespace prefix, a value to hide).
+        let hnap = post(
+            "text/xml; charset=utf-8",
+            "<soap:Envelope><soap:Body><Login xmlns=\"http://purenetworks.com/HNAP1/\">\
+             <Action>login</Action><Username>Admin</Username><LoginPassword>9F86D081</LoginPassword>\
+             </Login><hnap:AdminPassword>1a08</hnap:AdminPassword></soap:Body></soap:Envelope>",
+        );
+        let r = parse(hnap.as_bytes()).unwrap();
+        assert_eq!(sensitive_fields(&r), ["password", "username"]);
+        // Empty elements carry nothing.
+        let empty = post(
+            "text/xml",
+            "<Login><Password></Password><Password/></Login>",
+        );
+        assert!(sensitive_fields(&parse(empty.as_bytes()).unwrap()).is_empty());
+        let json = post(
+            "application/json",
+            "{\"user\": \"bob\", \"wifiPassphrase\": \"x\", \"token\": \"\", \"note\": \"password\"}",
+        );
+        assert_eq!(
+            sensitive_fields(&parse(json.as_bytes()).unwrap()),
+            ["passphrase", "user"]
+        );
+        // Not read as XML or JSON without the type.
+        let plain = post("text/plain", "<LoginPassword>x</LoginPassword>");
+        assert!(sensitive_fields(&parse(plain.as_bytes()).unwrap()).is_empty());
+    }
+
+    #[test]
     fn sensitive_fields_by_name_only() {
         use super::{parse, sensitive_fields};
         let get = |t: &str| format!("GET {t} HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -335,5 +584,73 @@ mod scanner_tests {
         assert!(!random_post_to_ip(
             b"GET /IEyF/EN3GUkgHakZ3iVe/ HTTP/1.1\r\nHost: 1.2.3.4\r\n\r\n"
         ));
+    }
+}
+
+#[cfg(test)]
+mod body_tests {
+    use super::{head_len, parse, request_complete, sensitive_fields};
+
+    #[test]
+    fn heads_end_at_the_blank_line() {
+        assert_eq!(head_len(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nbody"), Some(27));
+        assert_eq!(head_len(b"GET / HTTP/1.0\n\n"), Some(16));
+        assert_eq!(head_len(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
+        assert_eq!(head_len(b"POST "), None);
+    }
+
+    #[test]
+    fn requests_are_whole_when_head_and_readable_body_are() {
+        let form = |body: &str, len: usize| {
+            format!(
+                "POST /l HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                 Content-Length: {len}\r\n\r\n{body}"
+            )
+        };
+        assert_eq!(request_complete(b"\x16\x03\x01", 8192), None);
+        assert_eq!(request_complete(b"POST ", 8192), Some(false));
+        assert_eq!(
+            request_complete(b"GET / HTTP/1.1\r\nHost: x\r\n", 8192),
+            Some(false)
+        );
+        assert_eq!(
+            request_complete(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 8192),
+            Some(true)
+        );
+        assert_eq!(
+            request_complete(form("a=1", 7).as_bytes(), 8192),
+            Some(false)
+        );
+        assert_eq!(
+            request_complete(form("a=1&b=2", 7).as_bytes(), 8192),
+            Some(true)
+        );
+        // A body that would end beyond the limit, or of a type nothing reads, is not waited for.
+        assert_eq!(
+            request_complete(form("a=1", 9000).as_bytes(), 8192),
+            Some(true)
+        );
+        let octets = "POST /u HTTP/1.1\r\nContent-Type: image/jpeg\r\nContent-Length: 90\r\n\r\n";
+        assert_eq!(request_complete(octets.as_bytes(), 8192), Some(true));
+        let json =
+            "POST /u HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 90\r\n\r\n{";
+        assert_eq!(request_complete(json.as_bytes(), 8192), Some(false));
+    }
+
+    #[test]
+    fn form_bodies_are_read_for_sensitive_fields() {
+        let r = "POST /setup?mac=aa HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded; \
+                 charset=UTF-8\r\nContent-Length: 31\r\n\r\nssid=home&psk=x&token=abc&x=1trailing";
+        let r = parse(r.as_bytes()).unwrap();
+        assert_eq!(r.content_length, Some(31));
+        assert_eq!(r.body, b"ssid=home&psk=x&token=abc&x=1tr");
+        assert_eq!(sensitive_fields(&r), ["mac", "ssid", "token"]);
+        // The same fields in a body of another type are not read.
+        let j = "POST / HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\ntoken=abc";
+        assert!(sensitive_fields(&parse(j.as_bytes()).unwrap()).is_empty());
+        // A body cut short gives the fields that arrived.
+        let cut = "POST / HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                   Content-Length: 99\r\n\r\nuser=a&pass";
+        assert_eq!(sensitive_fields(&parse(cut.as_bytes()).unwrap()), ["user"]);
     }
 }

@@ -1,7 +1,10 @@
 //! TLS ClientHello (RFC 8446 / 5246): versions, SNI, ALPN, and the JA3 and JA4 fingerprints.
 //!
-//! Only the first TLS record is read. A ClientHello cut short by the capture or by TCP
-//! segmentation yields the fields that are complete and sets [`ClientHello::truncated`].
+//! [`parse_client_hello`] reads the first TLS record; a hello spread over several records is
+//! joined into one first ([`join_hello_records`]), and [`client_hello_complete`] tells whether
+//! a client's first bytes hold all of it (what TCP reassembly waits for). A ClientHello cut
+//! short by the capture or by TCP segmentation yields the fields that are complete and sets
+//! [`ClientHello::truncated`].
 
 use crate::bytes::be16;
 use crate::Error;
@@ -181,6 +184,101 @@ pub fn parse_client_hello(b: &[u8]) -> Result<ClientHello<'_>, Error> {
         }
     }
     Ok(ch)
+}
+
+/// The most plaintext a TLS record may carry (RFC 8446 §5.1, RFC 5246 §6.2.1: 2^14 bytes).
+pub const MAX_RECORD: usize = 1 << 14;
+
+/// Walks the handshake records at the start of a client's byte stream `b` up to the end of the
+/// first handshake message, handing `chunk` the hello's bytes in each record (cut where `b` or
+/// the message ends). `None` when more bytes could not make `b` start a whole ClientHello (not a
+/// handshake record, a record TLS forbids, a message of another type, a record of another kind
+/// before the hello's end); else whether the whole ClientHello is in `b`.
+fn hello_records(b: &[u8], mut chunk: impl FnMut(&[u8])) -> Option<bool> {
+    let mut off = 0usize;
+    // The handshake header (type, 24-bit length), which record boundaries may split.
+    let mut head = [0u8; 4];
+    // Handshake bytes in the records before this one.
+    let mut got = 0usize;
+    loop {
+        let h = b.get(off..b.len().min(off + 5)).unwrap_or(&[]);
+        if h.is_empty() {
+            // The stream stops between two records.
+            return (off > 0).then_some(false);
+        }
+        if h[0] != 0x16 || h.get(1).is_some_and(|&v| v != 3) || h.get(2).is_some_and(|&v| v > 4) {
+            return None;
+        }
+        let Some(len) = be16(h, 3).map(usize::from) else {
+            return Some(false);
+        };
+        // Empty handshake records are forbidden (RFC 8446 §5.1), and so are longer ones.
+        if len == 0 || len > MAX_RECORD {
+            return None;
+        }
+        let body = &b[off + 5..b.len().min(off + 5 + len)];
+        for (i, &c) in body.iter().enumerate().take(4usize.saturating_sub(got)) {
+            head[got + i] = c;
+        }
+        let total = got + body.len();
+        if total >= 1 && head[0] != 1 {
+            return None;
+        }
+        if total >= 4 {
+            let need =
+                4 + (usize::from(head[1]) << 16 | usize::from(head[2]) << 8 | usize::from(head[3]));
+            if total >= need {
+                chunk(&body[..need - got]);
+                return Some(true);
+            }
+        }
+        chunk(body);
+        if body.len() < len {
+            return Some(false);
+        }
+        got = total;
+        off += 5 + len;
+    }
+}
+
+/// Whether `b`, the first bytes a client sent on a TCP connection, hold a whole TLS
+/// ClientHello, spread over one handshake record or several: `Some(true)` when they do,
+/// `Some(false)` when they start one that more bytes would complete, `None` when they do not
+/// start one (or more bytes could not make it whole: a record of another kind came first).
+pub fn client_hello_complete(b: &[u8]) -> Option<bool> {
+    hello_records(b, |_| {})
+}
+
+/// A ClientHello that spans several handshake records (RFC 8446 §5.1 lets a sender split a
+/// handshake message anywhere), rewritten into `out` as one record — the first record's header
+/// with the joined length, then the hello's bytes from each record in turn — so that
+/// [`parse_client_hello`] reads all of it. Returns the length written, or `None` when there is
+/// nothing to join (`b` is not a hello, or its first record holds all of the hello that `b`
+/// has). Whatever does not fit in `out` (at most 65,535 bytes of hello) is left out, and the
+/// parser then sees a hello cut short.
+pub fn join_hello_records(b: &[u8], out: &mut [u8]) -> Option<usize> {
+    if !looks_like_client_hello(b) || b.len() < 9 || out.len() < 5 {
+        return None;
+    }
+    let rec = usize::from(be16(b, 3)?);
+    let hs = usize::from(b[6]) << 16 | usize::from(b[7]) << 8 | usize::from(b[8]);
+    if 4 + hs <= rec || b.len() <= 5 + rec {
+        return None;
+    }
+    let room = (out.len() - 5).min(usize::from(u16::MAX));
+    let (mut n, mut records) = (0usize, 0usize);
+    hello_records(b, |c| {
+        let c = &c[..c.len().min(room - n)];
+        out[5 + n..5 + n + c.len()].copy_from_slice(c);
+        n += c.len();
+        records += 1;
+    });
+    if records < 2 {
+        return None;
+    }
+    out[..3].copy_from_slice(&b[..3]);
+    out[3..5].copy_from_slice(&(n as u16).to_be_bytes());
+    Some(5 + n)
 }
 
 /// Iterates extensions as `(type, data)`; stops at one that runs past the end.
@@ -448,5 +546,128 @@ mod v2_tests {
         let mut s = b;
         s[2] = 4;
         assert!(parse_v2_client_hello(&s).is_none());
+    }
+}
+
+#[cfg(test)]
+mod record_tests {
+    use super::{client_hello_complete, join_hello_records, parse_client_hello};
+
+    /// A ClientHello handshake message with SNI `a.example` and `pad` bytes of padding.
+    fn hs(pad: usize) -> Vec<u8> {
+        let mut ext = vec![0, 0, 0, 14, 0, 12, 0, 0, 9];
+        ext.extend_from_slice(b"a.example");
+        ext.extend_from_slice(&[0, 21]);
+        ext.extend_from_slice(&(pad as u16).to_be_bytes());
+        ext.resize(ext.len() + pad, 0);
+        let mut body = vec![3, 3];
+        body.extend_from_slice(&[7; 32]);
+        body.extend_from_slice(&[0, 0, 2, 0x13, 0x01, 1, 0]);
+        body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
+        body.extend_from_slice(&ext);
+        let mut m = vec![1];
+        m.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+        m.extend_from_slice(&body);
+        m
+    }
+
+    fn record(b: &[u8]) -> Vec<u8> {
+        let mut r = vec![0x16, 3, 1];
+        r.extend_from_slice(&(b.len() as u16).to_be_bytes());
+        r.extend_from_slice(b);
+        r
+    }
+
+    #[test]
+    fn completeness_follows_records_and_the_handshake_length() {
+        let m = hs(1500);
+        let one = record(&m);
+        assert_eq!(client_hello_complete(&one), Some(true));
+        for cut in [1, 3, 5, 6, 9, 100, one.len() - 1] {
+            assert_eq!(client_hello_complete(&one[..cut]), Some(false), "cut {cut}");
+        }
+        // The hello in three records, the second cutting its 4-byte header.
+        let mut three = record(&m[..2]);
+        three.extend(record(&m[2..700]));
+        three.extend(record(&m[700..]));
+        assert_eq!(client_hello_complete(&three), Some(true));
+        assert_eq!(
+            client_hello_complete(&three[..three.len() - 1]),
+            Some(false)
+        );
+        assert_eq!(client_hello_complete(&three[..7]), Some(false));
+        // Not a hello, an empty record, an alert before the end, a server hello.
+        assert_eq!(client_hello_complete(b"GET / HTTP/1.1"), None);
+        assert_eq!(client_hello_complete(&[0x16, 3, 1, 0, 0]), None);
+        let mut alert = record(&m[..300]);
+        alert.extend_from_slice(&[0x15, 3, 3, 0, 2, 2, 40]);
+        assert_eq!(client_hello_complete(&alert), None);
+        let mut server = one.clone();
+        server[5] = 2;
+        assert_eq!(client_hello_complete(&server), None);
+    }
+
+    #[test]
+    fn records_are_joined_into_the_same_hello() {
+        let m = hs(1500);
+        let one = record(&m);
+        let mut out = vec![0u8; 1 << 15];
+        assert_eq!(join_hello_records(&one, &mut out), None, "nothing to join");
+        let mut two = record(&m[..1000]);
+        two.extend(record(&m[1000..]));
+        let n = join_hello_records(&two, &mut out).expect("joined");
+        assert_eq!(&out[..n], &one[..]);
+        let (a, b) = (
+            parse_client_hello(&one).unwrap(),
+            parse_client_hello(&out[..n]).unwrap(),
+        );
+        assert_eq!((a.ja4(), a.sni, a.truncated), (b.ja4(), b.sni, false));
+        // Only the first record read: cut short, and the SNI (early) is there.
+        let c = parse_client_hello(&two).unwrap();
+        assert!(c.truncated);
+        // Joined as far as it arrived; a small buffer keeps what fits.
+        let n = join_hello_records(&two[..1500], &mut out).unwrap();
+        assert_eq!(&out[5..n], &m[..1490]);
+        let mut small = [0u8; 64];
+        assert_eq!(join_hello_records(&two, &mut small), Some(64));
+        assert!(parse_client_hello(&small).is_ok_and(|h| h.truncated));
+    }
+
+    proptest::proptest! {
+        /// A hello in any records joins back into the one-record hello; every prefix of it is
+        /// incomplete; arbitrary bytes never panic.
+        #[test]
+        fn any_records_join_back(
+            pad in 0usize..3000,
+            cuts in proptest::collection::vec(1usize..5000, 0..5),
+            soup in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        ) {
+            let m = hs(pad);
+            let mut at: Vec<usize> = cuts.iter().map(|c| c % m.len()).filter(|&c| c > 0).collect();
+            at.extend([0, m.len()]);
+            at.sort_unstable();
+            at.dedup();
+            let mut b = Vec::new();
+            for w in at.windows(2) {
+                b.extend(record(&m[w[0]..w[1]]));
+            }
+            proptest::prop_assert_eq!(client_hello_complete(&b), Some(true));
+            let cut = (pad * 7 + 1) % b.len();
+            proptest::prop_assert_eq!(client_hello_complete(&b[..cut]), Some(false));
+            let mut out = vec![0u8; 1 << 15];
+            let joined = match join_hello_records(&b, &mut out) {
+                Some(n) => out[..n].to_vec(),
+                None => b.clone(),
+            };
+            proptest::prop_assert_eq!(joined, record(&m));
+            let mut soup = soup;
+            if let Some(c) = soup.first_mut() {
+                *c = 0x16;
+            }
+            let _ = client_hello_complete(&soup);
+            if let Some(n) = join_hello_records(&soup, &mut out) {
+                let _ = parse_client_hello(&out[..n]).map(|h| h.ja4());
+            }
+        }
     }
 }
