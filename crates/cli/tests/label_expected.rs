@@ -205,8 +205,19 @@ fn the_reviewed_files_hold_what_the_issue_asked() {
     }
     assert!(req(&read("HueBridge"), "en303645", "5.8-2").contains(" fail "));
     assert!(req(&read("Aria"), "en303645", "5.8-2").contains(" fail "));
-    assert!(req(&read("D-LinkCam"), "en303645", "5.5-7").contains("SSL 2.0"));
-    assert!(req(&read("D-LinkCam"), "en303645", "5.5-1").contains("plain HTTP"));
+    // The D-Link camera: its setup app sends HNAP passwords to it over plain HTTP (5.1-3, users
+    // authenticating to the device), and it offers TLS 1.0 in SSL 2.0-format hellos.
+    let dlink = read("D-LinkCam");
+    assert!(req(&dlink, "en303645", "5.1-3").contains(" fail "));
+    assert!(req(&dlink, "en303645", "5.5-7").contains("password"));
+    let tls = dlink["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "tls-version")
+        .unwrap();
+    assert_eq!(tls["outcome"], "fail");
+    assert!(tls["evidence"].to_string().contains("SSL 2.0"));
     assert!(req(&read("TP-LinkPlugHS110"), "en303645", "5.8-2").contains(" fail "));
     assert!(req(&read("WeMoSwitch"), "en303645", "5.5-1").contains("Unrecognised data"));
 }

@@ -121,7 +121,14 @@ fn peer_name(p: &PeerOut) -> String {
 
 /// One line per piece of evidence of these findings: "<title>: <peer> port <port> (<n>×)".
 fn finding_lines(l: &Localizer, d: &DeviceOut, ids: &[&str]) -> Vec<String> {
-    lines_where(l, d, ids, |_| true)
+    lines_where(l, d, ids, |_, _| true)
+}
+
+/// True when a piece of evidence shows credentials: any login finding, but of the sensitive
+/// fields of a plain-HTTP request only the secrets (a password, token, key — not a user name or
+/// a serial number, which are personal data, not credentials).
+fn shows_credentials(finding: &str, e: &iotgate_explain::model::EvidenceOut) -> bool {
+    finding != "http-cleartext-secrets" || e.detail.split(", ").any(iotgate_wire::http::is_secret)
 }
 
 /// [`finding_lines`] for the evidence `keep` accepts.
@@ -129,11 +136,11 @@ fn lines_where(
     l: &Localizer,
     d: &DeviceOut,
     ids: &[&str],
-    keep: impl Fn(&iotgate_explain::model::EvidenceOut) -> bool,
+    keep: impl Fn(&str, &iotgate_explain::model::EvidenceOut) -> bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
     for f in d.findings.iter().filter(|f| ids.contains(&f.id)) {
-        for e in f.evidence.iter().filter(|e| keep(e)).take(3) {
+        for e in f.evidence.iter().filter(|e| keep(f.id, e)).take(3) {
             // Worded with this flow's own detail (its TLS version, the fields it carried).
             let title = iotgate_explain::typed::Text::new(format!("finding-{}-title", f.id))
                 .arg("detail", e.detail.as_str())
@@ -197,7 +204,9 @@ fn active(d: &DeviceOut) -> bool {
 /// One line per piece of evidence of `ids` where the device was the server: someone logged in
 /// *to it* in clear.
 fn served_lines(l: &Localizer, d: &DeviceOut, ids: &[&str]) -> Vec<String> {
-    lines_where(l, d, ids, |e| role_id(e.role) == "server")
+    lines_where(l, d, ids, |f, e| {
+        role_id(e.role) == "server" && shows_credentials(f, e)
+    })
 }
 
 /// A short name for a cipher suite that gives no real protection today, or None: no encryption
@@ -270,7 +279,7 @@ pub fn observed(l: &Localizer, d: &DeviceOut, alerts: &[AlertOut]) -> Vec<CheckR
     let seen = || Arg::N(sessions as f64);
 
     // Credentials in clear, sent or received by the device.
-    let lines = finding_lines(l, d, LOGIN_FINDINGS);
+    let lines = lines_where(l, d, LOGIN_FINDINGS, shows_credentials);
     out.push(if !lines.is_empty() {
         CheckResult::fail("cleartext-login", lines)
     } else if active(d) {
