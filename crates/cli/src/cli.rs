@@ -1,8 +1,9 @@
 //! The command line, built at run time so that every help text comes from the localisation layer.
 
+use clap::builder::TypedValueParser;
 use clap::{value_parser, Arg, ArgAction, Command};
-use iotgate_explain::{Lang, Localizer};
-use std::ffi::OsString;
+use iotgate_explain::{Arg as Fa, Lang, Localizer};
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
 /// Finds `--lang X` or `--lang=X` before clap runs, so that help is printed in that language.
@@ -39,6 +40,83 @@ fn format_arg(l: &Localizer, help: &str) -> Arg {
         .help(l.t(help))
 }
 
+/// A localised usage error for a value (clap adds its "error:" prefix and the usage line).
+fn value_error(cmd: &Command, msg: String) -> clap::Error {
+    clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{msg}\n")).with_cmd(cmd)
+}
+
+/// A capture path: `-` (standard input), a file or a folder. A pipe, socket or device is
+/// refused with a message saying to give streams on standard input, where they are read through
+/// one bounded buffer (`/dev/zero` would otherwise be read without end, and a pipe cannot be
+/// mapped). For a folder, what its scan leaves out (pipes, empty and compressed files, links
+/// back into scanned folders...) is said on standard error, once, before the analysis starts.
+#[derive(Clone)]
+struct CapturePath(Lang);
+
+impl TypedValueParser for CapturePath {
+    type Value = PathBuf;
+
+    fn parse_ref(
+        &self,
+        cmd: &Command,
+        _arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<PathBuf, clap::Error> {
+        let path = PathBuf::from(value);
+        if value == "-" {
+            return Ok(path);
+        }
+        // A path that cannot be read is left to the reader, whose error names it.
+        if let Ok(meta) = std::fs::metadata(&path) {
+            let l = || Localizer::new(self.0);
+            if let Some(kind) = iotgate_sources::FileKind::of(&meta) {
+                return Err(value_error(
+                    cmd,
+                    crate::files::not_regular_text(&l(), &path, kind),
+                ));
+            }
+            if meta.is_dir() {
+                let l = l();
+                for line in crate::files::scan_notes(&l, &path) {
+                    crate::note!("iotgate: {line}");
+                }
+            }
+        }
+        Ok(path)
+    }
+}
+
+/// `--devices N` of the simulator: 1 to [`iotgate_sim::MAX_DEVICES`].
+#[derive(Clone)]
+struct DeviceCount(Lang);
+
+impl TypedValueParser for DeviceCount {
+    type Value = usize;
+
+    fn parse_ref(
+        &self,
+        cmd: &Command,
+        _arg: Option<&Arg>,
+        value: &OsStr,
+    ) -> Result<usize, clap::Error> {
+        let text = value.to_string_lossy();
+        match text.trim().parse::<usize>() {
+            Ok(n) if (1..=iotgate_sim::MAX_DEVICES).contains(&n) => Ok(n),
+            _ => {
+                let l = Localizer::new(self.0);
+                let msg = l.ta(
+                    "sim-too-many-devices",
+                    &[
+                        ("value", Fa::S(&text)),
+                        ("max", Fa::N(iotgate_sim::MAX_DEVICES as f64)),
+                    ],
+                );
+                Err(value_error(cmd, msg))
+            }
+        }
+    }
+}
+
 /// The captures to read and how: shared by `analyze` and `mud audit`.
 fn capture_args(l: &Localizer) -> Vec<Arg> {
     vec![
@@ -46,7 +124,7 @@ fn capture_args(l: &Localizer) -> Vec<Arg> {
             .value_name("CAPTURE")
             .num_args(1..)
             .required_unless_present("interface")
-            .value_parser(value_parser!(PathBuf))
+            .value_parser(CapturePath(l.lang()))
             .help(l.t("cli-captures")),
         Arg::new("interface")
             .long("interface")
@@ -143,7 +221,7 @@ fn devices_arg(l: &Localizer) -> Arg {
         .long("devices")
         .value_name("N")
         .default_value("10")
-        .value_parser(value_parser!(usize))
+        .value_parser(DeviceCount(l.lang()))
         .help(l.t("cli-devices"))
 }
 
@@ -445,7 +523,7 @@ pub fn command(l: &Localizer) -> Command {
                         .short('c')
                         .value_name("FILE")
                         .action(ArgAction::Append)
-                        .value_parser(value_parser!(PathBuf))
+                        .value_parser(CapturePath(l.lang()))
                         .required_unless_present("checklist")
                         .help(l.t("cli-label-capture")),
                 )

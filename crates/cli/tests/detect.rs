@@ -326,6 +326,21 @@ fn detector_state_stays_bounded_under_floods() {
                 r.alerts
             );
             assert!(r.alerts.len() <= 3, "{kind:?}: {:?}", r.alerts);
+            // Distinct targets come from a sketch: an estimate never above the probes sent
+            // (10,177,199 "different addresses" from 10,000,000 probes, before), with its error.
+            for a in r.alerts.iter().filter(|a| a.kind.id() == "scan") {
+                let c = |k: &str| a.evidence.counts.get(k).copied();
+                let (targets, probes) = (c("targets").unwrap(), c("probes").unwrap());
+                assert!(
+                    targets <= probes && probes <= n,
+                    "{targets} of {probes} ({n})"
+                );
+                assert!(
+                    targets * 10 >= probes * 8,
+                    "random targets: {targets} of {probes}"
+                );
+                assert_eq!(c("targets_error_permille"), Some(65));
+            }
             std::fs::remove_file(&path).ok();
         }
         // Ten times the traffic, the same state.

@@ -29,6 +29,7 @@ summary-line = { $packets ->
 }
 time-range = from { $from } to { $to }
 bounded-note = Memory bounds reached: { $flows } flows closed early and { $devices } addresses not tracked. Results stay correct in totals; some peers are aggregated.
+peers-not-listed = and { $flows } more flows with peers not listed one by one: { $packets } packets, { $bytes }
 peers-count = { $count ->
     [one] 1 peer
    *[other] { $count } peers
@@ -367,19 +368,19 @@ alert-action-change-password = Set a new, long, unique password (never the defau
 alert-action-close-port = Close the port forwarding or UPnP mapping that exposes it, and turn off remote administration you do not need.
 alert-action-review = Check that this is something you set up; if not, treat the device as untrusted.
 alert-scan-mirai-title = Mirai botnet scanning from { $device }
-alert-scan-mirai-explain = { $device } is sending raw connection probes whose sequence number equals the address probed — the fingerprint of the Mirai botnet's scanner ({ $n } such probes; about { $targets } addresses tried). The device is almost certainly infected and is looking for other devices to break into.
+alert-scan-mirai-explain = { $device } is sending raw connection probes whose sequence number equals the address probed — the fingerprint of the Mirai botnet's scanner ({ $n } such probes; about { $targets } (± { $error } %) addresses tried). The device is almost certainly infected and is looking for other devices to break into.
 alert-scan-horizontal-title = { $device } is scanning the Internet for other devices
-alert-scan-horizontal-explain = { $device } tried to reach about { $targets } different addresses on the same service port ({ $items }) and almost none answered. Ordinary devices talk to a few servers; infected ones sweep address ranges looking for victims.
+alert-scan-horizontal-explain = { $device } tried to reach about { $targets } (± { $error } %) different addresses on the same service port ({ $items }) and almost none answered. Ordinary devices talk to a few servers; infected ones sweep address ranges looking for victims.
 alert-scan-vertical-title = { $device } probed many ports of { $peer }
 alert-scan-vertical-explain = { $device } tried { $n } different ports on { $peer } and was mostly refused: a port scan, looking for services to attack.
 alert-scan-stealth-title = Stealth port scan from { $device }
 alert-scan-stealth-explain = { $device } sent { $n } TCP probes with flag combinations no normal program uses (NULL, FIN, “Xmas”, SYN+FIN or SYN+RST probes). They are made by scanning and fingerprinting tools to find open ports and the system behind them while avoiding logs.
 alert-scan-slow-title = { $device } is slowly scanning for other devices
-alert-scan-slow-explain = { $device } tried to connect to about { $targets } different addresses over several minutes, spread over many ports, and almost none accepted. Bots scan like this — an address or two a second on the ports of cameras, routers and video recorders — to stay under the radar while they look for victims.
+alert-scan-slow-explain = { $device } tried to connect to about { $targets } (± { $error } %) different addresses over several minutes, spread over many ports, and almost none accepted. Bots scan like this — an address or two a second on the ports of cameras, routers and video recorders — to stay under the radar while they look for victims.
 alert-scan-tool-title = { $device } is probing { $peer } with a scanning tool ({ $items })
 alert-scan-tool-explain = { $device } sent { $n } requests to { $peer } (port { $port }) that name a tool made to find and test services for weaknesses ({ $items }). Unless you are testing your own network, a device running it has been taken over or is being used to attack.
 alert-scan-arp-sweep-title = { $device } is sweeping the local network
-alert-scan-arp-sweep-explain = { $device } asked the local network for the hardware address of about { $targets } different addresses within a minute, and almost none answered: it is listing which addresses are in use, the first step of an attack on the other devices here (network-scanning apps do the same).
+alert-scan-arp-sweep-explain = { $device } asked the local network for the hardware address of about { $targets } (± { $error } %) different addresses within a minute, and almost none answered: it is listing which addresses are in use, the first step of an attack on the other devices here (network-scanning apps do the same).
 alert-brute-force-outbound-title = { $device } is guessing passwords on { $peer }
 alert-brute-force-outbound-explain = { $device } opened { $n } login sessions to { $peer } (port { $port }) in a short time, one after another: password guessing. An infected device does this to spread.
 alert-brute-force-inbound-title = Someone is guessing the password of { $device }
@@ -492,7 +493,7 @@ eval-col-precision = precision
 eval-col-recall = recall
 eval-col-delay = slowest alert (s after start)
 alert-scan-sweep-title = { $device } is sweeping the Internet on random ports
-alert-scan-sweep-explain = { $device } tried to reach about { $targets } different addresses on ports all over the range, and almost none answered. No ordinary device does this: it is looking for victims or mapping networks.
+alert-scan-sweep-explain = { $device } tried to reach about { $targets } (± { $error } %) different addresses on ports all over the range, and almost none answered. No ordinary device does this: it is looking for victims or mapping networks.
 
 ## Labels (iotgate label)
 label-title = Security label for { $device } — judged on { $date } from: { $sources }
@@ -856,3 +857,41 @@ html-label-why = Why it matters
 label-assessed-heading = Requirements the evidence settles (✓ pass, ✗ fail; M mandatory, Mc mandatory if it applies, R recommended; --all lists the others too):
 label-open-count = and { $count } not assessed (--all lists them with the reason, --html explains each)
 cli-label-all = In the terminal report, list every requirement, also those not assessed, with the reason
+
+## Inputs that are not capture files, folder scans, bounded reads (issue 16).
+arg-not-regular = { $path } is { $kind ->
+    [fifo] a pipe (FIFO)
+    [socket] a socket
+    [char] a character device
+    [block] a block device
+   *[other] not a regular file
+  }, not a capture file: iotgate reads capture files and folders, and streams only on standard input, as in: iotgate analyze - < { $path }
+scan-skipped = { $path }: skipped, { $why }
+scan-why-not-regular = { $kind ->
+    [fifo] a pipe (FIFO), not a file: reading it could wait forever
+    [socket] a socket, not a file
+    [char] a character device, not a file
+    [block] a block device, not a file
+   *[other] not a regular file
+  }
+scan-why-empty = empty file
+scan-why-compressed = compressed ({ $format }): decompress it to analyse it
+scan-why-unreadable = cannot be read: { $error }
+scan-why-already-scanned = a folder already scanned, reached again through a link
+scan-why-same-file = the same file as { $other }, reached through a link
+scan-why-too-deep = more than { $depth } folders deep
+scan-skipped-unlisted = { $path }: { $n } more entries skipped, not listed
+scan-not-captures = { $path }: { $n ->
+    [one] one file is not a pcap or pcapng capture and was skipped
+   *[other] { $n } files are not pcap or pcapng captures and were skipped
+  } (such as { $example })
+file-too-large = { $path }: the file is { $bytes } bytes; at most { $limit } bytes are read
+file-larger-than = { $path }: more than { $limit } bytes, the most that is read
+sim-too-many-devices = “{ $value }” is not a number of devices from 1 to { $max }: the simulated home network is one /24, with devices at 192.168.1.20 to 192.168.1.219
+mud-duplicate-key = the member “{ $field }” appears more than once in this object; JSON readers disagree on which one counts
+url-not-https = the MUD URL “{ $url }” does not start with https://
+url-no-host = the MUD URL “{ $url }” names no host after https://
+url-bad-host = the host of the MUD URL “{ $url }” has characters a cache folder cannot be named with (letters, digits and - . _ ~ : only)
+url-no-file = the MUD URL “{ $url }” names no file after its host (it ends at the host or with /)
+url-bad-segment = the MUD URL “{ $url }” has a path part, “{ $segment }”, that cannot name a file in the cache (letters, digits and - . _ ~ : only; not . or ..)
+url-scheme-case = the MUD URL “{ $url }” starts with https:// in capitals; write the scheme in lower case (https://) so that it names a cache file

@@ -26,6 +26,7 @@ summary-line = { $packets ->
 }
 time-range = du { $from } au { $to }
 bounded-note = Limites mémoire atteintes : { $flows } flux fermés plus tôt et { $devices } adresses non suivies. Les totaux restent justes ; certains correspondants sont regroupés.
+peers-not-listed = et { $flows } autres flux avec des pairs non détaillés : { $packets } paquets, { $bytes }
 peers-count = { $count ->
     [one] { $count } correspondant
    *[other] { $count } correspondants
@@ -364,19 +365,19 @@ alert-action-change-password = Choisissez un nouveau mot de passe long et unique
 alert-action-close-port = Fermez la redirection de port ou l'ouverture UPnP qui l'expose, et coupez l'administration à distance dont vous n'avez pas besoin.
 alert-action-review = Vérifiez que c'est bien vous qui l'avez configuré ; sinon, considérez l'appareil comme non fiable.
 alert-scan-mirai-title = Balayage du botnet Mirai depuis { $device }
-alert-scan-mirai-explain = { $device } envoie des sondes de connexion brutes dont le numéro de séquence est égal à l'adresse sondée — l'empreinte du scanner du botnet Mirai ({ $n } sondes de ce type ; environ { $targets } adresses essayées). L'appareil est très probablement infecté et cherche d'autres appareils à pirater.
+alert-scan-mirai-explain = { $device } envoie des sondes de connexion brutes dont le numéro de séquence est égal à l'adresse sondée — l'empreinte du scanner du botnet Mirai ({ $n } sondes de ce type ; environ { $targets } (± { $error } %) adresses essayées). L'appareil est très probablement infecté et cherche d'autres appareils à pirater.
 alert-scan-horizontal-title = { $device } balaie Internet à la recherche d'autres appareils
-alert-scan-horizontal-explain = { $device } a tenté de joindre environ { $targets } adresses différentes sur le même port de service ({ $items }) et presque aucune n'a répondu. Un appareil ordinaire parle à quelques serveurs ; un appareil infecté balaie des plages d'adresses pour trouver des victimes.
+alert-scan-horizontal-explain = { $device } a tenté de joindre environ { $targets } (± { $error } %) adresses différentes sur le même port de service ({ $items }) et presque aucune n'a répondu. Un appareil ordinaire parle à quelques serveurs ; un appareil infecté balaie des plages d'adresses pour trouver des victimes.
 alert-scan-vertical-title = { $device } a sondé de nombreux ports de { $peer }
 alert-scan-vertical-explain = { $device } a essayé { $n } ports différents sur { $peer } et a été refusé presque partout : un balayage de ports, à la recherche de services à attaquer.
 alert-scan-stealth-title = Balayage de ports furtif depuis { $device }
 alert-scan-stealth-explain = { $device } a envoyé { $n } sondes TCP avec des combinaisons d'indicateurs qu'aucun programme normal n'utilise (sondes NULL, FIN, « Xmas », SYN+FIN ou SYN+RST). Les outils de balayage et d'identification s'en servent pour trouver les ports ouverts et le système qui est derrière sans laisser de traces.
 alert-scan-slow-title = { $device } balaie lentement le réseau à la recherche d'autres appareils
-alert-scan-slow-explain = { $device } a tenté de se connecter à environ { $targets } adresses différentes en quelques minutes, sur de nombreux ports, et presque aucune n'a accepté. Les bots balaient ainsi — une adresse ou deux par seconde sur les ports des caméras, routeurs et enregistreurs vidéo — pour passer inaperçus pendant qu'ils cherchent des victimes.
+alert-scan-slow-explain = { $device } a tenté de se connecter à environ { $targets } (± { $error } %) adresses différentes en quelques minutes, sur de nombreux ports, et presque aucune n'a accepté. Les bots balaient ainsi — une adresse ou deux par seconde sur les ports des caméras, routeurs et enregistreurs vidéo — pour passer inaperçus pendant qu'ils cherchent des victimes.
 alert-scan-tool-title = { $device } sonde { $peer } avec un outil de balayage ({ $items })
 alert-scan-tool-explain = { $device } a envoyé { $n } requêtes à { $peer } (port { $port }) qui nomment un outil conçu pour trouver des services et éprouver leurs faiblesses ({ $items }). Sauf si vous testez votre propre réseau, un appareil qui l'exécute a été pris en main ou sert à attaquer.
 alert-scan-arp-sweep-title = { $device } balaie le réseau local
-alert-scan-arp-sweep-explain = { $device } a demandé au réseau local l'adresse matérielle d'environ { $targets } adresses différentes en une minute, et presque aucune n'a répondu : il dresse la liste des adresses utilisées, première étape d'une attaque contre les autres appareils d'ici (les applications d'analyse de réseau font de même).
+alert-scan-arp-sweep-explain = { $device } a demandé au réseau local l'adresse matérielle d'environ { $targets } (± { $error } %) adresses différentes en une minute, et presque aucune n'a répondu : il dresse la liste des adresses utilisées, première étape d'une attaque contre les autres appareils d'ici (les applications d'analyse de réseau font de même).
 alert-brute-force-outbound-title = { $device } essaie de deviner des mots de passe sur { $peer }
 alert-brute-force-outbound-explain = { $device } a ouvert { $n } sessions de connexion vers { $peer } (port { $port }) en peu de temps, l'une après l'autre : il essaie des mots de passe. Un appareil infecté fait cela pour se propager.
 alert-brute-force-inbound-title = Quelqu'un essaie de deviner le mot de passe de { $device }
@@ -489,7 +490,7 @@ eval-col-precision = précision
 eval-col-recall = rappel
 eval-col-delay = alerte la plus lente (s après le début)
 alert-scan-sweep-title = { $device } balaie Internet sur des ports au hasard
-alert-scan-sweep-explain = { $device } a tenté de joindre environ { $targets } adresses différentes sur des ports de toute la plage, et presque aucune n'a répondu. Aucun appareil ordinaire ne fait cela : il cherche des victimes ou cartographie des réseaux.
+alert-scan-sweep-explain = { $device } a tenté de joindre environ { $targets } (± { $error } %) adresses différentes sur des ports de toute la plage, et presque aucune n'a répondu. Aucun appareil ordinaire ne fait cela : il cherche des victimes ou cartographie des réseaux.
 
 ## Labels (iotgate label)
 label-title = Étiquette de sécurité de { $device } — évaluée le { $date } à partir de : { $sources }
@@ -853,3 +854,41 @@ html-label-why = Pourquoi c'est important
 label-assessed-heading = Exigences tranchées par les preuves (✓ conforme, ✗ non conforme ; M obligatoire, Mc obligatoire si applicable, R recommandée ; --all affiche aussi les autres) :
 label-open-count = et { $count } non évaluées (--all les liste avec la raison, --html explique chacune)
 cli-label-all = Dans le rapport du terminal, lister toutes les exigences, même non évaluées, avec la raison
+
+## Entrées qui ne sont pas des fichiers de capture, parcours de dossiers, lectures bornées (ticket 16).
+arg-not-regular = { $path } est { $kind ->
+    [fifo] un tube (FIFO)
+    [socket] une socket
+    [char] un périphérique caractère
+    [block] un périphérique bloc
+   *[other] autre chose qu'un fichier ordinaire
+  }, pas un fichier de capture : iotgate lit des fichiers de capture et des dossiers, et les flux seulement sur l'entrée standard, comme dans : iotgate analyze - < { $path }
+scan-skipped = { $path } : ignoré, { $why }
+scan-why-not-regular = { $kind ->
+    [fifo] un tube (FIFO), pas un fichier : le lire pourrait attendre indéfiniment
+    [socket] une socket, pas un fichier
+    [char] un périphérique caractère, pas un fichier
+    [block] un périphérique bloc, pas un fichier
+   *[other] pas un fichier ordinaire
+  }
+scan-why-empty = fichier vide
+scan-why-compressed = compressé ({ $format }) : décompressez-le pour l'analyser
+scan-why-unreadable = illisible : { $error }
+scan-why-already-scanned = dossier déjà parcouru, atteint de nouveau par un lien
+scan-why-same-file = le même fichier que { $other }, atteint par un lien
+scan-why-too-deep = à plus de { $depth } niveaux de dossiers
+scan-skipped-unlisted = { $path } : { $n } autres entrées ignorées, non listées
+scan-not-captures = { $path } : { $n ->
+    [one] un fichier n'est pas une capture pcap ou pcapng et a été ignoré
+   *[other] { $n } fichiers ne sont pas des captures pcap ou pcapng et ont été ignorés
+  } (par exemple { $example })
+file-too-large = { $path } : le fichier fait { $bytes } octets ; au plus { $limit } octets sont lus
+file-larger-than = { $path } : plus de { $limit } octets, le maximum lu
+sim-too-many-devices = « { $value } » n'est pas un nombre d'appareils de 1 à { $max } : le réseau domestique simulé est un seul /24, avec les appareils de 192.168.1.20 à 192.168.1.219
+mud-duplicate-key = le membre « { $field } » apparaît plusieurs fois dans cet objet ; les lecteurs JSON ne s'accordent pas sur celui qui compte
+url-not-https = l'URL MUD « { $url } » ne commence pas par https://
+url-no-host = l'URL MUD « { $url } » ne nomme aucun hôte après https://
+url-bad-host = l'hôte de l'URL MUD « { $url } » contient des caractères qui ne peuvent pas nommer un dossier du cache (lettres, chiffres et - . _ ~ : seulement)
+url-no-file = l'URL MUD « { $url } » ne nomme aucun fichier après son hôte (elle s'arrête à l'hôte ou par /)
+url-bad-segment = l'URL MUD « { $url } » a une partie de chemin, « { $segment } », qui ne peut pas nommer un fichier du cache (lettres, chiffres et - . _ ~ : seulement ; ni . ni ..)
+url-scheme-case = l'URL MUD « { $url } » commence par https:// en majuscules ; écrivez le schéma en minuscules (https://) pour qu'elle nomme un fichier du cache

@@ -203,6 +203,7 @@ fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
             .arg("port", port.as_str())
             .arg("n", n)
             .arg("targets", c("targets"))
+            .arg("error", c("targets_error_permille") as f64 / 10.0)
             .arg("secs", secs)
             .arg("list", list.as_deref().unwrap_or_default())
             .arg("entry", entry.as_deref().unwrap_or_default())

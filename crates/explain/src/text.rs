@@ -264,13 +264,7 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
             o,
             &st,
             &l.t("label-peers"),
-            &l.ta(
-                "peers-count",
-                &[(
-                    "count",
-                    Arg::N(d.peers.len() as f64 + d.peers_not_listed as f64),
-                )],
-            ),
+            &l.ta("peers-count", &[("count", Arg::N(d.peers.len() as f64))]),
         );
         for p in d.peers.iter().take(max_peers) {
             let dir = if p.initiated_by_device { "→" } else { "←" };
@@ -293,6 +287,20 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
                 st.dim(&l.ta(
                     "and-more",
                     &[("count", Arg::N((d.peers.len() - max_peers) as f64))]
+                ))
+            );
+        }
+        if d.not_listed.flows > 0 {
+            let _ = writeln!(
+                o,
+                "      {}",
+                st.dim(&l.ta(
+                    "peers-not-listed",
+                    &[
+                        ("flows", Arg::N(d.not_listed.flows as f64)),
+                        ("packets", Arg::N(d.not_listed.packets as f64)),
+                        ("bytes", Arg::S(&human_bytes(d.not_listed.bytes))),
+                    ]
                 ))
             );
         }

@@ -19,6 +19,26 @@ use std::net::IpAddr;
 /// Distinct entries learned at most; a device doing more (a scan) gives a truncated profile.
 pub const MAX_RULES: usize = 4096;
 
+/// Bytes of a learned profile kept for all but its entries: the MUD URL, system information,
+/// maker, dates, policies, and the (at most four) ACLs' own members with their
+/// [`iotgate_mud::write::ACL_ENTRIES_OVERHEAD`] — a few kilobytes; only a MUD URL given on the
+/// command line longer than most of this could still push a profile over the limit.
+pub const RESERVED_BYTES: usize = 64 * 1024;
+
+/// Bytes the entries of a learned profile may take when written: the rest of the size every
+/// reader of profiles accepts ([`iotgate_mud::MAX_PROFILE_BYTES`]), so that `mud check`,
+/// `mud audit` and `mud nft` read what `mud learn` writes. Entries beyond are not learned, like
+/// those beyond [`MAX_RULES`], and counted in [`Learner::dropped`].
+pub const ENTRY_BUDGET: usize = iotgate_mud::MAX_PROFILE_BYTES - RESERVED_BYTES;
+
+/// The longest entry name a learned profile uses (`mud-<MAC>-<family><direction>-<index>`, the
+/// index below [`MAX_RULES`]), for sizing entries before they are numbered.
+const LONGEST_ACE_NAME: &str = "mud-000000000000-v6fr-4095";
+const _: () = assert!(
+    MAX_RULES <= 10_000,
+    "entry indexes have at most four digits"
+);
+
 /// Who the other side is, as a profile can name it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Peer {
@@ -54,8 +74,14 @@ pub struct Learner {
     rules: BTreeSet<Rule>,
     /// Flows of the device seen.
     pub flows: u64,
-    /// Flows whose entries did not fit ([`MAX_RULES`]).
+    /// Flows whose entries did not fit ([`MAX_RULES`], [`ENTRY_BUDGET`]).
     pub dropped: u64,
+    /// Bytes the learned entries take in the written profile (at most [`ENTRY_BUDGET`]).
+    bytes: usize,
+    /// An entry did not fit in [`ENTRY_BUDGET`]: no new entry is learned any more (so that a
+    /// scan's millions of new peers are not each sized, and the profile does not depend on
+    /// which small entries happened to fit in the remainder).
+    full: bool,
     /// Last packet of the device's flows, ns.
     pub last_ns: i64,
     /// The device's maker, from its MAC.
@@ -76,6 +102,8 @@ impl Learner {
             rules: BTreeSet::new(),
             flows: 0,
             dropped: 0,
+            bytes: 0,
+            full: false,
             last_ns: i64::MIN,
             vendor: None,
             kinds: BTreeSet::new(),
@@ -100,11 +128,21 @@ impl Learner {
         self.rules_of(inv, key, f, &mut rules);
         for rule in rules.drain(..) {
             self.kinds.insert(kind_of(&rule));
-            if self.rules.len() >= MAX_RULES && !self.rules.contains(&rule) {
-                self.dropped += 1;
-            } else {
-                self.rules.insert(rule);
+            if self.rules.contains(&rule) {
+                continue;
             }
+            if self.full || self.rules.len() >= MAX_RULES {
+                self.dropped += 1;
+                continue;
+            }
+            let cost = entry_bytes(&rule);
+            if self.bytes + cost > ENTRY_BUDGET {
+                self.full = true;
+                self.dropped += 1;
+                continue;
+            }
+            self.bytes += cost;
+            self.rules.insert(rule);
         }
         self.scratch = rules;
     }
@@ -295,6 +333,18 @@ impl Learner {
         }
         p
     }
+}
+
+/// Bytes `r` will take in the written profile, at most (named with the longest name an entry
+/// can get).
+fn entry_bytes(r: &Rule) -> usize {
+    let ace = Ace {
+        name: LONGEST_ACE_NAME.to_string(),
+        action: Action::Accept,
+        matches: rule_matches(r),
+    };
+    let kind = if r.v6 { AclType::Ipv6 } else { AclType::Ipv4 };
+    iotgate_mud::write::ace_text_len(&ace, kind)
 }
 
 fn host(ip: IpAddr) -> Prefix {

@@ -140,6 +140,12 @@ pub enum DiagKind {
         /// As written.
         url: String,
     },
+    /// An object with two members of one name (RFC 8259 leaves which one counts to the reader:
+    /// the profile would mean different things to different tools).
+    DuplicateKey {
+        /// The member's name.
+        field: String,
+    },
 }
 
 /// An argument of a message.
@@ -174,6 +180,7 @@ impl DiagKind {
             DiagKind::ProtocolMismatch { .. } => "protocol-mismatch",
             DiagKind::UnusedAcl { .. } => "unused-acl",
             DiagKind::NotHttps { .. } => "not-https",
+            DiagKind::DuplicateKey { .. } => "duplicate-key",
         }
     }
 
@@ -194,7 +201,9 @@ impl DiagKind {
             DiagKind::TooLarge { bytes, limit } => {
                 vec![("bytes", Num(*bytes as i64)), ("limit", Num(*limit as i64))]
             }
-            DiagKind::Missing { field } | DiagKind::Unknown { field } => vec![("field", t(field))],
+            DiagKind::Missing { field }
+            | DiagKind::Unknown { field }
+            | DiagKind::DuplicateKey { field } => vec![("field", t(field))],
             DiagKind::Type { expected } => vec![("expected", t(expected))],
             DiagKind::Value { value, expected } => {
                 vec![("value", t(value)), ("expected", t(expected))]

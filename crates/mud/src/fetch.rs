@@ -30,6 +30,81 @@ pub enum FetchError {
     Io(String),
 }
 
+/// Why a MUD URL cannot be fetched into the cache, for the message that says so: the cache
+/// keeps a profile at `DIR/host/path.json`, so the URL must be `https://`, name a host, and name
+/// a file whose path parts can be file names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlProblem {
+    /// It does not start with `https://`.
+    NotHttps,
+    /// It starts with `https://` in another case (`HTTPS://`): the cache names need it in lower
+    /// case.
+    SchemeCase,
+    /// Nothing usable as a host follows `https://`.
+    NoHost,
+    /// The host has characters a folder cannot be named with.
+    BadHost,
+    /// It names no file (it ends at the host, or with `/`).
+    NoFile,
+    /// A part of its path cannot name a file (`..`, `%2e`, spaces...): that part.
+    BadSegment(String),
+}
+
+impl UrlProblem {
+    /// The message id in the localisation catalogues (arguments `url`, and `segment` for
+    /// [`UrlProblem::BadSegment`]).
+    pub fn id(&self) -> &'static str {
+        match self {
+            UrlProblem::NotHttps => "url-not-https",
+            UrlProblem::SchemeCase => "url-scheme-case",
+            UrlProblem::NoHost => "url-no-host",
+            UrlProblem::BadHost => "url-bad-host",
+            UrlProblem::NoFile => "url-no-file",
+            UrlProblem::BadSegment(_) => "url-bad-segment",
+        }
+    }
+}
+
+/// Why `url` cannot name a file in the profile cache (what makes [`crate::cache_path`] refuse
+/// it, and so [`fetch`] answer [`FetchError::BadUrl`]), or `None` when it can. A URL that does
+/// start with `https://` is never told it must.
+pub fn url_problem(url: &str) -> Option<UrlProblem> {
+    let Some(rest) = url.strip_prefix("https://") else {
+        let https = url
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+        return Some(if https {
+            UrlProblem::SchemeCase
+        } else {
+            UrlProblem::NotHttps
+        });
+    };
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s != "."
+            && s != ".."
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~:".contains(&b))
+    };
+    let h = crate::matcher::authority(&format!("https://{host}"));
+    if h.is_empty() {
+        return Some(UrlProblem::NoHost);
+    }
+    if !name_ok(&h) {
+        return Some(UrlProblem::BadHost);
+    }
+    let mut segs = path.split('/').filter(|s| !s.is_empty()).peekable();
+    if segs.peek().is_none() {
+        return Some(UrlProblem::NoFile);
+    }
+    if let Some(bad) = segs.find(|s| !name_ok(s)) {
+        return Some(UrlProblem::BadSegment(bad.to_string()));
+    }
+    None
+}
+
 fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -134,4 +209,44 @@ pub fn fetch(
     std::fs::write(&path, &body).map_err(io)?;
     std::fs::write(&stamp, now().to_string()).map_err(io)?;
     Ok(Outcome::Stored(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{url_problem, UrlProblem};
+
+    #[test]
+    fn the_reason_a_url_is_refused_is_the_real_one() {
+        let cases: [(&str, Option<UrlProblem>); 9] = [
+            ("https://x.example/a.json", None),
+            ("https://x.example/a/b", None),
+            ("http://x.example/a.json", Some(UrlProblem::NotHttps)),
+            ("HTTPS://x.example/a.json", Some(UrlProblem::SchemeCase)),
+            ("https:///a.json", Some(UrlProblem::NoHost)),
+            ("https://x.example/", Some(UrlProblem::NoFile)),
+            ("https://x.example", Some(UrlProblem::NoFile)),
+            (
+                "https://x.example/../etc/passwd",
+                Some(UrlProblem::BadSegment("..".into())),
+            ),
+            (
+                "https://x.example/a%2e/b",
+                Some(UrlProblem::BadSegment("a%2e".into())),
+            ),
+        ];
+        for (url, want) in cases {
+            let got = url_problem(url);
+            assert_eq!(got, want, "{url}");
+            // In step with the cache: refused exactly when no cache file can be named.
+            let d = std::path::Path::new("/c");
+            assert_eq!(got.is_none(), crate::cache_path(d, url).is_some(), "{url}");
+            if url.to_ascii_lowercase().starts_with("https://") {
+                assert_ne!(got, Some(UrlProblem::NotHttps), "{url}");
+            }
+        }
+        assert_eq!(
+            url_problem("https://bad host/a.json"),
+            Some(UrlProblem::BadHost)
+        );
+    }
 }

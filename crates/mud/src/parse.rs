@@ -35,7 +35,9 @@ impl Parsed {
     }
 }
 
-/// Reads a profile from raw bytes (size limit, JSON syntax, then [`parse`]).
+/// Reads a profile from raw bytes (size limit, JSON syntax, then [`parse`]). A UTF-8 byte-order
+/// mark at the start is ignored (RFC 8259 section 8.1 lets a reader do so; editors on Windows
+/// write one); a member name repeated in one object is an error at its JSON path.
 pub fn parse_bytes(bytes: &[u8]) -> Parsed {
     if bytes.len() > MAX_PROFILE_BYTES {
         return fail(DiagKind::TooLarge {
@@ -43,8 +45,28 @@ pub fn parse_bytes(bytes: &[u8]) -> Parsed {
             limit: MAX_PROFILE_BYTES as u64,
         });
     }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(v) => parse(&v),
+        Ok(v) => {
+            let mut parsed = parse(&v);
+            let dups = duplicate_members(bytes);
+            if !dups.is_empty() {
+                // serde_json keeps the last of the repeated members; other readers keep the
+                // first: the document is ambiguous, so the profile is not used.
+                parsed.profile = None;
+                let mut diags: Vec<Diag> = dups
+                    .into_iter()
+                    .map(|(path, field)| Diag {
+                        severity: Severity::Error,
+                        path,
+                        kind: DiagKind::DuplicateKey { field },
+                    })
+                    .collect();
+                diags.append(&mut parsed.diags);
+                parsed.diags = diags;
+            }
+            parsed
+        }
         Err(e) => {
             let text = e.to_string();
             let detail = match text.rfind(" at line ") {
@@ -58,6 +80,98 @@ pub fn parse_bytes(bytes: &[u8]) -> Parsed {
             })
         }
     }
+}
+
+/// Members reported as repeated at most.
+const MAX_DUPLICATES: usize = 64;
+
+/// The JSON paths (as the validator writes them: `$.a.b[2].c`) and names of the members of
+/// `json`, a document serde_json has already accepted, that repeat a name earlier in their
+/// object; at most [`MAX_DUPLICATES`]. A walk over the tokens (serde_json's `Value` keeps only
+/// one of the members, so it cannot tell); nesting is bounded by serde_json's recursion limit.
+fn duplicate_members(json: &[u8]) -> Vec<(String, String)> {
+    enum Frame {
+        Object {
+            path: String,
+            names: std::collections::HashSet<String>,
+            expect_name: bool,
+            member: String,
+        },
+        Array {
+            path: String,
+            index: usize,
+        },
+    }
+    /// The path of the value that starts now.
+    fn value_path(stack: &[Frame]) -> String {
+        match stack.last() {
+            None => "$".to_string(),
+            Some(Frame::Object { member, .. }) => member.clone(),
+            Some(Frame::Array { path, index }) => format!("{path}[{index}]"),
+        }
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < json.len() && out.len() < MAX_DUPLICATES {
+        match json[i] {
+            b'{' => {
+                let path = value_path(&stack);
+                stack.push(Frame::Object {
+                    path,
+                    names: Default::default(),
+                    expect_name: true,
+                    member: String::new(),
+                });
+                i += 1;
+            }
+            b'[' => {
+                let path = value_path(&stack);
+                stack.push(Frame::Array { path, index: 0 });
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                i += 1;
+            }
+            b',' => {
+                match stack.last_mut() {
+                    Some(Frame::Array { index, .. }) => *index += 1,
+                    Some(Frame::Object { expect_name, .. }) => *expect_name = true,
+                    None => {}
+                }
+                i += 1;
+            }
+            b'"' => {
+                // The closing quote: the first one not escaped.
+                let mut j = i + 1;
+                while j < json.len() && json[j] != b'"' {
+                    j += if json[j] == b'\\' { 2 } else { 1 };
+                }
+                let end = (j + 1).min(json.len());
+                if let Some(Frame::Object {
+                    path,
+                    names,
+                    expect_name,
+                    member,
+                }) = stack.last_mut()
+                {
+                    if *expect_name {
+                        *expect_name = false;
+                        let name: String =
+                            serde_json::from_slice(&json[i..end]).unwrap_or_default();
+                        *member = key_path(path, &name);
+                        if !names.insert(name.clone()) {
+                            out.push((member.clone(), name));
+                        }
+                    }
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 fn fail(kind: DiagKind) -> Parsed {
@@ -1359,4 +1473,56 @@ fn looks_like_date_time(s: &str) -> bool {
         && digits(14..16)
         && b[16] == b':'
         && digits(17..19)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROFILE: &str = r#"{"ietf-mud:mud": {"mud-version": 1, "mud-url": "https://x.example/a.json",
+        "last-update": "2024-01-01T00:00:00Z", "is-supported": true, "systeminfo": "x"}}"#;
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let mut b = b"\xef\xbb\xbf".to_vec();
+        b.extend_from_slice(PROFILE.as_bytes());
+        let p = parse_bytes(&b);
+        assert!(p.profile.is_some(), "{:?}", p.diags);
+        assert_eq!(p.errors().count(), 0);
+    }
+
+    #[test]
+    fn repeated_members_are_errors_at_their_paths() {
+        let doc = r#"{"ietf-mud:mud": {"mud-version": 1, "mud-url": "https://x.example/a.json",
+            "mud-url": "https://y.example/b.json",
+            "last-update": "2024-01-01T00:00:00Z", "is-supported": true, "systeminfo": "x"},
+          "ietf-access-control-list:acls": {"acl": [{"name": "a", "aces": {"ace": [
+            {"name": "e", "matches": {"ipv4": {"protocol": 6, "prot\u006fcol": 17}}}]}},
+            {"name": "b", "na\"me": 1, "name": "c"}]}}"#;
+        let p = parse_bytes(doc.as_bytes());
+        assert!(p.profile.is_none());
+        let dups: Vec<(&str, &DiagKind)> = p
+            .diags
+            .iter()
+            .filter(|d| matches!(d.kind, DiagKind::DuplicateKey { .. }))
+            .map(|d| (d.path.as_str(), &d.kind))
+            .collect();
+        let field = |f: &str| DiagKind::DuplicateKey { field: f.into() };
+        assert_eq!(
+            dups,
+            vec![
+                ("$.ietf-mud:mud.mud-url", &field("mud-url")),
+                (
+                    "$.ietf-access-control-list:acls.acl[0].aces.ace[0].matches.ipv4.protocol",
+                    &field("protocol")
+                ),
+                (
+                    "$.ietf-access-control-list:acls.acl[1].name",
+                    &field("name")
+                ),
+            ]
+        );
+        // Without repeats, nothing is reported.
+        assert!(duplicate_members(PROFILE.as_bytes()).is_empty());
+    }
 }

@@ -77,6 +77,24 @@ pub fn to_json(p: &Profile) -> Value {
     })
 }
 
+/// Indentation of an entry in a profile written by [`to_json`] and serde_json's pretty printer
+/// (two spaces a level): the document, `ietf-access-control-list:acls`, `acl`, the ACL, `aces`,
+/// `ace`, then the entry.
+const ACE_INDENT: usize = 12;
+
+/// Bytes an ACL's written form grows by when its list of entries is not empty, besides the
+/// entries themselves ([`ace_text_len`]): the list's closing bracket on a line of its own.
+pub const ACL_ENTRIES_OVERHEAD: usize = 10;
+
+/// Bytes the entry `e` of an ACL of type `kind` adds to a profile written by [`to_json`] and
+/// `serde_json::to_string_pretty`, with the separator before it. `mud learn` adds these up so
+/// that a learned profile stays within [`crate::MAX_PROFILE_BYTES`], which every reader of
+/// profiles enforces.
+pub fn ace_text_len(e: &Ace, kind: AclType) -> usize {
+    let text = serde_json::to_string_pretty(&ace(e, kind)).unwrap_or_default();
+    text.len() + text.lines().count() * ACE_INDENT + ",\n".len()
+}
+
 fn acl(a: &Acl) -> Value {
     let kind = match a.kind {
         AclType::Ipv4 => "ipv4-acl-type",
@@ -204,4 +222,57 @@ fn matches(m: &Matches, kind: AclType) -> Value {
         }
     }
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The entries of a written profile take exactly what [`ace_text_len`] says, plus
+    /// [`ACL_ENTRIES_OVERHEAD`] for each ACL that has entries.
+    #[test]
+    fn entry_sizes_add_up_to_the_written_profile() {
+        let entry = |i: usize, v6: bool| Ace {
+            name: format!("e-{i}"),
+            action: Action::Accept,
+            matches: Matches {
+                protocol: Some(6),
+                dst_dnsname: i.is_multiple_of(2).then(|| format!("host{i}.example.com")),
+                dst_net: (!i.is_multiple_of(2)).then(|| Prefix {
+                    addr: if v6 {
+                        "2001:db8::1".parse().unwrap()
+                    } else {
+                        "192.0.2.1".parse().unwrap()
+                    },
+                    len: if v6 { 128 } else { 32 },
+                }),
+                dst_port: Some(PortMatch::Eq(443)),
+                direction_initiated: Some(Initiator::FromDevice),
+                ..Matches::default()
+            },
+        };
+        let acl = |name: &str, kind: AclType, n: usize| Acl {
+            name: name.into(),
+            kind,
+            aces: (0..n).map(|i| entry(i, kind == AclType::Ipv6)).collect(),
+        };
+        let base = Profile {
+            url: "https://x.example/p.json".into(),
+            from_device: vec![acl("a", AclType::Ipv4, 0), acl("b", AclType::Ipv6, 0)],
+            ..Profile::default()
+        };
+        let full = Profile {
+            from_device: vec![acl("a", AclType::Ipv4, 7), acl("b", AclType::Ipv6, 5)],
+            ..base.clone()
+        };
+        let len = |p: &Profile| serde_json::to_string_pretty(&to_json(p)).unwrap().len();
+        let entries: usize = full
+            .from_device
+            .iter()
+            .flat_map(|a| a.aces.iter().map(move |e| ace_text_len(e, a.kind)))
+            .sum();
+        // An ACL's `[]` opens onto lines of its own once it holds entries: 10 bytes more each.
+        let grown = len(&full) - len(&base);
+        assert_eq!(grown, entries + 2 * ACL_ENTRIES_OVERHEAD);
+    }
 }

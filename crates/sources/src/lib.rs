@@ -7,6 +7,7 @@
 //! Readers never panic on input. Damage at the end of a file yields the packets before it and a
 //! [`Warning`]; a file that is not a capture is a [`SourceError`] naming the file.
 
+mod guard;
 #[cfg(target_os = "linux")]
 mod live;
 mod merge;
@@ -156,9 +157,96 @@ pub enum Format {
 }
 
 enum Bytes {
-    Map(memmap2::Mmap),
+    Map(Mapped),
     Owned(Vec<u8>),
 }
+
+/// A file mapped into memory, and its registration against the file shrinking underneath a
+/// read (`guard.rs`). Fields drop in order: the region is released before the mapping is.
+struct Mapped {
+    region: Option<guard::Region>,
+    map: memmap2::Mmap,
+}
+
+/// What a path is when it is not a regular file or a folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A named pipe.
+    Fifo,
+    /// A Unix socket.
+    Socket,
+    /// A character device (`/dev/zero`, a terminal).
+    CharDevice,
+    /// A block device (a disk).
+    BlockDevice,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl FileKind {
+    /// What `meta` (of a path, links followed) describes, or `None` for a regular file or a
+    /// folder.
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileKind> {
+        let t = meta.file_type();
+        if t.is_file() || t.is_dir() {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            Some(if t.is_fifo() {
+                FileKind::Fifo
+            } else if t.is_socket() {
+                FileKind::Socket
+            } else if t.is_char_device() {
+                FileKind::CharDevice
+            } else if t.is_block_device() {
+                FileKind::BlockDevice
+            } else {
+                FileKind::Other
+            })
+        }
+        #[cfg(not(unix))]
+        Some(FileKind::Other)
+    }
+
+    /// A short English name (`fifo`, `socket`, `char`, `block`, `other`), also the selector of
+    /// the localised messages that name it.
+    pub fn id(self) -> &'static str {
+        match self {
+            FileKind::Fifo => "fifo",
+            FileKind::Socket => "socket",
+            FileKind::CharDevice => "char",
+            FileKind::BlockDevice => "block",
+            FileKind::Other => "other",
+        }
+    }
+}
+
+/// The I/O error of [`Capture::open`] for a path that is a pipe, socket or device: such inputs
+/// may never end (`/dev/zero`) or block (a pipe with no writer), and cannot be mapped, so they
+/// are refused rather than read into memory; a stream is read from standard input (`-`) with
+/// [`StreamReader`], through one bounded buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotRegularFile(pub FileKind);
+
+impl fmt::Display for NotRegularFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.0 {
+            FileKind::Fifo => "a pipe",
+            FileKind::Socket => "a socket",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Other => "not a regular file",
+        };
+        write!(
+            f,
+            "{what}, not a capture file: give streams on standard input (iotgate analyze - < PATH)"
+        )
+    }
+}
+
+impl std::error::Error for NotRegularFile {}
 
 /// An opened capture file, mapped into memory.
 pub struct Capture {
@@ -190,25 +278,24 @@ impl Capture {
         if meta.is_dir() {
             return Err(err(SourceErrorKind::Directory));
         }
+        // Checked before opening: opening a pipe with no writer blocks, and a device such as
+        // /dev/zero never ends. Streams are read from standard input, bounded.
+        if let Some(kind) = FileKind::of(&meta) {
+            let e = std::io::Error::new(std::io::ErrorKind::Unsupported, NotRegularFile(kind));
+            return Err(err(SourceErrorKind::Io(e)));
+        }
+        if meta.len() == 0 {
+            return Err(err(SourceErrorKind::Empty));
+        }
         let file = std::fs::File::open(path).map_err(|e| err(SourceErrorKind::Io(e)))?;
-        let bytes = if meta.len() == 0 {
-            // Special files (pipes, /dev/stdin) report length 0: read them fully.
-            use std::io::Read;
-            let mut v = Vec::new();
-            (&file)
-                .read_to_end(&mut v)
-                .map_err(|e| err(SourceErrorKind::Io(e)))?;
-            Bytes::Owned(v)
-        } else {
-            // SAFETY: the map is read-only; a file truncated underneath us by another process
-            // would fault, which is the accepted contract of memory-mapped capture readers.
-            let m =
-                unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(SourceErrorKind::Io(e)))?;
-            #[cfg(unix)]
-            let _ = m.advise(memmap2::Advice::Sequential);
-            Bytes::Map(m)
-        };
-        Capture::from_parts(path, bytes)
+        // SAFETY: the map is read-only. Another process truncating the file while it is read
+        // makes reads past its new end fault: the region registered here turns such a fault into
+        // zeros and a count that the readers watch (`guard.rs`), never a signal.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| err(SourceErrorKind::Io(e)))?;
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Sequential);
+        let region = guard::Region::register(&map);
+        Capture::from_parts(path, Bytes::Map(Mapped { region, map }))
     }
 
     /// Wraps bytes already in memory (tests, fuzzing).
@@ -223,7 +310,7 @@ impl Capture {
             kind,
         };
         let data: &[u8] = match &bytes {
-            Bytes::Map(m) => m,
+            Bytes::Map(m) => &m.map,
             Bytes::Owned(v) => v,
         };
         if data.is_empty() {
@@ -259,7 +346,7 @@ impl Capture {
     /// The whole file's bytes.
     pub fn bytes(&self) -> &[u8] {
         match &self.bytes {
-            Bytes::Map(m) => m,
+            Bytes::Map(m) => &m.map,
             Bytes::Owned(v) => v,
         }
     }
@@ -279,7 +366,7 @@ impl Capture {
     /// still safe: the pages fault back in from the file. Keeps RSS bounded on huge captures.
     pub fn release_before(&self, offset: usize) {
         #[cfg(unix)]
-        if let Bytes::Map(m) = &self.bytes {
+        if let Bytes::Map(Mapped { map: m, .. }) = &self.bytes {
             const PAGE: usize = 1 << 16;
             let end = offset.min(m.len()) / PAGE * PAGE;
             if end > 0 {
@@ -296,9 +383,25 @@ impl Capture {
     /// A reader over the packets, from the start.
     pub fn reader(&self) -> Result<Reader<'_>, &'static str> {
         let b = self.bytes();
+        let watch = match &self.bytes {
+            Bytes::Map(m) => m.region.as_ref().map(|r| r.watch(&self.path, b.len())),
+            Bytes::Owned(_) => None,
+        };
         Ok(match self.format {
-            Format::Pcap => Reader::Pcap(pcap::PcapReader::new(b)?),
-            Format::Pcapng => Reader::Pcapng(pcapng::PcapngReader::new(b)?),
+            Format::Pcap => {
+                let r = pcap::PcapReader::new(b)?;
+                Reader::Pcap(match watch {
+                    Some(w) => r.watched(w),
+                    None => r,
+                })
+            }
+            Format::Pcapng => {
+                let r = pcapng::PcapngReader::new(b)?;
+                Reader::Pcapng(match watch {
+                    Some(w) => r.watched(w),
+                    None => r,
+                })
+            }
         })
     }
 }
@@ -352,44 +455,229 @@ impl<'a> Iterator for Reader<'a> {
 }
 
 /// Expands the command line's paths: files are kept; a directory contributes the files inside it
-/// (recursively, sorted by path) whose first bytes are pcap or pcapng magic.
+/// (recursively, sorted by path) whose first bytes are pcap or pcapng magic. [`scan`] says what
+/// was left out and why.
 pub fn expand_paths(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found, 0)?;
-            found.sort();
-            out.extend(found);
-        } else {
-            out.push(p.clone());
-        }
+        out.extend(scan(p)?.files);
     }
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> std::io::Result<()> {
-    if depth > 16 {
-        return Ok(());
-    }
-    for e in std::fs::read_dir(dir)? {
-        let p = e?.path();
-        if p.is_dir() {
-            walk(&p, out, depth + 1)?;
-        } else if is_capture_file(&p) {
-            out.push(p);
-        }
-    }
-    Ok(())
+/// Folders deeper than this below a scanned one are not entered.
+pub const MAX_SCAN_DEPTH: usize = 16;
+
+/// Skipped entries listed one by one by [`scan`]; beyond, they are only counted.
+pub const MAX_SKIPPED_LISTED: usize = 256;
+
+/// Why a folder scan left an entry out.
+#[derive(Debug)]
+pub enum SkipReason {
+    /// A pipe, socket or device: never opened (a pipe with no writer would block the scan).
+    NotRegular(FileKind),
+    /// A file of no bytes.
+    Empty,
+    /// A compressed file (`gzip`, `xz`, `zstd`, `bzip2`): decompress it to analyse it.
+    Compressed(&'static str),
+    /// A file or folder that cannot be read (permissions, a dangling link).
+    Unreadable(std::io::Error),
+    /// A folder already scanned, reached again through a link (a cycle, or two links to one
+    /// folder): it is read once.
+    AlreadyScanned,
+    /// A file already listed under another path (`other`), through a link: it is read once.
+    SameFile {
+        /// The path it was listed under.
+        other: PathBuf,
+    },
+    /// A folder more than [`MAX_SCAN_DEPTH`] levels down.
+    TooDeep,
 }
 
-fn is_capture_file(p: &Path) -> bool {
+/// An entry a folder scan left out.
+#[derive(Debug)]
+pub struct Skipped {
+    /// The entry.
+    pub path: PathBuf,
+    /// Why.
+    pub reason: SkipReason,
+}
+
+/// What a folder scan found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The captures, sorted by path.
+    pub files: Vec<PathBuf>,
+    /// Entries left out for a reason worth telling (at most [`MAX_SKIPPED_LISTED`]), in path
+    /// order.
+    pub skipped: Vec<Skipped>,
+    /// Further entries left out for such a reason, not listed.
+    pub skipped_unlisted: u64,
+    /// Regular files that are simply not captures (text, other formats): counted, not listed.
+    pub not_captures: u64,
+    /// The first of them, as an example.
+    pub first_not_capture: Option<PathBuf>,
+}
+
+impl Scan {
+    fn skip(&mut self, path: PathBuf, reason: SkipReason) {
+        if self.skipped.len() < MAX_SKIPPED_LISTED {
+            self.skipped.push(Skipped { path, reason });
+        } else {
+            self.skipped_unlisted += 1;
+        }
+    }
+}
+
+/// Identity of a file or folder (device and inode), to read each once whatever the links.
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata, _path: &Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &std::fs::Metadata, path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Scans one command-line path. A file (or anything that is not a folder) is kept as it is,
+/// for the reader to accept or refuse with its own error; a folder contributes, recursively,
+/// the regular files whose first bytes are pcap or pcapng magic. Pipes, sockets and devices in
+/// a folder are never opened; every folder and file is visited once, however many links lead to
+/// it (a link cycle is followed once). Only a folder that cannot be listed at all is an error.
+pub fn scan(path: &Path) -> std::io::Result<Scan> {
+    let mut out = Scan::default();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => m,
+        _ => {
+            out.files.push(path.to_path_buf());
+            return Ok(out);
+        }
+    };
+    let mut seen_dirs = std::collections::HashSet::new();
+    let mut seen_files = std::collections::HashMap::new();
+    seen_dirs.insert(identity(&meta, path));
+    let entries = sorted_entries(path)?;
+    walk(entries, &mut out, &mut seen_dirs, &mut seen_files, 0);
+    out.files.sort();
+    out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// The entries of a folder, sorted by name (so that which of two links to one folder is
+/// followed does not depend on the file system's order).
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        v.push(e?.path());
+    }
+    v.sort();
+    Ok(v)
+}
+
+#[cfg(unix)]
+type Id = (u64, u64);
+#[cfg(not(unix))]
+type Id = PathBuf;
+
+fn walk(
+    entries: Vec<PathBuf>,
+    out: &mut Scan,
+    seen_dirs: &mut std::collections::HashSet<Id>,
+    seen_files: &mut std::collections::HashMap<Id, PathBuf>,
+    depth: usize,
+) {
+    for p in entries {
+        // Links followed: a link to a folder is scanned (once), a link to a file read (once).
+        let meta = match std::fs::metadata(&p) {
+            Ok(m) => m,
+            Err(e) => {
+                out.skip(p, SkipReason::Unreadable(e));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            if !seen_dirs.insert(identity(&meta, &p)) {
+                out.skip(p, SkipReason::AlreadyScanned);
+            } else if depth + 1 > MAX_SCAN_DEPTH {
+                out.skip(p, SkipReason::TooDeep);
+            } else {
+                match sorted_entries(&p) {
+                    Ok(sub) => walk(sub, out, seen_dirs, seen_files, depth + 1),
+                    Err(e) => out.skip(p, SkipReason::Unreadable(e)),
+                }
+            }
+            continue;
+        }
+        if let Some(kind) = FileKind::of(&meta) {
+            out.skip(p, SkipReason::NotRegular(kind));
+            continue;
+        }
+        if meta.len() == 0 {
+            out.skip(p, SkipReason::Empty);
+            continue;
+        }
+        let mut head = [0u8; 6];
+        let n = match read_head(&p, &mut head) {
+            Ok(n) => n,
+            Err(e) => {
+                out.skip(p, SkipReason::Unreadable(e));
+                continue;
+            }
+        };
+        if sniff(&head[..n]).is_some() {
+            let id = identity(&meta, &p);
+            match seen_files.get(&id) {
+                Some(other) => {
+                    let other = other.clone();
+                    out.skip(p, SkipReason::SameFile { other });
+                }
+                None => {
+                    seen_files.insert(id, p.clone());
+                    out.files.push(p);
+                }
+            }
+        } else if let Some(format) = compressed(&head[..n]) {
+            out.skip(p, SkipReason::Compressed(format));
+        } else {
+            out.not_captures += 1;
+            if out.first_not_capture.is_none() {
+                out.first_not_capture = Some(p);
+            }
+        }
+    }
+}
+
+/// Reads up to `head.len()` bytes from the start of a regular file.
+fn read_head(p: &Path, head: &mut [u8]) -> std::io::Result<usize> {
     use std::io::Read;
-    let mut m = [0u8; 4];
-    std::fs::File::open(p)
-        .and_then(|mut f| f.read_exact(&mut m))
-        .is_ok()
-        && sniff(&m).is_some()
+    let mut f = std::fs::File::open(p)?;
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The compression format the first bytes announce, if any.
+fn compressed(b: &[u8]) -> Option<&'static str> {
+    if b.starts_with(&[0x1f, 0x8b]) {
+        Some("gzip")
+    } else if b.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+        Some("xz")
+    } else if b.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Some("zstd")
+    } else if b.starts_with(b"BZh") {
+        Some("bzip2")
+    } else {
+        None
+    }
 }
 
 /// Hints the CPU to load the cache line holding `items[i]`; a no-op past the end or on

@@ -4,6 +4,7 @@
 //! [`PcapReader`] and the streaming reader (`stream.rs`): both decode with [`file_header`],
 //! [`record_header`], [`record_fits`], [`ts_ns`] and [`why_no_record`] on the bytes they hold.
 
+use crate::guard::Watch;
 use crate::{prefetch, RawPacket, Warning, WarningKind};
 
 /// Records larger than this are treated as damage, whatever the snap length says.
@@ -61,11 +62,13 @@ pub(crate) fn record_header(h: &[u8], swapped: bool) -> [u32; 4] {
     w
 }
 
-/// Whether a record of `incl` captured bytes ending at `end` is whole in a buffer of `len` bytes
-/// and not larger than [`MAX_RECORD`].
+/// Whether a record of `incl` captured bytes (of a frame of `orig` bytes) ending at `end` is whole
+/// in a buffer of `len` bytes, not larger than [`MAX_RECORD`], and describes a frame: a record
+/// of no bytes captured from a frame of no bytes is what zeros look like (a file padded or
+/// overwritten with zeros after its header), so it is damage, not an empty packet.
 #[inline(always)]
-pub(crate) fn record_fits(incl: u32, end: usize, len: usize) -> bool {
-    incl <= MAX_RECORD && end <= len
+pub(crate) fn record_fits(incl: u32, orig: u32, end: usize, len: usize) -> bool {
+    incl <= MAX_RECORD && end <= len && (incl | orig) != 0
 }
 
 /// The header of the record starting at `buf[p]` when the whole record lies in `buf` and is not
@@ -74,7 +77,7 @@ pub(crate) fn record_fits(incl: u32, end: usize, len: usize) -> bool {
 #[inline(always)]
 pub(crate) fn record_at(buf: &[u8], p: usize, swapped: bool) -> Option<[u32; 4]> {
     let w = record_header(buf.get(p..p + RECORD_HEADER_LEN)?, swapped);
-    record_fits(w[2], p + RECORD_HEADER_LEN + w[2] as usize, buf.len()).then_some(w)
+    record_fits(w[2], w[3], p + RECORD_HEADER_LEN + w[2] as usize, buf.len()).then_some(w)
 }
 
 /// Why [`record_at`] found no record at `buf[p]`, `buf` holding everything up to the end of the
@@ -89,9 +92,8 @@ pub(crate) fn why_no_record(buf: &[u8], p: usize, swapped: bool) -> Option<Warni
             had: rest as u64,
         });
     };
-    let incl = u32::from_le_bytes([h[8], h[9], h[10], h[11]]);
-    let incl = if swapped { incl.swap_bytes() } else { incl };
-    Some(if incl > MAX_RECORD {
+    let [_, _, incl, orig] = record_header(h, swapped);
+    Some(if incl > MAX_RECORD || (incl | orig) == 0 {
         WarningKind::BadRecordLength { len: incl as u64 }
     } else {
         WarningKind::Truncated {
@@ -120,6 +122,10 @@ pub struct PcapReader<'a> {
     pf: usize,
     /// Records between `pos` and `pf`.
     pf_ahead: u32,
+    /// The mapping this reads, when the file could shrink underneath it.
+    watch: Option<Watch<'a>>,
+    /// The length `buf` had before the file was found to have shrunk.
+    shrunk_from: Option<usize>,
 }
 
 /// How many records ahead of the reader the prefetch cursor runs.
@@ -138,7 +144,16 @@ impl<'a> PcapReader<'a> {
             warnings: Vec::new(),
             pf: FILE_HEADER_LEN,
             pf_ahead: 0,
+            watch: None,
+            shrunk_from: None,
         })
+    }
+
+    /// Watches the mapping `buf` belongs to: if the file shrinks while it is read, reading
+    /// stops where the file now ends, with a warning.
+    pub(crate) fn watched(mut self, w: Watch<'a>) -> Self {
+        self.watch = Some(w);
+        self
     }
 
     /// The file's link type.
@@ -165,16 +180,58 @@ impl<'a> PcapReader<'a> {
     /// The next packet.
     #[inline]
     pub fn next_packet(&mut self) -> Option<RawPacket<'a>> {
+        loop {
+            let p = self.pos;
+            let got = self.record();
+            // A read past the end of a file that shrank gave zeros: read again from `p` up to
+            // where the file now ends.
+            if self.watch.as_ref().is_some_and(|w| w.shrank()) {
+                self.shrink(p);
+                continue;
+            }
+            return match got {
+                Some(pkt) => Some(pkt),
+                // Past the new end of a file, within its last page, reads give zeros without a
+                // fault: before calling the end damage, see whether the file got shorter.
+                None if self.end_moved() => {
+                    self.shrink(p);
+                    continue;
+                }
+                None => self.stop(),
+            };
+        }
+    }
+
+    /// True when the file is now shorter than `buf` (checked once, at the end).
+    #[cold]
+    fn end_moved(&mut self) -> bool {
+        let len = self.buf.len();
+        self.shrunk_from.is_none() && self.watch.as_mut().is_some_and(|w| w.valid_len() < len)
+    }
+
+    /// The file shrank: `buf` is cut to what is left of it and reading resumes at `p`.
+    #[cold]
+    fn shrink(&mut self, p: usize) {
+        let Some(w) = self.watch.as_mut() else { return };
+        let valid = w.valid_len().min(self.buf.len());
+        self.shrunk_from.get_or_insert(self.buf.len());
+        self.buf = &self.buf[..valid];
+        self.pos = p;
+        self.pf = p;
+        self.pf_ahead = 0;
+    }
+
+    /// The record at `pos` when it is whole (and `pos` moved past it), else `None`.
+    #[inline(always)]
+    fn record(&mut self) -> Option<RawPacket<'a>> {
         let buf = self.buf;
         let p = self.pos;
-        let Some(h) = buf.get(p..p + RECORD_HEADER_LEN) else {
-            return self.stop();
-        };
+        let h = buf.get(p..p + RECORD_HEADER_LEN)?;
         let [sec, frac, incl, orig] = record_header(h, self.swapped);
         let start = p + RECORD_HEADER_LEN;
         let end = start + incl as usize;
-        if !record_fits(incl, end, buf.len()) {
-            return self.stop();
+        if !record_fits(incl, orig, end, buf.len()) {
+            return None;
         }
         self.pos = end;
         // Keep fetching record headers and frame starts a few records ahead while packets are
@@ -212,10 +269,17 @@ impl<'a> PcapReader<'a> {
         })
     }
 
-    /// The end of the file, or damage (a warning); reading stops either way.
+    /// The end of the file, or damage (a warning); reading stops either way. When the file
+    /// shrank while it was read, ending cleanly where it now ends is damage too: the bytes it had
+    /// when it was opened are missing.
     #[cold]
     fn stop(&mut self) -> Option<RawPacket<'a>> {
-        if let Some(kind) = why_no_record(self.buf, self.pos, self.swapped) {
+        let p = self.pos;
+        let shrunk = self.shrunk_from.take().map(|was| WarningKind::Truncated {
+            needed: was.saturating_sub(p) as u64,
+            had: self.buf.len().saturating_sub(p) as u64,
+        });
+        if let Some(kind) = why_no_record(self.buf, p, self.swapped).or(shrunk) {
             self.warnings.push(Warning {
                 offset: self.pos as u64,
                 kind,

@@ -5,6 +5,7 @@
 //! memory-mapped [`PcapngReader`] hands it the whole file, the streaming reader (`stream.rs`) its
 //! buffer, so both read the same packets and report the same damage at the same offsets.
 
+use crate::guard::Watch;
 use crate::pcap::MAX_RECORD;
 use crate::{RawPacket, Warning, WarningKind};
 
@@ -122,10 +123,12 @@ impl Blocks {
                 [0x4d, 0x3c, 0x2b, 0x1a] => self.swapped = false,
                 [0x1a, 0x2b, 0x3c, 0x4d] => self.swapped = true,
                 _ => {
+                    // No byte order to read the length in: it is shown as the section before
+                    // this one would read it.
                     return Err(Some(WarningKind::BadBlock {
                         block_type: SHB,
-                        len: 0,
-                    }))
+                        len: self.u32_at(buf, p + 4).unwrap_or(0) as u64,
+                    }));
                 }
             }
             self.ifaces.clear();
@@ -250,7 +253,8 @@ impl Blocks {
     ) -> Option<PacketAt> {
         let (s, e) = (body.start, body.end);
         if e - s < 20 {
-            let len = (e - s) as u64;
+            // The block's length as its header gives it (its body and 12 bytes of framing).
+            let len = (e - s + BLOCK_HEADER_LEN) as u64;
             self.warn_capped(
                 base,
                 s,
@@ -299,7 +303,7 @@ impl Blocks {
         let (s, e) = (body.start, body.end);
         if e - s < 4 {
             // No room for the original length: a damaged block, skipped like a short EPB.
-            let len = (e - s) as u64;
+            let len = (e - s + BLOCK_HEADER_LEN) as u64;
             self.warn_capped(
                 base,
                 s,
@@ -331,6 +335,10 @@ pub struct PcapngReader<'a> {
     buf: &'a [u8],
     pub(crate) pos: usize,
     pub(crate) blocks: Blocks,
+    /// The mapping this reads, when the file could shrink underneath it.
+    watch: Option<Watch<'a>>,
+    /// The length `buf` had before the file was found to have shrunk.
+    shrunk_from: Option<usize>,
 }
 
 impl<'a> PcapngReader<'a> {
@@ -341,7 +349,16 @@ impl<'a> PcapngReader<'a> {
             buf,
             pos: 0,
             blocks: Blocks::new(swapped),
+            watch: None,
+            shrunk_from: None,
         })
+    }
+
+    /// Watches the mapping `buf` belongs to: if the file shrinks while it is read, reading
+    /// stops where the file now ends, with a warning.
+    pub(crate) fn watched(mut self, w: Watch<'a>) -> Self {
+        self.watch = Some(w);
+        self
     }
 
     /// Size of the whole file.
@@ -356,9 +373,22 @@ impl<'a> PcapngReader<'a> {
 
     /// The next packet.
     pub fn next_packet(&mut self) -> Option<RawPacket<'a>> {
-        let buf = self.buf;
         loop {
-            match self.blocks.block(buf, self.pos, 0) {
+            let buf = self.buf;
+            let warned = self.blocks.warnings.len();
+            let got = self.blocks.block(buf, self.pos, 0);
+            // A read past the end of a file that shrank gave zeros. A block wholly before where
+            // the file now ends was read from the file's own bytes and stands (re-reading it
+            // would describe an interface twice); otherwise forget what the zeros caused and
+            // read the block again, up to where the file now ends.
+            if self.watch.as_ref().is_some_and(|w| w.shrank()) {
+                let valid = self.shrink();
+                if !matches!(got, Ok((next, _)) if next <= valid) {
+                    self.blocks.warnings.truncate(warned);
+                    continue;
+                }
+            }
+            match got {
                 Ok((next, pkt)) => {
                     self.pos = next;
                     if let Some(p) = pkt {
@@ -370,10 +400,22 @@ impl<'a> PcapngReader<'a> {
                         });
                     }
                 }
+                Err(_) if self.end_moved() => {
+                    // Past the new end of a file, within its last page, reads give zeros
+                    // without a fault: the file got shorter, read the block again.
+                    self.blocks.warnings.truncate(warned);
+                    self.shrink();
+                }
                 Err(stop) => {
-                    if let Some(kind) = stop {
+                    // Ending cleanly where a file that shrank now ends is damage too.
+                    let p = self.pos;
+                    let shrunk = self.shrunk_from.take().map(|was| WarningKind::Truncated {
+                        needed: was.saturating_sub(p) as u64,
+                        had: buf.len().saturating_sub(p) as u64,
+                    });
+                    if let Some(kind) = stop.or(shrunk) {
                         self.blocks.warnings.push(Warning {
-                            offset: self.pos as u64,
+                            offset: p as u64,
                             kind,
                         });
                     }
@@ -382,5 +424,24 @@ impl<'a> PcapngReader<'a> {
                 }
             }
         }
+    }
+
+    /// True when the file is now shorter than `buf` (checked once, at the end).
+    #[cold]
+    fn end_moved(&mut self) -> bool {
+        let len = self.buf.len();
+        self.shrunk_from.is_none() && self.watch.as_mut().is_some_and(|w| w.valid_len() < len)
+    }
+
+    /// The file shrank: `buf` is cut to what is left of it, whose length is returned.
+    #[cold]
+    fn shrink(&mut self) -> usize {
+        let Some(w) = self.watch.as_mut() else {
+            return self.buf.len();
+        };
+        let valid = w.valid_len().min(self.buf.len());
+        self.shrunk_from.get_or_insert(self.buf.len());
+        self.buf = &self.buf[..valid];
+        valid
     }
 }

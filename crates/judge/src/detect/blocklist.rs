@@ -150,13 +150,21 @@ impl Blocklist {
     }
 }
 
-/// A host name in lower case without a trailing dot or `*.`, if it is one.
+/// A host name in lower case without a trailing dot or `*.`, if it is one. A name whose last
+/// label is all digits is not one (no top-level domain is numeric, RFC 3696 section 2): it is a
+/// mistyped address such as `300.1.1.1` or `104.016.066.050` (leading zeros, which the address
+/// parser refuses as ambiguous), and taken as a name it would never match.
 fn normal_name(t: &str) -> Option<String> {
     let t = t
         .trim_start_matches("*.")
         .trim_start_matches('.')
         .trim_end_matches('.');
+    let numeric = t
+        .rsplit('.')
+        .next()
+        .is_some_and(|l| !l.is_empty() && l.bytes().all(|c| c.is_ascii_digit()));
     let ok = !t.is_empty()
+        && !numeric
         && t.len() <= 253
         && t.split('.').all(|l| {
             !l.is_empty()
@@ -213,5 +221,22 @@ mod tests {
         assert_eq!(e.line, 1);
         let e = Blocklist::parse("t", "bad$name").unwrap_err();
         assert_eq!(e.text, "bad$name");
+    }
+
+    #[test]
+    fn mistyped_addresses_are_not_host_names() {
+        for (text, line) in [
+            ("1.2.3.4\n300.1.1.1\n", 2),
+            ("104.016.066.050", 1),
+            ("# list\n\n0.0.0.0 ads.example 10.0.0.256\n", 3),
+            ("1.2.3.4.5", 1),
+            ("8", 1),
+        ] {
+            let e = Blocklist::parse("t", text).unwrap_err();
+            assert_eq!(e.line, line, "{text:?}");
+        }
+        // Digits elsewhere in a name are fine.
+        let b = Blocklist::parse("t", "123.example\nx1.y2.example3\n").unwrap();
+        assert_eq!(b.len(), 2);
     }
 }

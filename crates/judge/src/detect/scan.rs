@@ -669,7 +669,13 @@ impl Scan {
         };
         let seed = scan_seed("arp-sweep", severity, 0.9, dev, ts, d.arp_first, 0);
         if let Some(i) = cx.alerts.raise(cx.inv, seed) {
-            cx.alerts.list[i].set("targets", d.arp_seen.estimate());
+            // An estimate never exceeds what was counted; its error goes with it.
+            let a = &mut cx.alerts.list[i];
+            a.set(
+                "targets",
+                d.arp_seen.estimate().min(u64::from(d.arp_requests)),
+            );
+            a.set("targets_error_permille", d.arp_seen.error_permille());
             d.alerts[5] = Some(i);
         }
     }
@@ -705,7 +711,10 @@ impl Scan {
                     a.set("answered", d.arp_answers as u64);
                     continue;
                 }
-                a.set("targets", d.targets.estimate());
+                // Distinct targets from the sketch: never above the probes sent, and with the
+                // estimator's error.
+                a.set("targets", d.targets.estimate().min(d.probes));
+                a.set("targets_error_permille", Hll::ERROR_PERMILLE);
                 a.set("probes", d.probes);
                 a.set("answered", d.answered);
                 match a.detail {

@@ -52,6 +52,17 @@ impl Bits {
         }
         (1024.0 * (1024.0 / zeros as f64).ln()).round() as u64
     }
+    /// Standard error of [`Bits::estimate`] relative to it, in tenths of a percent (linear
+    /// counting: sqrt(m (e^t - t - 1)) / n with t = n / m; Whang, Vander-Zanden and Taylor 1990).
+    pub fn error_permille(&self) -> u64 {
+        let n = self.estimate() as f64;
+        if n < 1.0 {
+            return 0;
+        }
+        let m = 1024.0f64;
+        let t = n / m;
+        ((m * (t.exp() - t - 1.0)).sqrt() / n * 1000.0).round() as u64
+    }
     /// Forgets everything.
     pub fn clear(&mut self) {
         *self = Bits::default();
@@ -79,6 +90,10 @@ impl Hll {
             self.0[i] = rank;
         }
     }
+    /// Standard error of [`Hll::estimate`] relative to it, in tenths of a percent: 1.04 /
+    /// sqrt(256) (Flajolet et al. 2007).
+    pub const ERROR_PERMILLE: u64 = 65;
+
     /// Estimated distinct items.
     pub fn estimate(&self) -> u64 {
         let m = 256.0f64;
@@ -109,6 +124,26 @@ mod tests {
             b.insert(mix(i));
         }
         assert_eq!(b.estimate(), e, "repeats do not count");
+    }
+
+    #[test]
+    fn errors_are_stated() {
+        let mut b = Bits::default();
+        assert_eq!(b.error_permille(), 0);
+        for i in 0..200u128 {
+            b.insert(mix(i));
+        }
+        // Linear counting at 200 of 1,024 bits: about 2.3 %.
+        assert!(
+            (18..=28).contains(&b.error_permille()),
+            "{}",
+            b.error_permille()
+        );
+        for i in 0..5_000u128 {
+            b.insert(mix(i));
+        }
+        assert!(b.error_permille() > 28, "fuller, less precise");
+        assert_eq!(Hll::ERROR_PERMILLE, 65);
     }
 
     #[test]
