@@ -89,7 +89,11 @@ pub fn cache_problem_lines(l: &Localizer, a: &AuditState) -> Vec<String> {
         .map(|(mac, url, p)| {
             let mac = mac.to_string();
             let (id, path, extra) = match p {
-                CacheProblem::BadUrl => ("mudcache-bad-url", String::new(), String::new()),
+                CacheProblem::BadUrl => (
+                    "mudcache-bad-url",
+                    String::new(),
+                    iotgate_explain::mud_url_problem(l, url).unwrap_or_default(),
+                ),
                 CacheProblem::Missing(p) => {
                     ("mudcache-missing", p.display().to_string(), String::new())
                 }

@@ -142,6 +142,38 @@ pub mod frames {
         q.extend_from_slice(&[0, 0, 1, 0, 1]);
         q
     }
+    /// A TLS 1.3 ClientHello (one record) naming `sni`, with `pad` bytes of padding extension
+    /// (to make it as long as a post-quantum hello).
+    pub fn client_hello(sni: &[u8], pad: usize) -> Vec<u8> {
+        let mut ext = Vec::new();
+        let mut list = vec![0];
+        list.extend_from_slice(&(sni.len() as u16).to_be_bytes());
+        list.extend_from_slice(sni);
+        ext.extend_from_slice(&[0, 0]);
+        ext.extend_from_slice(&((list.len() + 2) as u16).to_be_bytes());
+        ext.extend_from_slice(&(list.len() as u16).to_be_bytes());
+        ext.extend_from_slice(&list);
+        // supported_versions: TLS 1.3.
+        ext.extend_from_slice(&[0, 0x2b, 0, 3, 2, 3, 4]);
+        if pad > 0 {
+            ext.extend_from_slice(&[0, 0x15]);
+            ext.extend_from_slice(&(pad as u16).to_be_bytes());
+            ext.extend(std::iter::repeat_n(0u8, pad));
+        }
+        let mut hs = vec![3, 3];
+        hs.extend_from_slice(&[7; 32]);
+        hs.push(0);
+        hs.extend_from_slice(&[0, 4, 0x13, 0x01, 0x13, 0x02, 1, 0]);
+        hs.extend_from_slice(&(ext.len() as u16).to_be_bytes());
+        hs.extend_from_slice(&ext);
+        let mut m = vec![1, 0];
+        m.extend_from_slice(&(hs.len() as u16).to_be_bytes());
+        m.extend_from_slice(&hs);
+        let mut r = vec![22, 3, 1];
+        r.extend_from_slice(&(m.len() as u16).to_be_bytes());
+        r.extend_from_slice(&m);
+        r
+    }
     /// A classic pcap (Ethernet, microseconds) of `(ns, frame)` records.
     pub fn pcap(records: &[(i64, Vec<u8>)]) -> Vec<u8> {
         let mut p = vec![

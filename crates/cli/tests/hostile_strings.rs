@@ -118,35 +118,6 @@ fn dns_response(name: &[&[u8]]) -> Vec<u8> {
     d
 }
 
-/// A TLS 1.3 ClientHello naming `sni`.
-fn client_hello(sni: &[u8]) -> Vec<u8> {
-    let mut ext = Vec::new();
-    let mut list = vec![0];
-    list.extend_from_slice(&(sni.len() as u16).to_be_bytes());
-    list.extend_from_slice(sni);
-    let mut body = Vec::new();
-    body.extend_from_slice(&(list.len() as u16).to_be_bytes());
-    body.extend_from_slice(&list);
-    ext.extend_from_slice(&[0, 0]);
-    ext.extend_from_slice(&(body.len() as u16).to_be_bytes());
-    ext.extend_from_slice(&body);
-    // supported_versions: TLS 1.3.
-    ext.extend_from_slice(&[0, 0x2b, 0, 3, 2, 3, 4]);
-    let mut hs = vec![3, 3];
-    hs.extend_from_slice(&[7; 32]);
-    hs.push(0);
-    hs.extend_from_slice(&[0, 2, 0x13, 0x01, 1, 0]);
-    hs.extend_from_slice(&(ext.len() as u16).to_be_bytes());
-    hs.extend_from_slice(&ext);
-    let mut m = vec![1, 0];
-    m.extend_from_slice(&(hs.len() as u16).to_be_bytes());
-    m.extend_from_slice(&hs);
-    let mut r = vec![22, 3, 1];
-    r.extend_from_slice(&(m.len() as u16).to_be_bytes());
-    r.extend_from_slice(&m);
-    r
-}
-
 /// Writes a classic pcap of `frames`, one per millisecond.
 fn write_pcap(path: &Path, frames: &[Vec<u8>]) {
     let mut out = Vec::new();
@@ -203,7 +174,7 @@ fn hostile_capture(path: &Path) {
     ];
     // TLS to the name it resolved, and a plain-HTTP request with a hostile User-Agent.
     for (port, payload) in [
-        (443u16, client_hello(evil)),
+        (443u16, common::frames::client_hello(evil, 0)),
         (
             80,
             format!("GET /?token=1 HTTP/1.1\r\nHost: {EVIL}\r\nUser-Agent: {EVIL}\r\n\r\n")

@@ -229,7 +229,12 @@ fn fetch_verifies_caches_and_refuses_what_it_must() {
         &[&format!("http://localhost:{port}/good/Luminaire_150.json")],
     );
     assert_eq!(code, 1);
-    assert!(out.contains("only https://"), "{out}");
+    assert!(out.contains("does not start with https://"), "{out}");
+    // A URL that does start with https:// is told what is really wrong with it.
+    let (code, out) = fetch(&dir, Some(&roots), &["https://localhost/"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("names no file"), "{out}");
+    assert!(!out.contains("does not start with"), "{out}");
     let _ = std::fs::remove_dir_all(&base);
 }
 

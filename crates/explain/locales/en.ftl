@@ -285,7 +285,7 @@ mudaudit-unused = { $n ->
    *[other] { $n } entries of the profile were never used:
 }
 mudaudit-none = No device in these captures has a MUD profile (give --mud MAC=FILE, or --mud-cache DIR for devices that announce a MUD URL).
-mudcache-bad-url = { $mac } announced the MUD URL { $url }, which cannot name a file in the profile cache (it must start with https://)
+mudcache-bad-url = { $mac } announced the MUD URL { $url }, which cannot name a file in the profile cache: { $detail }
 mudcache-missing = { $mac } announced the MUD URL { $url }, but the cache has no { $path }; its traffic was not audited
 mudcache-io = { $mac } announced the MUD URL { $url }; { $path } could not be read: { $detail }
 mudcache-unusable = { $mac } announced the MUD URL { $url }; { $path } is not a usable profile ({ $detail } errors; see “iotgate mud check”)
@@ -342,7 +342,7 @@ cli-mud-force = Fetch again even when the cached copy is still valid
 fetch-tls = cannot set up HTTPS: { $error }
 fetch-stored = { $url }: signature valid; stored in { $path }
 fetch-fresh = { $url }: the cached copy is still valid ({ $path }); not fetched again
-fetch-bad-url = { $url }: not fetched — only https:// URLs that name a file are fetched
+fetch-bad-url = { $url }: not fetched — { $detail }
 fetch-http = { $url }: not fetched — { $detail }
 fetch-too-large = { $url }: not fetched — larger than { $detail } bytes
 fetch-unusable = { $url }: not kept — not a usable MUD profile (run “iotgate mud check” on it: { $detail ->

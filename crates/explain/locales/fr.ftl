@@ -282,7 +282,7 @@ mudaudit-unused = { $n ->
    *[other] { $n } entrées du profil n'ont jamais servi :
 }
 mudaudit-none = Aucun appareil de ces captures n'a de profil MUD (donnez --mud MAC=FICHIER, ou --mud-cache DOSSIER pour les appareils qui annoncent une URL MUD).
-mudcache-bad-url = { $mac } a annoncé l'URL MUD { $url }, qui ne peut désigner aucun fichier du cache de profils (elle doit commencer par https://)
+mudcache-bad-url = { $mac } a annoncé l'URL MUD { $url }, qui ne peut désigner aucun fichier du cache de profils : { $detail }
 mudcache-missing = { $mac } a annoncé l'URL MUD { $url }, mais le cache n'a pas { $path } ; son trafic n'a pas été vérifié
 mudcache-io = { $mac } a annoncé l'URL MUD { $url } ; { $path } n'a pas pu être lu : { $detail }
 mudcache-unusable = { $mac } a annoncé l'URL MUD { $url } ; { $path } n'est pas un profil utilisable ({ $detail } erreurs ; voir « iotgate mud check »)
@@ -339,7 +339,7 @@ cli-mud-force = Récupérer de nouveau même si la copie en cache est encore val
 fetch-tls = impossible de préparer HTTPS : { $error }
 fetch-stored = { $url } : signature valide ; enregistré dans { $path }
 fetch-fresh = { $url } : la copie en cache est encore valide ({ $path }) ; pas de nouvelle récupération
-fetch-bad-url = { $url } : non récupéré — seules les URL https:// qui désignent un fichier sont récupérées
+fetch-bad-url = { $url } : non récupéré — { $detail }
 fetch-http = { $url } : non récupéré — { $detail }
 fetch-too-large = { $url } : non récupéré — plus grand que { $detail } octets
 fetch-unusable = { $url } : non gardé — ce n'est pas un profil MUD utilisable (passez-le à « iotgate mud check » : { $detail ->

@@ -112,3 +112,21 @@ pub fn source_error_text(l: &Localizer, e: &SourceError) -> String {
         SourceErrorKind::Directory => l.ta("err-directory", &[("path", p)]),
     }
 }
+
+/// Why a MUD URL cannot name a file in the profile cache, in the reader's language (None when
+/// it can): the exact reason, so that a URL that does start with https:// is never told it must.
+pub fn mud_url_problem(l: &Localizer, url: &str) -> Option<String> {
+    let p = iotgate_mud::fetch::url_problem(url)?;
+    let segment = match &p {
+        iotgate_mud::fetch::UrlProblem::BadSegment(s) => s.clone(),
+        _ => String::new(),
+    };
+    let url = safe::visible(url);
+    Some(l.ta(
+        p.id(),
+        &[
+            ("url", Arg::S(&url)),
+            ("segment", Arg::S(&safe::visible(&segment))),
+        ],
+    ))
+}

@@ -15,23 +15,34 @@ use std::borrow::Cow;
 use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
 
-/// Header text as stored: invalid UTF-8 replaced, control characters dropped, at most 200
-/// characters. Borrowed when that is the input itself (printable ASCII, as nearly every
+/// The longest header value kept, in characters: real user agents reach 300-500 (browsers with
+/// app tokens, smart TVs), so values are cut well beyond that and marked.
+pub const TEXT_MAX: usize = 1024;
+
+/// Header text as stored: invalid UTF-8 replaced, control characters dropped, at most
+/// [`TEXT_MAX`] characters — a longer value is cut and ends with "…", so a partial value is never
+/// shown as whole. Borrowed when that is the input itself (printable ASCII, as nearly every
 /// header is), so a value already known costs no allocation.
 fn text(b: &[u8]) -> Cow<'_, str> {
-    let printable = &b[..b.len().min(200)];
-    if printable.iter().all(|&c| (0x20..0x7f).contains(&c)) {
-        if let Ok(s) = std::str::from_utf8(printable) {
+    if b.len() <= TEXT_MAX && b.iter().all(|&c| (0x20..0x7f).contains(&c)) {
+        if let Ok(s) = std::str::from_utf8(b) {
             return Cow::Borrowed(s);
         }
     }
-    Cow::Owned(
-        String::from_utf8_lossy(b)
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect(),
-    )
+    let mut out: String = String::from_utf8_lossy(b)
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(TEXT_MAX + 1)
+        .collect();
+    if out.chars().count() > TEXT_MAX {
+        let cut = out
+            .char_indices()
+            .nth(TEXT_MAX)
+            .map_or(out.len(), |(i, _)| i);
+        out.truncate(cut);
+        out.push('…');
+    }
+    Cow::Owned(out)
 }
 
 fn hexs(b: &[u8]) -> String {
@@ -516,7 +527,9 @@ pub(crate) fn tcp_app(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8], scra
                 Device::add_to(&mut dev.tls_snis, &sni, &lim);
             }
         }
-        if dev.ja4.len() < 64 && !dev.hellos_seen.contains(&hello) {
+        // A hello cut short (the capture's snap length, a lost segment) would give a
+        // fingerprint of what happened to arrive: withheld, never shown as the device's.
+        if !ch.truncated && dev.ja4.len() < 64 && !dev.hellos_seen.contains(&hello) {
             if dev.hellos_seen.len() < crate::device::HELLOS_SEEN {
                 dev.hellos_seen.push(hello);
             }
@@ -532,7 +545,9 @@ pub(crate) fn tcp_app(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8], scra
                 }
             }
         }
-        if dev.tls_versions.len() < 16 {
+        // A cut hello may have lost its supported_versions: its highest version is known only
+        // when it is below TLS 1.2 (no extension raises a version), which is what matters.
+        if dev.tls_versions.len() < 16 && (!ch.truncated || v < 0x0303) {
             dev.tls_versions.insert(v);
         }
         if v < 0x0303 {

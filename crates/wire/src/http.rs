@@ -70,13 +70,36 @@ const METHODS: &[&[u8]] = &[
     b"SET_PARAMETER",
 ];
 
-/// Cheap test: does this payload start like a request line of a known method?
+/// Cheap test: does this payload start like a request line? A known method is enough (a
+/// request's first segment may hold nothing more); any other token-shaped method (WebDAV's
+/// PROPFIND and MKCOL, UPnP's and vendors' own: upper-case letters, digits, `-` and `_`, up to
+/// 24 characters) needs the rest of the line to end in `HTTP/1.x` or `RTSP/1.x`.
 #[inline]
 pub fn looks_like_request(b: &[u8]) -> bool {
-    let Some(sp) = b.iter().take(16).position(|&c| c == b' ') else {
+    let Some(sp) = b.iter().take(25).position(|&c| c == b' ') else {
         return false;
     };
-    METHODS.contains(&&b[..sp])
+    let method = &b[..sp];
+    if METHODS.contains(&method) {
+        return true;
+    }
+    if sp == 0
+        || !method[0].is_ascii_uppercase()
+        || !method
+            .iter()
+            .all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
+    {
+        return false;
+    }
+    let line = &b[sp + 1..];
+    let line = &line[..crate::bytes::find_byte(line, b'\n')
+        .unwrap_or(line.len())
+        .min(8192)];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    line.len() > 9 && {
+        let v = &line[line.len() - 9..];
+        (v.starts_with(b" HTTP/1.") || v.starts_with(b" RTSP/1.")) && v[8].is_ascii_digit()
+    }
 }
 
 /// Decodes a request head.
@@ -493,6 +516,24 @@ mod scanner_tests {
         );
         assert_eq!(scanner_tool(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), None);
         assert_eq!(scanner_tool(b"\x16\x03\x01 nikto"), None);
+    }
+
+    #[test]
+    fn any_token_method_with_a_version_is_a_request() {
+        use super::looks_like_request;
+        assert!(looks_like_request(
+            b"PROPFIND /dav/ HTTP/1.1\r\nHost: x\r\n\r\n"
+        ));
+        assert!(looks_like_request(b"MKCOL /dav/new HTTP/1.1\r\n"));
+        assert!(looks_like_request(b"X-MS-ENUMATTS /x HTTP/1.0\n"));
+        // Known methods need nothing more (a first segment may be just that).
+        assert!(looks_like_request(b"POST "));
+        // Not a request: no version, lower case, binary, a bare word.
+        assert!(!looks_like_request(b"PROPFIND /dav/\r\n"));
+        assert!(!looks_like_request(b"propfind / HTTP/1.1\r\n"));
+        assert!(!looks_like_request(b"HELLO DEVICE 1234"));
+        assert!(!looks_like_request(b"\x16\x03\x01 / HTTP/1.1"));
+        assert!(!looks_like_request(b" / HTTP/1.1\r\n"));
     }
 
     #[test]

@@ -52,7 +52,10 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
 /// Why `url` was not fetched or kept, on one localised line.
 pub fn error_text(l: &Localizer, url: &str, e: FetchError) -> String {
     let (id, detail) = match e {
-        FetchError::BadUrl => ("fetch-bad-url", String::new()),
+        FetchError::BadUrl => (
+            "fetch-bad-url",
+            iotgate_explain::mud_url_problem(l, url).unwrap_or_default(),
+        ),
         FetchError::Http(d) => ("fetch-http", d),
         FetchError::TooLarge => (
             "fetch-too-large",
