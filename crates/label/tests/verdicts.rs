@@ -97,3 +97,56 @@ fn requirements_are_evidenced_by_what_they_ask() {
     let ids: Vec<&str> = checks_for("en303645", "5.1-3").map(|c| c.id).collect();
     assert_eq!(ids, ["cleartext-login-served", "login-service-cleartext"]);
 }
+
+/// UK PSTI's deemed routes since SI 2025/1267: a current Singapore CLS label (any level) or
+/// JC-STAR label, declared, meets all three requirements; an expired one proves nothing either
+/// way; a bad level or date is an error naming the entry.
+#[test]
+fn a_held_cls_or_jc_star_label_is_a_deemed_route_to_psti() {
+    let l = en();
+    let today = Date::parse("2026-11-22").unwrap();
+    for psti in ["psti:1", "psti:2", "psti:3"] {
+        let (fw, id) = psti.split_once(':').unwrap();
+        assert!(
+            checks_for(fw, id).any(|c| c.id == "declared-held-label"),
+            "{psti} has the held-label route"
+        );
+    }
+    let held = |toml: &str| {
+        let d = Declaration::parse("d.toml", toml).unwrap();
+        let r = declared(&l, Some(&d), today);
+        r.into_iter()
+            .find(|c| c.id == "declared-held-label")
+            .unwrap()
+    };
+    let c = held("[[held_label]]\nscheme = \"cls\"\nlevel = 2\nexpires = \"2028-06-30\"\n");
+    assert_eq!(c.outcome, Outcome::Pass);
+    assert!(c.evidence[0].contains("CLS level 2"), "{c:?}");
+    let c = held("[[held_label]]\nscheme = \"jc-star\"\nlevel = 1\nexpires = \"2027-01-01\"\n");
+    assert_eq!(c.outcome, Outcome::Pass);
+    assert!(c.evidence[0].contains("STAR-1"), "{c:?}");
+    let c = held("[[held_label]]\nscheme = \"cls\"\nlevel = 1\nexpires = \"2025-01-01\"\n");
+    assert_eq!(c.outcome, Outcome::NotAssessed);
+    assert!(c.reason.as_deref().unwrap().contains("expired"), "{c:?}");
+    // Not declared: not assessed.
+    let r = declared(&l, None, today);
+    assert_eq!(outcome(&r, "declared-held-label"), Outcome::NotAssessed);
+    // Errors name the entry.
+    let e = Declaration::parse(
+        "d.toml",
+        "[[held_label]]\nscheme = \"cls\"\nlevel = 7\nexpires = \"2028-01-01\"\n",
+    )
+    .unwrap_err();
+    assert!(e.what.contains("held_label[0].level"), "{e:?}");
+    let e = Declaration::parse(
+        "d.toml",
+        "[[held_label]]\nscheme = \"cls\"\nlevel = 1\nexpires = \"soon\"\n",
+    )
+    .unwrap_err();
+    assert!(e.what.contains("held_label[0].expires"), "{e:?}");
+    assert!(Declaration::parse(
+        "d.toml",
+        "[[held_label]]\nscheme = \"ul\"\nlevel = 1\nexpires = \"2028-01-01\"\n"
+    )
+    .is_err());
+}
