@@ -38,6 +38,7 @@ pub struct Declaration {
     /// Model designation.
     pub model: Option<String>,
     /// Last day security updates are promised (`YYYY-MM-DD`), or `none`.
+    #[serde(default, deserialize_with = "date_or_text")]
     pub support_until: Option<String>,
     /// Where vulnerabilities are reported (a URL or address), or `none`.
     pub vulnerability_disclosure: Option<String>,
@@ -79,7 +80,33 @@ pub struct HeldLabel {
     /// Its level (CLS 1-4, JC-STAR 1-4 for STAR-1…STAR-4).
     pub level: u8,
     /// Its last day of validity (`YYYY-MM-DD`).
+    #[serde(deserialize_with = "date_or_text_required")]
     pub expires: String,
+}
+
+/// A TOML string, or a TOML date written without quotes (`support_until = 2030-12-31`), as text.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateOrText {
+    Text(String),
+    Date(toml::value::Datetime),
+}
+
+impl DateOrText {
+    fn text(self) -> String {
+        match self {
+            DateOrText::Text(s) => s,
+            DateOrText::Date(d) => d.to_string(),
+        }
+    }
+}
+
+fn date_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<DateOrText>::deserialize(d)?.map(DateOrText::text))
+}
+
+fn date_or_text_required<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(DateOrText::deserialize(d)?.text())
 }
 
 /// A declaration that could not be read, with the file and where.

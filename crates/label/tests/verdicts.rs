@@ -150,3 +150,18 @@ fn a_held_cls_or_jc_star_label_is_a_deemed_route_to_psti() {
     )
     .is_err());
 }
+
+/// A date written the TOML way, without quotes, is a date (it was "invalid type: map").
+#[test]
+fn native_toml_dates_are_dates() {
+    let d = Declaration::parse(
+        "d.toml",
+        "support_until = 2030-12-31\n[[held_label]]\nscheme = \"cls\"\nlevel = 1\nexpires = 2028-06-30\n",
+    )
+    .unwrap();
+    assert_eq!(d.support_until.as_deref(), Some("2030-12-31"));
+    assert_eq!(d.held_labels[0].expires, "2028-06-30");
+    // A date with a time is not a day.
+    let e = Declaration::parse("d.toml", "support_until = 2030-12-31T10:00:00Z\n").unwrap_err();
+    assert!(e.what.contains("support_until"), "{e:?}");
+}
