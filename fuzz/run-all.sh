@@ -4,7 +4,7 @@
 set -u
 secs=${1:-180}
 cd "$(dirname "$0")"
-for t in capture stream frame analyzer records reassembly safe dns dhcp4 dhcp6 ssdp http lldp tls ntp mqtt login mud blocklist declaration probe_replies; do
+for t in capture stream frame tunnel analyzer records reassembly safe dns dhcp4 dhcp6 ssdp http lldp tls ntp mqtt login mud blocklist declaration probe_replies; do
     mkdir -p corpus/$t
     start=$(date +%s)
     RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$t" corpus/$t -- -max_total_time="$secs" -rss_limit_mb=2048 > "logs-$t.txt" 2>&1

@@ -52,6 +52,12 @@ pub struct Summary {
     /// Clients' first messages spanning several segments inspected segment by segment, because
     /// every reassembly buffer was taken (a flood of unfinished messages).
     pub reassembly_fallbacks: u64,
+    /// Packets taken out of tunnels, per kind (`gre`, `vxlan`, `gtp_u`, `ip_in_ip`, `teredo`),
+    /// and tunnel headers that were `malformed` or nested `too_deep` (only the outer packet was
+    /// analysed).
+    pub tunnels: std::collections::BTreeMap<&'static str, u64>,
+    /// IPv6 packets whose extension-header chain was too long to walk (left out of every flow).
+    pub ipv6_ext_unparsed: u64,
     /// Frames that failed to decode above the link layer.
     pub decode_errors: u64,
     /// Frames whose link header could not be read.
@@ -499,6 +505,16 @@ pub fn build(
             flows: flows.created,
             flows_evicted_under_pressure: flows.pressure_evicted,
             reassembly_fallbacks: stats.reassembly.fallbacks,
+            tunnels: stats
+                .tunnels
+                .iter()
+                .map(|(t, n)| (t.id(), n))
+                .chain([
+                    ("malformed", stats.tunnels.malformed),
+                    ("too_deep", stats.tunnels.too_deep),
+                ])
+                .collect(),
+            ipv6_ext_unparsed: stats.ipv6_ext_unparsed,
             decode_errors: stats.decode_errors,
             link_errors: stats.link_errors,
             unsupported_link: stats.unsupported_link,

@@ -8,6 +8,7 @@ use iotgate_sources::RawPacket;
 use iotgate_wire::link::linktype;
 use iotgate_wire::net::proto;
 use iotgate_wire::transport::flags;
+use iotgate_wire::tunnel::{self, Tunnel};
 use iotgate_wire::{decode, Decoded, Mac, L3, L4};
 use std::net::IpAddr;
 
@@ -51,6 +52,45 @@ pub struct Stats {
     /// Reassembly of clients' first messages, including the messages inspected segment by
     /// segment because every buffer was taken (`reassembly.fallbacks`).
     pub reassembly: reassembly::Stats,
+    /// Packets taken out of tunnels, by kind, and tunnels that could not be opened.
+    pub tunnels: TunnelStats,
+    /// IPv6 packets whose extension-header chain ran on past
+    /// [`iotgate_wire::net::MAX_EXT_HEADERS`]: their upper layer unknown, they are in no flow
+    /// (and counted in `decode_errors` too).
+    pub ipv6_ext_unparsed: u64,
+}
+
+/// What the analyzer found in tunnels. A packet taken out of a tunnel is analysed as a packet of
+/// its own (its flow, its devices: the MAC addresses of its Ethernet header, or of the frame
+/// that carried it when it has none), after the outer packet, whose flow between the tunnel's
+/// endpoints is counted too. The frame is counted once in `packets` and `bytes`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TunnelStats {
+    /// Packets taken out of each kind of tunnel, indexed by [`Tunnel::index`] (a packet in a
+    /// tunnel inside another counts once for each).
+    pub decapsulated: [u64; Tunnel::COUNT],
+    /// Tunnel headers (recognised by IP protocol or UDP port) too short or breaking their
+    /// protocol's rules, and tunnelled packets whose own header could not be read: only the
+    /// outer packet was analysed.
+    pub malformed: u64,
+    /// Frames with more than [`tunnel::MAX_DEPTH`] tunnels nested: the innermost were left
+    /// closed (analysed as the tunnel packets they are).
+    pub too_deep: u64,
+}
+
+impl TunnelStats {
+    /// Packets taken out of tunnels of kind `t`.
+    pub fn get(&self, t: Tunnel) -> u64 {
+        self.decapsulated[t.index()]
+    }
+    /// Each kind of tunnel with its count of packets taken out, in [`Tunnel::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Tunnel, u64)> + '_ {
+        Tunnel::ALL.into_iter().map(|t| (t, self.get(t)))
+    }
+    /// Packets taken out of any tunnel.
+    pub fn total(&self) -> u64 {
+        self.decapsulated.iter().sum()
+    }
 }
 
 /// A frame decoded down to the transport layer, or why it could not be.
@@ -298,11 +338,37 @@ impl<O: FlowObserver> Analyzer<O> {
             self.flows
                 .sweep(ts, 1.0, false, |v| close_flow(inv, obs, &lim, re, rs, v));
         }
+        let ip_len = self.layer(ts, orig_len, d, true);
+        if tunnel::candidate(d) {
+            self.decapsulate(ts, ip_len, d);
+        }
+    }
+
+    /// Processes one packet of a frame: the frame's own (`outer`), or one a tunnel carried.
+    /// `wire` is its length on the wire (from its link header on). Returns the bytes its IP
+    /// packet took on the wire (0 for others).
+    #[inline(always)]
+    fn layer(&mut self, ts: i64, wire: u32, d: &Decoded<'_>, outer: bool) -> u32 {
         match d.l3 {
-            L3::Ip(_) => self.ip_packet(ts, d),
+            L3::Ip(ip) => {
+                if outer {
+                    self.stats.ip += 1;
+                    if ip.fragment() {
+                        self.stats.fragments += 1;
+                    }
+                }
+                if ip.ext_unparsed() {
+                    self.stats.ipv6_ext_unparsed += 1;
+                    return 0;
+                }
+                let len = d.ip_wire_len(wire).unwrap_or(0);
+                self.ip_packet(ts, d, len);
+                return len;
+            }
             L3::Arp(a) => {
                 let lim = self.cfg.limits;
-                if let (Some(src), Some(i)) = (d.link.src, self.non_ip_frame(ts, d.link.src)) {
+                let i = self.non_ip_frame(ts, d.link.src, outer);
+                if let (Some(src), Some(i)) = (d.link.src, i) {
                     if a.sha == src && a.spa != [0; 4] {
                         self.inv.note_address(i, IpAddr::from(a.spa), &lim);
                     }
@@ -312,22 +378,64 @@ impl<O: FlowObserver> Analyzer<O> {
                 }
             }
             L3::Lldp(p) => {
-                self.stats.non_ip += 1;
+                if outer {
+                    self.stats.non_ip += 1;
+                }
                 self.lldp(ts, d.link.src, p);
             }
             L3::Other(_) => {
-                self.non_ip_frame(ts, d.link.src);
+                self.non_ip_frame(ts, d.link.src, outer);
             }
+        }
+        0
+    }
+
+    /// Takes the packets out of the tunnels of frame `d` (whose IP packet took `ip_len` bytes on
+    /// the wire), one inside the other up to [`tunnel::MAX_DEPTH`], and processes each as a
+    /// packet of its own.
+    #[cold]
+    #[inline(never)]
+    fn decapsulate(&mut self, ts: i64, mut ip_len: u32, d: &Decoded<'_>) {
+        let mut outer = *d;
+        // The frame is counted once among the decode errors, whichever layer has them.
+        let mut error_counted = d.error.is_some();
+        for depth in 0..=tunnel::MAX_DEPTH {
+            let inner = match tunnel::inner(&outer) {
+                Ok(Some(i)) => i,
+                Ok(None) => return,
+                Err(_) => {
+                    self.stats.tunnels.malformed += 1;
+                    return;
+                }
+            };
+            if depth == tunnel::MAX_DEPTH {
+                self.stats.tunnels.too_deep += 1;
+                return;
+            }
+            let Ok(next) = tunnel::decode_inner(&inner, &outer.link) else {
+                self.stats.tunnels.malformed += 1;
+                return;
+            };
+            self.stats.tunnels.decapsulated[inner.tunnel.index()] += 1;
+            if next.error.is_some() && !error_counted {
+                self.stats.decode_errors += 1;
+                error_counted = true;
+            }
+            // What the inner packet took on the wire: the outer packet's bytes after the
+            // tunnel's headers.
+            let wire = ip_len.saturating_sub(inner.offset);
+            ip_len = self.layer(ts, wire, &next, false);
+            if !tunnel::candidate(&next) {
+                return;
+            }
+            outer = next;
         }
     }
 
+    /// Processes an IP packet that took `ip_len` bytes on the wire.
     #[inline]
-    fn ip_packet(&mut self, ts: i64, d: &Decoded<'_>) {
+    fn ip_packet(&mut self, ts: i64, d: &Decoded<'_>, ip_len: u32) {
         let L3::Ip(ip) = d.l3 else { return };
-        self.stats.ip += 1;
-        if ip.fragment {
-            self.stats.fragments += 1;
-        }
         let (sport, dport, tcp_flags, seq, payload) = match d.l4 {
             L4::Tcp(t) => (t.sport, t.dport, t.flags, t.seq, t.payload),
             L4::Udp(u) => (u.sport, u.dport, 0, 0, u.payload),
@@ -404,7 +512,7 @@ impl<O: FlowObserver> Analyzer<O> {
         let from_initiator = flow.initiator as usize == src_side;
         let dir = usize::from(!from_initiator);
         flow.pkts[dir] += 1;
-        flow.bytes[dir] += ip.total_len as u64;
+        flow.bytes[dir] += u64::from(ip_len);
         flow.marks |= if iotgate_wire::net::is_initial_ttl(ip.ttl) {
             markbits::ON_LINK[dir]
         } else {
@@ -600,9 +708,12 @@ impl<O: FlowObserver> Analyzer<O> {
     }
 
     /// Counts a non-IP frame (ARP, EAPOL, ...) against its sender's device, created if new;
-    /// returns its index.
-    fn non_ip_frame(&mut self, ts: i64, src: Option<Mac>) -> Option<u32> {
-        self.stats.non_ip += 1;
+    /// returns its index. Counted in the run's non-IP frames when it is a frame's `outer`
+    /// packet, not one a tunnel carried.
+    fn non_ip_frame(&mut self, ts: i64, src: Option<Mac>, outer: bool) -> Option<u32> {
+        if outer {
+            self.stats.non_ip += 1;
+        }
         let lim = self.cfg.limits;
         let i = self.inv.upsert(src?, ts, &lim)?;
         let dev = self.inv.dev(i);
@@ -841,5 +952,222 @@ pub fn fold(inv: &mut Inventory, lim: &Limits, k: &FlowKey, f: &Flow) {
         dev.first_ns = dev.first_ns.min(f.first_ns);
         dev.last_ns = dev.last_ns.max(f.last_ns);
         dev.add_peer(key, &st, lim);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Tunnels, extension-header chains and byte counts, through the whole packet path.
+    use super::*;
+    use iotgate_wire::tunnel::Tunnel;
+
+    const HOST: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0a];
+    const ROUTER: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0b];
+    const VTEP1: [u8; 6] = [0x02, 0, 0, 0, 0, 0x01];
+    const VTEP2: [u8; 6] = [0x02, 0, 0, 0, 0, 0x02];
+
+    fn eth(dst: [u8; 6], src: [u8; 6], et: u16, payload: &[u8]) -> Vec<u8> {
+        [&dst[..], &src[..], &et.to_be_bytes(), payload].concat()
+    }
+
+    fn ipv4(src: [u8; 4], dst: [u8; 4], proto: u8, payload: &[u8]) -> Vec<u8> {
+        let len = ((20 + payload.len()) as u16).to_be_bytes();
+        let head = [0x45, 0, len[0], len[1], 0, 1, 0x40, 0, 64, proto, 0, 0];
+        [&head[..], &src[..], &dst[..], payload].concat()
+    }
+
+    fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+        let len = ((8 + payload.len()) as u16).to_be_bytes();
+        [
+            &sport.to_be_bytes()[..],
+            &dport.to_be_bytes(),
+            &len,
+            &[0, 0],
+            payload,
+        ]
+        .concat()
+    }
+
+    /// A TCP SYN 10.0.0.5:40000 → 93.184.216.34:443.
+    fn syn() -> Vec<u8> {
+        let tcp = [
+            0x9c, 0x40, 1, 0xbb, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0x40, 0, 0, 0, 0, 0,
+        ];
+        ipv4([10, 0, 0, 5], [93, 184, 216, 34], proto::TCP, &tcp)
+    }
+
+    fn run(frames: &[Vec<u8>]) -> Analyzer {
+        let mut an = Analyzer::new(Config::default());
+        for (n, f) in frames.iter().enumerate() {
+            an.process(&RawPacket {
+                ts_ns: 1_000_000_000 * (n as i64 + 1),
+                linktype: linktype::ETHERNET,
+                data: f,
+                orig_len: f.len() as u32,
+            });
+        }
+        an
+    }
+
+    fn flows(an: &Analyzer) -> Vec<(u8, u16, u16, [u64; 2])> {
+        let mut v = Vec::new();
+        an.flows
+            .for_each(|(k, f, _)| v.push((k.proto, k.pa.min(k.pb), k.pa.max(k.pb), f.bytes)));
+        v.sort();
+        v
+    }
+
+    fn vxlan(inner: &[u8]) -> Vec<u8> {
+        let vx = [&[8u8, 0, 0, 0, 0, 0, 1, 0][..], inner].concat();
+        let outer = ipv4(
+            [192, 0, 2, 1],
+            [192, 0, 2, 2],
+            proto::UDP,
+            &udp(50000, 4789, &vx),
+        );
+        eth(VTEP2, VTEP1, 0x0800, &outer)
+    }
+
+    #[test]
+    fn a_vxlan_frame_is_two_packets_the_tunnel_and_the_lan() {
+        let lan = eth(ROUTER, HOST, 0x0800, &syn());
+        let an = run(&[vxlan(&lan)]);
+        assert_eq!(an.stats.tunnels.get(Tunnel::Vxlan), 1);
+        assert_eq!(an.stats.tunnels.total(), 1);
+        assert_eq!(
+            (an.stats.packets, an.stats.ip, an.stats.decode_errors),
+            (1, 1, 0)
+        );
+        // The outer flow between the tunnel's endpoints, and the inner one.
+        let outer_len = 20 + 8 + 8 + 14 + 40;
+        assert_eq!(
+            flows(&an),
+            [(6, 443, 40000, [40, 0]), (17, 4789, 50000, [outer_len, 0])]
+        );
+        let (inv, ..) = an.finish();
+        let macs: Vec<_> = inv.devices.iter().map(|d| d.mac.0).collect();
+        for m in [VTEP1, HOST] {
+            assert!(macs.contains(&m), "{m:?} in {macs:?}");
+        }
+        let host = inv.devices.iter().find(|d| d.mac.0 == HOST).unwrap();
+        assert!(host.owns(&"10.0.0.5".parse().unwrap()));
+    }
+
+    #[test]
+    fn an_ip_packet_in_a_tunnel_keeps_the_frame_macs() {
+        let f = eth(
+            ROUTER,
+            HOST,
+            0x0800,
+            &ipv4([10, 0, 0, 9], [198, 51, 100, 1], 4, &syn()),
+        );
+        let an = run(&[f]);
+        assert_eq!(an.stats.tunnels.get(Tunnel::IpInIp), 1);
+        let (inv, ..) = an.finish();
+        let host = inv.devices.iter().find(|d| d.mac.0 == HOST).unwrap();
+        assert!(host.owns(&"10.0.0.5".parse().unwrap()));
+        assert!(host.owns(&"10.0.0.9".parse().unwrap()));
+        let peers: Vec<_> = host
+            .peers
+            .keys()
+            .map(|k| (k.ip.to_string(), k.proto))
+            .collect();
+        assert!(peers.contains(&("93.184.216.34".into(), 6)), "{peers:?}");
+        assert!(peers.contains(&("198.51.100.1".into(), 4)), "{peers:?}");
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let mut p = syn();
+        for _ in 0..7 {
+            p = ipv4([10, 9, 9, 1], [10, 9, 9, 2], 4, &p);
+        }
+        let an = run(&[eth(ROUTER, HOST, 0x0800, &p)]);
+        let t = an.stats.tunnels;
+        assert_eq!(t.get(Tunnel::IpInIp), tunnel::MAX_DEPTH as u64);
+        assert_eq!((t.too_deep, t.malformed), (1, 0));
+        // One flow for all the IP-in-IP layers (same addresses), none for the SYN inside.
+        assert_eq!(flows(&an).len(), 1);
+    }
+
+    #[test]
+    fn broken_tunnels_are_counted_and_the_outer_packet_kept() {
+        let bad_flags = eth(
+            VTEP2,
+            VTEP1,
+            0x0800,
+            &ipv4([192, 0, 2, 1], [192, 0, 2, 2], 17, &udp(1, 4789, &[0; 8])),
+        );
+        // A tunnelled packet whose TCP header is cut: a decode error, counted once.
+        let mut cut = syn();
+        cut.truncate(30);
+        cut[3] = 30;
+        let short_inner = eth(
+            ROUTER,
+            HOST,
+            0x0800,
+            &ipv4([10, 0, 0, 9], [10, 0, 0, 1], 4, &cut),
+        );
+        let an = run(&[bad_flags, short_inner]);
+        let t = an.stats.tunnels;
+        assert_eq!((t.malformed, t.get(Tunnel::IpInIp), t.total()), (1, 1, 1));
+        assert_eq!(an.stats.decode_errors, 1);
+        assert_eq!(flows(&an).len(), 3, "{:?}", flows(&an));
+    }
+
+    #[test]
+    fn a_lying_total_length_cannot_inflate_byte_counts() {
+        // 57 bytes on the wire; the IPv4 header claims 65,535.
+        let mut f = eth(
+            ROUTER,
+            HOST,
+            0x0800,
+            &ipv4([10, 0, 0, 5], [10, 0, 0, 1], 17, &udp(5000, 6000, &[0; 15])),
+        );
+        assert_eq!(f.len(), 57);
+        f[16] = 0xff;
+        f[17] = 0xff;
+        // The same inside a tunnel: bounded by the outer packet.
+        let mut inner = ipv4([10, 0, 0, 5], [10, 0, 0, 2], 17, &udp(5000, 6000, &[0; 15]));
+        inner[2] = 0xff;
+        inner[3] = 0xff;
+        let g = eth(
+            ROUTER,
+            HOST,
+            0x0800,
+            &ipv4([10, 0, 0, 5], [10, 0, 0, 3], 4, &inner),
+        );
+        let an = run(&[f, g]);
+        assert_eq!(
+            flows(&an),
+            [
+                (4, 0, 0, [20 + 43, 0]),
+                (17, 5000, 6000, [43, 0]),
+                (17, 5000, 6000, [43, 0])
+            ]
+        );
+        let (inv, ..) = an.finish();
+        let host = inv.devices.iter().find(|d| d.mac.0 == HOST).unwrap();
+        let bytes: u64 = host.peers.values().map(|p| p.bytes).sum();
+        assert_eq!(bytes, 43 + 43 + 63);
+    }
+
+    #[test]
+    fn an_unparsed_extension_chain_is_counted_not_a_flow() {
+        let mut chain = Vec::new();
+        let n = usize::from(iotgate_wire::net::MAX_EXT_HEADERS) + 1;
+        for k in 0..n {
+            chain.extend_from_slice(&[if k + 1 == n { 17 } else { 60 }, 0, 1, 4, 0, 0, 0, 0]);
+        }
+        chain.extend_from_slice(&udp(5353, 5353, b"x"));
+        let len = (chain.len() as u16).to_be_bytes();
+        let mut v6 = vec![0x60, 0, 0, 0, len[0], len[1], 60, 64];
+        v6.extend_from_slice(&[0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        v6.extend_from_slice(&[0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfb]);
+        v6.extend_from_slice(&chain);
+        let an = run(&[eth(ROUTER, HOST, 0x86dd, &v6)]);
+        assert_eq!(an.stats.ipv6_ext_unparsed, 1);
+        assert_eq!(an.stats.decode_errors, 1);
+        assert!(flows(&an).is_empty());
     }
 }

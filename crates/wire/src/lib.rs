@@ -20,8 +20,10 @@ pub mod packet;
 pub mod ssdp;
 pub mod tls;
 pub mod transport;
+pub mod tunnel;
 
 pub use packet::{decode, Decoded, L3, L4};
+pub use tunnel::Tunnel;
 
 /// Why a decoder rejected its input. Kept small and `Copy` so the hot path never allocates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -66,8 +66,19 @@ pub struct Link<'a> {
     pub vlans: [u16; 2],
     /// Number of VLAN tags seen (may exceed 2; only two are kept).
     pub vlan_count: u8,
+    /// Bytes of the frame before [`Link::payload`] (the link header with its VLAN tags;
+    /// saturating): with the payload's length, what was captured of the frame.
+    pub header_len: u16,
     /// The bytes after the link header.
     pub payload: &'a [u8],
+}
+
+impl Link<'_> {
+    /// The bytes of the frame that were captured (link header and payload).
+    #[inline]
+    pub fn captured_len(&self) -> usize {
+        usize::from(self.header_len) + self.payload.len()
+    }
 }
 
 /// Decodes the link layer of a frame captured with link type `lt`.
@@ -78,20 +89,21 @@ pub fn parse(lt: u16, data: &[u8]) -> Result<Link<'_>, Error> {
         linktype::LINUX_SLL => sll(data),
         linktype::LINUX_SLL2 => sll2(data),
         linktype::RAW | linktype::RAW_BSD | linktype::RAW_OPENBSD => raw(data),
-        linktype::IPV4 => Ok(no_mac(ethertype::IPV4, data)),
-        linktype::IPV6 => Ok(no_mac(ethertype::IPV6, data)),
+        linktype::IPV4 => Ok(no_mac(ethertype::IPV4, 0, data)),
+        linktype::IPV6 => Ok(no_mac(ethertype::IPV6, 0, data)),
         linktype::NULL => null(data),
         other => Err(Error::Invalid("link type", other as u32)),
     }
 }
 
-fn no_mac(et: u16, payload: &[u8]) -> Link<'_> {
+fn no_mac(et: u16, header_len: u16, payload: &[u8]) -> Link<'_> {
     Link {
         src: None,
         dst: None,
         ethertype: et,
         vlans: [0; 2],
         vlan_count: 0,
+        header_len,
         payload,
     }
 }
@@ -114,6 +126,7 @@ pub fn ethernet(b: &[u8]) -> Result<Link<'_>, Error> {
         ethertype: be16(b, 12).unwrap_or(0),
         vlans: [0; 2],
         vlan_count: 0,
+        header_len: 14,
         payload: &b[14..],
     };
     strip_vlans(&mut link)?;
@@ -135,6 +148,7 @@ fn strip_vlans(link: &mut Link<'_>) -> Result<(), Error> {
         }
         link.vlan_count = link.vlan_count.saturating_add(1);
         link.ethertype = be16(p, 2).unwrap_or(0);
+        link.header_len = link.header_len.saturating_add(4);
         link.payload = &p[4..];
     }
     Ok(())
@@ -155,6 +169,7 @@ pub fn sll(b: &[u8]) -> Result<Link<'_>, Error> {
         ethertype: be16(b, 14).unwrap_or(0),
         vlans: [0; 2],
         vlan_count: 0,
+        header_len: 16,
         payload: &b[16..],
     };
     // Packet type 4 = sent by us: the address is the source. Others: received, address is source too.
@@ -178,6 +193,7 @@ pub fn sll2(b: &[u8]) -> Result<Link<'_>, Error> {
         ethertype: be16(b, 0).unwrap_or(0),
         vlans: [0; 2],
         vlan_count: 0,
+        header_len: 20,
         payload: &b[20..],
     };
     strip_vlans(&mut link)?;
@@ -187,8 +203,8 @@ pub fn sll2(b: &[u8]) -> Result<Link<'_>, Error> {
 /// Raw IP: the version nibble says v4 or v6.
 pub fn raw(b: &[u8]) -> Result<Link<'_>, Error> {
     match b.first().map(|v| v >> 4) {
-        Some(4) => Ok(no_mac(ethertype::IPV4, b)),
-        Some(6) => Ok(no_mac(ethertype::IPV6, b)),
+        Some(4) => Ok(no_mac(ethertype::IPV4, 0, b)),
+        Some(6) => Ok(no_mac(ethertype::IPV6, 0, b)),
         Some(v) => Err(Error::Invalid("raw ip version", v as u32)),
         None => Err(Error::Short("raw ip", 1, 0)),
     }
@@ -206,7 +222,7 @@ pub fn null(b: &[u8]) -> Result<Link<'_>, Error> {
         24 | 28 | 30 => ethertype::IPV6,
         f => return Err(Error::Invalid("loopback family", f)),
     };
-    Ok(no_mac(et, &b[4..]))
+    Ok(no_mac(et, 4, &b[4..]))
 }
 
 /// An ARP packet for IPv4 over Ethernet.

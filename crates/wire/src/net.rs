@@ -14,6 +14,10 @@ pub mod proto {
     pub const TCP: u8 = 6;
     /// UDP.
     pub const UDP: u8 = 17;
+    /// IPv4 inside IP (IP-in-IP, 4in4 and 4in6).
+    pub const IPIP: u8 = 4;
+    /// IPv6 inside IP (6in4, 6in6).
+    pub const IPV6: u8 = 41;
     /// GRE.
     pub const GRE: u8 = 47;
     /// ICMPv6.
@@ -33,21 +37,77 @@ pub struct Ip<'a> {
     pub proto: u8,
     /// TTL or hop limit.
     pub ttl: u8,
-    /// Total length on the wire as the header states it (header + payload).
+    /// Total length as the header states it (header + payload); the captured length when the
+    /// header says 0 (segmentation offload, jumbograms). A claim, not a measure: what the packet
+    /// took on the wire is [`Ip::wire_len`].
     pub total_len: u32,
-    /// Length of IPv4 options in bytes (0 for IPv6).
-    pub options_len: u8,
+    /// Bytes before [`Ip::payload`]: the IPv4 header with its options, or the IPv6 header with
+    /// the extension headers walked.
+    pub header_len: u16,
     /// Number of IPv6 extension headers skipped.
     pub ext_headers: u8,
-    /// True if this is a fragment (more-fragments set or non-zero offset).
-    pub fragment: bool,
-    /// True if this is a non-first fragment (no transport header inside).
-    pub later_fragment: bool,
+    /// What the header says of the packet ([`ipflags`]; read with [`Ip::fragment`],
+    /// [`Ip::later_fragment`], [`Ip::ext_unparsed`]). Bits rather than fields keep the view in
+    /// 64 bytes (it is copied with every decoded frame).
+    pub flags: u8,
     /// IPv4 identification or IPv6 fragment identification.
     pub ident: u32,
     /// Upper-layer bytes, clipped to the header's stated length.
     pub payload: &'a [u8],
 }
+
+/// Bits of [`Ip::flags`].
+pub mod ipflags {
+    /// A fragment (more-fragments set or a non-zero offset).
+    pub const FRAGMENT: u8 = 1;
+    /// A fragment other than the first (no transport header inside).
+    pub const LATER_FRAGMENT: u8 = 2;
+    /// The IPv6 extension-header chain was not walked to its end (see [`super::Ip::ext_unparsed`]).
+    pub const EXT_UNPARSED: u8 = 4;
+}
+
+impl Ip<'_> {
+    /// True if this is a fragment (more-fragments set or non-zero offset).
+    #[inline]
+    pub fn fragment(&self) -> bool {
+        self.flags & ipflags::FRAGMENT != 0
+    }
+    /// True if this is a non-first fragment (no transport header inside).
+    #[inline]
+    pub fn later_fragment(&self) -> bool {
+        self.flags & ipflags::LATER_FRAGMENT != 0
+    }
+    /// True when the IPv6 extension-header chain went on past [`MAX_EXT_HEADERS`] headers (or
+    /// 65,535 bytes): `proto` is then the extension header the walk stopped at, not the upper
+    /// layer, and `payload` is not its bytes; [`crate::decode`] reports the packet as an error and
+    /// decodes no transport layer.
+    #[inline]
+    pub fn ext_unparsed(&self) -> bool {
+        self.flags & ipflags::EXT_UNPARSED != 0
+    }
+    /// Length of IPv4 options in bytes (0 for IPv6).
+    #[inline]
+    pub fn options_len(&self) -> u16 {
+        if self.src.is_ipv4() {
+            self.header_len.saturating_sub(20)
+        } else {
+            0
+        }
+    }
+    /// The bytes this packet took on the wire: the length its header states, but never more
+    /// than `avail`, the bytes the frame really had from this header on (the capture's original
+    /// length less the headers before it). A forged total length cannot inflate a count past the
+    /// frame that carried it, and the padding of a short frame is not counted.
+    #[inline]
+    pub fn wire_len(&self, avail: u32) -> u32 {
+        self.total_len.min(avail)
+    }
+}
+
+/// The longest IPv6 extension-header chain walked (each header is at least 8 bytes, so a chain
+/// this long does not fit a 1,500-byte packet). Beyond it the packet is left unparsed
+/// ([`Ip::ext_unparsed`]) rather than reported with an extension header as its protocol.
+pub const MAX_EXT_HEADERS: u8 = 255;
 
 /// Decodes an IPv4 header.
 #[inline]
@@ -86,10 +146,15 @@ pub fn ipv4(b: &[u8]) -> Result<Ip<'_>, Error> {
         } else {
             total as u32
         },
-        options_len: (ihl - 20) as u8,
+        header_len: ihl as u16,
         ext_headers: 0,
-        fragment: mf || off != 0,
-        later_fragment: off != 0,
+        flags: if off != 0 {
+            ipflags::FRAGMENT | ipflags::LATER_FRAGMENT
+        } else if mf {
+            ipflags::FRAGMENT
+        } else {
+            0
+        },
         ident: be16(b, 4).unwrap_or(0) as u32,
         payload: &b[ihl..end],
     })
@@ -122,8 +187,9 @@ pub fn ipv6(b: &[u8]) -> Result<Ip<'_>, Error> {
     let mut fragment = false;
     let mut later = false;
     let mut ident = 0u32;
-    // At most 16 extension headers: a longer chain is hostile and stops decoding there.
-    while ext < 16 {
+    // A chain longer than MAX_EXT_HEADERS is hostile: the walk stops there and the packet is
+    // marked unparsed (below).
+    while ext < MAX_EXT_HEADERS {
         match next {
             0 | 43 | 60 | 135 | 139 | 140 => {
                 let h =
@@ -137,10 +203,10 @@ pub fn ipv6(b: &[u8]) -> Result<Ip<'_>, Error> {
                 off += len;
             }
             44 => {
-                let h = b.get(off..off + 8).ok_or(Error::Short(
+                let h = b[..end].get(off..off + 8).ok_or(Error::Short(
                     "ipv6 fragment header",
                     off + 8,
-                    b.len(),
+                    end,
                 ))?;
                 let fo = u16::from_be_bytes([h[2], h[3]]);
                 fragment = true;
@@ -148,6 +214,12 @@ pub fn ipv6(b: &[u8]) -> Result<Ip<'_>, Error> {
                 ident = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
                 next = h[0];
                 off += 8;
+                ext += 1;
+                if later {
+                    // A later fragment's bytes are data: no header follows.
+                    break;
+                }
+                continue;
             }
             51 => {
                 let h = b
@@ -164,19 +236,37 @@ pub fn ipv6(b: &[u8]) -> Result<Ip<'_>, Error> {
         }
         ext += 1;
     }
+    // A chain that runs on past the bound, or is longer than a header length can say, is
+    // hostile: left unparsed.
+    let unparsed =
+        !later && ((ext == MAX_EXT_HEADERS && is_ext_header(next)) || off > usize::from(u16::MAX));
     Ok(Ip {
         src: IpAddr::V6(v6(b, 8)),
         dst: IpAddr::V6(v6(b, 24)),
         proto: next,
         ttl: b[7],
-        total_len: (40 + plen) as u32,
-        options_len: 0,
+        // A payload length of 0 with a hop-by-hop header is a jumbogram (or a segmentation
+        // offload's): the capture's length.
+        total_len: if plen == 0 && b[6] == 0 {
+            b.len() as u32
+        } else {
+            (40 + plen) as u32
+        },
+        header_len: u16::try_from(off).unwrap_or(u16::MAX),
         ext_headers: ext,
-        fragment,
-        later_fragment: later,
+        flags: (u8::from(fragment) * ipflags::FRAGMENT)
+            | (u8::from(later) * ipflags::LATER_FRAGMENT)
+            | (u8::from(unparsed) * ipflags::EXT_UNPARSED),
         ident,
         payload: b.get(off..end).unwrap_or(&[]),
     })
+}
+
+/// True for the IPv6 extension headers [`ipv6`] walks: hop-by-hop, routing, destination options,
+/// mobility, HIP, shim6, fragment and authentication.
+#[inline]
+pub fn is_ext_header(next: u8) -> bool {
+    matches!(next, 0 | 43 | 44 | 51 | 60 | 135 | 139 | 140)
 }
 
 /// True when a TTL (or hop limit) is one that stacks start with (32, 64, 128, 255): the packet

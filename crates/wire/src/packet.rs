@@ -44,11 +44,20 @@ pub struct Decoded<'a> {
     pub error: Option<Error>,
 }
 
+// Decoded frames are copied into batches handed between threads: kept within 200 bytes.
+const _: () = assert!(std::mem::size_of::<Decoded<'static>>() <= 200);
+
 /// Decodes a frame of link type `lt`. Fails only when the link header itself is unreadable;
 /// errors further up are reported in [`Decoded::error`] with the layers that did decode.
 #[inline(always)]
 pub fn decode(lt: u16, frame: &[u8]) -> Result<Decoded<'_>, Error> {
-    let link = link::parse(lt, frame)?;
+    Ok(above(link::parse(lt, frame)?))
+}
+
+/// Decodes the network and transport layers above a decoded link layer (a frame's, or one a
+/// tunnel carried: [`crate::tunnel::decode_inner`]).
+#[inline(always)]
+pub fn above(link: Link<'_>) -> Decoded<'_> {
     let mut d = Decoded {
         link,
         l3: L3::Other(link.ethertype),
@@ -63,24 +72,31 @@ pub fn decode(lt: u16, frame: &[u8]) -> Result<Decoded<'_>, Error> {
                 Ok(a) => d.l3 = L3::Arp(a),
                 Err(e) => d.error = Some(e),
             }
-            return Ok(d);
+            return d;
         }
         ethertype::LLDP => {
             d.l3 = L3::Lldp(link.payload);
-            return Ok(d);
+            return d;
         }
-        _ => return Ok(d),
+        _ => return d,
     };
     let ip = match ip {
         Ok(ip) => ip,
         Err(e) => {
             d.error = Some(e);
-            return Ok(d);
+            return d;
         }
     };
     d.l3 = L3::Ip(ip);
-    if ip.later_fragment {
-        return Ok(d);
+    if ip.later_fragment() {
+        return d;
+    }
+    if ip.ext_unparsed() {
+        d.error = Some(Error::Invalid(
+            "ipv6 extension headers",
+            u32::from(net::MAX_EXT_HEADERS) + 1,
+        ));
+        return d;
     }
     let l4 = match ip.proto {
         proto::TCP => transport::tcp(ip.payload).map(L4::Tcp),
@@ -92,5 +108,18 @@ pub fn decode(lt: u16, frame: &[u8]) -> Result<Decoded<'_>, Error> {
         Ok(l4) => d.l4 = l4,
         Err(e) => d.error = Some(e),
     }
-    Ok(d)
+    d
+}
+
+impl Decoded<'_> {
+    /// The bytes the IP packet took on the wire ([`Ip::wire_len`]) when this frame was `wire`
+    /// bytes long on the wire (for a captured frame, its original length; never less than what
+    /// was captured): the header's total length, bounded by the frame's bytes after its link
+    /// header. `None` when the frame holds no IP packet.
+    #[inline]
+    pub fn ip_wire_len(&self, wire: u32) -> Option<u32> {
+        let L3::Ip(ip) = &self.l3 else { return None };
+        let wire = wire.max(u32::try_from(self.link.captured_len()).unwrap_or(u32::MAX));
+        Some(ip.wire_len(wire.saturating_sub(u32::from(self.link.header_len))))
+    }
 }

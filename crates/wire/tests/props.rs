@@ -6,7 +6,16 @@ use proptest::prelude::*;
 
 fn all_decoders(b: &[u8]) {
     for lt in [0u16, 1, 12, 14, 101, 113, 228, 229, 276, 9999] {
-        let _ = decode(lt, b);
+        if let Ok(d) = decode(lt, b) {
+            if let Ok(Some(i)) = tunnel::inner(&d) {
+                let _ = tunnel::decode_inner(&i, &d.link);
+            }
+        }
+    }
+    for t in [tunnel::gre, tunnel::vxlan, tunnel::gtp_u, tunnel::teredo] {
+        if let Ok(Some((_, inner, skip))) = t(b) {
+            assert_eq!(&b[skip..skip + inner.len()], inner);
+        }
     }
     let _ = link::arp(b);
     let _ = iotgate_wire::login::recognise(b, true);
