@@ -18,61 +18,11 @@ const DEV: [u8; 4] = [192, 168, 1, 51];
 const ROUTER: [u8; 4] = [192, 168, 1, 1];
 const SERVER: [u8; 4] = [93, 184, 216, 34];
 
-fn checksum(b: &[u8]) -> u16 {
-    let mut sum = 0u32;
-    for c in b.chunks(2) {
-        sum += u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]));
-    }
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
-}
+use common::frames::{ipv4 as frame, udp};
 
-/// An Ethernet + IPv4 frame; `proto` 6 or 17; `l4` the transport header and payload.
-fn frame(
-    src_mac: [u8; 6],
-    dst_mac: [u8; 6],
-    src: [u8; 4],
-    dst: [u8; 4],
-    proto: u8,
-    l4: &[u8],
-) -> Vec<u8> {
-    let mut f = Vec::new();
-    f.extend_from_slice(&dst_mac);
-    f.extend_from_slice(&src_mac);
-    f.extend_from_slice(&[0x08, 0x00]);
-    let total = (20 + l4.len()) as u16;
-    let mut ip = vec![0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, proto, 0, 0];
-    ip[2..4].copy_from_slice(&total.to_be_bytes());
-    ip.extend_from_slice(&src);
-    ip.extend_from_slice(&dst);
-    let c = checksum(&ip);
-    ip[10..12].copy_from_slice(&c.to_be_bytes());
-    f.extend_from_slice(&ip);
-    f.extend_from_slice(l4);
-    f
-}
-
-fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
-    let mut u = Vec::new();
-    u.extend_from_slice(&sport.to_be_bytes());
-    u.extend_from_slice(&dport.to_be_bytes());
-    u.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
-    u.extend_from_slice(&[0, 0]);
-    u.extend_from_slice(payload);
-    u
-}
-
+/// A TCP header (acknowledging byte 1) and its payload.
 fn tcp(sport: u16, dport: u16, seq: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
-    let mut t = Vec::new();
-    t.extend_from_slice(&sport.to_be_bytes());
-    t.extend_from_slice(&dport.to_be_bytes());
-    t.extend_from_slice(&seq.to_be_bytes());
-    t.extend_from_slice(&1u32.to_be_bytes());
-    t.extend_from_slice(&[0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
-    t.extend_from_slice(payload);
-    t
+    common::frames::tcp_data(sport, dport, seq, 1, flags, payload)
 }
 
 fn mac_bytes(s: &str) -> [u8; 6] {
@@ -120,21 +70,12 @@ fn dns_response(name: &[&[u8]]) -> Vec<u8> {
 
 /// Writes a classic pcap of `frames`, one per millisecond.
 fn write_pcap(path: &Path, frames: &[Vec<u8>]) {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&65535u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
-    for (i, f) in frames.iter().enumerate() {
-        out.extend_from_slice(&1_700_000_000u32.to_le_bytes());
-        out.extend_from_slice(&((i as u32) * 1000).to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(f);
-    }
-    std::fs::write(path, out).unwrap();
+    let records: Vec<(i64, Vec<u8>)> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (1_700_000_000_000_000_000 + i as i64 * 1_000_000, f.clone()))
+        .collect();
+    std::fs::write(path, common::frames::pcap(&records)).unwrap();
 }
 
 fn hostile_capture(path: &Path) {
