@@ -438,11 +438,43 @@ fn both(inv: &mut Inventory, lim: &Limits, c: &Ctx, kind: FactKind, detail: &str
     }
 }
 
+/// A client payload's HTTP or RTSP request, decoded once for everything that reads it (the
+/// scanning-tool and check-in tests, identity and evidence, the session's protocol).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Req<'a> {
+    /// Not a request, or not the client's payload.
+    No,
+    /// Starts like a request, but its head does not decode.
+    Broken,
+    /// A request head.
+    Head(http::Request<'a>),
+}
+
+impl<'a> Req<'a> {
+    /// The request `p` holds, when the client sent it.
+    #[inline]
+    pub(crate) fn of(p: &'a [u8], from_client: bool) -> Self {
+        if !from_client || !http::looks_like_request(p) {
+            return Req::No;
+        }
+        match http::parse(p) {
+            Ok(r) => Req::Head(r),
+            Err(_) => Req::Broken,
+        }
+    }
+}
+
 /// Counts a TCP session by the protocol its first payload `p` (either side's: a client's first
 /// message whole when it was reassembled) speaks; text nothing identifies, to or from an
 /// Internet host, is evidence of data readable on the way.
-fn classify_session(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8]) {
-    let s = ident::classify(p, c.from_initiator);
+fn classify_session(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8], req: &Req<'_>) {
+    // A request already decoded says what `classify` would (a request line ending in RTSP/ is
+    // RTSP, any other HTTP), without looking again.
+    let s = match req {
+        Req::Head(r) if r.proto == http::Proto::Rtsp => ident::Session::Rtsp,
+        Req::Head(_) => ident::Session::Http,
+        _ => ident::classify(p, c.from_initiator),
+    };
     for d in [c.src_dev, dev_for(inv, c.dst_mac, &c.dst)]
         .into_iter()
         .flatten()
@@ -461,7 +493,14 @@ fn classify_session(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8]) {
 /// protocols, secrets in requests, outdated TLS). `scratch` (at least
 /// [`crate::reassembly::SLOT_BYTES`]) is where a ClientHello spread over several TLS records
 /// is joined.
-pub(crate) fn tcp_app(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8], scratch: &mut [u8]) {
+pub(crate) fn tcp_app(
+    inv: &mut Inventory,
+    lim: &Limits,
+    c: &Ctx,
+    p: &[u8],
+    req: &Req<'_>,
+    scratch: &mut [u8],
+) {
     let lim = *lim;
     let server_port = if c.from_initiator { c.dport } else { c.sport };
     let (client_port, client_ip, server_ip) = if c.from_initiator {
@@ -470,7 +509,7 @@ pub(crate) fn tcp_app(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8], scra
         (c.dport, c.dst, c.src)
     };
     if c.first_payload {
-        classify_session(inv, &lim, c, p);
+        classify_session(inv, &lim, c, p, req);
     }
     match server_port {
         23 | 2323 if c.established => return both(inv, &lim, c, FactKind::Telnet, ""),
@@ -502,7 +541,11 @@ pub(crate) fn tcp_app(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8], scra
             &lim,
         );
     };
-    if tls::looks_like_client_hello(p) {
+    if let Req::Head(r) = req {
+        request(inv, &lim, c, r);
+    } else if matches!(req, Req::Broken) {
+        // Starts like a request and does not decode: nothing more is read from it.
+    } else if tls::looks_like_client_hello(p) {
         // A hello spread over several records is read joined into one.
         let p = match tls::join_hello_records(p, scratch) {
             Some(n) => &scratch[..n],
@@ -569,53 +612,6 @@ pub(crate) fn tcp_app(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8], scra
             let v = tls_version_name(h.version);
             legacy(dev, &format!("{v}, SSL 2.0-format hello"));
         }
-    } else if http::looks_like_request(p) {
-        let Ok(r) = http::parse(p) else { return };
-        if let Some(d) = client_dev {
-            if let Some(ua) = r.user_agent {
-                Device::add_to(&mut inv.dev(d).user_agents, &text(ua), &lim);
-            }
-        }
-        if r.basic_auth {
-            both(
-                inv,
-                &lim,
-                c,
-                FactKind::HttpBasicAuth,
-                &text(r.host.unwrap_or(b"")),
-            );
-        }
-        if r.proto == http::Proto::Http {
-            let fields = http::sensitive_fields(&r);
-            if !fields.is_empty() {
-                both(inv, &lim, c, FactKind::HttpSecrets, &fields.join(", "));
-            }
-        }
-        if r.proto == http::Proto::Rtsp {
-            both(inv, &lim, c, FactKind::Rtsp, &text(r.method));
-            if let Some(d) = dev_for(inv, c.dst_mac, &c.dst) {
-                inv.dev(d).serves_rtsp = true;
-            }
-        }
-        if let Some(a) = r.soap_action {
-            let a = text(a);
-            if a.contains("AddPortMapping") || a.contains("AddAnyPortMapping") {
-                if let Some(d) = client_dev {
-                    inv.dev(d).add_fact(
-                        FactKind::UpnpPortMapping,
-                        Role::Client,
-                        client_ip,
-                        server_ip,
-                        c.proto,
-                        client_port,
-                        server_port,
-                        c.ts,
-                        "AddPortMapping",
-                        &lim,
-                    );
-                }
-            }
-        }
     } else if let Ok(m) = mqtt::parse_connect(p) {
         let kind = if m.has_username || m.has_password {
             FactKind::MqttCredentials
@@ -623,6 +619,59 @@ pub(crate) fn tcp_app(inv: &mut Inventory, lim: &Limits, c: &Ctx, p: &[u8], scra
             FactKind::MqttCleartext
         };
         both(inv, &lim, c, kind, &text(m.client_id));
+    }
+}
+
+/// Identity and evidence from a client's HTTP or RTSP request head `r`.
+fn request(inv: &mut Inventory, lim: &Limits, c: &Ctx, r: &http::Request<'_>) {
+    let lim = *lim;
+    let client_dev = c.src_dev;
+    let server_port = c.dport;
+    let (client_port, client_ip, server_ip) = (c.sport, c.src, c.dst);
+    if let Some(d) = client_dev {
+        if let Some(ua) = r.user_agent {
+            Device::add_to(&mut inv.dev(d).user_agents, &text(ua), &lim);
+        }
+    }
+    if r.basic_auth {
+        both(
+            inv,
+            &lim,
+            c,
+            FactKind::HttpBasicAuth,
+            &text(r.host.unwrap_or(b"")),
+        );
+    }
+    if r.proto == http::Proto::Http {
+        let fields = http::sensitive_fields(r);
+        if !fields.is_empty() {
+            both(inv, &lim, c, FactKind::HttpSecrets, &fields.join(", "));
+        }
+    }
+    if r.proto == http::Proto::Rtsp {
+        both(inv, &lim, c, FactKind::Rtsp, &text(r.method));
+        if let Some(d) = dev_for(inv, c.dst_mac, &c.dst) {
+            inv.dev(d).serves_rtsp = true;
+        }
+    }
+    if let Some(a) = r.soap_action {
+        let a = text(a);
+        if a.contains("AddPortMapping") || a.contains("AddAnyPortMapping") {
+            if let Some(d) = client_dev {
+                inv.dev(d).add_fact(
+                    FactKind::UpnpPortMapping,
+                    Role::Client,
+                    client_ip,
+                    server_ip,
+                    c.proto,
+                    client_port,
+                    server_port,
+                    c.ts,
+                    "AddPortMapping",
+                    &lim,
+                );
+            }
+        }
     }
 }
 

@@ -841,20 +841,20 @@ fn inspect_payload<O: FlowObserver>(
             obs.flow_progress(inv, k, f, Progress::Login(login), c.ts);
         }
     }
-    if c.from_initiator && f.marks & markbits::TOOL == 0 {
-        if let Some(tool) = iotgate_wire::http::scanner_tool(p) {
-            f.marks |= markbits::TOOL;
-            obs.flow_progress(inv, k, f, Progress::Tool(tool), c.ts);
+    let req = crate::app::Req::of(p, c.from_initiator);
+    if let crate::app::Req::Head(r) = &req {
+        if f.marks & markbits::TOOL == 0 {
+            if let Some(tool) = iotgate_wire::http::scanner_tool_of(r) {
+                f.marks |= markbits::TOOL;
+                obs.flow_progress(inv, k, f, Progress::Tool(tool), c.ts);
+            }
+        }
+        if f.marks & markbits::SUSPECT == 0 && iotgate_wire::http::is_random_post_to_ip(r) {
+            f.marks |= markbits::SUSPECT;
+            obs.flow_progress(inv, k, f, Progress::RandomPost, c.ts);
         }
     }
-    if c.from_initiator
-        && f.marks & markbits::SUSPECT == 0
-        && iotgate_wire::http::random_post_to_ip(p)
-    {
-        f.marks |= markbits::SUSPECT;
-        obs.flow_progress(inv, k, f, Progress::RandomPost, c.ts);
-    }
-    crate::app::tcp_app(inv, lim, c, p, scratch);
+    crate::app::tcp_app(inv, lim, c, p, &req, scratch);
 }
 
 /// Inspects the message in reassembly buffer `slot` (of flow `f`, keyed `k`) as it stands —

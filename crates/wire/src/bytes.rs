@@ -40,13 +40,24 @@ pub fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
     hay.len() >= needle.len() && hay[..needle.len()].eq_ignore_ascii_case(needle)
 }
 
-/// Where `needle` (lower case) first occurs in `hay`, ignoring ASCII case, without copying.
+/// Where `needle` first occurs in `hay`, ignoring ASCII case, without copying: the candidates
+/// are found by the needle's first byte in either case (`memchr2`, many bytes at a time), and
+/// only they are compared whole.
 pub fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
+    let Some((&first, rest)) = needle.split_first() else {
         return Some(0);
+    };
+    let last = hay.len().checked_sub(needle.len())?;
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut from = 0;
+    while from <= last {
+        let i = from + memchr::memchr2(lo, up, &hay[from..=last])?;
+        if hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest) {
+            return Some(i);
+        }
+        from = i + 1;
     }
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    None
 }
 
 /// Trims ASCII whitespace on both ends.
@@ -68,31 +79,11 @@ pub fn trim(mut b: &[u8]) -> &[u8] {
     b
 }
 
-/// Position of the first `needle` in `hay`, eight bytes at a time (text headers are scanned
-/// for line ends and colons on every request and announcement).
+/// Position of the first `needle` in `hay` (text headers are scanned for line ends and colons
+/// on every request and announcement: `memchr`, many bytes at a time).
 #[inline]
 pub fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let pat = LO * u64::from(needle);
-    let mut chunks = hay.chunks_exact(8);
-    let mut base = 0usize;
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w) ^ pat;
-        // Exact for the lowest matching byte: borrows only run upwards from a zero byte.
-        let z = x.wrapping_sub(LO) & !x & HI;
-        if z != 0 {
-            return Some(base + (z.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&c| c == needle)
-        .map(|i| base + i)
+    memchr::memchr(needle, hay)
 }
 
 /// Iterates over CRLF- (or LF-) terminated lines of a text header block, stopping at the blank
@@ -126,7 +117,38 @@ pub fn split_header(line: &[u8]) -> Option<(&[u8], &[u8])> {
 
 #[cfg(test)]
 mod tests {
-    use super::find_byte;
+    use super::{find_byte, find_ci};
+
+    /// The plain definition `find_ci` must agree with.
+    fn naive_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        if needle.is_empty() {
+            return Some(0);
+        }
+        hay.windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+    }
+
+    #[test]
+    fn find_ci_finds_either_case() {
+        assert_eq!(
+            find_ci(b"Host: x\r\nContent-Length: 4", b"\ncontent-length:"),
+            Some(8)
+        );
+        assert_eq!(find_ci(b"xxNMAP Scripting", b"nmap scripting"), Some(2));
+        assert_eq!(find_ci(b"nma", b"nmap"), None);
+        assert_eq!(find_ci(b"", b""), Some(0));
+        assert_eq!(find_ci(b"aaab", b"AAB"), Some(1));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn find_ci_agrees_with_windows(
+            hay in proptest::collection::vec(proptest::sample::select(b"aAbB\n:-z".to_vec()), 0..64),
+            needle in proptest::collection::vec(proptest::sample::select(b"aAbB\n:".to_vec()), 0..5),
+        ) {
+            proptest::prop_assert_eq!(find_ci(&hay, &needle), naive_ci(&hay, &needle));
+        }
+    }
 
     #[test]
     fn find_byte_agrees_with_position() {

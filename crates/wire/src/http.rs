@@ -434,10 +434,14 @@ pub fn sensitive_fields(r: &Request<'_>) -> Vec<&'static str> {
 /// letters and digits mixing upper and lower case, no file name, no query: how many malware
 /// families check in (each request a fresh random path, so no two look alike to a filter).
 pub fn random_post_to_ip(p: &[u8]) -> bool {
-    if !p.starts_with(b"POST ") {
+    p.starts_with(b"POST ") && parse(p).is_ok_and(|r| is_random_post_to_ip(&r))
+}
+
+/// [`random_post_to_ip`] of a request already parsed.
+pub fn is_random_post_to_ip(r: &Request<'_>) -> bool {
+    if r.method != b"POST" {
         return false;
     }
-    let Ok(r) = parse(p) else { return false };
     let host = r.host.unwrap_or_default();
     let host = std::str::from_utf8(host).unwrap_or("");
     let host = host.rsplit_once(':').map_or(host, |(h, port)| {
@@ -488,10 +492,12 @@ const SCANNER_AGENTS: &[(&str, &str)] = &[
 
 /// The scanning tool an HTTP (or RTSP) request's User-Agent names, if any.
 pub fn scanner_tool(p: &[u8]) -> Option<&'static str> {
-    if !looks_like_request(p) {
-        return None;
-    }
-    let ua = parse(p).ok()?.user_agent?;
+    scanner_tool_of(&parse(p).ok()?)
+}
+
+/// [`scanner_tool`] of a request already parsed.
+pub fn scanner_tool_of(r: &Request<'_>) -> Option<&'static str> {
+    let ua = r.user_agent?;
     let ua = &ua[..ua.len().min(256)];
     SCANNER_AGENTS
         .iter()

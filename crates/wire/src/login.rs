@@ -113,7 +113,12 @@ fn is_ssh_banner(p: &[u8]) -> bool {
 
 /// A client command of a text protocol carrying or starting credentials.
 fn text_credentials(p: &[u8]) -> bool {
-    let line = p.split(|&c| c == b'\n').next().unwrap_or(p);
+    // Every such command starts with a letter or an IMAP tag's letter or digit: binary
+    // payloads (TLS, most of them) are turned away before any line is looked for.
+    if !p.first().is_some_and(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let line = &p[..crate::bytes::find_byte(p, b'\n').unwrap_or(p.len())];
     if [b"user ", b"pass ", b"auth "]
         .iter()
         .any(|cmd| starts_with_ci(line, *cmd))
@@ -140,16 +145,23 @@ fn login_form(p: &[u8]) -> bool {
     if !p.starts_with(b"POST ") {
         return false;
     }
-    let Some(at) = p.windows(4).position(|w| w == b"\r\n\r\n") else {
+    let Some(at) = memchr::memmem::find(p, b"\r\n\r\n") else {
         return false;
     };
     let body = &p[at + 4..];
     let body = &body[..body.len().min(2048)];
+    // Every occurrence of `name` (found by its first letter, either case), at the start of the
+    // body or after a separator.
     let field = |name: &[u8]| {
-        body.windows(name.len()).enumerate().any(|(i, w)| {
-            w.eq_ignore_ascii_case(name)
-                && (i == 0 || matches!(body[i - 1], b'&' | b'?' | b'"' | b' ' | b'{'))
-        })
+        let mut from = 0;
+        while let Some(i) = crate::bytes::find_ci(&body[from..], name) {
+            let i = from + i;
+            if i == 0 || matches!(body[i - 1], b'&' | b'?' | b'"' | b' ' | b'{') {
+                return true;
+            }
+            from = i + 1;
+        }
+        false
     };
     field(b"password=")
         || field(b"passwd=")
@@ -277,5 +289,41 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), Login::ALL.len());
+    }
+
+    /// The plain definition of a login form `login_form` must agree with.
+    fn naive_login_form(p: &[u8]) -> bool {
+        let Some(at) = p.windows(4).position(|w| w == b"\r\n\r\n") else {
+            return false;
+        };
+        let body = &p[at + 4..];
+        let body = &body[..body.len().min(2048)];
+        let field = |name: &[u8]| {
+            body.windows(name.len()).enumerate().any(|(i, w)| {
+                w.eq_ignore_ascii_case(name)
+                    && (i == 0 || matches!(body[i - 1], b'&' | b'?' | b'"' | b' ' | b'{'))
+            })
+        };
+        p.starts_with(b"POST ")
+            && (field(b"password=")
+                || field(b"passwd=")
+                || field(b"pwd=")
+                || field(b"pass=")
+                || field(b"password\":"))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn login_form_agrees_with_its_definition(
+            body in proptest::collection::vec(
+                proptest::sample::select(b"pPaAsSwWdDoOrR=&?\" {:x\r\n".to_vec()),
+                0..80,
+            ),
+            post: bool,
+        ) {
+            let head: &[u8] = if post { b"POST /l HTTP/1.1\r\n\r\n" } else { b"GET /l HTTP/1.1\r\n" };
+            let p = [head, &body[..]].concat();
+            proptest::prop_assert_eq!(login_form(&p), naive_login_form(&p));
+        }
     }
 }
