@@ -296,3 +296,58 @@ fn check_ins_to_one_name_behind_rotating_addresses_are_one_loop() {
     );
     assert!(loops[0].evidence.counts["sessions"] >= 100);
 }
+
+/// Two hosts with public addresses whose frames carry one MAC (a bridge that rewrites MACs, a
+/// capture whose MACs were anonymised), each answering an Internet host: the MAC is a router
+/// once its second public address shows. The first host's exposure, seen while the MAC still
+/// looked like one host, names the address that answered instead of blaming the device; the
+/// device keeps none of the inbound sessions as peers of its own (a label would read them as
+/// services it exposes), and neither is counted against it as a finding.
+#[test]
+fn several_hosts_behind_one_mac_do_not_make_it_look_exposed() {
+    let (p1, p2) = (ip("198.51.100.10"), ip("198.51.100.20"));
+    let (x, y) = (ip("203.0.113.9"), ip("203.0.113.77"));
+    let web = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    let mut recs = Vec::new();
+    session(&mut recs, T0, (ROUTER, x, 51), (B, p1, 64), 50_000, 22, SSH);
+    session(&mut recs, T0 + 400 * S, (ROUTER, y, 49), (B, p2, 64), 50_001, 80, web);
+    let a = analyse("shared-mac.pcap", recs);
+    let b = a
+        .devices
+        .iter()
+        .find(|d| d.mac == "02:00:00:00:00:0b")
+        .unwrap();
+    assert_eq!(b.kind.id(), "router");
+    assert!(b.ipv4.is_empty(), "{:?}", b.ipv4);
+    assert!(
+        b.peers.iter().all(|p| p.initiated_by_device),
+        "{:#?}",
+        b.peers
+    );
+    assert!(b.findings.is_empty(), "{:#?}", b.findings);
+    let exp = of_kind(&a, "exposure");
+    assert_eq!(exp.len(), 1, "{:#?}", a.alerts);
+    assert_eq!(exp[0].detail, "inbound-behind");
+    assert_eq!(exp[0].evidence.items, ["198.51.100.10"]);
+    assert_eq!(exp[0].port, Some(22));
+    for l in [common::en(), iotgate_explain::Localizer::new(iotgate_explain::Lang::Fr)] {
+        let (title, text) = (exp[0].title.render(&l), exp[0].explanation.render(&l));
+        assert!(text.contains("198.51.100.10"), "{text}");
+        assert!(!title.contains('{') && !text.contains('{'), "{title} {text}");
+    }
+
+    // The control: one host behind the MAC, one public address: the host is exposed.
+    let mut recs = Vec::new();
+    session(&mut recs, T0, (ROUTER, x, 51), (B, p1, 64), 50_000, 22, SSH);
+    session(&mut recs, T0 + 400 * S, (ROUTER, y, 49), (B, p1, 64), 50_001, 80, web);
+    let a = analyse("one-host.pcap", recs);
+    let exp = of_kind(&a, "exposure");
+    assert_eq!(exp.len(), 2, "{:#?}", a.alerts);
+    assert!(exp.iter().all(|e| e.detail == "inbound" && e.mac == "02:00:00:00:00:0b"));
+    let b = a
+        .devices
+        .iter()
+        .find(|d| d.mac == "02:00:00:00:00:0b")
+        .unwrap();
+    assert_eq!(b.peers.iter().filter(|p| !p.initiated_by_device).count(), 2);
+}

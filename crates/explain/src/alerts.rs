@@ -113,7 +113,7 @@ pub fn actions(kind: Kind, detail: &str) -> &'static [&'static str] {
             "change-password",
         ],
         (Kind::BruteForce, _) => &["change-password", "close-port", "update-firmware"],
-        (Kind::Exposure, "inbound" | "upnp-port-mapping") => {
+        (Kind::Exposure, "inbound" | "inbound-behind" | "upnp-port-mapping") => {
             &["close-port", "change-password", "update-firmware"]
         }
         (Kind::Exposure, _) => &["review"],

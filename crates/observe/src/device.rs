@@ -93,6 +93,10 @@ pub struct PeerKey {
     pub port: u16,
     /// True when this device initiated.
     pub initiated_by_device: bool,
+    /// True when the device's own address in these flows was a public one: if the MAC turns
+    /// out to forward traffic for several hosts ([`Device::routes`]), those flows were theirs,
+    /// and are taken back out.
+    pub own_public: bool,
 }
 
 impl std::hash::Hash for PeerKey {
@@ -103,7 +107,8 @@ impl std::hash::Hash for PeerKey {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         h.write_u128(crate::flow::addr_bits(&self.ip));
         h.write_u64(
-            u64::from(self.ip.is_ipv4()) << 32
+            u64::from(self.own_public) << 40
+                | u64::from(self.ip.is_ipv4()) << 32
                 | u64::from(self.initiated_by_device) << 24
                 | u64::from(self.port) << 8
                 | u64::from(self.proto),
@@ -513,6 +518,11 @@ impl Device {
                 IpAddr::V6(x) => self.ipv6.remove(&x),
             };
         }
+        // What was learnt through those addresses belongs to the hosts behind it: peers and
+        // evidence that made it look like a host of its own (serving, exposed) go with them.
+        self.peers.retain(|k, _| !k.own_public);
+        self.facts
+            .retain(|f| iotgate_wire::net::is_local(&f.local));
     }
 
     /// True if `ip` is one of the device's own addresses.
@@ -611,6 +621,10 @@ impl Device {
         detail: &str,
         lim: &Limits,
     ) {
+        // A router's public addresses are not its own (see [`Device::mark_router`]).
+        if self.routes && !iotgate_wire::net::is_local(&local) {
+            return;
+        }
         if let Some(f) = self.facts.iter_mut().find(|f| {
             f.kind == kind
                 && f.peer == peer

@@ -938,6 +938,8 @@ pub fn fold(inv: &mut Inventory, lim: &Limits, k: &FlowKey, f: &Flow) {
             proto: k.proto,
             port: k.port(responder),
             initiated_by_device: initiated,
+            own_public: !iotgate_wire::net::is_local(&own),
+
         };
         let st = PeerStats {
             flows: 1,

@@ -74,6 +74,7 @@ pub const DETAILS: &[(Kind, &str)] = &[
     (Kind::Blocklist, "name"),
     (Kind::Blocklist, "dns"),
     (Kind::Exposure, "inbound"),
+    (Kind::Exposure, "inbound-behind"),
     (Kind::Exposure, "upnp-port-mapping"),
     (Kind::Exposure, "dns-bypass"),
     (Kind::Exposure, "encrypted-dns"),

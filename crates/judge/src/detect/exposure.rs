@@ -128,6 +128,23 @@ impl Exposure {
     /// Evidence the inventory holds: UPnP mapping requests, hard-coded resolvers, DoH names.
     fn close(&mut self, cx: &mut Cx<'_>) {
         let (inv, alerts) = (cx.inv, &mut *cx.alerts);
+        // Connections accepted at an address of a MAC that later proved to carry several
+        // hosts' traffic (several public addresses, or relayed replies): the hosts at those
+        // addresses answered, not the device. Said so, naming the addresses.
+        for a in &mut alerts.list {
+            if a.kind == Kind::Exposure
+                && a.detail == "inbound"
+                && inv.devices.get(a.dev as usize).is_some_and(|d| d.routes)
+            {
+                a.detail = "inbound-behind";
+                for s in &a.samples {
+                    let host = s.dst.to_string();
+                    if a.items.len() < 4 && !a.items.contains(&host) {
+                        a.items.push(host);
+                    }
+                }
+            }
+        }
         let resolvers = crate::network_resolvers(inv);
         for (di, d) in inv.devices.iter().enumerate() {
             if d.routes {
