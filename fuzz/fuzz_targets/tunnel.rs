@@ -1,11 +1,12 @@
 //! Fuzz target: tunnels (GRE with its optional fields and ERSPAN, VXLAN, GTP-U with extension
-//! headers, IP-in-IP, Teredo with its indications), opened one inside the other, must not panic;
-//! each inner packet is a part of the outer one at the offset it claims; the byte count of an IP
-//! packet never exceeds its frame (in the analyzer too: each packet of a frame counts at most the
-//! frame); and the analyzer opens at most `MAX_DEPTH` tunnels per frame.
+//! headers, IP-in-IP, Teredo with its indications, CAPWAP with its optional fields and 802.3 or
+//! 802.11 frames), opened one inside the other, must not panic; each inner packet is a part of
+//! the outer one at the offset it claims; the byte count of an IP packet never exceeds its frame
+//! (in the analyzer too: each packet of a frame counts at most the frame); and the analyzer opens
+//! at most `MAX_DEPTH` tunnels per frame.
 //! The first input byte picks an outer header put before the rest (so that most inputs reach a
 //! tunnel decoder): none (Ethernet or raw IP), IPv4 GRE, UDP to the VXLAN, GTP-U or Teredo port,
-//! IPv4 protocol 4 or 41, IPv6 GRE.
+//! IPv4 protocol 4 or 41, IPv6 GRE, UDP to or from the CAPWAP data port.
 #![no_main]
 use iotgate_wire::tunnel::{self, MAX_DEPTH};
 use iotgate_wire::{decode, Decoded, L3};
@@ -25,16 +26,17 @@ fn frame(data: &[u8]) -> (u16, Vec<u8>) {
         f.extend_from_slice(&et.to_be_bytes());
         f
     };
-    let udp = |dport: u16| {
+    let udp_from = |sport: u16, dport: u16| {
         let mut f = eth(0x0800);
         f.extend(ipv4(17, 8 + rest.len()));
-        f.extend_from_slice(&40000u16.to_be_bytes());
+        f.extend_from_slice(&sport.to_be_bytes());
         f.extend_from_slice(&dport.to_be_bytes());
         f.extend_from_slice(&u16::try_from(8 + rest.len()).unwrap_or(0).to_be_bytes());
         f.extend_from_slice(&[0, 0]);
         f
     };
-    let (lt, mut f) = match mode % 9 {
+    let udp = |dport: u16| udp_from(40000, dport);
+    let (lt, mut f) = match mode % 11 {
         0 => (1, Vec::new()),
         1 => (101, Vec::new()),
         2 => {
@@ -47,9 +49,11 @@ fn frame(data: &[u8]) -> (u16, Vec<u8>) {
         5 => (1, udp(3544)),
         6 | 7 => {
             let mut f = eth(0x0800);
-            f.extend(ipv4(if mode % 9 == 6 { 4 } else { 41 }, rest.len()));
+            f.extend(ipv4(if mode % 11 == 6 { 4 } else { 41 }, rest.len()));
             (1, f)
         }
+        9 => (1, udp(5247)),
+        10 => (1, udp_from(5247, 40000)),
         _ => {
             let mut f = eth(0x86dd);
             let len = u16::try_from(rest.len()).unwrap_or(0).to_be_bytes();

@@ -1,8 +1,9 @@
 //! Tunnels opened (issue 16, item 8): real captures' packets wrapped in GRE (Ethernet and IP),
-//! VXLAN, GTP-U, IP-in-IP (4in4, 4in6, 6in4) and Teredo give the inner devices the same TLS
-//! server names, fingerprints and user agents as the unwrapped capture. And counts (item 6): an
-//! IPv6 packet behind 40 extension headers still shows its UDP, and a frame whose IP total
-//! length lies is counted by what it was on the wire.
+//! VXLAN, GTP-U, IP-in-IP (4in4, 4in6, 6in4), Teredo and CAPWAP (802.3 frames, and 802.11 data
+//! frames between the same stations) give the inner devices the same TLS server names,
+//! fingerprints and user agents, under the same MACs, as the unwrapped capture. And counts
+//! (item 6): an IPv6 packet behind 40 extension headers still shows its UDP, and a frame whose
+//! IP total length lies is counted by what it was on the wire.
 
 mod common;
 
@@ -266,6 +267,78 @@ fn teredo(k: &Pkt, n: usize) -> Pkt {
     })
 }
 
+/// The CAPWAP data channel header (RFC 5415): preamble 0, HLEN, radio 1, binding 1 (IEEE
+/// 802.11), `flags`, then the optional fields (padded), inside UDP between the tunnel endpoints,
+/// to the controller's port 5247 or (odd `n`) from it.
+fn capwap_head(n: usize, flags: u32, optional: &[u8], frame_len: usize) -> Vec<u8> {
+    let words = (8 + optional.len() as u32) / 4;
+    let w = (words << 19) | (1 << 14) | (1 << 9) | flags;
+    let mut c = w.to_be_bytes().to_vec();
+    c.extend_from_slice(&[0, 0, 0, 0]);
+    c.extend_from_slice(optional);
+    let port = 49152 + (n % 1000) as u16;
+    let (s, d) = if n.is_multiple_of(2) {
+        (port, 5247)
+    } else {
+        (5247, port)
+    };
+    let mut h = udp_header(s, d, c.len() + frame_len);
+    h.extend(c);
+    h
+}
+
+/// The access point's radio (BSSID).
+const BSSID: [u8; 6] = [0x02, 0x41, 0x50, 0, 0, 1];
+
+/// The whole Ethernet frame in CAPWAP (the T bit clear); every third with the Radio MAC
+/// Address field.
+fn capwap_8023(k: &Pkt, n: usize) -> Pkt {
+    let (flags, opt): (u32, &[u8]) = if n.is_multiple_of(3) {
+        (1 << 4, &[6, 0x02, 0x41, 0x50, 0, 0, 1, 0])
+    } else {
+        (0, &[])
+    };
+    wrapped(
+        k,
+        over_ethernet(capwap_head(n, flags, opt, k.data.len()), 17, &k.data),
+    )
+}
+
+/// The Ethernet frame as an IEEE 802.11 data frame in CAPWAP (the T bit set): the same source
+/// and destination (SA, DA) in the address fields of one of four forms (to the AP, from the AP
+/// with QoS control, four addresses with QoS and HT control, to the AP with QoS control), then
+/// LLC/SNAP with the frame's EtherType. Frames without an EtherType or with VLAN tags are left
+/// as they are.
+fn capwap_80211(k: &Pkt, n: usize) -> Pkt {
+    let f = &k.data;
+    if f.len() < 14 || u16::from_be_bytes([f[12], f[13]]) < 0x600 || f[12..14] == [0x81, 0] {
+        return k.clone();
+    }
+    let (da, sa) = (&f[..6], &f[6..12]);
+    let mut w = Vec::new();
+    let (fc, addrs, qos): ([u8; 2], [&[u8]; 4], &[u8]) = match n % 4 {
+        0 => ([0x08, 0x01], [&BSSID, sa, da, &[]], &[]),
+        1 => ([0x88, 0x02], [da, &BSSID, sa, &[]], &[0, 0]),
+        2 => ([0x88, 0x83], [&BSSID, &TEP1, da, sa], &[5, 0, 0, 0, 0, 0]),
+        _ => ([0x88, 0x01], [&BSSID, sa, da, &[]], &[0, 0]),
+    };
+    w.extend_from_slice(&fc);
+    w.extend_from_slice(&[0, 0]);
+    for a in &addrs[..3] {
+        w.extend_from_slice(a);
+    }
+    w.extend_from_slice(&((n as u16 & 0xfff) << 4).to_le_bytes());
+    w.extend_from_slice(addrs[3]);
+    w.extend_from_slice(qos);
+    w.extend_from_slice(&[0xaa, 0xaa, 0x03, 0, 0, 0]);
+    w.extend_from_slice(&f[12..]);
+    let mut opt = vec![6];
+    opt.extend_from_slice(&BSSID);
+    opt.push(0);
+    let head = capwap_head(n, (1 << 8) | (1 << 4), &opt, w.len());
+    wrapped(k, over_ethernet(head, 17, &w))
+}
+
 fn analyze(path: &Path) -> Value {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_iotgate"))
         .args([
@@ -317,7 +390,7 @@ type Wrap = fn(&Pkt, usize) -> Pkt;
 
 #[test]
 fn tunnelled_devices_say_what_they_say_unwrapped() {
-    let wraps: [(&str, Wrap, bool); 8] = [
+    let wraps: [(&str, Wrap, bool); 10] = [
         ("gre-ethernet", gre_ethernet, true),
         ("gre-ip", |k, _| gre_ip(k), true),
         ("vxlan", vxlan, true),
@@ -326,6 +399,8 @@ fn tunnelled_devices_say_what_they_say_unwrapped() {
         ("4in6", |k, _| four_in_six(k), true),
         ("6in4", |k, _| six_in_four(k), false),
         ("teredo", teredo, false),
+        ("capwap-802.3", capwap_8023, true),
+        ("capwap-802.11", capwap_80211, true),
     ];
     let dir = scratch("same");
     let mut names = 0;
@@ -401,6 +476,57 @@ fn tunnel_endpoints_are_devices_and_their_flows_are_counted() {
         assert_eq!(peers_of(&got, mac), Some(d["peers"].clone()), "{mac}");
     }
     assert_eq!(devices.len(), want["devices"].as_array().unwrap().len() + 1);
+}
+
+#[test]
+fn capwap_stations_keep_their_macs_and_peers() {
+    // Every device of the unwrapped capture is a device of the wrapped one with the same peers:
+    // the 802.3 frame's MACs, or the 802.11 frame's source and destination stations (SA, DA),
+    // never the access point's radio. The tunnel endpoint that sends is the only other.
+    let pkts = read(&common::data().join(CAPTURES[1]));
+    let dir = scratch("capwap");
+    let plain = dir.join("plain.pcap");
+    write_pcap(&plain, &pkts);
+    let want = analyze(&plain);
+    for (name, wrap) in [
+        ("capwap-802.3", capwap_8023 as Wrap),
+        ("capwap-802.11", capwap_80211),
+    ] {
+        let w: Vec<Pkt> = pkts.iter().enumerate().map(|(n, k)| wrap(k, n)).collect();
+        let opened = w
+            .iter()
+            .zip(&pkts)
+            .filter(|(a, b)| a.data != b.data)
+            .count();
+        assert!(opened > pkts.len() / 2, "{name}: {opened} wrapped");
+        let path = dir.join(format!("{name}.pcap"));
+        write_pcap(&path, &w);
+        let got = analyze(&path);
+        let tunnels = &got["summary"]["tunnels"];
+        assert_eq!(tunnels["capwap"], opened as u64, "{name}: {tunnels}");
+        assert_eq!(tunnels["malformed"], 0, "{name}");
+        let macs = |r: &Value| -> Vec<String> {
+            let mut m: Vec<String> = r["devices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["mac"].as_str().unwrap().to_owned())
+                .collect();
+            m.sort();
+            m
+        };
+        let mut expected = macs(&want);
+        expected.push("02:54:45:50:00:01".to_owned());
+        expected.sort();
+        assert_eq!(macs(&got), expected, "{name}");
+        for d in want["devices"].as_array().unwrap() {
+            let mac = d["mac"].as_str().unwrap();
+            let g = device(&got, mac);
+            assert_eq!(g["peers"], d["peers"], "{name}: {mac}");
+            assert_eq!(g["vendor"], d["vendor"], "{name}: {mac}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 const MAC_A: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0a];

@@ -52,9 +52,9 @@ pub struct Summary {
     /// Clients' first messages spanning several segments inspected segment by segment, because
     /// every reassembly buffer was taken (a flood of unfinished messages).
     pub reassembly_fallbacks: u64,
-    /// Packets taken out of tunnels, per kind (`gre`, `vxlan`, `gtp_u`, `ip_in_ip`, `teredo`),
-    /// and tunnel headers that were `malformed` or nested `too_deep` (only the outer packet was
-    /// analysed).
+    /// Packets taken out of tunnels, per kind (`gre`, `vxlan`, `gtp_u`, `ip_in_ip`, `teredo`,
+    /// `capwap`), and tunnel headers that were `malformed` or nested `too_deep` (only the outer
+    /// packet was analysed).
     pub tunnels: std::collections::BTreeMap<&'static str, u64>,
     /// IPv6 packets whose extension-header chain was too long to walk (left out of every flow).
     pub ipv6_ext_unparsed: u64,

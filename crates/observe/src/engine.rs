@@ -61,9 +61,9 @@ pub struct Stats {
 }
 
 /// What the analyzer found in tunnels. A packet taken out of a tunnel is analysed as a packet of
-/// its own (its flow, its devices: the MAC addresses of its Ethernet header, or of the frame
-/// that carried it when it has none), after the outer packet, whose flow between the tunnel's
-/// endpoints is counted too. The frame is counted once in `packets` and `bytes`.
+/// its own (its flow, its devices: the MAC addresses of its Ethernet or 802.11 header, or of the
+/// frame that carried it when it has none), after the outer packet, whose flow between the
+/// tunnel's endpoints is counted too. The frame is counted once in `packets` and `bytes`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct TunnelStats {
     /// Packets taken out of each kind of tunnel, indexed by [`Tunnel::index`] (a packet in a

@@ -8,6 +8,7 @@ pub mod bytes;
 pub mod dhcp4;
 pub mod dhcp6;
 pub mod dns;
+pub mod dot11;
 pub mod http;
 pub mod ident;
 pub mod link;

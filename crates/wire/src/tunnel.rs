@@ -1,19 +1,23 @@
 //! Tunnels: the packet inside GRE (with its optional checksum, key, sequence and routing fields;
 //! carrying Ethernet, IPv4, IPv6 or an ERSPAN mirror), VXLAN, GTP-U (G-PDUs with their
-//! extension headers), IP-in-IP (4in4, 6in4, 4in6, 6in6) and Teredo (with its authentication and
-//! origin indications).
+//! extension headers), IP-in-IP (4in4, 6in4, 4in6, 6in6), Teredo (with its authentication and
+//! origin indications) and the CAPWAP data channel between Wi-Fi access points and their
+//! controller (RFC 5415: an IEEE 802.3 frame, or an IEEE 802.11 data frame under RFC 5416's
+//! binding; DTLS-protected channels, fragments and keep-alives are left closed).
 //!
 //! [`inner`] finds the packet a decoded frame carries and [`decode_inner`] decodes it like a
-//! frame of its own: its own MAC addresses when it has an Ethernet header, the outer frame's
-//! otherwise. Both borrow the frame: nothing is copied or allocated. A caller opens at most
-//! [`MAX_DEPTH`] tunnels in one frame, so a crafted packet cannot make it recurse for ever;
-//! every length read from a header is checked against the bytes there are.
+//! frame of its own: its own MAC addresses when it has an Ethernet or 802.11 header (for 802.11,
+//! the source and destination stations, SA and DA), the outer frame's otherwise. Both borrow the
+//! frame: nothing is copied or allocated. A caller opens at most [`MAX_DEPTH`] tunnels in one
+//! frame, so a crafted packet cannot make it recurse for ever; every length read from a header
+//! is checked against the bytes there are.
 
-use crate::bytes::be16;
+use crate::bytes::{be16, be32};
+use crate::dot11;
 use crate::link::{self, ethertype, Link};
 use crate::net::proto;
 use crate::packet::{self, Decoded, L3, L4};
-use crate::Error;
+use crate::{Error, Mac};
 
 /// The most tunnels opened in one frame (a tunnel inside a tunnel counts twice).
 pub const MAX_DEPTH: usize = 4;
@@ -28,6 +32,9 @@ pub mod port {
     pub const GTP_U: u16 = 2152;
     /// Teredo.
     pub const TEREDO: u16 = 3544;
+    /// CAPWAP data channel (the access controller's port; the control channel, 5246, carries
+    /// no user packets).
+    pub const CAPWAP_DATA: u16 = 5247;
 }
 
 /// GRE protocol types opened.
@@ -57,11 +64,13 @@ pub enum Tunnel {
     IpInIp,
     /// Teredo (IPv6 inside UDP 3544).
     Teredo,
+    /// The CAPWAP data channel (UDP 5247) between Wi-Fi access points and their controller.
+    Capwap,
 }
 
 impl Tunnel {
     /// How many kinds there are (the length of a per-kind counter array).
-    pub const COUNT: usize = 5;
+    pub const COUNT: usize = 6;
     /// Every kind, in the order of their indices.
     pub const ALL: [Tunnel; Tunnel::COUNT] = [
         Tunnel::Gre,
@@ -69,6 +78,7 @@ impl Tunnel {
         Tunnel::GtpU,
         Tunnel::IpInIp,
         Tunnel::Teredo,
+        Tunnel::Capwap,
     ];
 
     /// Its index in a per-kind array (`0..COUNT`).
@@ -78,7 +88,7 @@ impl Tunnel {
     }
 
     /// Its stable identifier (a JSON key, not a word for people): `gre`, `vxlan`, `gtp_u`,
-    /// `ip_in_ip`, `teredo`.
+    /// `ip_in_ip`, `teredo`, `capwap`.
     pub fn id(self) -> &'static str {
         match self {
             Tunnel::Gre => "gre",
@@ -86,8 +96,29 @@ impl Tunnel {
             Tunnel::GtpU => "gtp_u",
             Tunnel::IpInIp => "ip_in_ip",
             Tunnel::Teredo => "teredo",
+            Tunnel::Capwap => "capwap",
         }
     }
+}
+
+/// How the packet a tunnel carries is framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// An IP packet without a link header: it keeps the outer frame's MAC addresses.
+    Ip,
+    /// An Ethernet frame (its own MAC addresses and VLAN tags).
+    Ethernet,
+    /// An IEEE 802.11 data frame, its header already decoded by [`dot11::data`].
+    Dot11 {
+        /// The source address (SA): the station that sent the packet.
+        src: Mac,
+        /// The destination address (DA).
+        dst: Mac,
+        /// The EtherType of its LLC/SNAP header.
+        ethertype: u16,
+        /// Its MAC header and LLC/SNAP header's length: the packet follows.
+        header_len: u16,
+    },
 }
 
 /// The packet a tunnel carries.
@@ -95,8 +126,8 @@ impl Tunnel {
 pub struct Inner<'a> {
     /// The tunnel it came out of.
     pub tunnel: Tunnel,
-    /// True when it starts with an Ethernet header; otherwise it is an IP packet.
-    pub ethernet: bool,
+    /// Its link header, if any.
+    pub framing: Framing,
     /// Its bytes (to the end of the outer packet, or of the tunnel's stated length).
     pub frame: &'a [u8],
     /// Bytes from the start of the outer IP header to `frame`: the outer packet's length on
@@ -115,8 +146,12 @@ pub fn candidate(d: &Decoded<'_>) -> bool {
             L4::Udp(u) => {
                 matches!(
                     u.dport,
-                    port::VXLAN | port::VXLAN_LINUX | port::GTP_U | port::TEREDO
-                ) || u.sport == port::TEREDO
+                    port::VXLAN
+                        | port::VXLAN_LINUX
+                        | port::GTP_U
+                        | port::TEREDO
+                        | port::CAPWAP_DATA
+                ) || matches!(u.sport, port::TEREDO | port::CAPWAP_DATA)
             }
             _ => false,
         },
@@ -125,18 +160,19 @@ pub fn candidate(d: &Decoded<'_>) -> bool {
 }
 
 /// The packet inside `d`: `Ok(None)` when `d` is not a tunnel (or one whose content iotgate does
-/// not decode: PPTP, GTP signalling, a GRE protocol type other than those of [`gre_type`]), an
-/// error when a tunnel's header is cut short or breaks its protocol's rules. IP fragments are
-/// not opened (their inner packet is incomplete).
+/// not decode: PPTP, GTP signalling, a GRE protocol type other than those of [`gre_type`],
+/// CAPWAP over DTLS, CAPWAP keep-alives, 802.11 frames that carry no readable packet), an error
+/// when a tunnel's header is cut short or breaks its protocol's rules. IP and CAPWAP fragments
+/// are not opened (their inner packet is incomplete).
 pub fn inner<'a>(d: &Decoded<'a>) -> Result<Option<Inner<'a>>, Error> {
     let L3::Ip(ip) = &d.l3 else { return Ok(None) };
     if ip.fragment() || ip.ext_unparsed() {
         return Ok(None);
     }
-    let at = |tunnel, ethernet, frame: &'a [u8], skip: usize| {
+    let at = |tunnel, framing, frame: &'a [u8], skip: usize| {
         Some(Inner {
             tunnel,
-            ethernet,
+            framing,
             frame,
             offset: u32::from(ip.header_len)
                 .saturating_add(u32::try_from(skip).unwrap_or(u32::MAX)),
@@ -146,12 +182,12 @@ pub fn inner<'a>(d: &Decoded<'a>) -> Result<Option<Inner<'a>>, Error> {
         proto::IPIP | proto::IPV6 => {
             let want = if ip.proto == proto::IPIP { 4 } else { 6 };
             match ip.payload.first().map(|b| b >> 4) {
-                Some(v) if v == want => Ok(at(Tunnel::IpInIp, false, ip.payload, 0)),
+                Some(v) if v == want => Ok(at(Tunnel::IpInIp, Framing::Ip, ip.payload, 0)),
                 Some(v) => Err(Error::Invalid("ip-in-ip inner version", u32::from(v))),
                 None => Err(Error::Short("ip-in-ip", 1, 0)),
             }
         }
-        proto::GRE => Ok(gre(ip.payload)?.and_then(|(eth, f, skip)| at(Tunnel::Gre, eth, f, skip))),
+        proto::GRE => Ok(gre(ip.payload)?.and_then(|(fr, f, skip)| at(Tunnel::Gre, fr, f, skip))),
         proto::UDP => {
             let L4::Udp(u) = &d.l4 else { return Ok(None) };
             // The UDP header sits before its payload (its length was checked by the decoder).
@@ -160,18 +196,20 @@ pub fn inner<'a>(d: &Decoded<'a>) -> Result<Option<Inner<'a>>, Error> {
                 port::VXLAN | port::VXLAN_LINUX => (Tunnel::Vxlan, vxlan(p)?),
                 port::GTP_U => (Tunnel::GtpU, gtp_u(p)?),
                 port::TEREDO => (Tunnel::Teredo, teredo(p)?),
+                port::CAPWAP_DATA => (Tunnel::Capwap, capwap(p)?),
                 _ if u.sport == port::TEREDO => (Tunnel::Teredo, teredo(p)?),
+                _ if u.sport == port::CAPWAP_DATA => (Tunnel::Capwap, capwap(p)?),
                 _ => return Ok(None),
             };
-            Ok(found.and_then(|(eth, f, skip)| at(tunnel, eth, f, 8 + skip)))
+            Ok(found.and_then(|(fr, f, skip)| at(tunnel, fr, f, 8 + skip)))
         }
         _ => Ok(None),
     }
 }
 
-/// What a tunnel header leads to, when it leads to a packet: whether the packet starts with an
-/// Ethernet header, its bytes, and the tunnel header's length before them.
-pub type Found<'a> = Option<(bool, &'a [u8], usize)>;
+/// What a tunnel header leads to, when it leads to a packet: how the packet is framed, its
+/// bytes, and the tunnel header's length before them.
+pub type Found<'a> = Option<(Framing, &'a [u8], usize)>;
 
 /// The inner frame of a GRE packet (RFC 2784, 2890; the routing of RFC 1701; ERSPAN).
 pub fn gre(b: &[u8]) -> Result<Found<'_>, Error> {
@@ -221,17 +259,17 @@ pub fn gre(b: &[u8]) -> Result<Found<'_>, Error> {
     }
     let rest = &b[off..];
     let ip_version = |want: u8| match rest.first().map(|v| v >> 4) {
-        Some(v) if v == want => Ok(Some((false, rest, off))),
+        Some(v) if v == want => Ok(Some((Framing::Ip, rest, off))),
         Some(v) => Err(Error::Invalid("gre inner ip version", u32::from(v))),
         None => Err(Error::Short("gre payload", off + 1, off)),
     };
     match ptype {
-        gre_type::ETHERNET => Ok(Some((true, rest, off))),
+        gre_type::ETHERNET => Ok(Some((Framing::Ethernet, rest, off))),
         gre_type::IPV4 => ip_version(4),
         gre_type::IPV6 => ip_version(6),
         // Type II has a sequence number and an 8-byte header; type I neither.
         gre_type::ERSPAN if seq => erspan(b, off, 8),
-        gre_type::ERSPAN => Ok(Some((true, rest, off))),
+        gre_type::ERSPAN => Ok(Some((Framing::Ethernet, rest, off))),
         gre_type::ERSPAN3 => {
             // 12 bytes, then an 8-byte platform header when the last bit (O) is set.
             let h = b
@@ -245,7 +283,7 @@ pub fn gre(b: &[u8]) -> Result<Found<'_>, Error> {
 
 fn erspan(b: &[u8], off: usize, len: usize) -> Result<Found<'_>, Error> {
     match b.get(off + len..) {
-        Some(rest) => Ok(Some((true, rest, off + len))),
+        Some(rest) => Ok(Some((Framing::Ethernet, rest, off + len))),
         None => Err(Error::Short("erspan", off + len, b.len())),
     }
 }
@@ -258,7 +296,7 @@ pub fn vxlan(b: &[u8]) -> Result<Found<'_>, Error> {
     if b[0] & 0x08 == 0 {
         return Err(Error::Invalid("vxlan flags", u32::from(b[0])));
     }
-    Ok(Some((true, &b[8..], 8)))
+    Ok(Some((Framing::Ethernet, &b[8..], 8)))
 }
 
 /// The longest chain of GTP-U extension headers followed.
@@ -312,7 +350,7 @@ pub fn gtp_u(b: &[u8]) -> Result<Found<'_>, Error> {
     }
     let inner = &b[off..end];
     match inner.first().map(|v| v >> 4) {
-        Some(4 | 6) => Ok(Some((false, inner, off))),
+        Some(4 | 6) => Ok(Some((Framing::Ip, inner, off))),
         // A PDU that is not IP (Ethernet or unstructured sessions): not opened.
         _ => Ok(None),
     }
@@ -350,31 +388,148 @@ pub fn teredo(b: &[u8]) -> Result<Found<'_>, Error> {
             u32::from(rest[0] >> 4),
         ));
     }
-    Ok(Some((false, rest, off)))
+    Ok(Some((Framing::Ip, rest, off)))
+}
+
+/// CAPWAP header flags (the low bits of its first 32-bit word, RFC 5415 section 4.3).
+pub mod capwap_flag {
+    /// T: the payload is in the native frame format of the wireless binding (WBID), not an
+    /// IEEE 802.3 frame.
+    pub const NATIVE: u32 = 1 << 8;
+    /// F: a fragment.
+    pub const FRAGMENT: u32 = 1 << 7;
+    /// L: the last fragment.
+    pub const LAST: u32 = 1 << 6;
+    /// W: the Wireless Specific Information field is present.
+    pub const WIRELESS_INFO: u32 = 1 << 5;
+    /// M: the Radio MAC Address field is present.
+    pub const RADIO_MAC: u32 = 1 << 4;
+    /// K: a data channel keep-alive (no user packet).
+    pub const KEEP_ALIVE: u32 = 1 << 3;
+}
+
+/// CAPWAP wireless binding identifier of IEEE 802.11 (RFC 5415 section 4.3, RFC 5416).
+pub const CAPWAP_WBID_IEEE80211: u32 = 1;
+
+/// The frame inside a CAPWAP data channel packet (RFC 5415): after the preamble (version 0,
+/// type 0: a clear header follows) and the header of HLEN 4-byte words (its optional Radio MAC
+/// Address and Wireless Specific Information fields included), an IEEE 802.3 frame, or with the
+/// T bit and the IEEE 802.11 binding (RFC 5416) an 802.11 data frame (see [`dot11::data`]).
+/// `Ok(None)` for a DTLS-protected packet (preamble type 1), a fragment, a keep-alive, the
+/// native frames of other bindings and 802.11 frames that carry no readable packet.
+pub fn capwap(b: &[u8]) -> Result<Found<'_>, Error> {
+    let preamble = *b.first().ok_or(Error::Short("capwap preamble", 1, 0))?;
+    if preamble >> 4 != 0 {
+        return Err(Error::Invalid("capwap version", u32::from(preamble >> 4)));
+    }
+    match preamble & 15 {
+        0 => {}
+        // A CAPWAP DTLS header: the rest is encrypted.
+        1 => return Ok(None),
+        t => return Err(Error::Invalid("capwap preamble type", u32::from(t))),
+    }
+    if b.len() < 8 {
+        return Err(Error::Short("capwap header", 8, b.len()));
+    }
+    let word = be32(b, 0).unwrap_or(0);
+    let words = (word >> 19) & 0x1f;
+    let (wbid, flags) = ((word >> 9) & 0x1f, word & 0x1ff);
+    let hlen = words as usize * 4;
+    if hlen < 8 {
+        return Err(Error::Invalid("capwap hlen", words));
+    }
+    if hlen > b.len() {
+        return Err(Error::Short("capwap header", hlen, b.len()));
+    }
+    // The optional fields (a length byte, then as many bytes, padded to 4-byte alignment) lie
+    // within HLEN.
+    let mut off = 8usize;
+    for (bit, what) in [
+        (capwap_flag::RADIO_MAC, "capwap radio mac address"),
+        (
+            capwap_flag::WIRELESS_INFO,
+            "capwap wireless specific information",
+        ),
+    ] {
+        if flags & bit != 0 {
+            let len = *b[..hlen]
+                .get(off)
+                .ok_or(Error::Short(what, off + 1, hlen))?;
+            off += (1 + usize::from(len)).next_multiple_of(4);
+            if off > hlen {
+                return Err(Error::Short(what, off, hlen));
+            }
+        }
+    }
+    // A fragment holds part of a frame; a keep-alive, message elements for the controller.
+    if flags & (capwap_flag::FRAGMENT | capwap_flag::KEEP_ALIVE) != 0 {
+        return Ok(None);
+    }
+    let payload = &b[hlen..];
+    if flags & capwap_flag::NATIVE == 0 {
+        return Ok(Some((Framing::Ethernet, payload, hlen)));
+    }
+    if wbid != CAPWAP_WBID_IEEE80211 {
+        // The native frames of another binding (EPCGlobal): not decoded.
+        return Ok(None);
+    }
+    Ok(dot11::data(payload)?.map(|d| {
+        let framing = Framing::Dot11 {
+            src: d.src,
+            dst: d.dst,
+            ethertype: d.ethertype,
+            // At most 44 bytes (4 addresses, QoS and HT control, LLC/SNAP).
+            header_len: u16::try_from(d.header_len).unwrap_or(u16::MAX),
+        };
+        (framing, payload, hlen)
+    }))
 }
 
 /// Decodes the packet a tunnel carried (found by [`inner`] in a frame whose link layer is
-/// `outer`), like a frame of its own: with its Ethernet header when it has one; an IP packet
-/// otherwise, which keeps the outer frame's MAC addresses and VLANs.
+/// `outer`), like a frame of its own: with its Ethernet or 802.11 header when it has one (for
+/// 802.11, the source and destination stations' addresses, SA and DA); an IP packet otherwise,
+/// which keeps the outer frame's MAC addresses and VLANs.
 #[inline]
 pub fn decode_inner<'a>(inner: &Inner<'a>, outer: &Link<'a>) -> Result<Decoded<'a>, Error> {
-    let link = if inner.ethernet {
-        link::ethernet(inner.frame)?
-    } else {
-        let et = match inner.frame.first().map(|v| v >> 4) {
-            Some(4) => ethertype::IPV4,
-            Some(6) => ethertype::IPV6,
-            Some(v) => return Err(Error::Invalid("tunnelled ip version", u32::from(v))),
-            None => return Err(Error::Short("tunnelled ip", 1, 0)),
-        };
-        Link {
-            src: outer.src,
-            dst: outer.dst,
-            ethertype: et,
-            vlans: outer.vlans,
-            vlan_count: outer.vlan_count,
-            header_len: 0,
-            payload: inner.frame,
+    let link = match inner.framing {
+        Framing::Ethernet => link::ethernet(inner.frame)?,
+        Framing::Dot11 {
+            src,
+            dst,
+            ethertype,
+            header_len,
+        } => Link {
+            src: Some(src),
+            dst: Some(dst),
+            ethertype,
+            vlans: [0; 2],
+            vlan_count: 0,
+            header_len,
+            payload: inner
+                .frame
+                .get(usize::from(header_len)..)
+                .ok_or(Error::Short(
+                    "802.11 header",
+                    usize::from(header_len),
+                    inner.frame.len(),
+                ))?,
+        },
+        Framing::Ip => {
+            let et = match inner.frame.first().map(|v| v >> 4) {
+                Some(4) => ethertype::IPV4,
+                Some(6) => ethertype::IPV6,
+                Some(v) => return Err(Error::Invalid("tunnelled ip version", u32::from(v))),
+                None => return Err(Error::Short("tunnelled ip", 1, 0)),
+            };
+            Link {
+                src: outer.src,
+                dst: outer.dst,
+                ethertype: et,
+                vlans: outer.vlans,
+                vlan_count: outer.vlan_count,
+                header_len: 0,
+                payload: inner.frame,
+            }
         }
     };
     Ok(packet::above(link))

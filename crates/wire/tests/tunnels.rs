@@ -1,10 +1,11 @@
-//! Tunnels (GRE, VXLAN, GTP-U, IP-in-IP, Teredo), IPv6 extension-header chains and byte counts
-//! bounded by the frame.
+//! Tunnels (GRE, VXLAN, GTP-U, IP-in-IP, Teredo, CAPWAP with 802.3 and 802.11 frames), IPv6
+//! extension-header chains and byte counts bounded by the frame.
 
 use iotgate_wire::link::linktype;
 use iotgate_wire::net::{self, proto};
-use iotgate_wire::tunnel::{self, Inner, Tunnel};
-use iotgate_wire::{decode, Decoded, L3, L4};
+use iotgate_wire::tunnel::{self, Framing, Inner, Tunnel};
+use iotgate_wire::{decode, dot11, Decoded, L3, L4};
+use proptest::prelude::*;
 
 const MAC_A: [u8; 6] = [0x02, 0, 0, 0, 0, 0xa];
 const MAC_B: [u8; 6] = [0x02, 0, 0, 0, 0, 0xb];
@@ -113,7 +114,7 @@ fn ports(d: &Decoded<'_>) -> (u16, u16) {
 fn check_v4_in(frame: &[u8], kind: Tunnel) {
     let (d, i, n) = open(frame);
     assert_eq!(i.tunnel, kind);
-    assert!(!i.ethernet);
+    assert_eq!(i.framing, Framing::Ip);
     assert_eq!(ports(&n), (40000, 443));
     let L4::Tcp(t) = n.l4 else { unreachable!() };
     assert_eq!(t.payload, b"hello");
@@ -229,7 +230,7 @@ fn ethernet_over_gre_and_erspan_keep_the_inner_macs() {
         let f = outer4(proto::GRE, &g);
         let (_, i, n) = open(&f);
         assert_eq!(i.tunnel, Tunnel::Gre);
-        assert!(i.ethernet);
+        assert_eq!(i.framing, Framing::Ethernet);
         assert_eq!(i.frame, lan.as_slice());
         assert_eq!(n.link.src.unwrap().0, MAC_A);
         assert_eq!(n.link.dst.unwrap().0, MAC_B);
@@ -601,8 +602,553 @@ fn byte_counts_come_from_the_frame_not_the_header() {
 #[test]
 fn tunnel_ids_are_stable() {
     let ids: Vec<_> = Tunnel::ALL.iter().map(|t| t.id()).collect();
-    assert_eq!(ids, ["gre", "vxlan", "gtp_u", "ip_in_ip", "teredo"]);
+    assert_eq!(
+        ids,
+        ["gre", "vxlan", "gtp_u", "ip_in_ip", "teredo", "capwap"]
+    );
     for (n, t) in Tunnel::ALL.iter().enumerate() {
         assert_eq!(t.index(), n);
+    }
+}
+
+use tunnel::capwap_flag::{FRAGMENT, KEEP_ALIVE, LAST, NATIVE, RADIO_MAC, WIRELESS_INFO};
+
+/// The access point's BSSID (CAPWAP's 802.11 frames).
+const BSSID: [u8; 6] = [0x02, 0, 0, 0, 0, 0x42];
+
+/// A CAPWAP data packet: preamble 0 (version 0, a clear header), HLEN from the optional fields
+/// (already padded), radio 1, binding `wbid`, `flags` (T F L W M K), fragment id 7, offset 0.
+fn capwap(wbid: u32, flags: u32, optional: &[u8], payload: &[u8]) -> Vec<u8> {
+    assert_eq!(optional.len() % 4, 0);
+    let words = (8 + optional.len() as u32) / 4;
+    let w = (words << 19) | (1 << 14) | (wbid << 9) | flags;
+    let mut h = w.to_be_bytes().to_vec();
+    h.extend_from_slice(&[0, 7, 0, 0]);
+    h.extend_from_slice(optional);
+    h.extend_from_slice(payload);
+    h
+}
+
+/// 802.11 frames in CAPWAP (the T bit, the IEEE 802.11 binding).
+fn capwap_dot11(frame: &[u8]) -> Vec<u8> {
+    capwap(1, NATIVE, &[], frame)
+}
+
+/// An 802.11 frame: frame control (type and subtype, flags), a zero duration, addresses 1-3,
+/// sequence control (sequence 1, fragment 0), address 4 when given, `qos` (QoS and HT control
+/// fields), then `body`.
+fn wifi(fc: [u8; 2], addrs: &[[u8; 6]], qos: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut f = vec![fc[0], fc[1], 0, 0];
+    for a in &addrs[..3] {
+        f.extend_from_slice(a);
+    }
+    f.extend_from_slice(&[0x10, 0]);
+    if let Some(a4) = addrs.get(3) {
+        f.extend_from_slice(a4);
+    }
+    f.extend_from_slice(qos);
+    f.extend_from_slice(body);
+    f
+}
+
+/// An LLC/SNAP header (RFC 1042) with EtherType `et`, then `packet`.
+fn snap(et: u16, packet: &[u8]) -> Vec<u8> {
+    let mut s = vec![0xaa, 0xaa, 0x03, 0, 0, 0];
+    s.extend_from_slice(&et.to_be_bytes());
+    s.extend_from_slice(packet);
+    s
+}
+
+/// A CAPWAP data packet from a WTP to its controller (UDP to 5247).
+fn to_ac(payload: &[u8]) -> Vec<u8> {
+    outer4(proto::UDP, &udp(50000, 5247, payload))
+}
+
+/// Opens a CAPWAP frame whose packet is `inner_v4`; checks the offset and byte count, and
+/// returns the inner packet's (source, destination) MACs.
+fn open_capwap_v4(frame: &[u8], hlen: usize) -> ([u8; 6], [u8; 6], Framing) {
+    let (d, i, n) = open(frame);
+    assert_eq!(i.tunnel, Tunnel::Capwap);
+    assert_eq!(i.offset as usize, 20 + 8 + hlen);
+    let at = 14 + i.offset as usize;
+    assert_eq!(&frame[at..], i.frame);
+    assert_eq!(ports(&n), (40000, 443));
+    let L4::Tcp(t) = n.l4 else { unreachable!() };
+    assert_eq!(t.payload, b"hello");
+    // What the analyzer counts for it: the inner IP packet, not its link headers.
+    let ip_len = d.ip_wire_len(frame.len() as u32).unwrap();
+    let inner_len = n.ip_wire_len(ip_len - i.offset).unwrap();
+    assert_eq!(inner_len as usize, inner_v4().len());
+    (n.link.src.unwrap().0, n.link.dst.unwrap().0, i.framing)
+}
+
+#[test]
+fn capwap_carries_802_3_frames_both_ways() {
+    let lan = eth(MAC_B, MAC_A, 0x0800, &inner_v4());
+    // WTP to AC and AC to WTP (source port 5247).
+    for f in [
+        to_ac(&capwap(1, 0, &[], &lan)),
+        outer4(proto::UDP, &udp(5247, 50000, &capwap(1, 0, &[], &lan))),
+    ] {
+        let (src, dst, framing) = open_capwap_v4(&f, 8);
+        assert_eq!((src, dst, framing), (MAC_A, MAC_B, Framing::Ethernet));
+    }
+    // The Radio MAC Address (length 6, padded to 8) and the Wireless Specific Information
+    // (length 4, padded to 8) before it: HLEN 6 words.
+    let mut opt = vec![6];
+    opt.extend_from_slice(&BSSID);
+    opt.push(0);
+    opt.extend_from_slice(&[4, 0xc8, 0x1e, 0, 0x6c, 0, 0, 0]);
+    let f = to_ac(&capwap(1, RADIO_MAC | WIRELESS_INFO, &opt, &lan));
+    assert_eq!(open_capwap_v4(&f, 24).0, MAC_A);
+    // An EUI-64 radio address (length 8, padded to 12).
+    let mut opt = vec![8];
+    opt.extend_from_slice(&[1; 8]);
+    opt.extend_from_slice(&[0; 3]);
+    let f = to_ac(&capwap(1, RADIO_MAC, &opt, &lan));
+    assert_eq!(open_capwap_v4(&f, 20).0, MAC_A);
+    // The control channel is signalling, not a tunnel.
+    let f = outer4(proto::UDP, &udp(50000, 5246, &capwap(1, 0, &[], &lan)));
+    let d = decode(linktype::ETHERNET, &f).unwrap();
+    assert!(!tunnel::candidate(&d));
+    assert!(matches!(tunnel::inner(&d), Ok(None)));
+    // An IPv6 packet in an 802.3 frame.
+    let f = to_ac(&capwap(1, 0, &[], &eth(MAC_B, MAC_A, 0x86dd, &inner_v6())));
+    let (_, i, n) = open(&f);
+    assert_eq!(i.tunnel, Tunnel::Capwap);
+    assert_eq!(ports(&n), (5353, 53));
+}
+
+#[test]
+fn capwap_802_11_data_frames_are_attributed_to_their_stations() {
+    const STA: [u8; 6] = MAC_A;
+    const PEER: [u8; 6] = MAC_B;
+    let body = snap(0x0800, &inner_v4());
+    // (frame control, addresses, QoS/HT control, expected SA, expected DA, MAC header length)
+    type Case = ([u8; 2], Vec<[u8; 6]>, Vec<u8>, [u8; 6], [u8; 6], usize);
+    let cases: [Case; 8] = [
+        // Station to AP (ToDS): BSSID, SA, DA.
+        ([0x08, 0x01], vec![BSSID, STA, PEER], vec![], STA, PEER, 24),
+        // AP to station (FromDS): DA, BSSID, SA.
+        ([0x08, 0x02], vec![STA, BSSID, PEER], vec![], PEER, STA, 24),
+        // Neither (an IBSS): DA, SA, BSSID.
+        ([0x08, 0x00], vec![PEER, STA, BSSID], vec![], STA, PEER, 24),
+        // QoS data, ToDS, with its QoS control field.
+        (
+            [0x88, 0x01],
+            vec![BSSID, STA, PEER],
+            vec![5, 0],
+            STA,
+            PEER,
+            26,
+        ),
+        // QoS data, FromDS, the order bit set: HT control follows QoS control.
+        (
+            [0x88, 0x82],
+            vec![STA, BSSID, PEER],
+            vec![0, 0, 1, 2, 3, 4],
+            PEER,
+            STA,
+            30,
+        ),
+        // Four addresses (ToDS and FromDS, a mesh or WDS link): RA, TA, DA, SA.
+        (
+            [0x08, 0x03],
+            vec![BSSID, MAC_X, PEER, STA],
+            vec![],
+            STA,
+            PEER,
+            30,
+        ),
+        (
+            [0x88, 0x03],
+            vec![BSSID, MAC_X, PEER, STA],
+            vec![0, 0],
+            STA,
+            PEER,
+            32,
+        ),
+        (
+            [0x88, 0x83],
+            vec![MAC_X, BSSID, STA, PEER],
+            vec![0, 0, 9, 9, 9, 9],
+            PEER,
+            STA,
+            36,
+        ),
+    ];
+    for (fc, addrs, qos, sa, da, mac_len) in cases {
+        let w = wifi(fc, &addrs, &qos, &body);
+        let f = to_ac(&capwap_dot11(&w));
+        let (src, dst, framing) = open_capwap_v4(&f, 8);
+        assert_eq!((src, dst), (sa, da), "{fc:02x?}");
+        assert_eq!(
+            framing,
+            Framing::Dot11 {
+                src: iotgate_wire::Mac(sa),
+                dst: iotgate_wire::Mac(da),
+                ethertype: 0x0800,
+                header_len: (mac_len + 8) as u16,
+            },
+            "{fc:02x?}"
+        );
+        // The other way, from the controller (source port 5247), with the Radio MAC Address.
+        let mut opt = vec![6];
+        opt.extend_from_slice(&BSSID);
+        opt.push(0);
+        let back = capwap(1, NATIVE | RADIO_MAC, &opt, &w);
+        let f = outer4(proto::UDP, &udp(5247, 50000, &back));
+        assert_eq!(open_capwap_v4(&f, 16).0, sa);
+    }
+    // IPv6 and ARP in 802.11 frames.
+    let w = wifi(
+        [0x88, 0x02],
+        &[STA, BSSID, PEER],
+        &[0, 0],
+        &snap(0x86dd, &inner_v6()),
+    );
+    let f = to_ac(&capwap_dot11(&w));
+    let (_, _, n) = open(&f);
+    assert_eq!(ports(&n), (5353, 53));
+    assert_eq!(n.link.src.unwrap().0, PEER);
+    let mut arp = vec![0, 1, 8, 0, 6, 4, 0, 1];
+    arp.extend_from_slice(&STA);
+    arp.extend_from_slice(&[192, 168, 1, 10]);
+    arp.extend_from_slice(&[0; 6]);
+    arp.extend_from_slice(&[192, 168, 1, 1]);
+    let w = wifi(
+        [0x08, 0x01],
+        &[BSSID, STA, [0xff; 6]],
+        &[],
+        &snap(0x0806, &arp),
+    );
+    let f = to_ac(&capwap_dot11(&w));
+    let (_, i, n) = open(&f);
+    assert!(matches!(
+        i.framing,
+        Framing::Dot11 {
+            ethertype: 0x0806,
+            ..
+        }
+    ));
+    let L3::Arp(a) = n.l3 else {
+        panic!("{:?}", n.l3)
+    };
+    assert_eq!((a.sha.0, n.link.src.unwrap().0), (STA, STA));
+    assert_eq!(n.link.dst.unwrap().0, [0xff; 6]);
+    // 802.1H bridge tunnelling (OUI 00-00-F8) names an EtherType too.
+    let mut b = snap(0x0800, &inner_v4());
+    b[5] = 0xf8;
+    let f = to_ac(&capwap_dot11(&wifi(
+        [0x08, 0x01],
+        &[BSSID, STA, PEER],
+        &[],
+        &b,
+    )));
+    assert_eq!(open_capwap_v4(&f, 8).0, STA);
+}
+
+#[test]
+fn a_tunnel_inside_an_802_11_frame_keeps_the_station_macs() {
+    let four_in_four = ipv4([10, 9, 0, 1], [10, 9, 0, 2], proto::IPIP, &inner_v4());
+    let w = wifi(
+        [0x08, 0x01],
+        &[BSSID, MAC_A, MAC_B],
+        &[],
+        &snap(0x0800, &four_in_four),
+    );
+    let f = to_ac(&capwap_dot11(&w));
+    let mut d = decode(linktype::ETHERNET, &f).unwrap();
+    let mut kinds = Vec::new();
+    while let Ok(Some(i)) = tunnel::inner(&d) {
+        kinds.push(i.tunnel);
+        d = tunnel::decode_inner(&i, &d.link).unwrap();
+    }
+    assert_eq!(kinds, [Tunnel::Capwap, Tunnel::IpInIp]);
+    assert_eq!(ports(&d), (40000, 443));
+    assert_eq!(d.link.src.unwrap().0, MAC_A);
+    assert_eq!(d.link.dst.unwrap().0, MAC_B);
+}
+
+/// `Ok(None)`: a CAPWAP packet (to the controller) that carries no packet to open.
+fn closed(capwap_payload: &[u8]) {
+    let f = to_ac(capwap_payload);
+    let d = decode(linktype::ETHERNET, &f).unwrap();
+    assert!(tunnel::candidate(&d));
+    let got = tunnel::inner(&d);
+    assert!(matches!(got, Ok(None)), "{capwap_payload:02x?}: {got:?}");
+    assert!(matches!(tunnel::capwap(capwap_payload), Ok(None)));
+}
+
+/// An error: a CAPWAP packet cut short or breaking its protocol's rules.
+fn broken(capwap_payload: &[u8]) {
+    let f = to_ac(capwap_payload);
+    let d = decode(linktype::ETHERNET, &f).unwrap();
+    assert!(tunnel::candidate(&d));
+    let got = tunnel::inner(&d);
+    assert!(got.is_err(), "{capwap_payload:02x?}: {got:?}");
+}
+
+#[test]
+fn capwap_packets_left_closed() {
+    let lan = eth(MAC_B, MAC_A, 0x0800, &inner_v4());
+    // DTLS: the CAPWAP DTLS header (preamble type 1, 3 reserved bytes), then a DTLS record.
+    closed(&[
+        1, 0, 0, 0, 0x17, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 5, 0, 16, 1, 2, 3,
+    ]);
+    closed(&[1]);
+    // Fragments, first and last.
+    closed(&capwap(1, FRAGMENT, &[], &lan[..30]));
+    closed(&capwap(1, FRAGMENT | LAST, &[], &lan[30..]));
+    closed(&capwap(1, NATIVE | FRAGMENT, &[], &lan));
+    // Keep-alives: bare, and with their message elements (a Session ID).
+    closed(&capwap(0, KEEP_ALIVE, &[], &[]));
+    let mut elements = vec![0, 20, 0, 35, 0, 16];
+    elements.extend_from_slice(&[0xab; 16]);
+    closed(&capwap(0, KEEP_ALIVE, &[], &elements));
+    // The native frames of another binding (EPCGlobal).
+    closed(&capwap(3, NATIVE, &[], &lan));
+    let body = snap(0x0800, &inner_v4());
+    for w in [
+        // Management (a beacon, an association request), control (an ACK, an RTS).
+        wifi([0x80, 0x00], &[[0xff; 6], BSSID, BSSID], &[], &[0; 12]),
+        wifi([0x00, 0x00], &[BSSID, MAC_A, BSSID], &[], &[0; 8]),
+        vec![0xd4, 0, 0, 0, 2, 0, 0, 0, 0, 0xa],
+        vec![0xb4, 0, 0, 0, 2, 0, 0, 0, 0, 0xa, 2, 0, 0, 0, 0, 0x42],
+        // Null and QoS null data (no body).
+        wifi([0x48, 0x01], &[BSSID, MAC_A, BSSID], &[], &[]),
+        wifi([0xc8, 0x01], &[BSSID, MAC_A, BSSID], &[0, 0], &[]),
+        // Protected (WEP/TKIP/CCMP): the body is encrypted.
+        wifi([0x08, 0x41], &[BSSID, MAC_A, MAC_B], &[], &[0x55; 60]),
+        wifi([0x88, 0x42], &[MAC_A, BSSID, MAC_B], &[0, 0], &body),
+        // An 802.11 fragment (more fragments; fragment number 1).
+        wifi([0x08, 0x05], &[BSSID, MAC_A, MAC_B], &[], &body),
+        {
+            let mut w = wifi([0x08, 0x01], &[BSSID, MAC_A, MAC_B], &[], &body);
+            w[22] = 0x11;
+            w
+        },
+        // An A-MSDU.
+        wifi([0x88, 0x01], &[BSSID, MAC_A, MAC_B], &[0x80, 0], &body),
+        // An LLC body that is not SNAP (spanning tree), SNAP with another organisation.
+        wifi(
+            [0x08, 0x01],
+            &[BSSID, MAC_A, MAC_B],
+            &[],
+            &[0x42, 0x42, 3, 0, 0, 0],
+        ),
+        wifi([0x08, 0x01], &[BSSID, MAC_A, MAC_B], &[], &{
+            let mut b = body.clone();
+            b[3] = 0x08;
+            b
+        }),
+        // Protocol version 1 (S1G frames, another layout).
+        wifi([0x09, 0x01], &[BSSID, MAC_A, MAC_B], &[], &body),
+    ] {
+        closed(&capwap_dot11(&w));
+        // And without CAPWAP, straight to the 802.11 decoder.
+        assert!(matches!(dot11::data(&w), Ok(None)), "{w:02x?}");
+    }
+}
+
+#[test]
+fn capwap_packets_cut_short_or_breaking_the_rules() {
+    let lan = eth(MAC_B, MAC_A, 0x0800, &inner_v4());
+    let good = capwap(1, 0, &[], &lan);
+    // Cut inside the 8-byte header (a zero first byte: version 0, type 0).
+    for cut in 0..8 {
+        let got = tunnel::capwap(&good[..cut]);
+        assert!(got.is_err(), "{cut}: {got:?}");
+    }
+    broken(&good[..5]);
+    // Version 1; preamble type 2.
+    for first in [0x10, 0x02, 0xf0] {
+        let mut g = good.clone();
+        g[0] = first;
+        broken(&g);
+    }
+    // HLEN 0 and 1 (below the fixed 8 bytes), HLEN past the end of the packet.
+    for words in [0u8, 1, 31] {
+        let mut g = capwap(1, 0, &[], &[0; 40]);
+        g[1] = (words << 3) | (g[1] & 7);
+        broken(&g);
+    }
+    let g = capwap(1, 0, &[0; 8], &[]);
+    broken(&g[..g.len() - 1]);
+    assert!(matches!(
+        tunnel::capwap(&g),
+        Ok(Some((Framing::Ethernet, [], 16)))
+    ));
+    // Optional fields longer than HLEN says: a 6-byte Radio MAC Address in 4 bytes, an
+    // 8-byte one in 8 (12 with its padding), Wireless Specific Information past the end,
+    // both flags with no room for the second.
+    for (flags, opt) in [
+        (RADIO_MAC, vec![6, 1, 2, 3]),
+        (RADIO_MAC, vec![8, 1, 2, 3, 4, 5, 6, 7]),
+        (WIRELESS_INFO, vec![200, 0, 0, 0]),
+        (RADIO_MAC | WIRELESS_INFO, vec![6, 1, 2, 3, 4, 5, 6, 0]),
+    ] {
+        broken(&capwap(1, flags, &opt, &lan));
+    }
+    // A data packet whose 802.3 frame is missing, or cut in its header: opened, then
+    // unreadable.
+    for payload in [&[][..], &lan[..10]] {
+        let f = to_ac(&capwap(1, 0, &[], payload));
+        let d = decode(linktype::ETHERNET, &f).unwrap();
+        let i = tunnel::inner(&d).unwrap().unwrap();
+        assert!(tunnel::decode_inner(&i, &d.link).is_err());
+    }
+    // 802.11: nothing, a header cut short (3 and 4 addresses, QoS and HT control fields
+    // missing), an LLC/SNAP header cut short, a reserved protocol version.
+    let body = snap(0x0800, &inner_v4());
+    let data4 = wifi([0x88, 0x83], &[BSSID, MAC_X, MAC_B, MAC_A], &[0; 6], &body);
+    for w in [
+        vec![],
+        vec![0x08],
+        wifi([0x08, 0x01], &[BSSID, MAC_A, MAC_B], &[], &[])[..23].to_vec(),
+        data4[..28].to_vec(),
+        data4[..31].to_vec(),
+        data4[..35].to_vec(),
+        wifi([0x08, 0x01], &[BSSID, MAC_A, MAC_B], &[], &[]),
+        wifi([0x08, 0x01], &[BSSID, MAC_A, MAC_B], &[], &[0xaa, 0xaa]),
+        wifi([0x08, 0x01], &[BSSID, MAC_A, MAC_B], &[], &body[..7]),
+        wifi([0x0a, 0x01], &[BSSID, MAC_A, MAC_B], &[], &body),
+        wifi([0x0b, 0x01], &[BSSID, MAC_A, MAC_B], &[], &body),
+    ] {
+        broken(&capwap_dot11(&w));
+        assert!(dot11::data(&w).is_err(), "{w:02x?}");
+    }
+    // The whole 4-address frame opens.
+    let f = to_ac(&capwap_dot11(&data4));
+    assert_eq!(open_capwap_v4(&f, 8).0, MAC_A);
+}
+
+#[test]
+fn every_cut_of_a_capwap_packet_is_an_answer_not_a_panic() {
+    let lan = eth(MAC_B, MAC_A, 0x0800, &inner_v4());
+    let mut opt = vec![6];
+    opt.extend_from_slice(&BSSID);
+    opt.extend_from_slice(&[0, 4, 1, 2, 3, 4, 0, 0, 0]);
+    let body = snap(0x0800, &inner_v4());
+    let frames = [
+        to_ac(&capwap(1, RADIO_MAC | WIRELESS_INFO, &opt, &lan)),
+        to_ac(&capwap_dot11(&wifi(
+            [0x88, 0x83],
+            &[BSSID, MAC_X, MAC_B, MAC_A],
+            &[0; 6],
+            &body,
+        ))),
+        outer4(
+            proto::UDP,
+            &udp(
+                5247,
+                1,
+                &capwap(1, NATIVE | RADIO_MAC, &opt[..8], &{
+                    wifi([0x08, 0x02], &[MAC_A, BSSID, MAC_B], &[], &body)
+                }),
+            ),
+        ),
+    ];
+    for f in &frames {
+        open(f);
+        for cut in 0..f.len() {
+            let Ok(d) = decode(linktype::ETHERNET, &f[..cut]) else {
+                continue;
+            };
+            if let Ok(Some(i)) = tunnel::inner(&d) {
+                assert!(i.frame.len() <= cut);
+                let _ = tunnel::decode_inner(&i, &d.link);
+            }
+        }
+        let mut g = f.clone();
+        for at in 14..g.len() {
+            for v in [0u8, 0xff, 0x08, 0x45, 0x60, 0xaa, 0x88, 0x03, 0x40, 0x80] {
+                let old = g[at];
+                g[at] = v;
+                if let Ok(d) = decode(linktype::ETHERNET, &g) {
+                    if let Ok(Some(i)) = tunnel::inner(&d) {
+                        if let Ok(n) = tunnel::decode_inner(&i, &d.link) {
+                            assert!(n.link.captured_len() <= i.frame.len());
+                        }
+                    }
+                }
+                g[at] = old;
+            }
+        }
+    }
+}
+
+/// A frame to UDP 5247 holding `capwap_payload`, through the whole path: whatever it is, no
+/// panic, and a packet found is a part of the frame at the offset it claims.
+fn through_capwap(capwap_payload: &[u8]) -> Result<(), TestCaseError> {
+    let f = to_ac(capwap_payload);
+    let d = decode(linktype::ETHERNET, &f).unwrap();
+    prop_assert!(tunnel::candidate(&d));
+    if let Ok(Some(i)) = tunnel::inner(&d) {
+        let at = 14 + i.offset as usize;
+        prop_assert_eq!(&f[at..], i.frame);
+        if let Ok(n) = tunnel::decode_inner(&i, &d.link) {
+            prop_assert!(n.link.captured_len() <= i.frame.len());
+            if let Framing::Dot11 { src, dst, .. } = i.framing {
+                prop_assert_eq!((n.link.src, n.link.dst), (Some(src), Some(dst)));
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn capwap_never_panics_on_random_bytes(b in proptest::collection::vec(any::<u8>(), 0..160)) {
+        if let Ok(Some((framing, inner, skip))) = tunnel::capwap(&b) {
+            prop_assert_eq!(&b[skip..], inner);
+            if let Framing::Dot11 { header_len, .. } = framing {
+                prop_assert!(usize::from(header_len) <= inner.len());
+            }
+        }
+        through_capwap(&b)?;
+    }
+
+    #[test]
+    fn capwap_never_panics_past_a_clear_preamble(
+        word in any::<u32>(),
+        rest in proptest::collection::vec(any::<u8>(), 0..24),
+        fc in any::<[u8; 2]>(),
+        tail in proptest::collection::vec(any::<u8>(), 0..80),
+    ) {
+        // Version 0, type 0, any HLEN, binding and flags; any optional fields; an 802.11 frame
+        // control field (a data frame of version 0 half the time).
+        let mut b = (word & 0x00ff_ffff).to_be_bytes().to_vec();
+        b.extend_from_slice(&rest);
+        let fc0 = if word & 1 == 0 { (fc[0] & 0xf0) | 0x08 } else { fc[0] };
+        b.extend_from_slice(&[fc0, fc[1]]);
+        b.extend_from_slice(&tail);
+        let _ = tunnel::capwap(&b);
+        through_capwap(&b)?;
+    }
+
+    #[test]
+    fn dot11_never_panics(
+        fc in any::<[u8; 2]>(),
+        head in proptest::collection::vec(any::<u8>(), 0..40),
+        with_snap in any::<bool>(),
+        tail in proptest::collection::vec(any::<u8>(), 0..40),
+    ) {
+        let mut b = vec![(fc[0] & 0xf0) | 0x08, fc[1]];
+        b.extend_from_slice(&head);
+        if with_snap {
+            b.extend_from_slice(&[0xaa, 0xaa, 3, 0, 0, 0, 8, 0]);
+        }
+        b.extend_from_slice(&tail);
+        for w in [&b[..], &b[1..]] {
+            if let Ok(Some(d)) = dot11::data(w) {
+                prop_assert_eq!(d.header_len + d.payload.len(), w.len());
+                prop_assert!((32..=44).contains(&d.header_len));
+                prop_assert_eq!(&w[d.header_len - 2..d.header_len], &d.ethertype.to_be_bytes());
+            }
+        }
+        through_capwap(&capwap_dot11(&b))?;
     }
 }
