@@ -320,6 +320,27 @@ fn detector_state_stays_bounded_under_floods() {
             iotgate_pipeline::run_files(&mut session, &caps, 1, |_| {}).unwrap();
             sizes.push(session.detector_bytes());
             let r = session.finish().report();
+            // Every packet is accounted for on the sending device, under table pressure too:
+            // in its peers, the peers beyond the bound (summed), or — forged sources — the
+            // traffic its MAC carried for addresses not its own (a flood's peer line once
+            // showed 129,287 of 10 M packets and nothing else).
+            let d = r
+                .devices
+                .iter()
+                .find(|d| d.mac == "b0:c5:54:5a:5a:01")
+                .unwrap();
+            let listed: u64 = d.peers.iter().map(|p| p.packets).sum();
+            assert_eq!(
+                listed + d.not_listed.packets + d.carried.packets,
+                n,
+                "{kind:?}: {listed} listed, {:?} not listed, {:?} carried",
+                d.not_listed,
+                d.carried
+            );
+            if kind == Stress::SpoofedSynFlood {
+                assert!(d.carried.packets * 10 >= n * 9, "{:?}", d.carried);
+                assert!(d.ipv4.iter().all(|a| !a.is_loopback()), "{:?}", d.ipv4);
+            }
             assert!(
                 r.alerts.iter().any(|a| (a.kind.id(), a.detail) == want),
                 "{kind:?}: {:?}",

@@ -310,7 +310,15 @@ fn several_hosts_behind_one_mac_do_not_make_it_look_exposed() {
     let web = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
     let mut recs = Vec::new();
     session(&mut recs, T0, (ROUTER, x, 51), (B, p1, 64), 50_000, 22, SSH);
-    session(&mut recs, T0 + 400 * S, (ROUTER, y, 49), (B, p2, 64), 50_001, 80, web);
+    session(
+        &mut recs,
+        T0 + 400 * S,
+        (ROUTER, y, 49),
+        (B, p2, 64),
+        50_001,
+        80,
+        web,
+    );
     let a = analyse("shared-mac.pcap", recs);
     let b = a
         .devices
@@ -330,20 +338,36 @@ fn several_hosts_behind_one_mac_do_not_make_it_look_exposed() {
     assert_eq!(exp[0].detail, "inbound-behind");
     assert_eq!(exp[0].evidence.items, ["198.51.100.10"]);
     assert_eq!(exp[0].port, Some(22));
-    for l in [common::en(), iotgate_explain::Localizer::new(iotgate_explain::Lang::Fr)] {
+    for l in [
+        common::en(),
+        iotgate_explain::Localizer::new(iotgate_explain::Lang::Fr),
+    ] {
         let (title, text) = (exp[0].title.render(&l), exp[0].explanation.render(&l));
         assert!(text.contains("198.51.100.10"), "{text}");
-        assert!(!title.contains('{') && !text.contains('{'), "{title} {text}");
+        assert!(
+            !title.contains('{') && !text.contains('{'),
+            "{title} {text}"
+        );
     }
 
     // The control: one host behind the MAC, one public address: the host is exposed.
     let mut recs = Vec::new();
     session(&mut recs, T0, (ROUTER, x, 51), (B, p1, 64), 50_000, 22, SSH);
-    session(&mut recs, T0 + 400 * S, (ROUTER, y, 49), (B, p1, 64), 50_001, 80, web);
+    session(
+        &mut recs,
+        T0 + 400 * S,
+        (ROUTER, y, 49),
+        (B, p1, 64),
+        50_001,
+        80,
+        web,
+    );
     let a = analyse("one-host.pcap", recs);
     let exp = of_kind(&a, "exposure");
     assert_eq!(exp.len(), 2, "{:#?}", a.alerts);
-    assert!(exp.iter().all(|e| e.detail == "inbound" && e.mac == "02:00:00:00:00:0b"));
+    assert!(exp
+        .iter()
+        .all(|e| e.detail == "inbound" && e.mac == "02:00:00:00:00:0b"));
     let b = a
         .devices
         .iter()

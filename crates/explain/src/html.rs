@@ -323,7 +323,40 @@ fn card(o: &mut String, d: &DeviceOut, l: &Localizer) {
                 p.packets
             );
         }
-        o.push_str("</table></details>");
+        o.push_str("</table>");
+        if d.not_listed.flows > 0 {
+            let _ = write!(
+                o,
+                "<p>{}</p>",
+                esc(&l.ta(
+                    "peers-not-listed",
+                    &[
+                        ("flows", Arg::N(d.not_listed.flows as f64)),
+                        ("packets", Arg::N(d.not_listed.packets as f64)),
+                        (
+                            "bytes",
+                            Arg::S(&crate::text::human_bytes(d.not_listed.bytes))
+                        ),
+                    ]
+                ))
+            );
+        }
+        o.push_str("</details>");
+    }
+    if d.carried.flows > 0 {
+        let _ = write!(
+            o,
+            "<p>{}: {}</p>",
+            esc(&l.t("label-carried")),
+            esc(&l.ta(
+                "carried-traffic",
+                &[
+                    ("flows", Arg::N(d.carried.flows as f64)),
+                    ("packets", Arg::N(d.carried.packets as f64)),
+                    ("bytes", Arg::S(&crate::text::human_bytes(d.carried.bytes))),
+                ]
+            ))
+        );
     }
     o.push_str("</div>");
 }

@@ -146,7 +146,8 @@ pub struct PeerOut {
     pub last_seen: Time,
 }
 
-/// Traffic with peers beyond the per-device bound, summed so that totals stay right.
+/// Flows summed instead of listed one by one (peers beyond the per-device bound, traffic
+/// carried for other addresses), so that totals stay right.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct NotListedOut {
     /// Flows.
@@ -258,6 +259,9 @@ pub struct DeviceOut {
     pub peers_not_listed: u64,
     /// The traffic of those flows, summed (peers beyond the bound are counted here, not lost).
     pub not_listed: NotListedOut,
+    /// Traffic its MAC carried for addresses not its own (a router's relayed hosts, forged
+    /// sources), summed: with `peers` and `not_listed`, all the flows its MAC took part in.
+    pub carried: NotListedOut,
     /// Findings, most severe first.
     pub findings: Vec<FindingOut>,
 }
@@ -468,6 +472,11 @@ fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceO
             flows: d.peers_overflow.flows,
             packets: d.peers_overflow.packets,
             bytes: d.peers_overflow.bytes,
+        },
+        carried: NotListedOut {
+            flows: d.carried.flows,
+            packets: d.carried.packets,
+            bytes: d.carried.bytes,
         },
         findings: findings(d, resolvers).iter().map(finding).collect(),
     }

@@ -39,7 +39,7 @@ impl Style {
     }
 }
 
-fn human_bytes(b: u64) -> String {
+pub(crate) fn human_bytes(b: u64) -> String {
     const U: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
     let mut v = b as f64;
     let mut i = 0;
@@ -304,6 +304,21 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
                 ))
             );
         }
+    }
+    if d.carried.flows > 0 {
+        row(
+            o,
+            &st,
+            &l.t("label-carried"),
+            &l.ta(
+                "carried-traffic",
+                &[
+                    ("flows", Arg::N(d.carried.flows as f64)),
+                    ("packets", Arg::N(d.carried.packets as f64)),
+                    ("bytes", Arg::S(&human_bytes(d.carried.bytes))),
+                ],
+            ),
+        );
     }
     if d.findings.is_empty() {
         row(o, &st, &l.t("label-findings"), &l.t("no-findings"));

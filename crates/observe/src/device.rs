@@ -284,6 +284,10 @@ pub struct Device {
     pub peers_overflow: PeerStats,
     /// Distinct peers that did not fit.
     pub peers_dropped: u64,
+    /// Traffic its MAC carried for addresses that are not its own — a router's relayed hosts,
+    /// forged sources (a spoofed flood) — summed over flows, so that what it sent and received
+    /// is all accounted for.
+    pub carried: PeerStats,
     /// Evidence for findings.
     pub facts: Vec<Fact>,
     /// NTP version and mode of its requests.
@@ -391,6 +395,7 @@ impl Device {
             peers: Map::default(),
             peers_overflow: PeerStats::default(),
             peers_dropped: 0,
+            carried: PeerStats::default(),
             facts: Vec::new(),
             ntp: None,
             serves_rtsp: false,
@@ -448,7 +453,8 @@ impl Device {
     }
 
     fn note_address_slow(&mut self, ip: IpAddr) -> bool {
-        if ip.is_unspecified() || iotgate_wire::net::is_group(&ip) {
+        // Loopback addresses never leave a host: one on the wire is forged.
+        if ip.is_unspecified() || ip.is_loopback() || iotgate_wire::net::is_group(&ip) {
             return false;
         }
         if !iotgate_wire::net::is_local(&ip) {
@@ -520,9 +526,14 @@ impl Device {
         }
         // What was learnt through those addresses belongs to the hosts behind it: peers and
         // evidence that made it look like a host of its own (serving, exposed) go with them.
-        self.peers.retain(|k, _| !k.own_public);
-        self.facts
-            .retain(|f| iotgate_wire::net::is_local(&f.local));
+        let carried = &mut self.carried;
+        self.peers.retain(|k, v| {
+            if k.own_public {
+                carried.add(v);
+            }
+            !k.own_public
+        });
+        self.facts.retain(|f| iotgate_wire::net::is_local(&f.local));
     }
 
     /// True if `ip` is one of the device's own addresses.

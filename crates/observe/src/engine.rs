@@ -2,7 +2,7 @@
 //! inventory. Everything is driven by packet timestamps, never the wall clock.
 
 use crate::device::{Inventory, Limits, PeerKey, PeerStats};
-use crate::flow::{markbits, tcpbits, Flow, FlowConfig, FlowKey, FlowTable, NO_DEVICE};
+use crate::flow::{markbits, tcpbits, Flow, FlowConfig, FlowKey, FlowTable, CARRIED, NO_DEVICE};
 use crate::reassembly::{self, Pool, Push, NO_SLOT};
 use iotgate_sources::RawPacket;
 use iotgate_wire::link::linktype;
@@ -593,8 +593,12 @@ impl<O: FlowObserver> Analyzer<O> {
                         if answers && !mac.is_group() {
                             self.inv.mark_gateway(mac, ts, &lim);
                         }
+                        src_dev = i | CARRIED;
                     } else if self.inv.note_address(i, ip.src, &lim) {
                         src_dev = i;
+                    } else if !ip.src.is_unspecified() {
+                        // (A host with no address yet — DHCP, DAD — speaks for itself.)
+                        src_dev = i | CARRIED;
                     }
                 }
             }
@@ -651,7 +655,7 @@ impl<O: FlowObserver> Analyzer<O> {
             proto: ip.proto,
             src_mac: d.link.src,
             dst_mac: d.link.dst,
-            src_dev: (src_dev < NO_DEVICE_CHECKED).then_some(src_dev),
+            src_dev: (src_dev & CARRIED == 0).then_some(src_dev),
             from_initiator,
             established: flow.handshake_done()
                 || flow.tcp & (tcpbits::DATA_I | tcpbits::DATA_R)
@@ -920,26 +924,14 @@ pub fn fold(inv: &mut Inventory, lim: &Limits, k: &FlowKey, f: &Flow) {
         if di >= NO_DEVICE_CHECKED {
             continue;
         }
-        let Some(dev) = inv.devices.get_mut(di as usize) else {
+        let Some(dev) = inv.devices.get_mut((di & !CARRIED) as usize) else {
             continue;
         };
-        let own = k.addr(side);
-        if dev.routes && !iotgate_wire::net::is_local(&own) {
-            continue;
-        }
         let initiated = f.initiator as usize == side;
         let (ps, bs) = if initiated {
             (f.pkts[0], f.bytes[0])
         } else {
             (f.pkts[1], f.bytes[1])
-        };
-        let key = PeerKey {
-            ip: k.addr(1 - side),
-            proto: k.proto,
-            port: k.port(responder),
-            initiated_by_device: initiated,
-            own_public: !iotgate_wire::net::is_local(&own),
-
         };
         let st = PeerStats {
             flows: 1,
@@ -953,6 +945,20 @@ pub fn fold(inv: &mut Inventory, lim: &Limits, k: &FlowKey, f: &Flow) {
         };
         dev.first_ns = dev.first_ns.min(f.first_ns);
         dev.last_ns = dev.last_ns.max(f.last_ns);
+        let own = k.addr(side);
+        // Carried for an address not its own (known so when the flow started, or since: a
+        // router's public addresses are not its own either): summed, not a peer of its own.
+        if di & CARRIED != 0 || (dev.routes && !iotgate_wire::net::is_local(&own)) {
+            dev.carried.add(&st);
+            continue;
+        }
+        let key = PeerKey {
+            ip: k.addr(1 - side),
+            proto: k.proto,
+            port: k.port(responder),
+            initiated_by_device: initiated,
+            own_public: !iotgate_wire::net::is_local(&own),
+        };
         dev.add_peer(key, &st, lim);
     }
 }

@@ -10,6 +10,13 @@ use crate::flow_index::{tag_of, FlowIndex};
 /// Sentinel for "no device on this side".
 pub const NO_DEVICE: u32 = u32::MAX;
 
+/// Flag on a side's device index ([`Flow::dev`]): the device behind the MAC that carried the
+/// side's packets is `dev & !CARRIED`, but the address is not its own — relayed by a router,
+/// or forged. Such a side is nobody's own traffic, and is summed in the carrier's
+/// [`crate::device::Device::carried`]. (Device indices stay far below 2^31; [`NO_DEVICE`]
+/// has the bit too, so any index with it set is "not a device's own".)
+pub const CARRIED: u32 = 1 << 31;
+
 /// A canonical (order-independent) flow key: side A is the lower `(address, port)`. Addresses
 /// are 128-bit integers (IPv4 mapped into IPv6) so that ordering and hashing are a few integer
 /// operations.
@@ -177,7 +184,8 @@ pub struct Flow {
     pub bytes: [u64; 2],
     /// TCP observations ([`tcpbits`]).
     pub tcp: u8,
-    /// Device index per side (A, B), or [`NO_DEVICE`].
+    /// Device index per side (A, B), or [`NO_DEVICE`]; with [`CARRIED`] set, the device that
+    /// carried the side's packets for an address not its own.
     pub dev: [u32; 2],
     /// Payload packets already handed to application-layer inspection.
     pub inspected: u8,
