@@ -433,6 +433,23 @@ fn tunnelled_devices_say_what_they_say_unwrapped() {
                 "{cap} in {name}"
             );
             assert_eq!(got["summary"]["packets"], want["summary"]["packets"]);
+            // And each of those devices is said to have been seen inside the tunnel.
+            let kind = match name {
+                "gre-ethernet" | "gre-ip" => "gre",
+                "gtp-u" => "gtp_u",
+                "4in4" | "4in6" | "6in4" => "ip_in_ip",
+                n if n.starts_with("capwap") => "capwap",
+                n => n,
+            };
+            for (mac, _) in said(&got, fingerprints) {
+                let d = device(&got, &mac);
+                assert_eq!(
+                    d["tunnels"],
+                    serde_json::json!([kind]),
+                    "{cap} in {name}: {mac}"
+                );
+                assert_eq!(device(&want, &mac)["tunnels"], serde_json::json!([]));
+            }
         }
     }
     std::fs::remove_dir_all(&dir).ok();

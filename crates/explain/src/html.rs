@@ -285,6 +285,12 @@ fn card(o: &mut String, d: &DeviceOut, l: &Localizer) {
             .collect::<Vec<_>>()
             .join(", "),
     );
+    let tunnels: Vec<String> = d
+        .tunnels
+        .iter()
+        .map(|t| l.t(&format!("tunnel-{t}")))
+        .collect();
+    dl_row(o, &l.t("label-tunnels"), &tunnels.join(", "));
     o.push_str("</dl>");
     if d.findings.is_empty() {
         let _ = write!(o, "<p class=\"ok\">{}</p>", esc(&l.t("no-findings")));

@@ -249,6 +249,9 @@ pub struct DeviceOut {
     /// TCP sessions by the protocol their first payload showed (`tls`, `http`,
     /// `unidentified-text`…; [`iotgate_wire::ident::Session`]), kinds never seen left out.
     pub sessions: std::collections::BTreeMap<&'static str, u64>,
+    /// The tunnels its packets were seen inside (`gre`, `vxlan`, `gtp_u`, `ip_in_ip`, `teredo`,
+    /// `capwap`; [`iotgate_wire::tunnel::Tunnel::id`]), in that order; empty when none.
+    pub tunnels: Vec<&'static str>,
     /// First seen.
     pub first_seen: Time,
     /// Last seen.
@@ -447,6 +450,11 @@ fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceO
             .iter()
             .filter(|k| d.sessions[k.index()] > 0)
             .map(|k| (k.id(), u64::from(d.sessions[k.index()])))
+            .collect(),
+        tunnels: iotgate_wire::tunnel::Tunnel::ALL
+            .iter()
+            .filter(|t| d.tunnels & (1 << t.index()) != 0)
+            .map(|t| t.id())
             .collect(),
         first_seen: Time(d.first_ns),
         last_seen: Time(d.last_ns),

@@ -259,6 +259,14 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
     if !d.domains.is_empty() {
         row(o, &st, &l.t("label-domains"), &list(&d.domains, 8, l));
     }
+    if !d.tunnels.is_empty() {
+        let names: Vec<String> = d
+            .tunnels
+            .iter()
+            .map(|t| l.t(&format!("tunnel-{t}")))
+            .collect();
+        row(o, &st, &l.t("label-tunnels"), &names.join(", "));
+    }
     if !d.peers.is_empty() {
         row(
             o,

@@ -218,6 +218,9 @@ pub struct Fact {
     pub detail: String,
 }
 
+// Device::tunnels keeps one bit per kind of tunnel.
+const _: () = assert!(iotgate_wire::tunnel::Tunnel::COUNT <= 8);
+
 /// Everything known about one device.
 #[derive(Debug, Clone)]
 pub struct Device {
@@ -284,6 +287,9 @@ pub struct Device {
     pub peers_overflow: PeerStats,
     /// Distinct peers that did not fit.
     pub peers_dropped: u64,
+    /// The kinds of tunnel its packets were seen inside, one bit per
+    /// [`iotgate_wire::tunnel::Tunnel::index`].
+    pub tunnels: u8,
     /// Traffic its MAC carried for addresses that are not its own — a router's relayed hosts,
     /// forged sources (a spoofed flood) — summed over flows, so that what it sent and received
     /// is all accounted for.
@@ -396,6 +402,7 @@ impl Device {
             peers_overflow: PeerStats::default(),
             peers_dropped: 0,
             carried: PeerStats::default(),
+            tunnels: 0,
             facts: Vec::new(),
             ntp: None,
             serves_rtsp: false,

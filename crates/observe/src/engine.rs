@@ -425,6 +425,10 @@ impl<O: FlowObserver> Analyzer<O> {
             // tunnel's headers.
             let wire = ip_len.saturating_sub(inner.offset);
             ip_len = self.layer(ts, wire, &next, false);
+            // The device that sent it (known now: `layer` met its MAC) was seen in this tunnel.
+            if let Some(i) = next.link.src.and_then(|m| self.inv.get(&m)) {
+                self.inv.dev(i).tunnels |= 1 << inner.tunnel.index();
+            }
             if !tunnel::candidate(&next) {
                 return;
             }
