@@ -519,6 +519,7 @@ label-verdict-not-settled = not settled
 label-counts = { $passed } passed, { $failed } failed, { $open } not assessed
 label-failed-heading = What failed, and what you can do:
 label-means = What it means:
+with-detail = { $what }: { $detail }
 label-todo = What you can do:
 label-details-heading = Every requirement (✓ pass, ✗ fail, ? not assessed; M mandatory, Mc mandatory if it applies, R recommended):
 label-ev-finding = { $finding } ({ $role }, with { $peer } port { $port }, { $count } { $count ->

@@ -515,6 +515,7 @@ label-verdict-contradicted = les preuves le contredisent
 label-verdict-not-settled = non tranché
 label-counts = { $passed } conformes, { $failed } non conformes, { $open } non évaluées
 label-failed-heading = Ce qui échoue, et ce que vous pouvez faire :
+with-detail = { $what } : { $detail }
 label-means = Ce que cela signifie :
 label-todo = Ce que vous pouvez faire :
 label-details-heading = Toutes les exigences (✓ conforme, ✗ non conforme, ? non évaluée ; M obligatoire, Mc obligatoire si applicable, R recommandée) :

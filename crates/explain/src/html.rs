@@ -352,14 +352,22 @@ fn card(o: &mut String, d: &DeviceOut, l: &Localizer) {
     if d.carried.flows > 0 {
         let _ = write!(
             o,
-            "<p>{}: {}</p>",
-            esc(&l.t("label-carried")),
+            "<p>{}</p>",
             esc(&l.ta(
-                "carried-traffic",
+                "with-detail",
                 &[
-                    ("flows", Arg::N(d.carried.flows as f64)),
-                    ("packets", Arg::N(d.carried.packets as f64)),
-                    ("bytes", Arg::S(&crate::text::human_bytes(d.carried.bytes))),
+                    ("what", Arg::S(&l.t("label-carried"))),
+                    (
+                        "detail",
+                        Arg::S(&l.ta(
+                            "carried-traffic",
+                            &[
+                                ("flows", Arg::N(d.carried.flows as f64)),
+                                ("packets", Arg::N(d.carried.packets as f64)),
+                                ("bytes", Arg::S(&crate::text::human_bytes(d.carried.bytes))),
+                            ]
+                        ))
+                    ),
                 ]
             ))
         );

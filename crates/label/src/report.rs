@@ -184,10 +184,12 @@ fn text_unchecked(l: &Localizer, lab: &Label, all: bool) -> String {
         } else if f.form == Form::Weaknesses && first_fail.is_none() {
             // The summary already counts what was seen and what was not assessed.
         } else if let Some(r) = first_fail {
-            let _ = write!(s, " — {} {}", r.id, r.title);
-            if let Some(e) = r.evidence.first() {
-                let _ = write!(s, ": {e}");
-            }
+            let what = format!("{} {}", r.id, r.title);
+            let line = match r.evidence.first() {
+                Some(e) => l.ta("with-detail", &[("what", Arg::S(&what)), ("detail", Arg::S(e))]),
+                None => what,
+            };
+            let _ = write!(s, " — {line}");
         } else {
             let _ = write!(
                 s,
