@@ -1,0 +1,782 @@
+//! The gateway's store (`iotgate serve`): one SQLite database, in WAL mode, holding what the
+//! daemon keeps across restarts — devices and the MACs each used, alerts with their evidence,
+//! the actions people and the daemon took, mutes, settings, users, browser sessions and API
+//! tokens.
+//!
+//! Traffic reaches it in [`Batch`]es, written by one [`writer::Writer`] thread a few seconds
+//! apart (one transaction each, so an SD card sees few writes); pages and the API read through
+//! their own [`Store`]. A process killed at any moment loses at most the batch being written;
+//! a database damaged by other means is refused at open with what SQLite found, never read.
+//! Errors are typed ([`Error`]) and worded by the caller, in the reader's language.
+
+mod schema;
+pub mod writer;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+
+pub use schema::VERSION;
+
+/// What went wrong, with where.
+#[derive(Debug)]
+pub enum Error {
+    /// The database file could not be opened or created.
+    Open {
+        /// Its path.
+        path: PathBuf,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// `PRAGMA quick_check` found damage.
+    Damaged {
+        /// Its path.
+        path: PathBuf,
+        /// The first problem SQLite reported.
+        detail: String,
+    },
+    /// Written by a newer iotgate, with a schema this one does not know.
+    NewerSchema {
+        /// Its path.
+        path: PathBuf,
+        /// The version found.
+        found: i64,
+    },
+    /// A statement failed (disk full, locked for longer than the timeout…).
+    Sql(String),
+}
+
+impl std::fmt::Display for Error {
+    /// A plain description for logs and tests; people get the localised wording.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Open { path, detail } => write!(f, "{}: {detail}", path.display()),
+            Error::Damaged { path, detail } => write!(f, "{}: damaged: {detail}", path.display()),
+            Error::NewerSchema { path, found } => {
+                write!(
+                    f,
+                    "{}: schema {found} (this build: {VERSION})",
+                    path.display()
+                )
+            }
+            Error::Sql(d) => f.write_str(d),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Sql(e.to_string())
+    }
+}
+
+/// Result of a store operation.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What a snapshot says about one device, as seen through one MAC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceUpdate {
+    /// The MAC (lower case).
+    pub mac: String,
+    /// A readable name (host name), if any.
+    pub name: Option<String>,
+    /// Its kind's identifier (`camera`, `plug`…).
+    pub kind: String,
+    /// The vendor of its MAC's block, if registered.
+    pub vendor: Option<String>,
+    /// First and last seen, ns.
+    pub first_ns: i64,
+    /// Last seen, ns.
+    pub last_ns: i64,
+    /// Its report entry, JSON.
+    pub report: String,
+}
+
+/// What a snapshot says about one alert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertUpdate {
+    /// The detector's identity of the alert (stable while it goes on).
+    pub key: String,
+    /// The MAC of the device it is about.
+    pub mac: String,
+    /// Kind identifier (`scan`, `flood`…).
+    pub kind: String,
+    /// Detail identifier (`mirai`, `syn`…).
+    pub detail: String,
+    /// Severity identifier (`info` … `high`).
+    pub severity: String,
+    /// First evidence, ns.
+    pub first_ns: i64,
+    /// Last evidence, ns.
+    pub last_ns: i64,
+    /// When it was raised, ns.
+    pub raised_ns: i64,
+    /// Its report entry, JSON.
+    pub report: String,
+}
+
+/// Updates written in one transaction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    /// Devices, in any order (an alert's device is written before the alert).
+    pub devices: Vec<DeviceUpdate>,
+    /// Alerts.
+    pub alerts: Vec<AlertUpdate>,
+}
+
+impl Batch {
+    /// True when there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.devices.is_empty() && self.alerts.is_empty()
+    }
+
+    /// Adds `other`'s updates after this batch's (later updates of a device or an alert win).
+    /// Past a few thousand updates, only the latest of each device and alert is kept, so a
+    /// batch that cannot be written (a full disk) stays as big as the inventory, not the
+    /// traffic.
+    pub fn append(&mut self, other: Batch) {
+        self.devices.extend(other.devices);
+        self.alerts.extend(other.alerts);
+        if self.devices.len() + self.alerts.len() > 4096 {
+            self.compact();
+        }
+    }
+
+    /// Keeps only the latest update of each device (by MAC) and of each alert (by key), in
+    /// the order of their latest updates.
+    pub fn compact(&mut self) {
+        fn latest<T>(v: &mut Vec<T>, key: impl Fn(&T) -> &str) {
+            let mut seen = std::collections::HashSet::new();
+            let mut out: Vec<T> = Vec::with_capacity(v.len());
+            for x in v.drain(..).rev() {
+                if seen.insert(key(&x).to_owned()) {
+                    out.push(x);
+                }
+            }
+            out.reverse();
+            *v = out;
+        }
+        latest(&mut self.devices, |d| &d.mac);
+        latest(&mut self.alerts, |a| &a.key);
+    }
+}
+
+/// What writing a batch changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Devices seen for the first time (their ids).
+    pub new_devices: Vec<i64>,
+    /// Alerts raised for the first time (their ids), for notifications.
+    pub new_alerts: Vec<i64>,
+}
+
+/// A device as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Device {
+    /// Its id.
+    pub id: i64,
+    /// The MACs it used, most recently seen first.
+    pub macs: Vec<String>,
+    /// A readable name, if any.
+    pub name: Option<String>,
+    /// Its kind's identifier.
+    pub kind: String,
+    /// The vendor, if known.
+    pub vendor: Option<String>,
+    /// First seen, ns.
+    pub first_ns: i64,
+    /// Last seen, ns.
+    pub last_ns: i64,
+    /// Its latest report entry, JSON.
+    pub report: String,
+}
+
+/// An alert as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    /// Its id.
+    pub id: i64,
+    /// The device it is about.
+    pub device_id: i64,
+    /// The MAC it was raised on.
+    pub mac: String,
+    /// Kind identifier.
+    pub kind: String,
+    /// Detail identifier.
+    pub detail: String,
+    /// Severity identifier.
+    pub severity: String,
+    /// First evidence, ns.
+    pub first_ns: i64,
+    /// Last evidence, ns.
+    pub last_ns: i64,
+    /// Raised, ns.
+    pub raised_ns: i64,
+    /// Its report entry, JSON.
+    pub report: String,
+    /// Who acknowledged it, and when.
+    pub acked: Option<(String, i64)>,
+}
+
+/// An action taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// When, ns.
+    pub ts_ns: i64,
+    /// Who (a user name, `api:TOKEN-NAME`, or `iotgate` for the daemon itself).
+    pub who: String,
+    /// On which device, if any.
+    pub device_id: Option<i64>,
+    /// What (`quarantine`, `release`, `mute`, `ack`…).
+    pub action: String,
+    /// Why, in the words of whoever did it.
+    pub reason: String,
+}
+
+/// A mute: alerts of one kind and detail on one device are not notified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mute {
+    /// The device.
+    pub device_id: i64,
+    /// Kind identifier.
+    pub kind: String,
+    /// Detail identifier.
+    pub detail: String,
+    /// Until when, ns; `None` for good.
+    pub until_ns: Option<i64>,
+    /// Who muted it.
+    pub who: String,
+}
+
+/// A user of the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Its id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its password hash (a PHC string).
+    pub hash: String,
+    /// Its language (`en`, `fr`).
+    pub lang: String,
+    /// Failed logins in a row.
+    pub failed: i64,
+    /// Locked until, ns (0: not locked).
+    pub locked_until_ns: i64,
+}
+
+/// A handle on the database. Open one per thread that needs it (SQLite connections are not
+/// shared between threads); WAL lets them read while the writer writes.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating it if need be) the database at `path`, checks it (`quick_check`) and
+    /// brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let open_err = |e: rusqlite::Error| Error::Open {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        conn.execute_batch(schema::PRAGMAS).map_err(open_err)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| Error::Damaged {
+                path: path.to_owned(),
+                detail: e.to_string(),
+            })?;
+        if check != "ok" {
+            return Err(Error::Damaged {
+                path: path.to_owned(),
+                detail: check,
+            });
+        }
+        let mut s = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    /// The database's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let has_meta: bool = tx.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        )?;
+        let version: i64 = if has_meta {
+            tx.query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+        } else {
+            0
+        };
+        if version > VERSION {
+            return Err(Error::NewerSchema {
+                path: self.path.clone(),
+                found: version,
+            });
+        }
+        if version < 1 {
+            tx.execute_batch(schema::V1)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [VERSION.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check`: `"ok"`, or SQLite's first findings.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Writes `batch` in one transaction.
+    pub fn apply(&mut self, batch: &Batch) -> Result<Written> {
+        let tx = self.conn.transaction()?;
+        let mut out = Written::default();
+        for d in &batch.devices {
+            let id: Option<i64> = tx
+                .query_row(
+                    "SELECT device_id FROM device_macs WHERE mac = ?1",
+                    [&d.mac],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match id {
+                Some(id) => {
+                    tx.execute(
+                        "UPDATE devices SET name = coalesce(?2, name), kind = ?3,
+                             vendor = coalesce(?4, vendor), first_ns = min(first_ns, ?5),
+                             last_ns = max(last_ns, ?6), report = ?7
+                         WHERE id = ?1",
+                        params![id, d.name, d.kind, d.vendor, d.first_ns, d.last_ns, d.report],
+                    )?;
+                    tx.execute(
+                        "UPDATE device_macs SET first_ns = min(first_ns, ?2),
+                             last_ns = max(last_ns, ?3) WHERE mac = ?1",
+                        params![d.mac, d.first_ns, d.last_ns],
+                    )?;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO devices (name, kind, vendor, first_ns, last_ns, report)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![d.name, d.kind, d.vendor, d.first_ns, d.last_ns, d.report],
+                    )?;
+                    let id = tx.last_insert_rowid();
+                    tx.execute(
+                        "INSERT INTO device_macs (mac, device_id, first_ns, last_ns)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![d.mac, id, d.first_ns, d.last_ns],
+                    )?;
+                    out.new_devices.push(id);
+                }
+            }
+        }
+        for a in &batch.alerts {
+            let device_id: Option<i64> = tx
+                .query_row(
+                    "SELECT device_id FROM device_macs WHERE mac = ?1",
+                    [&a.mac],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            // An alert on a device the batch did not describe: the device is made from it.
+            let device_id = match device_id {
+                Some(id) => {
+                    // Evidence about a device is a sign of it: it was there then.
+                    tx.execute(
+                        "UPDATE devices SET last_ns = max(last_ns, ?2) WHERE id = ?1",
+                        params![id, a.last_ns],
+                    )?;
+                    id
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO devices (first_ns, last_ns) VALUES (?1, ?2)",
+                        params![a.first_ns, a.last_ns],
+                    )?;
+                    let id = tx.last_insert_rowid();
+                    tx.execute(
+                        "INSERT INTO device_macs (mac, device_id, first_ns, last_ns)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![a.mac, id, a.first_ns, a.last_ns],
+                    )?;
+                    out.new_devices.push(id);
+                    id
+                }
+            };
+            let existing: Option<i64> = tx
+                .query_row("SELECT id FROM alerts WHERE key = ?1", [&a.key], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            match existing {
+                Some(id) => {
+                    tx.execute(
+                        "UPDATE alerts SET severity = ?2, first_ns = min(first_ns, ?3),
+                             last_ns = max(last_ns, ?4), report = ?5
+                         WHERE id = ?1",
+                        params![id, a.severity, a.first_ns, a.last_ns, a.report],
+                    )?;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO alerts (key, device_id, mac, kind, detail, severity,
+                             first_ns, last_ns, raised_ns, report)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        params![
+                            a.key,
+                            device_id,
+                            a.mac,
+                            a.kind,
+                            a.detail,
+                            a.severity,
+                            a.first_ns,
+                            a.last_ns,
+                            a.raised_ns,
+                            a.report
+                        ],
+                    )?;
+                    out.new_alerts.push(tx.last_insert_rowid());
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn macs_of(&self, id: i64) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY last_ns DESC, mac",
+        )?;
+        let rows = st.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
+        Ok(Device {
+            id: r.get(0)?,
+            macs: Vec::new(),
+            name: r.get(1)?,
+            kind: r.get(2)?,
+            vendor: r.get(3)?,
+            first_ns: r.get(4)?,
+            last_ns: r.get(5)?,
+            report: r.get(6)?,
+        })
+    }
+
+    /// Every device, most recently seen first.
+    pub fn devices(&self) -> Result<Vec<Device>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, name, kind, vendor, first_ns, last_ns, report FROM devices
+             ORDER BY last_ns DESC, id",
+        )?;
+        let mut out: Vec<Device> = st
+            .query_map([], Self::device_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        for d in &mut out {
+            d.macs = self.macs_of(d.id)?;
+        }
+        Ok(out)
+    }
+
+    /// The device that used `mac`, if any.
+    pub fn device_by_mac(&self, mac: &str) -> Result<Option<Device>> {
+        let d = self
+            .conn
+            .query_row(
+                "SELECT d.id, d.name, d.kind, d.vendor, d.first_ns, d.last_ns, d.report
+                 FROM devices d JOIN device_macs m ON m.device_id = d.id WHERE m.mac = ?1",
+                [mac],
+                Self::device_row,
+            )
+            .optional()?;
+        match d {
+            Some(mut d) => {
+                d.macs = self.macs_of(d.id)?;
+                Ok(Some(d))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn alert_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
+        let by: Option<String> = r.get(11)?;
+        let at: Option<i64> = r.get(12)?;
+        Ok(Alert {
+            id: r.get(0)?,
+            device_id: r.get(1)?,
+            mac: r.get(2)?,
+            kind: r.get(3)?,
+            detail: r.get(4)?,
+            severity: r.get(5)?,
+            first_ns: r.get(6)?,
+            last_ns: r.get(7)?,
+            raised_ns: r.get(8)?,
+            report: r.get(9)?,
+            acked: by.zip(at),
+        })
+    }
+
+    const ALERT_COLUMNS: &'static str = "id, device_id, mac, kind, detail, severity, first_ns,
+        last_ns, raised_ns, report, key, acked_by, acked_ns";
+
+    /// Alerts, most recent first: all, or one device's.
+    pub fn alerts(&self, device_id: Option<i64>, limit: usize) -> Result<Vec<Alert>> {
+        let sql = format!(
+            "SELECT {} FROM alerts WHERE ?1 IS NULL OR device_id = ?1
+             ORDER BY last_ns DESC, id DESC LIMIT ?2",
+            Self::ALERT_COLUMNS
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = st.query_map(params![device_id, limit], Self::alert_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One alert.
+    pub fn alert(&self, id: i64) -> Result<Option<Alert>> {
+        let sql = format!("SELECT {} FROM alerts WHERE id = ?1", Self::ALERT_COLUMNS);
+        Ok(self
+            .conn
+            .query_row(&sql, [id], Self::alert_row)
+            .optional()?)
+    }
+
+    /// Marks alert `id` acknowledged by `who` at `ts_ns` and records the action; false when
+    /// there is no such alert.
+    pub fn ack(&mut self, id: i64, who: &str, ts_ns: i64) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let device: Option<i64> = tx
+            .query_row("SELECT device_id FROM alerts WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let Some(device) = device else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE alerts SET acked_by = ?2, acked_ns = ?3 WHERE id = ?1",
+            params![id, who, ts_ns],
+        )?;
+        tx.execute(
+            "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+             VALUES (?1, ?2, ?3, 'ack', ?4)",
+            params![ts_ns, who, device, format!("alert {id}")],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Records an action.
+    pub fn record(&mut self, a: &Action) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![a.ts_ns, a.who, a.device_id, a.action, a.reason],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Actions, most recent first: all, or one device's.
+    pub fn actions(&self, device_id: Option<i64>, limit: usize) -> Result<Vec<Action>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT ts_ns, who, device_id, action, reason FROM actions
+             WHERE ?1 IS NULL OR device_id = ?1 ORDER BY ts_ns DESC, id DESC LIMIT ?2",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = st.query_map(params![device_id, limit], |r| {
+            Ok(Action {
+                ts_ns: r.get(0)?,
+                who: r.get(1)?,
+                device_id: r.get(2)?,
+                action: r.get(3)?,
+                reason: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Mutes alerts of `kind`/`detail` on a device (replacing an earlier mute of the same),
+    /// and records the action.
+    pub fn mute(&mut self, m: &Mute, ts_ns: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO mutes (device_id, kind, detail, until_ns, who, ts_ns)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (device_id, kind, detail) DO UPDATE SET
+                 until_ns = excluded.until_ns, who = excluded.who, ts_ns = excluded.ts_ns",
+            params![m.device_id, m.kind, m.detail, m.until_ns, m.who, ts_ns],
+        )?;
+        let until = m
+            .until_ns
+            .map_or_else(|| "for good".to_string(), |u| format!("until {u}"));
+        tx.execute(
+            "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+             VALUES (?1, ?2, ?3, 'mute', ?4)",
+            params![
+                ts_ns,
+                m.who,
+                m.device_id,
+                format!("{}/{} {until}", m.kind, m.detail)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The mutes in force at `now_ns`.
+    pub fn mutes(&self, now_ns: i64) -> Result<Vec<Mute>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT device_id, kind, detail, until_ns, who FROM mutes
+             WHERE until_ns IS NULL OR until_ns > ?1 ORDER BY device_id, kind, detail",
+        )?;
+        let rows = st.query_map([now_ns], |r| {
+            Ok(Mute {
+                device_id: r.get(0)?,
+                kind: r.get(1)?,
+                detail: r.get(2)?,
+                until_ns: r.get(3)?,
+                who: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A setting's value.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Sets a setting.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Adds a user (false when the name is taken).
+    pub fn add_user(&mut self, name: &str, hash: &str, lang: &str, ts_ns: i64) -> Result<bool> {
+        let n = self.conn.execute(
+            "INSERT INTO users (name, hash, lang, created_ns) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (name) DO NOTHING",
+            params![name, hash, lang, ts_ns],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// How many users there are (none: the dashboard offers its first-run setup).
+    pub fn user_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+    }
+
+    /// A user by name.
+    pub fn user(&self, name: &str) -> Result<Option<User>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, name, hash, lang, failed, locked_until_ns FROM users WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok(User {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        hash: r.get(2)?,
+                        lang: r.get(3)?,
+                        failed: r.get(4)?,
+                        locked_until_ns: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records a login attempt's outcome: a success clears the failures; a failure counts, and
+    /// locks the account until `lock_until_ns` when `lock_until_ns` is given.
+    pub fn login_result(&mut self, id: i64, ok: bool, lock_until_ns: Option<i64>) -> Result<()> {
+        if ok {
+            self.conn.execute(
+                "UPDATE users SET failed = 0, locked_until_ns = 0 WHERE id = ?1",
+                [id],
+            )?;
+        } else {
+            self.conn.execute(
+                "UPDATE users SET failed = failed + 1,
+                     locked_until_ns = coalesce(?2, locked_until_ns) WHERE id = ?1",
+                params![id, lock_until_ns],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Sets a user's language.
+    pub fn set_user_lang(&mut self, id: i64, lang: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE users SET lang = ?2 WHERE id = ?1",
+            params![id, lang],
+        )?;
+        Ok(())
+    }
+
+    /// Deletes alerts and actions older than `keep_ns` before `now_ns`, sessions and mutes that
+    /// expired; returns the rows deleted.
+    pub fn prune(&mut self, now_ns: i64, keep_ns: i64) -> Result<usize> {
+        let cut = now_ns.saturating_sub(keep_ns);
+        let tx = self.conn.transaction()?;
+        let mut n = tx.execute("DELETE FROM alerts WHERE last_ns < ?1", [cut])?;
+        n += tx.execute("DELETE FROM actions WHERE ts_ns < ?1", [cut])?;
+        n += tx.execute("DELETE FROM sessions WHERE expires_ns <= ?1", [now_ns])?;
+        n += tx.execute(
+            "DELETE FROM mutes WHERE until_ns IS NOT NULL AND until_ns <= ?1",
+            [now_ns],
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// The database's size in bytes (pages in use times page size).
+    pub fn size_bytes(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+#[cfg(test)]
+mod tests;

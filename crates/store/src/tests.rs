@@ -1,0 +1,287 @@
+//! The store against a real SQLite database in a temporary folder.
+
+use super::*;
+
+pub(crate) fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iotgate-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    for ext in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{ext}", p.display())).ok();
+    }
+    p
+}
+
+pub(crate) fn dev(mac: &str, t: i64) -> DeviceUpdate {
+    DeviceUpdate {
+        mac: mac.into(),
+        name: None,
+        kind: "unknown".into(),
+        vendor: None,
+        first_ns: t,
+        last_ns: t,
+        report: format!("{{\"mac\":\"{mac}\"}}"),
+    }
+}
+
+pub(crate) fn alert(key: &str, mac: &str, t: i64, severity: &str) -> AlertUpdate {
+    AlertUpdate {
+        key: key.into(),
+        mac: mac.into(),
+        kind: "scan".into(),
+        detail: "mirai".into(),
+        severity: severity.into(),
+        first_ns: t,
+        last_ns: t,
+        raised_ns: t,
+        report: "{}".into(),
+    }
+}
+
+#[test]
+fn devices_and_alerts_are_kept_and_updated() {
+    let p = scratch("basic.db");
+    let mut s = Store::open(&p).unwrap();
+    let w = s
+        .apply(&Batch {
+            devices: vec![dev("02:00:00:00:00:01", 10), dev("02:00:00:00:00:02", 20)],
+            alerts: vec![alert("k1", "02:00:00:00:00:01", 15, "medium")],
+        })
+        .unwrap();
+    assert_eq!((w.new_devices.len(), w.new_alerts.len()), (2, 1));
+    // The same device later, named; the same alert worse; an alert on a MAC not yet described.
+    let mut d = dev("02:00:00:00:00:01", 30);
+    d.name = Some("cam".into());
+    d.kind = "camera".into();
+    let w = s
+        .apply(&Batch {
+            devices: vec![d],
+            alerts: vec![
+                alert("k1", "02:00:00:00:00:01", 40, "high"),
+                alert("k2", "02:00:00:00:00:03", 50, "low"),
+            ],
+        })
+        .unwrap();
+    assert_eq!(w.new_alerts.len(), 1, "{w:?}");
+    assert_eq!(w.new_devices.len(), 1, "{w:?}");
+    drop(s);
+
+    // Reopened: all there.
+    let s = Store::open(&p).unwrap();
+    let devs = s.devices().unwrap();
+    assert_eq!(devs.len(), 3);
+    let cam = s.device_by_mac("02:00:00:00:00:01").unwrap().unwrap();
+    assert_eq!(
+        (
+            cam.name.as_deref(),
+            cam.kind.as_str(),
+            cam.first_ns,
+            cam.last_ns
+        ),
+        // Last seen with the alert's last evidence (40), after its own last update (30).
+        (Some("cam"), "camera", 10, 40)
+    );
+    assert_eq!(cam.macs, ["02:00:00:00:00:01"]);
+    let alerts = s.alerts(None, 10).unwrap();
+    assert_eq!(alerts.len(), 2);
+    let k1 = alerts.iter().find(|a| a.last_ns == 40).unwrap();
+    assert_eq!((k1.severity.as_str(), k1.first_ns), ("high", 15));
+    assert_eq!(s.alerts(Some(cam.id), 10).unwrap().len(), 1);
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+    assert!(s.device_by_mac("02:00:00:00:00:09").unwrap().is_none());
+}
+
+#[test]
+fn people_actions_are_recorded() {
+    let p = scratch("actions.db");
+    let mut s = Store::open(&p).unwrap();
+    s.apply(&Batch {
+        devices: vec![dev("02:00:00:00:00:01", 10)],
+        alerts: vec![alert("k1", "02:00:00:00:00:01", 15, "high")],
+    })
+    .unwrap();
+    let d = s.device_by_mac("02:00:00:00:00:01").unwrap().unwrap();
+    let a = s.alerts(None, 1).unwrap().remove(0);
+    assert!(s.ack(a.id, "alice", 100).unwrap());
+    assert!(!s.ack(a.id + 99, "alice", 100).unwrap());
+    assert_eq!(
+        s.alert(a.id).unwrap().unwrap().acked,
+        Some(("alice".to_string(), 100))
+    );
+    s.mute(
+        &Mute {
+            device_id: d.id,
+            kind: "scan".into(),
+            detail: "mirai".into(),
+            until_ns: Some(1_000),
+            who: "alice".into(),
+        },
+        200,
+    )
+    .unwrap();
+    s.mute(
+        &Mute {
+            device_id: d.id,
+            kind: "flood".into(),
+            detail: "syn".into(),
+            until_ns: None,
+            who: "bob".into(),
+        },
+        300,
+    )
+    .unwrap();
+    assert_eq!(s.mutes(500).unwrap().len(), 2);
+    // The timed mute ends; the other stays.
+    let left = s.mutes(1_000).unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].kind, "flood");
+    s.record(&Action {
+        ts_ns: 400,
+        who: "iotgate".into(),
+        device_id: Some(d.id),
+        action: "quarantine".into(),
+        reason: "high alert".into(),
+    })
+    .unwrap();
+    let acts = s.actions(Some(d.id), 10).unwrap();
+    let what: Vec<&str> = acts.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(what, ["quarantine", "mute", "mute", "ack"]);
+    // Old alerts and actions go; the device stays.
+    let n = s.prune(2_000, 1_000).unwrap();
+    assert!(n >= 5, "{n}");
+    assert!(s.alerts(None, 10).unwrap().is_empty());
+    assert!(s.actions(None, 10).unwrap().is_empty());
+    assert_eq!(s.devices().unwrap().len(), 1);
+}
+
+#[test]
+fn users_settings_and_lockout() {
+    let p = scratch("users.db");
+    let mut s = Store::open(&p).unwrap();
+    assert_eq!(s.user_count().unwrap(), 0);
+    assert!(s.add_user("alice", "$argon2id$x", "fr", 1).unwrap());
+    assert!(!s.add_user("alice", "$argon2id$y", "en", 2).unwrap());
+    let u = s.user("alice").unwrap().unwrap();
+    assert_eq!((u.hash.as_str(), u.lang.as_str()), ("$argon2id$x", "fr"));
+    s.login_result(u.id, false, None).unwrap();
+    s.login_result(u.id, false, Some(99)).unwrap();
+    let u = s.user("alice").unwrap().unwrap();
+    assert_eq!((u.failed, u.locked_until_ns), (2, 99));
+    s.login_result(u.id, true, None).unwrap();
+    let u = s.user("alice").unwrap().unwrap();
+    assert_eq!((u.failed, u.locked_until_ns), (0, 0));
+    s.set_user_lang(u.id, "en").unwrap();
+    assert_eq!(s.user("alice").unwrap().unwrap().lang, "en");
+    assert!(s.user("bob").unwrap().is_none());
+    assert_eq!(s.setting("webhook").unwrap(), None);
+    s.set_setting("webhook", "https://example.invalid/hook")
+        .unwrap();
+    s.set_setting("webhook", "https://example.invalid/other")
+        .unwrap();
+    assert_eq!(
+        s.setting("webhook").unwrap().as_deref(),
+        Some("https://example.invalid/other")
+    );
+}
+
+#[test]
+fn what_is_not_a_database_is_refused_with_its_path() {
+    let p = scratch("garbage.db");
+    std::fs::write(
+        &p,
+        b"this is not a database at all, just some bytes\n".repeat(200),
+    )
+    .unwrap();
+    let e = Store::open(&p).err().expect("refused");
+    assert!(
+        matches!(e, Error::Open { .. } | Error::Damaged { .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("garbage.db"), "{e}");
+
+    // A database from a newer iotgate is refused, not misread.
+    let p = scratch("newer.db");
+    drop(Store::open(&p).unwrap());
+    let c = Connection::open(&p).unwrap();
+    c.execute(
+        "UPDATE meta SET value = '99' WHERE key = 'schema_version'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let e = Store::open(&p).err().expect("refused");
+    assert!(matches!(e, Error::NewerSchema { found: 99, .. }), "{e:?}");
+
+    // A folder that does not exist.
+    let e = Store::open(Path::new("/nonexistent-iotgate/x/y.db"))
+        .err()
+        .expect("refused");
+    assert!(matches!(e, Error::Open { .. }), "{e:?}");
+}
+
+#[test]
+fn the_writer_batches_and_writes_what_is_pending_when_closed() {
+    let p = scratch("writer.db");
+    let w = writer::Writer::start(&p, std::time::Duration::from_secs(3600)).unwrap();
+    for i in 0..50 {
+        assert!(w.send(Batch {
+            devices: vec![dev(&format!("02:00:00:00:01:{i:02x}"), i)],
+            alerts: vec![],
+        }));
+    }
+    // Nothing committed yet (an hour's interval); a reader sees the last commit only.
+    let r = Store::open(&p).unwrap();
+    assert_eq!(r.devices().unwrap().len(), 0);
+    w.flush().unwrap();
+    assert_eq!(r.devices().unwrap().len(), 50);
+    let created: usize = w.written().iter().map(|x| x.new_devices.len()).sum();
+    assert_eq!(created, 50);
+    w.send(Batch {
+        devices: vec![dev("02:00:00:00:02:00", 99)],
+        alerts: vec![],
+    });
+    let stats = w.close();
+    assert_eq!((stats.batches, stats.commits, stats.failures), (51, 2, 0));
+    assert_eq!(r.devices().unwrap().len(), 51);
+}
+
+proptest::proptest! {
+    /// Compacting a batch (what the writer does when it grows) writes the same as the whole.
+    #[test]
+    fn a_compacted_batch_writes_the_same(
+        ups in proptest::collection::vec((0u8..6, proptest::bool::ANY, proptest::bool::ANY), 1..60),
+    ) {
+        // As snapshots describe them: each update of a device or an alert keeps its first
+        // time and moves its last one on.
+        let mut b = Batch::default();
+        for (i, (m, is_alert, high)) in ups.into_iter().enumerate() {
+            let (mac, t) = (format!("02:00:00:00:00:{m:02x}"), 100 + i as i64);
+            if is_alert {
+                let mut a = alert(&format!("k{m}"), &mac, t, if high { "high" } else { "low" });
+                a.first_ns = i64::from(m);
+                a.raised_ns = i64::from(m);
+                b.alerts.push(a);
+            } else {
+                let mut d = dev(&mac, t);
+                d.first_ns = i64::from(m);
+                d.report = format!("{{\"at\":{t}}}");
+                b.devices.push(d);
+            }
+        }
+        let mut c = b.clone();
+        c.compact();
+        // In memory: the same SQL, without a disk write per case.
+        let mem = Path::new(":memory:");
+        let (mut s1, mut s2) = (Store::open(mem).unwrap(), Store::open(mem).unwrap());
+        s1.apply(&b).unwrap();
+        s2.apply(&c).unwrap();
+        let view = |s: &Store| {
+            let mut d: Vec<_> = s.devices().unwrap().into_iter().map(|d| (d.macs, d.first_ns, d.last_ns, d.report)).collect();
+            d.sort();
+            let mut a: Vec<_> = s.alerts(None, 1000).unwrap().into_iter().map(|a| (a.mac, a.severity, a.first_ns, a.last_ns)).collect();
+            a.sort();
+            (d, a)
+        };
+        proptest::prop_assert_eq!(view(&s1), view(&s2));
+    }
+}
