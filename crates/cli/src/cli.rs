@@ -597,6 +597,109 @@ pub fn command(l: &Localizer) -> Command {
                 ),
         )
         .subcommand(
+            Command::new("serve")
+                .about(l.t("cli-serve-about"))
+                .long_about(l.t("cli-serve-long"))
+                .group(
+                    clap::ArgGroup::new("source")
+                        .args(["interface", "replay", "demo"])
+                        .required(true),
+                )
+                .arg(
+                    Arg::new("interface")
+                        .short('i')
+                        .long("interface")
+                        .value_name("IFACE")
+                        .help(l.t("cli-serve-interface")),
+                )
+                .arg(
+                    Arg::new("replay")
+                        .long("replay")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(std::path::PathBuf))
+                        .help(l.t("cli-serve-replay")),
+                )
+                .arg(
+                    Arg::new("demo")
+                        .long("demo")
+                        .action(ArgAction::SetTrue)
+                        .help(l.t("cli-serve-demo")),
+                )
+                .arg(
+                    Arg::new("speed")
+                        .long("speed")
+                        .value_name("N")
+                        .default_value("1")
+                        .value_parser(value_parser!(f64))
+                        .help(l.t("cli-serve-speed")),
+                )
+                .arg(db_arg(l))
+                .arg(
+                    Arg::new("listen")
+                        .long("listen")
+                        .value_name("ADDR")
+                        .default_value("127.0.0.1:8080")
+                        .value_parser(value_parser!(std::net::SocketAddr))
+                        .help(l.t("cli-serve-listen")),
+                )
+                .arg(
+                    Arg::new("retention")
+                        .long("retention")
+                        .value_name("DAYS")
+                        .default_value("30")
+                        .value_parser(value_parser!(u64).range(1..=3650))
+                        .help(l.t("cli-serve-retention")),
+                )
+                .arg(
+                    Arg::new("secure-cookies")
+                        .long("secure-cookies")
+                        .action(ArgAction::SetTrue)
+                        .help(l.t("cli-serve-secure-cookies")),
+                ),
+        )
+        .subcommand(
+            Command::new("user")
+                .about(l.t("cli-user-about"))
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("add")
+                        .about(l.t("cli-user-add-about"))
+                        .long_about(l.t("cli-user-add-long"))
+                        .arg(
+                            Arg::new("name")
+                                .value_name("NAME")
+                                .required(true)
+                                .help(l.t("cli-user-name")),
+                        )
+                        .arg(db_arg(l))
+                        .arg(
+                            Arg::new("user-lang")
+                                .long("user-lang")
+                                .value_name("LANG")
+                                .default_value("en")
+                                .value_parser(["en", "fr"])
+                                .help(l.t("cli-user-lang")),
+                        ),
+                ),
+        )
+        .subcommand(
+            Command::new("token")
+                .about(l.t("cli-token-about"))
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("create")
+                        .about(l.t("cli-token-create-about"))
+                        .arg(db_arg(l))
+                        .arg(
+                            Arg::new("name")
+                                .long("name")
+                                .value_name("NAME")
+                                .default_value("api")
+                                .help(l.t("cli-token-name")),
+                        ),
+                ),
+        )
+        .subcommand(
             Command::new("probe")
                 .about(l.t("cli-probe-about"))
                 .long_about(l.t("cli-probe-long"))
@@ -609,6 +712,15 @@ pub fn command(l: &Localizer) -> Command {
                 .arg(rate_arg(l))
                 .arg(format_arg(l, "cli-label-format")),
         )
+}
+
+/// `--db PATH`: the gateway's database.
+fn db_arg(l: &Localizer) -> Arg {
+    Arg::new("db")
+        .long("db")
+        .value_name("PATH")
+        .value_parser(value_parser!(std::path::PathBuf))
+        .help(l.t("cli-serve-db"))
 }
 
 /// `--rate N`: new connections per second during a probe.

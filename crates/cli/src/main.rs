@@ -32,6 +32,15 @@ fn main() -> ExitCode {
         Some(("mud", m)) => cmd::mud::run(&l, m),
         Some(("label", m)) => cmd::label::run(&l, m),
         Some(("probe", m)) => cmd::probe::run(&l, m),
+        Some(("serve", m)) => cmd::serve::run(&l, m),
+        Some(("user", m)) => match m.subcommand() {
+            Some(("add", m)) => cmd::serve::user_add(&l, m),
+            _ => Err(Failure::status(2)),
+        },
+        Some(("token", m)) => match m.subcommand() {
+            Some(("create", m)) => cmd::serve::token_create(&l, m),
+            _ => Err(Failure::status(2)),
+        },
         _ => Err(Failure::status(2)),
     };
     match done {

@@ -752,12 +752,94 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes alerts and actions older than `keep_ns` before `now_ns`, sessions and mutes that
-    /// expired; returns the rows deleted.
+    /// Opens a browser session for user `user_id`: `id_hash` is the hash of the cookie's
+    /// secret, `csrf` the token its forms carry.
+    pub fn add_session(
+        &mut self,
+        id_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        now_ns: i64,
+        expires_ns: i64,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sessions (id_hash, user_id, csrf, created_ns, expires_ns)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id_hash, user_id, csrf, now_ns, expires_ns],
+        )?;
+        Ok(())
+    }
+
+    /// The user and CSRF token of an unexpired session.
+    pub fn session(&self, id_hash: &str, now_ns: i64) -> Result<Option<(User, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT u.id, u.name, u.hash, u.lang, u.failed, u.locked_until_ns, s.csrf
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.id_hash = ?1 AND s.expires_ns > ?2",
+                params![id_hash, now_ns],
+                |r| {
+                    Ok((
+                        User {
+                            id: r.get(0)?,
+                            name: r.get(1)?,
+                            hash: r.get(2)?,
+                            lang: r.get(3)?,
+                            failed: r.get(4)?,
+                            locked_until_ns: r.get(5)?,
+                        },
+                        r.get(6)?,
+                    ))
+                },
+            )
+            .optional()?)
+    }
+
+    /// Ends a session.
+    pub fn delete_session(&mut self, id_hash: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])?;
+        Ok(())
+    }
+
+    /// Adds an API token (`hash`: the hash of its secret).
+    pub fn add_token(&mut self, name: &str, hash: &str, now_ns: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO tokens (name, hash, created_ns) VALUES (?1, ?2, ?3)",
+            params![name, hash, now_ns],
+        )?;
+        Ok(())
+    }
+
+    /// The name of the token whose secret hashes to `hash`, noting its use.
+    pub fn use_token(&mut self, hash: &str, now_ns: i64) -> Result<Option<String>> {
+        let name: Option<String> = self
+            .conn
+            .query_row("SELECT name FROM tokens WHERE hash = ?1", [hash], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if name.is_some() {
+            self.conn.execute(
+                "UPDATE tokens SET last_used_ns = ?2 WHERE hash = ?1",
+                params![hash, now_ns],
+            )?;
+        }
+        Ok(name)
+    }
+
+    /// Deletes alerts whose last evidence is older than `keep_ns` before the newest alert's
+    /// (alerts are timed by the traffic, which a replay dates in the past), actions older
+    /// than `keep_ns` before `now_ns`, and sessions and mutes that expired; returns the rows
+    /// deleted.
     pub fn prune(&mut self, now_ns: i64, keep_ns: i64) -> Result<usize> {
         let cut = now_ns.saturating_sub(keep_ns);
         let tx = self.conn.transaction()?;
-        let mut n = tx.execute("DELETE FROM alerts WHERE last_ns < ?1", [cut])?;
+        let newest: Option<i64> =
+            tx.query_row("SELECT max(last_ns) FROM alerts", [], |r| r.get(0))?;
+        let alert_cut = newest.unwrap_or(0).saturating_sub(keep_ns);
+        let mut n = tx.execute("DELETE FROM alerts WHERE last_ns < ?1", [alert_cut])?;
         n += tx.execute("DELETE FROM actions WHERE ts_ns < ?1", [cut])?;
         n += tx.execute("DELETE FROM sessions WHERE expires_ns <= ?1", [now_ns])?;
         n += tx.execute(

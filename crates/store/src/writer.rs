@@ -29,11 +29,12 @@ pub struct Stats {
     pub failures: u64,
 }
 
-/// A handle on the writer thread. Dropping it (or [`Writer::close`]) writes what is pending.
+/// A handle on the writer thread (it may be shared between threads). Dropping it (or
+/// [`Writer::close`]) writes what is pending.
 pub struct Writer {
     tx: Option<SyncSender<Msg>>,
     handle: Option<JoinHandle<Stats>>,
-    written: Receiver<Written>,
+    written: std::sync::Mutex<Receiver<Written>>,
 }
 
 impl Writer {
@@ -49,7 +50,7 @@ impl Writer {
         Ok(Writer {
             tx: Some(tx),
             handle: Some(handle),
-            written: wrx,
+            written: std::sync::Mutex::new(wrx),
         })
     }
 
@@ -76,7 +77,10 @@ impl Writer {
     /// What the commits since the last call created (new devices and alerts), for
     /// notifications.
     pub fn written(&self) -> Vec<Written> {
-        self.written.try_iter().collect()
+        self.written
+            .lock()
+            .map(|r| r.try_iter().collect())
+            .unwrap_or_default()
     }
 
     /// Writes what is pending and stops the thread.

@@ -61,7 +61,7 @@ fn parse_duration(s: &str) -> Option<Duration> {
 
 /// Ctrl-C ends a live capture with a report instead of killing the process: the returned flag
 /// is set by SIGINT or SIGTERM.
-fn stop_on_interrupt() -> Arc<AtomicBool> {
+pub(crate) fn stop_on_interrupt() -> Arc<AtomicBool> {
     static STOP: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     extern "C" fn on_signal(_: libc::c_int) {
         // Set before the handler is installed, so always there; an atomic store is

@@ -1,5 +1,5 @@
-//! One module per subcommand (`iotgate analyze`, `mud …`, `label`, `probe`, `simulate`,
-//! `evaluate`); each returns [`crate::failure::Done`].
+//! One module per subcommand (`iotgate analyze`, `mud …`, `label`, `probe`, `serve`
+//! with `user` and `token`, `simulate`, `evaluate`); each returns [`crate::failure::Done`].
 
 pub mod analyze;
 pub mod enforce;
@@ -8,4 +8,5 @@ pub mod fetch;
 pub mod label;
 pub mod mud;
 pub mod probe;
+pub mod serve;
 pub mod simulate;

@@ -1,0 +1,512 @@
+//! `iotgate serve` over HTTP on loopback: first-run setup, sign-in, the device list with the
+//! simulator's infected camera and its alert, acknowledging and muting, switching to French,
+//! CSRF refusals, login limits, the JSON API with and without a token, bad input answered with
+//! a 4xx, and a restart that finds everything again.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// An HTTP answer.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value `name=` takes in a Set-Cookie of the answer.
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, v)| {
+                v.split(';')
+                    .next()?
+                    .trim()
+                    .strip_prefix(&format!("{name}="))
+            })
+            .map(str::to_owned)
+            .next_back()
+    }
+}
+
+/// One HTTP/1.1 request on a new connection (`Connection: close`), nothing followed.
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Answer {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if method == "POST" {
+        req.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// Form encoding of `pairs`.
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let enc: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={enc}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of the hidden `csrf` field of the first form on a page.
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a csrf field");
+    let rest = &page[at + 19..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+/// A running `iotgate serve`, killed when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    setup: Option<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(db: &Path, capture: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["--lang", "en", "serve", "--replay"])
+        .arg(capture)
+        .args(["--speed", "0", "--listen", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let (mut addr, mut setup) = (None, None);
+    let mut line = String::new();
+    while addr.is_none() {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "serve ended early");
+        if let Some(url) = line
+            .split_whitespace()
+            .find(|w| w.contains("/setup?token="))
+        {
+            setup = Some(url[url.find("/setup").unwrap()..].to_string());
+        }
+        if let Some(u) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+            if line.contains("dashboard on") {
+                let hostport = u.trim_start_matches("http://").trim_end_matches('/');
+                addr = Some(hostport.parse().unwrap());
+            }
+        }
+    }
+    // Standard error keeps being read, so that the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while err.read_line(&mut sink).unwrap_or(0) > 0 {
+            sink.clear();
+        }
+    });
+    Server {
+        child,
+        addr: addr.unwrap(),
+        setup,
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iotgate-serve-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Waits (a few seconds at most) until `f` holds.
+fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let t = Instant::now();
+    while !f() {
+        assert!(t.elapsed() < Duration::from_secs(30), "never: {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn the_gateway_dashboard_from_setup_to_restart() {
+    let dir = scratch("flow");
+    let capture = dir.join("home.pcap");
+    let truth = common::simulate(
+        &capture,
+        &iotgate_sim::Options {
+            devices: 6,
+            packets: 30_000,
+            seed: 3,
+            infected: 1,
+            flood: false,
+            stealthy: 0,
+        },
+    );
+    let camera = truth
+        .devices
+        .iter()
+        .find(|d| d.infected)
+        .expect("an infected device")
+        .clone();
+    let db = dir.join("gw.db");
+    let srv = start(&db, &capture);
+    let a = srv.addr;
+
+    // Nobody yet: no page without signing in, and no sign-in without a user.
+    let r = http(a, "GET", "/", &[], "");
+    assert_eq!((r.status, r.header("location")), (303, Some("/login")));
+    let r = http(a, "GET", "/login", &[], "");
+    assert!(r.body.contains("iotgate user add"), "{}", r.body);
+    assert_eq!(http(a, "GET", "/setup?token=0000", &[], "").status, 404);
+    // Every answer carries the security headers.
+    let csp = r.header("content-security-policy").unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+
+    // First-run setup through the printed link; it signs the new user in.
+    let link = srv.setup.clone().expect("a setup link");
+    let r = http(a, "GET", &link, &[], "");
+    assert_eq!(r.status, 200);
+    let pre = r.cookie("iotgate_pre").unwrap();
+    let csrf = csrf_of(&r.body);
+    let token = link.split("token=").nth(1).unwrap();
+    let body = form(&[
+        ("csrf", &csrf),
+        ("token", token),
+        ("name", "alice"),
+        ("password", "correct horse battery"),
+    ]);
+    let cookie = format!("iotgate_pre={pre}");
+    // Without the pre-session cookie (another site's page posting the form): refused.
+    assert_eq!(http(a, "POST", "/setup", &[], &body).status, 403);
+    let r = http(a, "POST", "/setup", &[("Cookie", &cookie)], &body);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let session = r.cookie("iotgate_session").expect("signed in");
+    let set = r
+        .headers
+        .iter()
+        .find(|(k, v)| k.eq_ignore_ascii_case("set-cookie") && v.starts_with("iotgate_session="))
+        .unwrap()
+        .1
+        .clone();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    // The link works once.
+    assert_eq!(
+        http(a, "POST", "/setup", &[("Cookie", &cookie)], &body).status,
+        404
+    );
+    let me = format!("iotgate_session={session}");
+    let auth = [("Cookie", me.as_str())];
+
+    // The infected camera shows with its alert once the replay has been written.
+    eventually("the camera and its alert listed", || {
+        let r = http(a, "GET", "/", &auth, "");
+        r.status == 200 && r.body.contains(&camera.mac) && r.body.contains("open alert")
+    });
+    let r = http(a, "GET", &format!("/devices/{}", camera.mac), &auth, "");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains(&camera.hostname), "{}", r.body);
+    assert!(r.body.contains("Mirai"), "{}", r.body);
+    let csrf = csrf_of(&r.body);
+    let id: String = {
+        let at = r.body.find("/alerts/").unwrap() + 8;
+        r.body[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect()
+    };
+
+    // Acknowledge: refused without the CSRF token, or with another; done with it.
+    let ack = format!("/alerts/{id}/ack");
+    assert_eq!(http(a, "POST", &ack, &auth, "").status, 403);
+    assert_eq!(
+        http(a, "POST", &ack, &auth, &form(&[("csrf", "forged")])).status,
+        403
+    );
+    assert_eq!(
+        http(a, "POST", &ack, &[], &form(&[("csrf", &csrf)])).status,
+        403,
+        "no session"
+    );
+    let r = http(a, "POST", &ack, &auth, &form(&[("csrf", &csrf)]));
+    assert_eq!(r.status, 303);
+    let r = http(a, "GET", "/alerts", &auth, "");
+    assert!(r.body.contains("Acknowledged by alice"), "{}", r.body);
+    // Mute for a day; a bad duration is a 400.
+    let mute = format!("/alerts/{id}/mute");
+    assert_eq!(
+        http(
+            a,
+            "POST",
+            &mute,
+            &auth,
+            &form(&[("csrf", &csrf), ("hours", "lots")])
+        )
+        .status,
+        400
+    );
+    assert_eq!(
+        http(
+            a,
+            "POST",
+            &mute,
+            &auth,
+            &form(&[("csrf", &csrf), ("hours", "24")])
+        )
+        .status,
+        303
+    );
+    let r = http(a, "GET", "/actions", &auth, "");
+    assert!(r.body.contains("muted alerts") && r.body.contains("acknowledged an alert"));
+
+    // French, from every page's switch.
+    let r = http(
+        a,
+        "POST",
+        "/lang",
+        &auth,
+        &form(&[("csrf", &csrf), ("lang", "fr"), ("back", "/alerts")]),
+    );
+    assert_eq!((r.status, r.header("location")), (303, Some("/alerts")));
+    let r = http(a, "GET", "/alerts", &auth, "");
+    assert!(
+        r.body.contains("Pris acte par alice") && r.body.contains("Balayage"),
+        "{}",
+        r.body
+    );
+    // A redirect after a form never leaves the site.
+    let r = http(
+        a,
+        "POST",
+        "/lang",
+        &auth,
+        &form(&[("csrf", &csrf), ("lang", "en"), ("back", "//evil.example/")]),
+    );
+    assert_eq!(r.header("location"), Some("/"));
+
+    // Bad input: a clear 4xx, never a crash.
+    assert_eq!(http(a, "GET", "/devices/zz:zz", &auth, "").status, 404);
+    assert_eq!(
+        http(a, "GET", "/devices/02:00:00:00:00:99", &auth, "").status,
+        404
+    );
+    assert_eq!(
+        http(
+            a,
+            "POST",
+            "/alerts/abc/ack",
+            &auth,
+            &form(&[("csrf", &csrf)])
+        )
+        .status,
+        404
+    );
+    assert_eq!(
+        http(
+            a,
+            "POST",
+            "/alerts/99999/ack",
+            &auth,
+            &form(&[("csrf", &csrf)])
+        )
+        .status,
+        404
+    );
+    let big = form(&[("csrf", &csrf), ("x", &"a".repeat(40_000))]);
+    assert_eq!(http(a, "POST", "/lang", &auth, &big).status, 413);
+    assert_eq!(http(a, "GET", "/nothing-here", &auth, "").status, 404);
+
+    // The API: 401 without a token (JSON, with WWW-Authenticate), the devices with one.
+    let r = http(a, "GET", "/api/v1/devices", &[], "");
+    assert_eq!(r.status, 401);
+    assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+    assert!(r.body.contains("\"error\":\"unauthorized\""));
+    assert_eq!(
+        http(
+            a,
+            "GET",
+            "/api/v1/devices",
+            &[("Authorization", "Bearer nope")],
+            ""
+        )
+        .status,
+        401
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["token", "create", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let bearer = format!("Bearer {token}");
+    let api = [("Authorization", bearer.as_str())];
+    let r = http(a, "GET", "/api/v1/devices", &api, "");
+    assert_eq!(r.status, 200);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let devices = v["devices"].as_array().unwrap();
+    assert!(devices.len() >= truth.devices.len(), "{}", devices.len());
+    let r = http(
+        a,
+        "GET",
+        &format!("/api/v1/devices/{}?lang=fr", camera.mac),
+        &api,
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(v["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["kind"] == "scan"));
+    assert_eq!(
+        http(a, "GET", "/api/v1/devices/not-a-mac", &api, "").status,
+        400
+    );
+    assert_eq!(
+        http(a, "GET", "/api/v1/alerts?limit=0", &api, "").status,
+        400
+    );
+    assert_eq!(
+        http(a, "GET", "/api/v1/alerts?limit=5", &api, "").status,
+        200
+    );
+
+    // Sign out: the session no longer opens pages.
+    assert_eq!(
+        http(a, "POST", "/logout", &auth, &form(&[("csrf", &csrf)])).status,
+        303
+    );
+    assert_eq!(http(a, "GET", "/", &auth, "").status, 303);
+
+    // Wrong passwords: refused, then the account locks.
+    let r = http(a, "GET", "/login", &[], "");
+    let (pre, csrf) = (r.cookie("iotgate_pre").unwrap(), csrf_of(&r.body));
+    let c = format!("iotgate_pre={pre}");
+    for _ in 0..5 {
+        let r = http(
+            a,
+            "POST",
+            "/login",
+            &[("Cookie", &c)],
+            &form(&[
+                ("csrf", &csrf),
+                ("name", "alice"),
+                ("password", "wrong password!"),
+            ]),
+        );
+        assert_eq!(r.status, 401);
+    }
+    let r = http(
+        a,
+        "POST",
+        "/login",
+        &[("Cookie", &c)],
+        &form(&[
+            ("csrf", &csrf),
+            ("name", "alice"),
+            ("password", "correct horse battery"),
+        ]),
+    );
+    assert_eq!(r.status, 429, "locked even with the right password");
+    assert!(r.body.contains("locked"));
+    drop(srv);
+
+    // Restart on the same database: the user (unlocked by hand) and everything seen are there.
+    assert!(unlock(&db));
+    let srv = start(&db, &capture);
+    assert!(srv.setup.is_none(), "no setup link once a user exists");
+    let r = http(srv.addr, "GET", "/login", &[], "");
+    let (pre, csrf) = (r.cookie("iotgate_pre").unwrap(), csrf_of(&r.body));
+    let c = format!("iotgate_pre={pre}");
+    let r = http(
+        srv.addr,
+        "POST",
+        "/login",
+        &[("Cookie", &c)],
+        &form(&[
+            ("csrf", &csrf),
+            ("name", "alice"),
+            ("password", "correct horse battery"),
+        ]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let me = format!("iotgate_session={}", r.cookie("iotgate_session").unwrap());
+    let r = http(srv.addr, "GET", "/alerts", &[("Cookie", &me)], "");
+    assert!(
+        r.body.contains("Acknowledged by alice") || r.body.contains("Pris acte par alice"),
+        "{}",
+        r.body
+    );
+    drop(srv);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Unlocks every account of the database at `db` (what an operator would do with the
+/// `sqlite3` tool), through the store the daemon uses.
+fn unlock(db: &Path) -> bool {
+    let mut s = iotgate_store::Store::open(db).unwrap();
+    let u = s.user("alice").unwrap().unwrap();
+    s.login_result(u.id, true, None).is_ok()
+}

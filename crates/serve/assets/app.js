@@ -1,0 +1,26 @@
+// iotgate dashboard: live updates. The server sends an event each time it has written what the
+// traffic showed; the page's main part is then fetched again and swapped in, unless someone is
+// typing in a form on it. No inline script anywhere (the Content-Security-Policy forbids it).
+(function () {
+  "use strict";
+  if (!window.EventSource || !document.getElementById("main")) return;
+  var busy = false;
+  function refresh() {
+    var a = document.activeElement;
+    if (busy || (a && (a.tagName === "INPUT" || a.tagName === "SELECT" || a.tagName === "TEXTAREA"))) return;
+    busy = true;
+    fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (t) {
+        if (!t) return;
+        var doc = new DOMParser().parseFromString(t, "text/html");
+        var fresh = doc.getElementById("main");
+        var main = document.getElementById("main");
+        if (fresh && main) main.replaceWith(fresh);
+      })
+      .catch(function () {})
+      .finally(function () { busy = false; });
+  }
+  var es = new EventSource("/events");
+  es.addEventListener("changed", refresh);
+})();

@@ -1,0 +1,158 @@
+//! The packet side of the daemon: one thread feeds a capture (replayed at its own pace, or
+//! faster) or a live interface into a [`Session`], and every few seconds turns a snapshot into
+//! the store's updates and tells the pages something changed.
+
+use crate::view::Changes;
+use iotgate_pipeline::{Session, SessionConfig};
+use iotgate_sources::{Capture, LiveCapture, Next, PacketSource};
+use iotgate_store::writer::Writer;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Where packets come from, opened.
+pub enum Source {
+    /// A capture played as if live: at `speed` times its own pace (0: as fast as it reads).
+    Replay {
+        /// The capture.
+        cap: Capture,
+        /// Pace multiplier; 0 for no pacing.
+        speed: f64,
+    },
+    /// A live interface.
+    Live(LiveCapture),
+}
+
+/// What the feed has done, read by `/metrics` and the pages.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Packets fed.
+    pub packets: AtomicU64,
+    /// Snapshots taken.
+    pub snapshots: AtomicU64,
+    /// Devices in the last snapshot.
+    pub devices: AtomicU64,
+    /// Alerts in the last snapshot.
+    pub alerts: AtomicU64,
+    /// Set when a replay reached the end of its capture.
+    pub replay_done: AtomicBool,
+}
+
+/// Settings of the feed.
+pub struct FeedConfig {
+    /// The source.
+    pub source: Source,
+    /// The session's settings.
+    pub session: SessionConfig,
+    /// Wall time between snapshots.
+    pub every: Duration,
+}
+
+/// Runs the feed until `stop` is set, or its source ends (a replay: the last state is then
+/// written and the thread returns). Each snapshot's changes go to `writer`; `changed` is
+/// called after each.
+pub fn run(
+    cfg: FeedConfig,
+    writer: &Writer,
+    counters: &Counters,
+    stop: &AtomicBool,
+    mut changed: impl FnMut(),
+) {
+    let mut session = Session::new(cfg.session);
+    let mut changes = Changes::default();
+    let mut last = Instant::now();
+    let mut snapshot = |session: &Session, changes: &mut Changes| {
+        let report = session.snapshot().report();
+        counters
+            .devices
+            .store(report.devices.len() as u64, Ordering::Relaxed);
+        counters
+            .alerts
+            .store(report.alerts.len() as u64, Ordering::Relaxed);
+        let b = changes.batch(&report);
+        if !b.is_empty() {
+            writer.send(b);
+        }
+        counters.snapshots.fetch_add(1, Ordering::Relaxed);
+        changed();
+    };
+    match cfg.source {
+        Source::Replay { cap, speed } => {
+            let Ok(mut reader) = cap.reader() else {
+                // Checked when the capture was opened; nothing to replay.
+                return;
+            };
+            let start = Instant::now();
+            let mut first_ts: Option<i64> = None;
+            let mut n = 0u64;
+            while let Some(p) = reader.next_packet() {
+                if speed > 0.0 {
+                    let t0 = *first_ts.get_or_insert(p.ts_ns);
+                    let due = Duration::from_nanos(
+                        ((p.ts_ns.saturating_sub(t0)).max(0) as f64 / speed) as u64,
+                    );
+                    // Sleeps in short steps, so that snapshots and stopping go on while a
+                    // slow capture waits for its next packet.
+                    while start.elapsed() < due {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        std::thread::sleep(
+                            due.saturating_sub(start.elapsed())
+                                .min(Duration::from_millis(50)),
+                        );
+                        if last.elapsed() >= cfg.every {
+                            snapshot(&session, &mut changes);
+                            last = Instant::now();
+                        }
+                    }
+                }
+                session.push_packet(&p);
+                n += 1;
+                if n & 0x3ff == 0 {
+                    counters.packets.fetch_add(0x400, Ordering::Relaxed);
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    if last.elapsed() >= cfg.every {
+                        snapshot(&session, &mut changes);
+                        last = Instant::now();
+                    }
+                }
+            }
+            counters.packets.fetch_add(n & 0x3ff, Ordering::Relaxed);
+            snapshot(&session, &mut changes);
+            counters.replay_done.store(true, Ordering::Relaxed);
+        }
+        Source::Live(mut live) => {
+            loop {
+                match live.next() {
+                    Next::Packet(p) => {
+                        session.push_packet(&p);
+                        counters.packets.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Next::Idle => session.advance(wall_ns()),
+                    Next::End => break,
+                }
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                if last.elapsed() >= cfg.every {
+                    snapshot(&session, &mut changes);
+                    last = Instant::now();
+                }
+            }
+            snapshot(&session, &mut changes);
+        }
+    }
+}
+
+/// Wall-clock time, ns since 1970.
+pub fn wall_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// Shared between the feed thread and the web server.
+pub type Shared = Arc<Counters>;

@@ -1,0 +1,881 @@
+//! The dashboard and the JSON API over HTTP (axum): sessions in HttpOnly, SameSite=Strict
+//! cookies, a CSRF token checked on every state-changing request (POST only), login limits,
+//! a strict Content-Security-Policy and frame denial on every answer, live updates over
+//! server-sent events, and `/api/v1/` behind bearer tokens.
+
+// A refusal is an answer to send as it is: the handlers return it, never carry it far.
+#![allow(clippy::result_large_err)]
+
+use crate::auth::{self, digest, random_hex, same};
+use crate::feed::{wall_ns, Counters};
+use crate::page::{self, Frame};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use iotgate_explain::{Lang, Localizer};
+use iotgate_store::{Mute, Store, User};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+/// The session cookie.
+pub const COOKIE: &str = "iotgate_session";
+/// The cookie that carries the sign-in form's CSRF token before there is a session.
+pub const PRE_COOKIE: &str = "iotgate_pre";
+/// The largest form or JSON body accepted.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// What every request handler shares.
+pub struct App {
+    /// The store (reads and people's changes; traffic's updates come through the writer).
+    pub store: Mutex<Store>,
+    /// Login attempts per address.
+    pub limiter: auth::Limiter,
+    /// The hash of the first-run setup token, while no user exists.
+    pub setup: Mutex<Option<String>>,
+    /// The feed's counters.
+    pub counters: Arc<Counters>,
+    /// Told when a snapshot was written.
+    pub events: broadcast::Sender<u64>,
+    /// Whether cookies get `Secure` (served behind TLS).
+    pub secure: bool,
+}
+
+type St = State<Arc<App>>;
+
+thread_local! {
+    static LOCALIZERS: (Localizer, Localizer) = (Localizer::new(Lang::En), Localizer::new(Lang::Fr));
+}
+
+/// Runs `f` with the localizer of `lang` (parsed once per thread).
+fn with_l<R>(lang: &str, f: impl FnOnce(&Localizer) -> R) -> R {
+    LOCALIZERS.with(|(en, fr)| if lang == "fr" { f(fr) } else { f(en) })
+}
+
+/// The router with every route and the security headers.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(devices_page))
+        .route("/devices/{mac}", get(device_page))
+        .route("/alerts", get(alerts_page))
+        .route("/actions", get(actions_page))
+        .route("/alerts/{id}/ack", post(ack))
+        .route("/alerts/{id}/mute", post(mute))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/setup", get(setup_page).post(setup))
+        .route("/lang", post(set_lang))
+        .route("/events", get(events))
+        .route("/static/app.js", get(app_js))
+        .route("/static/style.css", get(style_css))
+        .route("/api/v1/devices", get(api_devices))
+        .route("/api/v1/devices/{mac}", get(api_device))
+        .route("/api/v1/alerts", get(api_alerts))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(app)
+}
+
+async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    let set = |h: &mut HeaderMap, k: header::HeaderName, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::REFERRER_POLICY, "no-referrer");
+    if !h.contains_key(header::CACHE_CONTROL) {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
+    r
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn set_cookie(app: &App, name: &str, value: &str, max_age: u64) -> HeaderValue {
+    let secure = if app.secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The signed-in user and the session's CSRF token.
+struct Signed {
+    user: User,
+    csrf: String,
+}
+
+fn signed(app: &App, headers: &HeaderMap) -> Option<Signed> {
+    let secret = cookie(headers, COOKIE)?;
+    let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let (user, csrf) = store.session(&digest(secret), wall_ns()).ok()??;
+    Some(Signed { user, csrf })
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// A plain page with a message (errors, refusals), in `lang`.
+fn message(status: StatusCode, lang: &str, key: &str) -> Response {
+    let body = with_l(lang, |l| {
+        let f = Frame {
+            l,
+            user: None,
+            csrf: "",
+            path: "/",
+        };
+        page::layout(&f, &l.t(key), "")
+    });
+    html(status, body)
+}
+
+fn internal(lang: &str) -> Response {
+    message(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        lang,
+        "serve-error-internal",
+    )
+}
+
+/// The language for someone not signed in: the browser's first choice among ours.
+fn browser_lang(headers: &HeaderMap) -> &'static str {
+    let al = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if al.trim_start().to_ascii_lowercase().starts_with("fr") {
+        "fr"
+    } else {
+        "en"
+    }
+}
+
+/// Runs `page` for a signed-in user, or sends the browser to sign in (or to the first-run
+/// setup when nobody exists yet).
+fn for_user(app: &App, headers: &HeaderMap, page: impl FnOnce(&Signed) -> Response) -> Response {
+    match signed(app, headers) {
+        Some(s) => page(&s),
+        None => Redirect::to("/login").into_response(),
+    }
+}
+
+async fn devices_page(State(app): St, headers: HeaderMap) -> Response {
+    for_user(&app, &headers, |s| {
+        let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        let (Ok(devs), Ok(alerts)) = (store.devices(), store.alerts(None, 10_000)) else {
+            return internal(&s.user.lang);
+        };
+        let mut open: HashMap<i64, usize> = HashMap::new();
+        for a in alerts.iter().filter(|a| a.acked.is_none()) {
+            *open.entry(a.device_id).or_default() += 1;
+        }
+        with_l(&s.user.lang, |l| {
+            let f = Frame {
+                l,
+                user: Some(&s.user.name),
+                csrf: &s.csrf,
+                path: "/",
+            };
+            let body = page::devices(&f, &devs, &|id| open.get(&id).copied().unwrap_or(0));
+            html(
+                StatusCode::OK,
+                page::layout(&f, &l.t("serve-nav-devices"), &body),
+            )
+        })
+    })
+}
+
+/// A MAC as the store keeps it, or None for anything else.
+fn norm_mac(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.split([':', '-']).collect();
+    (parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|c| c.is_ascii_hexdigit())))
+    .then(|| parts.join(":").to_ascii_lowercase())
+}
+
+async fn device_page(State(app): St, headers: HeaderMap, Path(mac): Path<String>) -> Response {
+    for_user(&app, &headers, |s| {
+        let Some(mac) = norm_mac(&mac) else {
+            return message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-device");
+        };
+        let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        let d = match store.device_by_mac(&mac) {
+            Ok(Some(d)) => d,
+            Ok(None) => {
+                return message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-device")
+            }
+            Err(_) => return internal(&s.user.lang),
+        };
+        let Ok(alerts) = store.alerts(Some(d.id), 200) else {
+            return internal(&s.user.lang);
+        };
+        with_l(&s.user.lang, |l| {
+            let path = format!("/devices/{mac}");
+            let f = Frame {
+                l,
+                user: Some(&s.user.name),
+                csrf: &s.csrf,
+                path: &path,
+            };
+            let body = page::device(&f, &d, &alerts);
+            html(
+                StatusCode::OK,
+                page::layout(&f, &page::device_name(&d), &body),
+            )
+        })
+    })
+}
+
+async fn alerts_page(State(app): St, headers: HeaderMap) -> Response {
+    for_user(&app, &headers, |s| {
+        let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        let Ok(alerts) = store.alerts(None, 500) else {
+            return internal(&s.user.lang);
+        };
+        with_l(&s.user.lang, |l| {
+            let f = Frame {
+                l,
+                user: Some(&s.user.name),
+                csrf: &s.csrf,
+                path: "/alerts",
+            };
+            let body = page::alerts(&f, &alerts);
+            html(
+                StatusCode::OK,
+                page::layout(&f, &l.t("serve-nav-alerts"), &body),
+            )
+        })
+    })
+}
+
+async fn actions_page(State(app): St, headers: HeaderMap) -> Response {
+    for_user(&app, &headers, |s| {
+        let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        let Ok(acts) = store.actions(None, 500) else {
+            return internal(&s.user.lang);
+        };
+        with_l(&s.user.lang, |l| {
+            let f = Frame {
+                l,
+                user: Some(&s.user.name),
+                csrf: &s.csrf,
+                path: "/actions",
+            };
+            let body = page::actions(&f, &acts);
+            html(
+                StatusCode::OK,
+                page::layout(&f, &l.t("serve-nav-actions"), &body),
+            )
+        })
+    })
+}
+
+/// Checks a state-changing request: a session, and the form's CSRF token equal to it.
+fn checked(
+    app: &App,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<Signed, Response> {
+    let Some(s) = signed(app, headers) else {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            browser_lang(headers),
+            "serve-error-csrf",
+        ));
+    };
+    match form.get("csrf") {
+        Some(t) if same(t, &s.csrf) => Ok(s),
+        _ => Err(message(
+            StatusCode::FORBIDDEN,
+            &s.user.lang,
+            "serve-error-csrf",
+        )),
+    }
+}
+
+/// Where to go back to after a form: a local path only (never another site).
+fn back(form: &HashMap<String, String>, default: &str) -> String {
+    match form.get("back") {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.clone(),
+        _ => default.to_string(),
+    }
+}
+
+async fn ack(
+    State(app): St,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let s = match checked(&app, &headers, &form) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-alert");
+    };
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.ack(id, &s.user.name, wall_ns()) {
+        Ok(true) => Redirect::to(&back(&form, "/alerts")).into_response(),
+        Ok(false) => message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-alert"),
+        Err(_) => internal(&s.user.lang),
+    }
+}
+
+async fn mute(
+    State(app): St,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let s = match checked(&app, &headers, &form) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let until_ns = match form.get("hours").map(String::as_str) {
+        Some("forever") => None,
+        Some(h) => match h.parse::<u32>() {
+            Ok(h) if (1..=24 * 365).contains(&h) => {
+                Some(wall_ns().saturating_add(i64::from(h) * 3_600_000_000_000))
+            }
+            _ => {
+                return message(
+                    StatusCode::BAD_REQUEST,
+                    &s.user.lang,
+                    "serve-error-bad-form",
+                )
+            }
+        },
+        None => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                &s.user.lang,
+                "serve-error-bad-form",
+            )
+        }
+    };
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let a = match id.parse::<i64>().ok().map(|id| store.alert(id)) {
+        Some(Ok(Some(a))) => a,
+        Some(Err(_)) => return internal(&s.user.lang),
+        _ => return message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-alert"),
+    };
+    let m = Mute {
+        device_id: a.device_id,
+        kind: a.kind,
+        detail: a.detail,
+        until_ns,
+        who: s.user.name.clone(),
+    };
+    match store.mute(&m, wall_ns()) {
+        Ok(()) => Redirect::to(&back(&form, "/alerts")).into_response(),
+        Err(_) => internal(&s.user.lang),
+    }
+}
+
+/// The sign-in page, with a fresh pre-session CSRF cookie.
+fn login_form(app: &App, lang: &str, problem: Option<&str>, status: StatusCode) -> Response {
+    let token = random_hex(16);
+    let body = with_l(lang, |l| {
+        let f = Frame {
+            l,
+            user: None,
+            csrf: &token,
+            path: "/login",
+        };
+        let problem = problem.map(|k| l.t(k));
+        page::layout(
+            &f,
+            &l.t("serve-login"),
+            &page::login(l, &token, problem.as_deref()),
+        )
+    });
+    let mut r = html(status, body);
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(app, PRE_COOKIE, &token, 3600),
+    );
+    r
+}
+
+async fn login_page(State(app): St, headers: HeaderMap) -> Response {
+    if signed(&app, &headers).is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let nobody = app
+        .store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .user_count()
+        .is_ok_and(|n| n == 0);
+    if nobody {
+        return message(StatusCode::OK, browser_lang(&headers), "serve-setup-needed");
+    }
+    login_form(&app, browser_lang(&headers), None, StatusCode::OK)
+}
+
+/// Starts a session for `user` and sends the browser to `to`.
+fn start_session(app: &App, store: &mut Store, user: &User, to: &str) -> Response {
+    let secret = random_hex(32);
+    let now = wall_ns();
+    let ttl = auth::SESSION_FOR.as_secs();
+    let expires = now.saturating_add(i64::try_from(ttl).unwrap_or(0) * 1_000_000_000);
+    if store
+        .add_session(&digest(&secret), user.id, &random_hex(32), now, expires)
+        .is_err()
+    {
+        return internal(&user.lang);
+    }
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(app, COOKIE, &secret, ttl));
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(app, PRE_COOKIE, "", 0));
+    r
+}
+
+async fn login(
+    State(app): St,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = browser_lang(&headers);
+    // The form's token must equal its cookie (a page of another site cannot read either).
+    let pre_ok = match (cookie(&headers, PRE_COOKIE), form.get("csrf")) {
+        (Some(c), Some(t)) => !c.is_empty() && same(c, t),
+        _ => false,
+    };
+    if !pre_ok {
+        return message(StatusCode::FORBIDDEN, lang, "serve-error-csrf");
+    }
+    if !app.limiter.allow(peer.ip()) {
+        return login_form(
+            &app,
+            lang,
+            Some("serve-error-too-many"),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    let (Some(name), Some(password)) = (form.get("name"), form.get("password")) else {
+        return login_form(
+            &app,
+            lang,
+            Some("serve-error-bad-login"),
+            StatusCode::BAD_REQUEST,
+        );
+    };
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let user = match store.user(name) {
+        Ok(u) => u,
+        Err(_) => return internal(lang),
+    };
+    let now = wall_ns();
+    let Some(user) = user else {
+        // The same work as a real check, so the answer's time does not say who exists.
+        let _ = auth::verify_password(password, &auth::hash_password("x"));
+        return login_form(
+            &app,
+            lang,
+            Some("serve-error-bad-login"),
+            StatusCode::UNAUTHORIZED,
+        );
+    };
+    if user.locked_until_ns > now {
+        return login_form(
+            &app,
+            lang,
+            Some("serve-error-locked"),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    if !auth::verify_password(password, &user.hash) {
+        let lock = (user.failed + 1 >= auth::LOCK_AFTER).then(|| {
+            now.saturating_add(i64::try_from(auth::LOCK_FOR.as_nanos()).unwrap_or(i64::MAX))
+        });
+        let _ = store.login_result(user.id, false, lock);
+        return login_form(
+            &app,
+            lang,
+            Some("serve-error-bad-login"),
+            StatusCode::UNAUTHORIZED,
+        );
+    }
+    let _ = store.login_result(user.id, true, None);
+    start_session(&app, &mut store, &user, "/")
+}
+
+async fn logout(
+    State(app): St,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(r) = checked(&app, &headers, &form) {
+        return r;
+    }
+    if let Some(secret) = cookie(&headers, COOKIE) {
+        let _ = app
+            .store
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .delete_session(&digest(secret));
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&app, COOKIE, "", 0));
+    r
+}
+
+fn setup_ok(app: &App, token: Option<&String>) -> bool {
+    let want = app.setup.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    match (want, token) {
+        (Some(w), Some(t)) => same(&w, &digest(t)),
+        _ => false,
+    }
+}
+
+fn setup_form(
+    app: &App,
+    lang: &str,
+    token: &str,
+    problem: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let csrf = random_hex(16);
+    let body = with_l(lang, |l| {
+        let f = Frame {
+            l,
+            user: None,
+            csrf: &csrf,
+            path: "/setup",
+        };
+        let problem = problem.map(|k| l.t(k));
+        page::layout(
+            &f,
+            &l.t("serve-setup-title"),
+            &page::setup(l, &csrf, token, problem.as_deref()),
+        )
+    });
+    let mut r = html(status, body);
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(app, PRE_COOKIE, &csrf, 3600));
+    r
+}
+
+async fn setup_page(
+    State(app): St,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = browser_lang(&headers);
+    if !setup_ok(&app, q.get("token")) {
+        return message(StatusCode::NOT_FOUND, lang, "serve-error-setup-link");
+    }
+    let token = q.get("token").cloned().unwrap_or_default();
+    setup_form(&app, lang, &token, None, StatusCode::OK)
+}
+
+async fn setup(
+    State(app): St,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = browser_lang(&headers);
+    let pre_ok = match (cookie(&headers, PRE_COOKIE), form.get("csrf")) {
+        (Some(c), Some(t)) => !c.is_empty() && same(c, t),
+        _ => false,
+    };
+    if !pre_ok {
+        return message(StatusCode::FORBIDDEN, lang, "serve-error-csrf");
+    }
+    if !setup_ok(&app, form.get("token")) {
+        return message(StatusCode::NOT_FOUND, lang, "serve-error-setup-link");
+    }
+    let token = form.get("token").cloned().unwrap_or_default();
+    let name = form.get("name").map(|n| n.trim()).unwrap_or("");
+    let password = form.get("password").map(String::as_str).unwrap_or("");
+    if let Some(problem) = crate::user_problem(name, password) {
+        return setup_form(&app, lang, &token, Some(problem), StatusCode::BAD_REQUEST);
+    }
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.add_user(name, &auth::hash_password(password), lang, wall_ns()) {
+        Ok(true) => {}
+        Ok(false) => {
+            return setup_form(
+                &app,
+                lang,
+                &token,
+                Some("serve-error-user-exists"),
+                StatusCode::CONFLICT,
+            )
+        }
+        Err(_) => return internal(lang),
+    }
+    // The link works once.
+    *app.setup.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    let Ok(Some(user)) = store.user(name) else {
+        return internal(lang);
+    };
+    start_session(&app, &mut store, &user, "/")
+}
+
+async fn set_lang(
+    State(app): St,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = match form.get("lang").map(String::as_str) {
+        Some("fr") => "fr",
+        Some("en") => "en",
+        _ => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                browser_lang(&headers),
+                "serve-error-bad-form",
+            )
+        }
+    };
+    let s = match checked(&app, &headers, &form) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if app
+        .store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .set_user_lang(s.user.id, lang)
+        .is_err()
+    {
+        return internal(&s.user.lang);
+    }
+    Redirect::to(&back(&form, "/")).into_response()
+}
+
+async fn events(State(app): St, headers: HeaderMap) -> Response {
+    if signed(&app, &headers).is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let rx = app.events.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(n) => {
+                    let e = Event::default().event("changed").data(n.to_string());
+                    return Some((Ok::<_, std::convert::Infallible>(e), rx));
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+async fn app_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        include_str!("../assets/app.js"),
+    )
+        .into_response()
+}
+
+async fn style_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        include_str!("../assets/style.css"),
+    )
+        .into_response()
+}
+
+async fn not_found(headers: HeaderMap) -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        browser_lang(&headers),
+        "serve-error-not-found",
+    )
+}
+
+// ---- The JSON API ---------------------------------------------------------------------------
+
+/// An API error: `{"error": id, "message": text}`.
+fn api_error(status: StatusCode, id: &str, lang: &str) -> Response {
+    let msg = with_l(lang, |l| l.t(&format!("serve-api-{id}")));
+    let mut r = (
+        status,
+        Json(serde_json::json!({ "error": id, "message": msg })),
+    )
+        .into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    r
+}
+
+fn api_lang(q: &HashMap<String, String>) -> &'static str {
+    match q.get("lang").map(String::as_str) {
+        Some("fr") => "fr",
+        _ => "en",
+    }
+}
+
+/// The API caller's token name, or the 401 to answer.
+fn bearer(app: &App, headers: &HeaderMap, lang: &str) -> Result<String, Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Err(api_error(StatusCode::UNAUTHORIZED, "unauthorized", lang));
+    };
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.use_token(&digest(token), wall_ns()) {
+        Ok(Some(name)) => Ok(name),
+        Ok(None) => Err(api_error(StatusCode::UNAUTHORIZED, "unauthorized", lang)),
+        Err(_) => Err(api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            lang,
+        )),
+    }
+}
+
+fn device_json(d: &iotgate_store::Device, lang: &str) -> serde_json::Value {
+    let report = with_l(lang, |l| page::entry(&d.report, l));
+    serde_json::json!({
+        "id": d.id,
+        "macs": d.macs,
+        "name": d.name,
+        "kind": d.kind,
+        "vendor": d.vendor,
+        "first_seen": page::time(d.first_ns),
+        "last_seen": page::time(d.last_ns),
+        "report": report,
+    })
+}
+
+fn alert_json(a: &iotgate_store::Alert, lang: &str) -> serde_json::Value {
+    let report = with_l(lang, |l| page::entry(&a.report, l));
+    serde_json::json!({
+        "id": a.id,
+        "device_id": a.device_id,
+        "mac": a.mac,
+        "kind": a.kind,
+        "detail": a.detail,
+        "severity": a.severity,
+        "first_seen": page::time(a.first_ns),
+        "last_seen": page::time(a.last_ns),
+        "raised_at": page::time(a.raised_ns),
+        "acknowledged_by": a.acked.as_ref().map(|(who, _)| who),
+        "report": report,
+    })
+}
+
+async fn api_devices(
+    State(app): St,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = api_lang(&q);
+    if let Err(r) = bearer(&app, &headers, lang) {
+        return r;
+    }
+    let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.devices() {
+        Ok(ds) => Json(serde_json::json!({
+            "devices": ds.iter().map(|d| device_json(d, lang)).collect::<Vec<_>>()
+        }))
+        .into_response(),
+        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
+    }
+}
+
+async fn api_device(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = api_lang(&q);
+    if let Err(r) = bearer(&app, &headers, lang) {
+        return r;
+    }
+    let Some(mac) = norm_mac(&mac) else {
+        return api_error(StatusCode::BAD_REQUEST, "bad-mac", lang);
+    };
+    let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.device_by_mac(&mac) {
+        Ok(Some(d)) => {
+            let alerts = store.alerts(Some(d.id), 500).unwrap_or_default();
+            let mut v = device_json(&d, lang);
+            v["alerts"] = alerts.iter().map(|a| alert_json(a, lang)).collect();
+            Json(v).into_response()
+        }
+        Ok(None) => api_error(StatusCode::NOT_FOUND, "no-device", lang),
+        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
+    }
+}
+
+async fn api_alerts(
+    State(app): St,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = api_lang(&q);
+    if let Err(r) = bearer(&app, &headers, lang) {
+        return r;
+    }
+    let limit = match q.get("limit").map(|l| l.parse::<usize>()) {
+        None => 500,
+        Some(Ok(n)) if (1..=10_000).contains(&n) => n,
+        Some(_) => return api_error(StatusCode::BAD_REQUEST, "bad-limit", lang),
+    };
+    let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.alerts(None, limit) {
+        Ok(a) => Json(serde_json::json!({
+            "alerts": a.iter().map(|a| alert_json(a, lang)).collect::<Vec<_>>()
+        }))
+        .into_response(),
+        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
+    }
+}
