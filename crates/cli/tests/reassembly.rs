@@ -1,6 +1,7 @@
 //! A client's first message spread over several TCP segments is inspected whole
 //! (`crates/observe/src/reassembly.rs`): the Hue bridge's requests on real captures, a
-//! post-quantum-sized ClientHello split in two, and a flood of hellos that never end.
+//! post-quantum-sized ClientHello split in two, segments that overtake one another, and a flood
+//! of hellos that never end.
 
 mod common;
 
@@ -146,32 +147,50 @@ fn records(hs: &[u8], cuts: &[usize]) -> Vec<u8> {
     out
 }
 
-fn to_server(sport: u16, seq: u32, flags: u8, data: &[u8]) -> Vec<u8> {
-    let l4 = frames::tcp_data(sport, 443, seq, 1, flags, data);
+fn to_port(sport: u16, port: u16, seq: u32, flags: u8, data: &[u8]) -> Vec<u8> {
+    let l4 = frames::tcp_data(sport, port, seq, 1, flags, data);
     frames::ipv4(CLIENT_MAC, GW_MAC, CLIENT, SERVER, 6, &l4)
 }
 
-fn to_client(dport: u16, seq: u32, flags: u8) -> Vec<u8> {
-    let l4 = frames::tcp_data(443, dport, seq, 1, flags, &[]);
+fn from_port(port: u16, dport: u16, seq: u32, flags: u8) -> Vec<u8> {
+    let l4 = frames::tcp_data(port, dport, seq, 1, flags, &[]);
     frames::ip_ttl(GW_MAC, CLIENT_MAC, SERVER.into(), CLIENT.into(), 52, 6, &l4)
 }
 
 /// A connection from source port `sport` at `t0`: the handshake, then `segments` from the
 /// client in order, 1 ms apart.
 fn connection(t0: i64, sport: u16, segments: &[&[u8]]) -> Vec<(i64, Vec<u8>)> {
+    let order: Vec<usize> = (0..segments.len()).collect();
+    connection_in(t0, sport, 443, segments, &order)
+}
+
+/// A connection from source port `sport` to `port` at `t0`: the handshake, then the client's
+/// `segments`, each at its place in the byte stream, sent in `order` (indices into
+/// `segments`), 1 ms apart.
+fn connection_in(
+    t0: i64,
+    sport: u16,
+    port: u16,
+    segments: &[&[u8]],
+    order: &[usize],
+) -> Vec<(i64, Vec<u8>)> {
     let isn = 0x7000_0000u32.wrapping_add(u32::from(sport) << 8);
     let mut out = vec![
-        (t0, to_server(sport, isn, 0x02, &[])),
-        (t0 + 20_000_000, to_client(sport, 9, 0x12)),
-        (t0 + 21_000_000, to_server(sport, isn + 1, 0x10, &[])),
+        (t0, to_port(sport, port, isn, 0x02, &[])),
+        (t0 + 20_000_000, from_port(port, sport, 9, 0x12)),
+        (t0 + 21_000_000, to_port(sport, port, isn + 1, 0x10, &[])),
     ];
+    let mut at = Vec::new();
     let mut seq = isn + 1;
-    for (i, s) in segments.iter().enumerate() {
+    for s in segments {
+        at.push(seq);
+        seq += s.len() as u32;
+    }
+    for (i, &k) in order.iter().enumerate() {
         out.push((
             t0 + 22_000_000 + i as i64 * 1_000_000,
-            to_server(sport, seq, 0x18, s),
+            to_port(sport, port, at[k], 0x18, segments[k]),
         ));
-        seq += s.len() as u32;
     }
     out
 }
@@ -236,6 +255,74 @@ fn a_hello_in_two_segments_reads_as_in_one() {
     for p in [&split, &rec, &rec_one] {
         assert_eq!(tls_of(p), want, "{}", p.display());
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// (d) Segments that overtake one another are placed by sequence number, as the server places
+/// them: the same post-quantum hello in three segments sent second, third, first and third,
+/// first, second (after the handshake, whose SYN says where the stream starts) gives the same
+/// SNI, JA3 and JA4 as in one segment; a request whose query carries secrets, cut in three
+/// and sent out of order, still shows them.
+#[test]
+fn segments_out_of_order_read_as_in_order() {
+    let dir = scratch("order");
+    let t0 = 1_700_000_000 * SECOND;
+    let hello = records(&pq_hello("reorder.camera.example"), &[]);
+    let (a, rest) = hello.split_at(600);
+    let (b, c) = rest.split_at(700);
+    let whole = dir.join("hello-whole.pcap");
+    write_pcap(&whole, &connection(t0, 50_001, &[&hello]));
+    let want = tls_of(&whole);
+    assert_eq!(want["snis"], serde_json::json!(["reorder.camera.example"]));
+    assert_eq!(want["ja3"].as_array().unwrap().len(), 1, "{want}");
+    assert_eq!(want["ja4"].as_array().unwrap().len(), 1, "{want}");
+    for order in [[1, 2, 0], [2, 0, 1]] {
+        let p = dir.join(format!("hello-{}{}{}.pcap", order[0], order[1], order[2]));
+        write_pcap(&p, &connection_in(t0, 50_001, 443, &[a, b, c], &order));
+        assert_eq!(tls_of(&p), want, "order {order:?}");
+    }
+
+    let req = b"POST /queue/getmessage?duration=180000&sso=abc&i=1&auth=def HTTP/1.1\r\n\
+                Host: bridge.example.com\r\nUser-Agent: hue/1\r\n\r\n";
+    let parts: [&[u8]; 3] = [&req[..5], &req[5..48], &req[48..]];
+    let secrets = |order: [usize; 3]| -> Vec<String> {
+        let p = dir.join(format!("request-{}{}{}.pcap", order[0], order[1], order[2]));
+        write_pcap(&p, &connection_in(t0, 50_002, 80, &parts, &order));
+        let a = common::analyze(&[p]);
+        let client = a
+            .devices
+            .iter()
+            .find(|d| d.mac == "02:11:22:33:44:55")
+            .expect("the client");
+        client
+            .findings
+            .iter()
+            .filter(|f| f.id == "http-cleartext-secrets")
+            .flat_map(|f| f.evidence.iter().map(|e| e.detail.clone()))
+            .collect()
+    };
+    let in_order = secrets([0, 1, 2]);
+    assert_eq!(in_order, ["auth, sso"]);
+    for order in [[1, 2, 0], [2, 0, 1], [0, 2, 1]] {
+        assert_eq!(secrets(order), in_order, "order {order:?}");
+    }
+
+    // Two different copies of the same bytes (an evasion attempt, or a broken middlebox): the
+    // first is kept, and the conflict counted in the report.
+    let isn = 0x7000_0000u32.wrapping_add(50_003u32 << 8);
+    let mut forged = b.to_vec();
+    for x in forged.iter_mut().take(40) {
+        *x ^= 0x5a;
+    }
+    let mut pkts = connection_in(t0, 50_003, 443, &[a], &[0]);
+    let t = t0 + 30_000_000;
+    pkts.push((t, to_port(50_003, 443, isn + 1 + 600, 0x18, &forged)));
+    pkts.push((t + 1_000_000, to_port(50_003, 443, isn + 1 + 600, 0x18, b)));
+    pkts.push((t + 2_000_000, to_port(50_003, 443, isn + 1 + 1300, 0x18, c)));
+    let p = dir.join("conflict.pcap");
+    write_pcap(&p, &pkts);
+    let report = common::analyze(&[p]);
+    assert_eq!(report.summary.reassembly_overlap_conflicts, 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

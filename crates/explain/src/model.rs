@@ -52,6 +52,9 @@ pub struct Summary {
     /// Clients' first messages spanning several segments inspected segment by segment, because
     /// every reassembly buffer was taken (a flood of unfinished messages).
     pub reassembly_fallbacks: u64,
+    /// Client segments that overlapped bytes already held for a first message with different
+    /// bytes (the first copy was kept): how an evasion attempt shows.
+    pub reassembly_overlap_conflicts: u64,
     /// Packets taken out of tunnels, per kind (`gre`, `vxlan`, `gtp_u`, `ip_in_ip`, `teredo`,
     /// `capwap`), and tunnel headers that were `malformed` or nested `too_deep` (only the outer
     /// packet was analysed).
@@ -522,6 +525,7 @@ pub fn build(
             flows: flows.created,
             flows_evicted_under_pressure: flows.pressure_evicted,
             reassembly_fallbacks: stats.reassembly.fallbacks,
+            reassembly_overlap_conflicts: stats.reassembly.overlap_conflicts,
             tunnels: stats
                 .tunnels
                 .iter()

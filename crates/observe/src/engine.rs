@@ -565,16 +565,27 @@ impl<O: FlowObserver> Analyzer<O> {
         let mut src_dev = flow.dev[src_side];
 
         let tcp_payload = ip.proto == proto::TCP && !payload.is_empty();
-        // The client's next segment of a first message being reassembled: appended (or
-        // ignored, when old) instead of being inspected on its own; one that does not follow
-        // ends the wait, and is inspected on its own after the message.
+        // The sequence number of the payload's first byte (a SYN takes one before it).
+        let data_seq = seq.wrapping_add(u32::from(tcp_flags & flags::SYN != 0));
+        // A client's SYN says where its byte stream starts: kept for its first payload, which
+        // may arrive after later segments.
+        if ip.proto == proto::TCP
+            && from_initiator
+            && tcp_flags & (flags::SYN | flags::ACK) == flags::SYN
+        {
+            self.reasm.note_syn(&key, seq);
+        }
+        // The client's next segment of a first message being reassembled: placed at its offset
+        // (in order or beyond a gap; ignored when old or when no range is left for it) instead
+        // of being inspected on its own. Only one that starts beyond the cap is inspected on its
+        // own, while the message goes on waiting.
         let pushed = if tcp_payload && from_initiator && *held != NO_SLOT {
             let rs = &mut self.stats.reassembly;
-            Some(self.reasm.push(rs, *held, seq, payload, ts))
+            Some(self.reasm.push(rs, *held, data_seq, payload, ts))
         } else {
             None
         };
-        let consumed = matches!(pushed, Some(Push::Waiting | Push::Ignored | Push::Done));
+        let consumed = pushed.is_some_and(|r| r != Push::Beyond);
         let inspect_tcp = tcp_payload && !consumed && flow.inspected < 4;
         if inspect_tcp {
             flow.inspected += 1;
@@ -670,15 +681,17 @@ impl<O: FlowObserver> Analyzer<O> {
             return self.udp_app(&ctx, payload);
         }
         if client_first {
-            if let Some(kind) = reassembly::incomplete_message(payload) {
-                // Kept for later, with this segment's context: the whole message is inspected
-                // as this segment would have been (the session's protocol told from it too).
-                let pending = Pending { key, ctx };
-                let rs = &mut self.stats.reassembly;
-                if let Some(s) = self.reasm.start(rs, kind, payload, seq, ts, pending) {
-                    *held = s;
-                    return;
-                }
+            // Kept for later when it starts an unfinished message (or overtook the stream's
+            // first bytes), with this segment's context: the whole message is inspected as this
+            // segment would have been (the session's protocol told from it too).
+            let pending = Pending { key, ctx };
+            let rs = &mut self.stats.reassembly;
+            if let Some(s) = self
+                .reasm
+                .first_payload(rs, &key, payload, data_seq, ts, pending)
+            {
+                *held = s;
+                return;
             }
         }
         let scratch = self.reasm.scratch();

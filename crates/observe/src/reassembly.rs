@@ -6,18 +6,34 @@
 //! post-quantum key share (about 1.8 KB) loses its SNI and gets another JA4 than the same hello
 //! in one segment; a request whose URL begins in a second segment shows none of its parameters.
 //! When the client's first payload starts such a message and does not finish it, its bytes go
-//! into a buffer from a fixed pool, the client's next in-order segments are appended (by TCP
-//! sequence number: exactly the next byte, retransmissions ignored, a gap ends the wait), and
-//! the message is inspected once, whole — or, when it cannot be completed, once as the in-order
-//! prefix that arrived.
+//! into a buffer from a fixed pool, and the client's next segments are placed in it by TCP
+//! sequence number, as the receiving host places them: a segment that starts beyond the next
+//! expected byte (reordered, or sent after one that was lost) is written at its offset and joins
+//! the message when the bytes before it arrive, and a retransmission adds only the bytes still
+//! missing. The message is judged on its in-order prefix (the bytes from its first on, without
+//! a gap) and inspected once, whole — or, when it cannot be completed, once as that prefix.
+//! When the connection's SYN was seen ([`Pool::note_syn`]), a first payload that is not the
+//! stream's first segment (the one before it was overtaken) is held the same way, and the
+//! message's kind is told when its first byte arrives.
+//!
+//! Where copies overlap, the bytes held first are kept, in order and out of order ("first copy
+//! wins": [`Pool::push`] says why), and a copy whose overlapping bytes differ is counted
+//! ([`Stats::overlap_conflicts`]). Beyond its prefix a buffer keeps at most [`MAX_AHEAD`]
+//! separate ranges, merged as they touch: a segment that would need another is dropped and
+//! counted ([`Stats::ahead_full`]), as a receiver with a full out-of-order queue drops it and
+//! waits for its retransmission. A segment that starts beyond the kind's cap is no part of the
+//! message: the wait goes on, and the segment is inspected on its own ([`Push::Beyond`]).
 //!
 //! Memory is fixed when the analyzer is built: `slots` buffers of [`SLOT_BYTES`] (256 by
-//! default, 4 MiB of address space, touched only as buffers are used), and nothing is allocated
-//! per packet. A flow holds at most one buffer; the buffer is released when the message is
-//! whole, when a gap or the cap ends the wait, when the flow ends, and at the latest
+//! default, 4 MiB of address space, touched only as buffers are used) and a table of the stream
+//! starts SYNs announced ([`STARTS_PER_SLOT`] entries of 8 bytes a buffer: 32 KiB), and nothing
+//! is allocated per packet. A flow holds at most one buffer; the buffer is released when the
+//! message is whole, when the cap ends the wait, when the flow ends, and at the latest
 //! [`Config::timeout_ns`] (5 s of capture time) after the first segment, so that clients
-//! trickling bytes cannot keep buffers. With every buffer taken, a new message is inspected
-//! segment by segment as before, and counted ([`Stats::fallbacks`]).
+//! trickling bytes or leaving a gap open cannot keep buffers. With every buffer taken, a new
+//! message is inspected segment by segment as before, and counted ([`Stats::fallbacks`]).
+
+use std::hash::{BuildHasher, Hash};
 
 use iotgate_wire::{http, tls};
 
@@ -34,11 +50,25 @@ pub const SLOT_BYTES: usize = tls::MAX_RECORD + 5;
 /// waited for.
 pub const HTTP_CAP: usize = 8 * 1024;
 
+/// Separate byte ranges a buffer keeps beyond its in-order prefix. Eight gaps in a message of a
+/// few segments is already more reordering than networks cause; a sender making more is
+/// splitting on purpose, and its further pieces wait for their retransmission.
+pub const MAX_AHEAD: usize = 8;
+
+/// Entries, per buffer, of the table of stream starts (a connection's first sequence number,
+/// from its SYN, kept until its first payload). A home network has a few connections opening at
+/// once; under a SYN flood newer entries take the place of older ones, and a connection whose
+/// entry was taken only loses the placing of a first payload that overtook its predecessor.
+pub const STARTS_PER_SLOT: usize = 16;
+
 /// "No buffer": a flow that holds none.
 pub const NO_SLOT: u16 = u16::MAX;
 
 /// The most buffers a pool may have (buffer numbers are `u16`, [`NO_SLOT`] excluded).
 pub const MAX_SLOTS: usize = NO_SLOT as usize;
+
+// Offsets within a buffer are `u16`.
+const _: () = assert!(SLOT_BYTES <= u16::MAX as usize && HTTP_CAP <= SLOT_BYTES);
 
 /// What is being reassembled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +88,15 @@ impl Kind {
         }
     }
 
+    /// The kind of message a client's byte stream starting with `b` could be.
+    fn of(b: u8) -> Option<Kind> {
+        match b {
+            0x16 => Some(Kind::Tls),
+            b'A'..=b'Z' => Some(Kind::Http),
+            _ => None,
+        }
+    }
+
     /// Whether `b` (the message's bytes so far) is whole: `Some(true)` whole, `Some(false)`
     /// more bytes would complete it, `None` more bytes could not (it is no longer one).
     fn complete(self, b: &[u8]) -> Option<bool> {
@@ -72,12 +111,16 @@ impl Kind {
 /// only when it is shorter than the cap: a longer one is inspected as it is).
 #[inline]
 pub fn incomplete_message(p: &[u8]) -> Option<Kind> {
-    let kind = match p.first()? {
-        0x16 => Kind::Tls,
-        b'A'..=b'Z' => Kind::Http,
-        _ => return None,
-    };
+    let kind = Kind::of(*p.first()?)?;
     (p.len() < kind.cap() && kind.complete(p) == Some(false)).then_some(kind)
+}
+
+/// How far sequence number `seq` lies after `from` (negative: before it), in serial-number
+/// arithmetic (RFC 1982 §3.2; TCP's sequence space is modulo 2^32, RFC 9293 §3.4): of two
+/// numbers less than 2^31 apart, the one reached by counting up is after.
+#[inline]
+fn seq_offset(seq: u32, from: u32) -> i64 {
+    i64::from(seq.wrapping_sub(from) as i32)
 }
 
 /// Settings of the pool.
@@ -110,45 +153,240 @@ pub struct Stats {
     pub started: u64,
     /// Of those, messages inspected whole.
     pub completed: u64,
-    /// Of those, messages inspected incomplete: a gap in the sequence, the cap, the timeout,
-    /// the flow's end, or bytes that stopped being the message.
+    /// Of those, messages inspected incomplete: the cap, the timeout or the flow's end before a
+    /// gap was filled or the message ended, or bytes that stopped being (or never were) the
+    /// message.
     pub incomplete: u64,
     /// Incomplete first messages inspected segment by segment because every buffer was taken.
     pub fallbacks: u64,
     /// Most buffers held at once.
     pub peak: u64,
+    /// Segments placed beyond the next expected byte (after a gap), to join the message when
+    /// the bytes before them arrive; a first payload that overtook the stream's first bytes too.
+    pub out_of_order: u64,
+    /// Segments dropped because their buffer already held [`MAX_AHEAD`] separate ranges beyond
+    /// its prefix (a retransmission may bring them again).
+    pub ahead_full: u64,
+    /// Segments whose bytes overlapping ones already held differed from them: the bytes held
+    /// first were kept. A receiving host may have kept the other copy, so this is how an attempt
+    /// to show the analyzer other bytes than the server reads (or a broken sender) shows.
+    pub overlap_conflicts: u64,
 }
 
 /// What became of a segment handed to [`Pool::push`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Push {
-    /// Appended; the message is not whole yet.
+    /// Placed (in order or beyond a gap); the message is not whole yet.
     Waiting,
-    /// Old bytes (a retransmission): ignored.
+    /// Nothing of it was placed: bytes already held (a retransmission), bytes before the
+    /// message, or a segment dropped because the buffer's ranges beyond the prefix are all
+    /// taken. It is not inspected on its own either.
     Ignored,
-    /// Appended, and the message is whole (or stopped being one): inspect it and release.
+    /// Placed, and the message is whole: inspect it and release.
     Done,
-    /// The segment does not follow (a gap or an overlap), or the cap was reached: inspect what
-    /// the buffer holds and release it. A segment that did not follow is not in the buffer.
+    /// Placed (as far as the cap), and the message cannot be completed: the cap is reached, or
+    /// its bytes stopped being (or never were) such a message and none are held beyond a gap.
+    /// Inspect what the buffer holds and release it.
     GaveUp,
+    /// It starts beyond the cap: no part of the message, which goes on waiting. The segment is
+    /// not in the buffer and is inspected on its own.
+    Beyond,
 }
 
 /// What a buffer holds besides its bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct Held<T> {
-    /// The message's kind.
-    pub kind: Kind,
-    /// Bytes held.
+    /// The message's kind; `None` while its first byte has not arrived (a first payload that
+    /// overtook it).
+    pub kind: Option<Kind>,
+    /// Bytes of the in-order prefix: from the message's first byte on, without a gap.
     pub len: u32,
-    /// Sequence number of the byte expected next.
+    /// Sequence number of the message's first byte.
+    pub first_seq: u32,
+    /// Sequence number of the byte expected next: the first the prefix lacks.
     pub next_seq: u32,
     /// Capture time of the first segment, ns.
     pub first_ns: i64,
-    /// Capture time of the last segment appended, ns.
+    /// Capture time of the last segment that placed bytes, ns.
     pub last_ns: i64,
     /// What the owner keeps with the message (the analyzer: the flow's key and the context of
     /// its first segment).
     pub owner: T,
+    /// The ranges held beyond the prefix.
+    ahead: Ahead,
+}
+
+/// Byte ranges a buffer holds beyond its prefix: `(start, end)` offsets from the message's
+/// first byte, the first `n` of `r` in order, each separated from the prefix and from one
+/// another by a gap of at least a byte.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ahead {
+    r: [(u16, u16); MAX_AHEAD],
+    n: u8,
+}
+
+impl Ahead {
+    fn get(&self) -> &[(u16, u16)] {
+        self.r.get(..usize::from(self.n)).unwrap_or(&[])
+    }
+}
+
+impl<T> Held<T> {
+    /// The most bytes this message may have.
+    pub fn cap(&self) -> usize {
+        self.kind.map_or(SLOT_BYTES, Kind::cap)
+    }
+
+    /// The ranges held beyond the prefix (offsets from the message's first byte, in order).
+    pub fn ahead(&self) -> &[(u16, u16)] {
+        self.ahead.get()
+    }
+
+    /// Where, in the buffer, the bytes to inspect lie: the prefix; when the message's first
+    /// byte never came, the first run of bytes that did.
+    fn shown(&self) -> (usize, usize) {
+        match (self.len, self.ahead.get().first()) {
+            (0, Some(&(a, b))) => (usize::from(a), usize::from(b)),
+            (len, _) => (0, len as usize),
+        }
+    }
+
+    /// Forgets the bytes beyond `cap` (the kind, told late, caps the message lower).
+    fn clip(&mut self, cap: usize) {
+        let cap = cap.min(SLOT_BYTES) as u16;
+        self.len = self.len.min(u32::from(cap));
+        let mut kept = Ahead::default();
+        for &(a, b) in self.ahead.get() {
+            if a < cap {
+                if let Some(r) = kept.r.get_mut(usize::from(kept.n)) {
+                    *r = (a, b.min(cap));
+                    kept.n += 1;
+                }
+            }
+        }
+        self.ahead = kept;
+    }
+}
+
+/// What placing a segment's bytes did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placed {
+    /// Every byte was already held.
+    Nothing,
+    /// It needed one more range beyond the prefix than a buffer keeps: dropped.
+    NoRoom,
+    /// Bytes placed beyond the prefix, which did not grow.
+    Ahead,
+    /// The prefix grew.
+    Prefix,
+}
+
+/// Places `data`, the bytes at offsets `s..e` of the message (`s < e <= buf.len()`), into
+/// `buf` and `h`'s ranges: the bytes already held are kept, the others written; the ranges
+/// that now touch are merged, and those the prefix reaches join it. Returns what it did, and
+/// whether a byte already held differed from `data`'s.
+fn place<T>(buf: &mut [u8], h: &mut Held<T>, s: usize, e: usize, data: &[u8]) -> (Placed, bool) {
+    let len = h.len as usize;
+    let held = h.ahead;
+    let ahead = held.get();
+    let touches = |a: usize, b: usize| s <= b && a <= e;
+    if s > len
+        && ahead.len() >= MAX_AHEAD
+        && !ahead
+            .iter()
+            .any(|&(a, b)| touches(usize::from(a), usize::from(b)))
+    {
+        return (Placed::NoRoom, false);
+    }
+    // Walk the held intervals in order (the prefix, then the ranges ahead): compare the bytes
+    // they share with `data`, write the bytes between them.
+    let (mut at, mut differs, mut wrote) = (s, false, false);
+    let intervals = std::iter::once((0, len))
+        .chain(ahead.iter().map(|&(a, b)| (usize::from(a), usize::from(b))));
+    for (a, b) in intervals {
+        if b <= at {
+            continue;
+        }
+        if a >= e {
+            break;
+        }
+        if a > at {
+            wrote |= copy(buf, at, a, s, data);
+        }
+        let (x, y) = (a.max(at), b.min(e));
+        differs |= buf.get(x..y) != data.get(x - s..y - s);
+        at = y;
+    }
+    if at < e {
+        wrote |= copy(buf, at, e, s, data);
+    }
+    if !wrote {
+        return (Placed::Nothing, differs);
+    }
+    if s <= len {
+        // The prefix grows, and takes in the ranges it now reaches.
+        let mut len = len.max(e);
+        let mut joined = 0;
+        for &(a, b) in ahead {
+            if usize::from(a) > len {
+                break;
+            }
+            len = len.max(usize::from(b));
+            joined += 1;
+        }
+        let mut rest = Ahead::default();
+        for (i, &r) in ahead.iter().skip(joined).enumerate() {
+            if let Some(slot) = rest.r.get_mut(i) {
+                *slot = r;
+                rest.n += 1;
+            }
+        }
+        h.ahead = rest;
+        h.len = len as u32;
+        return (Placed::Prefix, differs);
+    }
+    // A range of its own, merged with those it touches, in order.
+    let mut out = Ahead::default();
+    let (mut ns, mut ne) = (s, e);
+    let put = |r: (usize, usize), out: &mut Ahead| {
+        if let Some(slot) = out.r.get_mut(usize::from(out.n)) {
+            *slot = (r.0 as u16, r.1 as u16);
+            out.n += 1;
+        }
+    };
+    let mut placed = false;
+    for &(a, b) in ahead {
+        let (a, b) = (usize::from(a), usize::from(b));
+        if b < ns {
+            put((a, b), &mut out);
+        } else if a > ne {
+            if !placed {
+                put((ns, ne), &mut out);
+                placed = true;
+            }
+            put((a, b), &mut out);
+        } else {
+            ns = ns.min(a);
+            ne = ne.max(b);
+        }
+    }
+    if !placed {
+        put((ns, ne), &mut out);
+    }
+    h.ahead = out;
+    (Placed::Ahead, differs)
+}
+
+/// Copies `data`'s bytes for the message offsets `from..to` (`data` starting at offset `s`)
+/// into `buf`; true when there were any.
+fn copy(buf: &mut [u8], from: usize, to: usize, s: usize, data: &[u8]) -> bool {
+    match (buf.get_mut(from..to), data.get(from - s..to - s)) {
+        (Some(dst), Some(src)) if !src.is_empty() => {
+            dst.copy_from_slice(src);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// A fixed pool of reassembly buffers, allocated once.
@@ -162,6 +400,11 @@ pub struct Pool<T: Copy> {
     /// Where a ClientHello spread over several records is joined (see
     /// [`tls::join_hello_records`]).
     scratch: Box<[u8]>,
+    /// Stream starts SYNs announced, direct-mapped by a seeded hash of the connection's key:
+    /// the hash's high 32 bits (never 0: 0 is a free entry), then the sequence number of the
+    /// stream's first byte.
+    starts: Box<[u64]>,
+    seed: foldhash::fast::RandomState,
     cfg: Config,
 }
 
@@ -169,6 +412,11 @@ impl<T: Copy> Pool<T> {
     /// A pool with `cfg.slots` buffers (capped at [`MAX_SLOTS`]), all free.
     pub fn new(cfg: Config) -> Self {
         let n = cfg.slots.min(MAX_SLOTS);
+        let starts = if n == 0 {
+            0
+        } else {
+            (n * STARTS_PER_SLOT).next_power_of_two()
+        };
         Pool {
             // Zeroed memory: pages the kernel hands over as buffers are first written.
             bytes: vec![0u8; n * SLOT_BYTES].into_boxed_slice(),
@@ -177,6 +425,8 @@ impl<T: Copy> Pool<T> {
             used: 0,
             next_deadline: i64::MAX,
             scratch: vec![0u8; SLOT_BYTES].into_boxed_slice(),
+            starts: vec![0u64; starts].into_boxed_slice(),
+            seed: foldhash::fast::RandomState::default(),
             cfg: Config { slots: n, ..cfg },
         }
     }
@@ -191,6 +441,76 @@ impl<T: Copy> Pool<T> {
         self.used
     }
 
+    /// The entry of the table of stream starts for `key`, and the tag it holds when it is
+    /// `key`'s.
+    fn start_entry<K: Hash>(&self, key: &K) -> Option<(usize, u64)> {
+        let mask = self.starts.len().checked_sub(1)?;
+        let h = self.seed.hash_one(key);
+        Some((h as usize & mask, (h >> 32).max(1) << 32))
+    }
+
+    /// Notes the SYN (sequence number `syn_seq`) of the connection `key` opens: its byte stream
+    /// starts at `syn_seq + 1` (a SYN takes one sequence number). Kept until the connection's
+    /// first payload ([`Pool::first_payload`]) or until a SYN of another connection takes the
+    /// entry; nothing is kept when reassembly is off.
+    pub fn note_syn<K: Hash>(&mut self, key: &K, syn_seq: u32) {
+        if let Some((i, tag)) = self.start_entry(key) {
+            if let Some(e) = self.starts.get_mut(i) {
+                *e = tag | u64::from(syn_seq.wrapping_add(1));
+            }
+        }
+    }
+
+    /// The start of `key`'s byte stream, if its SYN was noted; the entry is freed.
+    fn take_start<K: Hash>(&mut self, key: &K) -> Option<u32> {
+        let (i, tag) = self.start_entry(key)?;
+        let e = self.starts.get_mut(i)?;
+        if (*e & !0xffff_ffff) != tag {
+            return None;
+        }
+        let first = *e as u32;
+        *e = 0;
+        Some(first)
+    }
+
+    /// Takes the client's first payload `p` on connection `key` (sequence number `seq`, at
+    /// `ts`) and returns the number of the buffer that keeps it, when there is a message to
+    /// wait for: `p` starts a message it does not finish ([`incomplete_message`]), or `p` lies
+    /// beyond the first byte of the stream (as its SYN announced, [`Pool::note_syn`]) and
+    /// before the largest cap — it overtook the segment before it; it is placed at its offset
+    /// and the message's kind is told when the first byte arrives. `None` when there is
+    /// nothing to wait for, or (counted as a fallback) when every buffer is taken.
+    pub fn first_payload<K: Hash>(
+        &mut self,
+        stats: &mut Stats,
+        key: &K,
+        p: &[u8],
+        seq: u32,
+        ts: i64,
+        owner: T,
+    ) -> Option<u16> {
+        let first = self.take_start(key);
+        let off = first.map_or(0, |f| seq_offset(seq, f));
+        match first {
+            Some(first) if off > 0 && off < SLOT_BYTES as i64 && !p.is_empty() => {
+                let slot = self.hold(stats, None, first, ts, owner)?;
+                stats.out_of_order += 1;
+                if let Some(Some(h)) = self.held.get(usize::from(slot)) {
+                    let mut h = *h;
+                    let (s, e) = (off as usize, (off as usize + p.len()).min(SLOT_BYTES));
+                    let data = p.get(..e - s).unwrap_or(&[]);
+                    place(self.buf_mut(slot), &mut h, s, e, data);
+                    self.held[usize::from(slot)] = Some(h);
+                }
+                Some(slot)
+            }
+            _ => {
+                let kind = incomplete_message(p)?;
+                self.start(stats, kind, p, seq, ts, owner)
+            }
+        }
+    }
+
     /// Keeps a message's first segment `p` (sequence number `seq`, at `ts`) in a free buffer
     /// and returns the buffer's number; `None`, counted as a fallback, when every buffer is
     /// taken. `p` is cut at the kind's cap.
@@ -203,19 +523,39 @@ impl<T: Copy> Pool<T> {
         ts: i64,
         owner: T,
     ) -> Option<u16> {
+        let slot = self.hold(stats, Some(kind), seq, ts, owner)?;
+        let n = p.len().min(kind.cap());
+        self.buf_mut(slot)[..n].copy_from_slice(&p[..n]);
+        if let Some(Some(h)) = self.held.get_mut(usize::from(slot)) {
+            h.len = n as u32;
+            h.next_seq = seq.wrapping_add(n as u32);
+        }
+        Some(slot)
+    }
+
+    /// Takes a free buffer for a message whose first byte is `first_seq`, empty; `None`,
+    /// counted as a fallback, when every buffer is taken.
+    fn hold(
+        &mut self,
+        stats: &mut Stats,
+        kind: Option<Kind>,
+        first_seq: u32,
+        ts: i64,
+        owner: T,
+    ) -> Option<u16> {
         let Some(slot) = self.free.pop() else {
             stats.fallbacks += 1;
             return None;
         };
-        let n = p.len().min(kind.cap());
-        self.buf_mut(slot)[..n].copy_from_slice(&p[..n]);
         self.held[usize::from(slot)] = Some(Held {
             kind,
-            len: n as u32,
-            next_seq: seq.wrapping_add(p.len() as u32),
+            len: 0,
+            first_seq,
+            next_seq: first_seq,
             first_ns: ts,
             last_ns: ts,
             owner,
+            ahead: Ahead::default(),
         });
         self.used += 1;
         stats.started += 1;
@@ -226,39 +566,83 @@ impl<T: Copy> Pool<T> {
         Some(slot)
     }
 
-    /// Hands the buffer `slot` the client's next segment `p` (sequence number `seq`, at `ts`).
+    /// Hands the buffer `slot` one of the client's next segments, `p` (sequence number `seq`,
+    /// at `ts`), and places its bytes at their offset from the message's first byte, in order
+    /// or beyond a gap.
+    ///
+    /// Overlapping copies (a retransmission, a segment repacketised, or an attempt to show the
+    /// analyzer other bytes than the server reads) are settled by one rule, in order and out of
+    /// order: the bytes held first are kept and the new copy's overlapping bytes ignored
+    /// ("first copy wins"). Every stack does so with bytes it already received in order
+    /// (RFC 9293 §3.10.7.4: of a segment straddling old and new, only the new part is
+    /// processed). Out of order, stacks differ: 4.4BSD's `tcp_reass` trims a new segment
+    /// against the queued one before it (the old bytes win) but trims the queued ones after it
+    /// (the new bytes win); Linux's `tcp_data_queue_ofo` drops a segment the queue already
+    /// covers but replaces queued segments the new one covers whole. A passive observer cannot
+    /// tell which stack receives, so it keeps one rule and counts the copies whose overlapping
+    /// bytes differ from those kept ([`Stats::overlap_conflicts`]): there, hosts may disagree.
     pub fn push(&mut self, stats: &mut Stats, slot: u16, seq: u32, p: &[u8], ts: i64) -> Push {
-        let Some(h) = self.held.get(usize::from(slot)).copied().flatten() else {
+        let Some(mut h) = self.held.get(usize::from(slot)).copied().flatten() else {
             return Push::Ignored;
         };
         if p.is_empty() {
             return Push::Waiting;
         }
-        if seq != h.next_seq {
-            // Entirely before the expected byte (sequence numbers wrap): a retransmission.
-            let end = seq.wrapping_add(p.len() as u32);
-            if (h.next_seq.wrapping_sub(end) as i32) >= 0 {
+        let cap = h.cap();
+        let rel = seq_offset(seq, h.first_seq);
+        if rel >= cap as i64 {
+            return Push::Beyond;
+        }
+        let end = rel
+            .saturating_add(i64::try_from(p.len()).unwrap_or(i64::MAX))
+            .min(cap as i64);
+        if end <= 0 {
+            // Wholly before the message's first byte.
+            return Push::Ignored;
+        }
+        // The segment's bytes within the message: offsets `s..e`, with 0 <= s < e <= cap.
+        let (s, e) = (rel.max(0) as usize, end as usize);
+        let skip = (rel.max(0) - rel) as usize;
+        let Some(data) = p.get(skip..skip + (e - s)) else {
+            return Push::Ignored;
+        };
+        let (placed, differs) = place(self.buf_mut(slot), &mut h, s, e, data);
+        if differs {
+            stats.overlap_conflicts += 1;
+        }
+        match placed {
+            Placed::Nothing => return Push::Ignored,
+            Placed::NoRoom => {
+                stats.ahead_full += 1;
                 return Push::Ignored;
             }
-            stats.incomplete += 1;
-            return Push::GaveUp;
+            Placed::Ahead | Placed::Prefix => h.last_ns = ts,
         }
-        let at = h.len as usize;
-        let cap = h.kind.cap();
-        let n = p.len().min(cap - at);
-        self.buf_mut(slot)[at..at + n].copy_from_slice(&p[..n]);
-        let len = at + n;
-        if let Some(m) = self.held[usize::from(slot)].as_mut() {
-            m.len = len as u32;
-            m.next_seq = seq.wrapping_add(p.len() as u32);
-            m.last_ns = ts;
+        if placed == Placed::Ahead {
+            stats.out_of_order += 1;
+            self.held[usize::from(slot)] = Some(h);
+            return Push::Waiting;
         }
-        match h.kind.complete(&self.buf(slot)[..len]) {
+        // The prefix grew: the message's kind is known now if it was not, and whether it is
+        // whole is judged on the prefix.
+        let kind = h.kind.or_else(|| Kind::of(*self.buf(slot).first()?));
+        if let (None, Some(k)) = (h.kind, kind) {
+            h.kind = Some(k);
+            h.clip(k.cap());
+        }
+        h.next_seq = h.first_seq.wrapping_add(h.len);
+        self.held[usize::from(slot)] = Some(h);
+        let len = h.len as usize;
+        let complete = kind.and_then(|k| k.complete(self.buf(slot).get(..len).unwrap_or(&[])));
+        match complete {
             Some(true) => {
                 stats.completed += 1;
                 Push::Done
             }
-            Some(false) if len < cap => Push::Waiting,
+            Some(false) if len < h.cap() => Push::Waiting,
+            // Not (or no longer) such a message, but bytes are held beyond a gap: they join the
+            // prefix, to be inspected with it, when the gap fills (or the wait ends).
+            None if !h.ahead().is_empty() => Push::Waiting,
             _ => {
                 stats.incomplete += 1;
                 Push::GaveUp
@@ -266,17 +650,20 @@ impl<T: Copy> Pool<T> {
         }
     }
 
-    /// The message in buffer `slot` (empty when the buffer is free) and what is kept with it.
+    /// The message in buffer `slot` (its in-order prefix; when its first byte never came, the
+    /// first run of bytes that did) and what is kept with it.
     pub fn message(&self, slot: u16) -> Option<(&[u8], &Held<T>)> {
         let h = self.held.get(usize::from(slot))?.as_ref()?;
-        Some((&self.buf(slot)[..h.len as usize], h))
+        let (a, b) = h.shown();
+        Some((self.buf(slot).get(a..b).unwrap_or(&[]), h))
     }
 
     /// [`Pool::message`], with the pool's scratch buffer to join TLS records in.
     pub fn message_and_scratch(&mut self, slot: u16) -> Option<(&[u8], &Held<T>, &mut [u8])> {
         let h = self.held.get(usize::from(slot))?.as_ref()?;
+        let (a, b) = h.shown();
         let i = usize::from(slot) * SLOT_BYTES;
-        let b = &self.bytes[i..i + h.len as usize];
+        let b = self.bytes.get(i + a..i + b).unwrap_or(&[]);
         Some((b, h, &mut self.scratch))
     }
 
@@ -487,17 +874,329 @@ mod tests {
         assert_eq!(p.message(s).unwrap().0, &m[..]);
     }
 
+    /// A form POST whose body (with credentials) ends the message: 146 bytes, the body from 109.
+    fn form_post() -> Vec<u8> {
+        let body = b"user=admin&password=hunter2&ssid=home";
+        let mut m = format!(
+            "POST /login HTTP/1.1\r\nHost: 10.0.0.1\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        m.extend_from_slice(body);
+        m
+    }
+
     #[test]
-    fn a_gap_gives_up_with_the_prefix() {
+    fn a_gap_no_longer_ends_the_wait() {
         let m = records(&hello("a.example"), &[]);
         let (mut p, mut st) = (pool(1), Stats::default());
         let s = p.start(&mut st, Kind::Tls, &m[..500], 7, 0, ()).unwrap();
-        // A segment beyond the next byte (one was lost), then one overlapping the end.
-        assert_eq!(p.push(&mut st, s, 7 + 600, &m[600..], 1), Push::GaveUp);
-        assert_eq!(p.message(s).unwrap().0, &m[..500]);
-        assert_eq!(p.push(&mut st, s, 7 + 400, &m[400..], 1), Push::GaveUp);
-        assert_eq!(p.message(s).unwrap().0, &m[..500]);
-        assert_eq!(st.incomplete, 2);
+        // A segment beyond the next byte (one was lost, or is late) waits at its offset; the
+        // message is still the in-order prefix.
+        assert_eq!(p.push(&mut st, s, 7 + 600, &m[600..], 1), Push::Waiting);
+        let (b, h) = p.message(s).unwrap();
+        assert_eq!((b, h.ahead()), (&m[..500], &[(600u16, m.len() as u16)][..]));
+        assert_eq!(h.next_seq, 7 + 500);
+        // One overlapping the prefix's end and reaching the range joins them: whole.
+        assert_eq!(p.push(&mut st, s, 7 + 400, &m[400..600], 2), Push::Done);
+        let (b, h) = p.message(s).unwrap();
+        assert_eq!((b, h.ahead(), h.last_ns), (&m[..], &[][..], 2));
+        assert_eq!(
+            (
+                st.out_of_order,
+                st.completed,
+                st.incomplete,
+                st.overlap_conflicts
+            ),
+            (1, 1, 0, 0)
+        );
+    }
+
+    #[test]
+    fn reordered_segments_make_the_message() {
+        let m = records(&hello("camera.example.com"), &[]);
+        let (mut p, mut st) = (pool(1), Stats::default());
+        let s = p.start(&mut st, Kind::Tls, &m[..100], 1000, 0, ()).unwrap();
+        assert_eq!(p.push(&mut st, s, 1900, &m[900..1400], 1), Push::Waiting);
+        // Touching the range ahead: merged with it, still ahead of the gap.
+        assert_eq!(p.push(&mut st, s, 2400, &m[1400..], 2), Push::Waiting);
+        assert_eq!(p.message(s).unwrap().1.ahead(), [(900, m.len() as u16)]);
+        assert_eq!(p.message(s).unwrap().0, &m[..100]);
+        assert_eq!(p.push(&mut st, s, 1100, &m[100..900], 3), Push::Done);
+        assert_eq!(p.message(s).unwrap().0, &m[..]);
+        assert_eq!((st.out_of_order, st.completed), (2, 1));
+    }
+
+    #[test]
+    fn segments_in_reverse_order_make_the_message() {
+        let m = records(&hello("reverse.example"), &[]);
+        let parts = segments(&m, &[150, 300, 450, 600, 750, 900, 1050, 1200, 1350]);
+        assert_eq!(parts.len(), 10);
+        let at = |i: usize| 5000u32 + (i * 150) as u32;
+        // The first segment first, then the others from the last back.
+        let (mut p, mut st) = (pool(1), Stats::default());
+        let s = p
+            .start(&mut st, Kind::Tls, &parts[0], at(0), 0, ())
+            .unwrap();
+        for i in (2..10).rev() {
+            assert_eq!(p.push(&mut st, s, at(i), &parts[i], 1), Push::Waiting);
+            assert_eq!(
+                p.message(s).unwrap().1.ahead().len(),
+                1,
+                "merged as they touch"
+            );
+        }
+        assert_eq!(p.push(&mut st, s, at(1), &parts[1], 2), Push::Done);
+        assert_eq!(p.message(s).unwrap().0, &m[..]);
+        // Every segment from the last back, the first one last: the SYN said where the stream
+        // starts, and the kind is told when its first byte arrives.
+        let (mut p, mut st) = (pool(1), Stats::default());
+        p.note_syn(&7u64, at(0).wrapping_sub(1));
+        let s = p
+            .first_payload(&mut st, &7u64, &parts[9], at(9), 0, ())
+            .unwrap();
+        assert_eq!(p.message(s).unwrap().1.kind, None);
+        assert_eq!(
+            p.message(s).unwrap().0,
+            &parts[9][..],
+            "the first run so far"
+        );
+        for i in (1..9).rev() {
+            assert_eq!(p.push(&mut st, s, at(i), &parts[i], 1), Push::Waiting);
+        }
+        assert_eq!(p.push(&mut st, s, at(0), &parts[0], 2), Push::Done);
+        let (b, h) = p.message(s).unwrap();
+        assert_eq!((b, h.kind), (&m[..], Some(Kind::Tls)));
+        assert_eq!((st.started, st.out_of_order, st.completed), (1, 9, 1));
+    }
+
+    #[test]
+    fn a_first_payload_is_placed_by_the_syn_it_follows() {
+        let m = form_post();
+        let (mut p, mut st) = (pool(2), Stats::default());
+        // No SYN seen: only a first payload that starts a message is held, as before.
+        assert_eq!(p.first_payload(&mut st, &1u8, &m[20..], 120, 0, ()), None);
+        let a = p
+            .first_payload(&mut st, &1u8, &m[..20], 100, 0, ())
+            .unwrap();
+        assert_eq!(p.message(a).unwrap().1.kind, Some(Kind::Http));
+        p.release(&mut st, a, false);
+        // With its SYN: the stream's first segment, or one that overtook it.
+        p.note_syn(&2u8, 99);
+        let b = p
+            .first_payload(&mut st, &2u8, &m[..20], 100, 0, ())
+            .unwrap();
+        assert_eq!(p.message(b).unwrap().1.first_seq, 100);
+        p.release(&mut st, b, false);
+        p.note_syn(&3u8, 99);
+        // Another connection's SYN says nothing of this one.
+        assert_eq!(p.first_payload(&mut st, &5u8, &m[20..], 120, 0, ()), None);
+        let c = p
+            .first_payload(&mut st, &3u8, &m[20..], 120, 0, ())
+            .unwrap();
+        assert_eq!(p.message(c).unwrap().1.ahead(), [(20, m.len() as u16)]);
+        // The SYN was used: a second first payload would not find it.
+        assert_eq!(p.first_payload(&mut st, &3u8, &m[20..], 120, 0, ()), None);
+        // Too far beyond the stream's start to be the message's.
+        p.note_syn(&4u8, 99);
+        let far = 100 + SLOT_BYTES as u32;
+        assert_eq!(p.first_payload(&mut st, &4u8, &m[20..], far, 0, ()), None);
+        assert_eq!(p.push(&mut st, c, 100, &m[..20], 1), Push::Done);
+        assert_eq!(p.message(c).unwrap().0, &m[..]);
+        // Reassembly off: nothing is noted.
+        let mut off: Pool<()> = pool(0);
+        off.note_syn(&3u8, 99);
+        assert_eq!(off.first_payload(&mut st, &3u8, &m[20..], 120, 0, ()), None);
+    }
+
+    #[test]
+    fn a_reordered_stream_that_is_no_message_is_read_as_one_payload() {
+        let banner = b"SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5\r\n";
+        let (mut p, mut st) = (pool(1), Stats::default());
+        p.note_syn(&9u8, 0);
+        let s = p
+            .first_payload(&mut st, &9u8, &banner[10..], 11, 0, ())
+            .unwrap();
+        assert_eq!(p.push(&mut st, s, 1, &banner[..10], 1), Push::GaveUp);
+        assert_eq!(p.message(s).unwrap().0, &banner[..]);
+        assert_eq!(st.incomplete, 1);
+        // While bytes are held beyond a gap, the wait goes on for them (they would be lost):
+        // the banner's end first, then its start, then its middle; an MQTT CONNECT likewise.
+        let connect = b"\x10\x1c\x00\x04MQTT\x04\xc2\x00\x3c\x00\x03cam\x00\x05admin\x00\x04pass";
+        for stream in [&banner[..], &connect[..]] {
+            let (mut p, mut st) = (pool(1), Stats::default());
+            p.note_syn(&9u8, 0);
+            let s = p
+                .first_payload(&mut st, &9u8, &stream[20..], 21, 0, ())
+                .unwrap();
+            assert_eq!(p.push(&mut st, s, 1, &stream[..8], 1), Push::Waiting);
+            assert_eq!(p.message(s).unwrap().0, &stream[..8]);
+            assert_eq!(p.push(&mut st, s, 9, &stream[8..20], 2), Push::GaveUp);
+            assert_eq!(p.message(s).unwrap().0, stream);
+        }
+    }
+
+    #[test]
+    fn duplicates_add_nothing() {
+        let m = form_post();
+        let (mut p, mut st) = (pool(1), Stats::default());
+        let s = p.start(&mut st, Kind::Http, &m[..30], 0, 0, ()).unwrap();
+        assert_eq!(p.push(&mut st, s, 60, &m[60..90], 1), Push::Waiting);
+        assert_eq!(p.push(&mut st, s, 60, &m[60..90], 2), Push::Ignored);
+        assert_eq!(p.push(&mut st, s, 70, &m[70..80], 2), Push::Ignored);
+        assert_eq!(p.push(&mut st, s, 10, &m[10..30], 2), Push::Ignored);
+        // A copy that also brings new bytes places them only.
+        assert_eq!(p.push(&mut st, s, 50, &m[50..100], 3), Push::Waiting);
+        assert_eq!(p.message(s).unwrap().1.ahead(), [(50, 100)]);
+        assert_eq!(p.message(s).unwrap().1.last_ns, 3);
+        assert_eq!(p.push(&mut st, s, 0, &m, 4), Push::Done);
+        assert_eq!(p.message(s).unwrap().0, &m[..]);
+        assert_eq!((st.out_of_order, st.overlap_conflicts), (2, 0));
+    }
+
+    #[test]
+    fn overlapping_copies_keep_the_first() {
+        let m = form_post();
+        let forged = |r: std::ops::Range<usize>| -> Vec<u8> {
+            m[r].iter().map(|c| c.wrapping_add(1)).collect()
+        };
+        let (mut p, mut st) = (pool(1), Stats::default());
+        let s = p.start(&mut st, Kind::Http, &m[..40], 0, 0, ()).unwrap();
+        assert_eq!(p.push(&mut st, s, 60, &m[60..80], 1), Push::Waiting);
+        // Other bytes over the prefix's end (35..40) and over the range (60..70), the true
+        // ones between: the prefix grows through the range, the bytes held first are kept.
+        let mut mixed = forged(35..40);
+        mixed.extend_from_slice(&m[40..60]);
+        mixed.extend_from_slice(&forged(60..70));
+        assert_eq!(p.push(&mut st, s, 35, &mixed, 2), Push::Waiting);
+        assert_eq!(p.message(s).unwrap().0, &m[..80]);
+        assert_eq!(st.overlap_conflicts, 1);
+        // The same bytes again are no conflict; other bytes in order are one, and ignored.
+        assert_eq!(p.push(&mut st, s, 20, &m[20..50], 3), Push::Ignored);
+        assert_eq!(p.push(&mut st, s, 20, &forged(20..50), 3), Push::Ignored);
+        assert_eq!(st.overlap_conflicts, 2);
+        // Out of order the rule is the same, whichever copy is the true one: a forged copy
+        // that came first is what the message shows.
+        assert_eq!(p.push(&mut st, s, 115, &forged(115..125), 4), Push::Waiting);
+        assert_eq!(p.push(&mut st, s, 112, &m[112..130], 5), Push::Waiting);
+        assert_eq!(st.overlap_conflicts, 3);
+        assert_eq!(p.push(&mut st, s, 80, &m[80..], 6), Push::Done);
+        let mut want = m.clone();
+        want[115..125].copy_from_slice(&forged(115..125));
+        assert_eq!(p.message(s).unwrap().0, &want[..]);
+        assert_eq!(st.overlap_conflicts, 4);
+    }
+
+    #[test]
+    fn sequence_numbers_wrap() {
+        let m = records(&hello("wrap.example"), &[]);
+        // The message's first byte 100 bytes before the wrap; pieces on both sides of it.
+        let first = u32::MAX - 99;
+        let at = |o: usize| first.wrapping_add(o as u32);
+        let (mut p, mut st) = (pool(1), Stats::default());
+        let s = p.start(&mut st, Kind::Tls, &m[..50], first, 0, ()).unwrap();
+        assert_eq!(p.push(&mut st, s, at(300), &m[300..], 1), Push::Waiting);
+        assert_eq!(p.push(&mut st, s, at(80), &m[80..200], 1), Push::Waiting);
+        assert_eq!(
+            p.message(s).unwrap().1.ahead(),
+            [(80, 200), (300, m.len() as u16)]
+        );
+        // Old bytes from before the wrap, and before the message.
+        assert_eq!(
+            p.push(&mut st, s, first - 10, &[0x16; 30], 1),
+            Push::Ignored
+        );
+        assert_eq!(
+            p.push(&mut st, s, first - 10, &[0x16; 10], 1),
+            Push::Ignored
+        );
+        assert_eq!(p.push(&mut st, s, at(50), &m[50..80], 2), Push::Waiting);
+        assert_eq!(p.message(s).unwrap().1.next_seq, at(200));
+        assert_eq!(p.push(&mut st, s, at(200), &m[200..300], 3), Push::Done);
+        assert_eq!(p.message(s).unwrap().0, &m[..]);
+        assert_eq!(
+            st.overlap_conflicts, 1,
+            "the part of the first one within the message"
+        );
+        // A first payload overtaking the wrap: SYN at u32::MAX, stream from 0.
+        let (mut p, mut st) = (pool(1), Stats::default());
+        p.note_syn(&1u8, u32::MAX - 1);
+        let s = p.first_payload(&mut st, &1u8, &m[40..], 39, 0, ()).unwrap();
+        assert_eq!(p.message(s).unwrap().1.first_seq, u32::MAX);
+        assert_eq!(p.push(&mut st, s, u32::MAX, &m[..40], 1), Push::Done);
+        assert_eq!(p.message(s).unwrap().0, &m[..]);
+        // Half the sequence space away is before (serial-number arithmetic), just less is
+        // after: beyond the cap.
+        let (mut p, mut st) = (pool(1), Stats::default());
+        let s = p.start(&mut st, Kind::Tls, &m[..50], 10, 0, ()).unwrap();
+        assert_eq!(
+            p.push(&mut st, s, 10 + (1 << 31), &m[50..], 1),
+            Push::Ignored
+        );
+        assert_eq!(p.push(&mut st, s, 9 + (1 << 31), &m[50..], 1), Push::Beyond);
+    }
+
+    #[test]
+    fn more_gaps_than_ranges_are_dropped_until_retransmitted() {
+        let m = form_post();
+        let (mut p, mut st) = (pool(1), Stats::default());
+        let s = p.start(&mut st, Kind::Http, &m[..10], 0, 0, ()).unwrap();
+        // Eight separate pieces ahead: 20..25, 30..35, ... 90..95.
+        for k in 0..MAX_AHEAD {
+            let o = 20 + 10 * k;
+            assert_eq!(p.push(&mut st, s, o as u32, &m[o..o + 5], 1), Push::Waiting);
+        }
+        assert_eq!(p.message(s).unwrap().1.ahead().len(), MAX_AHEAD);
+        // A ninth is dropped (and counted), not inspected either.
+        assert_eq!(p.push(&mut st, s, 100, &m[100..105], 2), Push::Ignored);
+        assert_eq!(st.ahead_full, 1);
+        // A piece touching two ranges merges them, which leaves room for the ninth.
+        assert_eq!(p.push(&mut st, s, 25, &m[25..30], 3), Push::Waiting);
+        assert_eq!(p.message(s).unwrap().1.ahead()[0], (20, 35));
+        assert_eq!(p.push(&mut st, s, 100, &m[100..105], 4), Push::Waiting);
+        assert_eq!(p.message(s).unwrap().1.ahead().len(), MAX_AHEAD);
+        // A piece overlapping a range may still come, and the rest in order completes it.
+        assert_eq!(p.push(&mut st, s, 58, &m[58..64], 5), Push::Waiting);
+        assert_eq!(p.push(&mut st, s, 10, &m[10..], 6), Push::Done);
+        assert_eq!(p.message(s).unwrap().0, &m[..]);
+        assert_eq!((st.ahead_full, st.overlap_conflicts), (1, 0));
+    }
+
+    #[test]
+    fn a_segment_past_the_cap_is_no_part_of_the_message() {
+        let (mut p, mut st) = (pool(1), Stats::default());
+        let s = p.start(&mut st, Kind::Http, b"GET /", 0, 0, ()).unwrap();
+        let cap = HTTP_CAP as u32;
+        assert_eq!(p.push(&mut st, s, cap, b"more", 1), Push::Beyond);
+        assert_eq!(p.push(&mut st, s, cap + 100, b"more", 1), Push::Beyond);
+        // Straddling the cap: kept up to it.
+        assert_eq!(p.push(&mut st, s, cap - 2, b"abcd", 2), Push::Waiting);
+        assert_eq!(
+            p.message(s).unwrap().1.ahead(),
+            [(HTTP_CAP as u16 - 2, HTTP_CAP as u16)]
+        );
+        assert_eq!(p.message(s).unwrap().0, b"GET /");
+        assert_eq!(st.out_of_order, 1);
+        // A first payload that overtook the stream's start waits under the largest cap, and
+        // the kind's own applies when it is told: what lies beyond 8 KiB of a request goes.
+        let (mut p, mut st) = (pool(1), Stats::default());
+        p.note_syn(&1u8, 0);
+        let s = p
+            .first_payload(&mut st, &1u8, b"Host: x\r\n", 12_001, 0, ())
+            .unwrap();
+        assert_eq!(p.message(s).unwrap().1.ahead(), [(12_000, 12_009)]);
+        assert_eq!(p.push(&mut st, s, 20_000, b"x", 1), Push::Beyond);
+        assert_eq!(p.push(&mut st, s, 8_001, b"y", 1), Push::Waiting);
+        assert_eq!(
+            p.push(&mut st, s, 1, b"GET / HTTP/1.1\r\n", 2),
+            Push::Waiting
+        );
+        let h = *p.message(s).unwrap().1;
+        assert_eq!(
+            (h.kind, h.ahead()),
+            (Some(Kind::Http), &[(8_000u16, 8_001u16)][..])
+        );
     }
 
     #[test]
@@ -791,20 +1490,125 @@ mod tests {
     }
 
     #[test]
-    fn a_gap_inspects_what_arrived_once() {
+    fn a_gap_waits_for_the_missing_segment() {
         let m = records(&hello("gap.example"), &[]);
         let parts = segments(&m, &[300, 1200]);
-        // The second segment never arrives: the first is inspected once (as it would be alone),
-        // then the third on its own.
-        let (alone, _) = seen(0, 40004, &[parts[0].clone(), parts[2].clone()]);
+        let (whole, _) = seen(4, 40004, std::slice::from_ref(&m));
+        // The second segment comes after the third: the message waits for it, and is read
+        // whole.
         let mut r = Run::new(4, 5 * S as i64);
         let next = r.connect_and_send(40004, &parts[..1]);
         r.send(frame(true, 40004, next.wrapping_add(900), 0x18, &parts[2]));
+        assert_eq!(r.an.reassembly_in_use(), 1);
+        r.send(frame(true, 40004, next, 0x18, &parts[1]));
         assert_eq!(r.an.reassembly_in_use(), 0);
         let (got, st) = r.finish();
-        assert_eq!(got, alone);
+        assert_eq!(got, whole);
+        let s = st.reassembly;
+        assert_eq!((s.started, s.completed, s.out_of_order), (1, 1, 1));
+        // It never comes: the prefix is inspected once, at the end; the third segment, held,
+        // is not inspected on its own either.
+        let (first_alone, _) = seen(0, 40004, &parts[..1]);
+        let mut r = Run::new(4, 5 * S as i64);
+        let next = r.connect_and_send(40004, &parts[..1]);
+        r.send(frame(true, 40004, next.wrapping_add(900), 0x18, &parts[2]));
+        let (got, st) = r.finish();
+        assert_eq!(got, first_alone);
         assert!(got.contains(&"sni gap.example".to_string()), "{got:?}");
         assert_eq!((st.reassembly.started, st.reassembly.incomplete), (1, 1));
+    }
+
+    /// The client's `segs` sent in `order` (indices into `segs`, repeats allowed) after a
+    /// handshake on `port` whose SYN carries `isn`.
+    fn seen_in_order(
+        port: u16,
+        isn: u32,
+        segs: &[Vec<u8>],
+        order: &[usize],
+    ) -> (Vec<String>, crate::engine::Stats) {
+        let mut r = Run::new(4, 5 * S as i64);
+        r.send(frame(true, port, isn, 0x02, &[]));
+        r.send(frame(false, port, 7, 0x12, &[]));
+        r.send(frame(true, port, isn.wrapping_add(1), 0x10, &[]));
+        let mut at = Vec::new();
+        let mut seq = isn.wrapping_add(1);
+        for s in segs {
+            at.push(seq);
+            seq = seq.wrapping_add(s.len() as u32);
+        }
+        for &i in order {
+            r.send(frame(true, port, at[i], 0x18, &segs[i]));
+        }
+        r.finish()
+    }
+
+    #[test]
+    fn segments_in_any_order_read_as_one() {
+        let m = records(&hello("order.example"), &[700]);
+        let parts = segments(&m, &[500, 1100]);
+        let (whole, _) = seen(4, 40010, std::slice::from_ref(&m));
+        for order in [[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+            // The sequence numbers wrap inside the message for the second ISN.
+            for isn in [1_000, u32::MAX - 600] {
+                let (got, st) = seen_in_order(40010, isn, &parts, &order);
+                assert_eq!(got, whole, "{order:?} from {isn}");
+                let s = st.reassembly;
+                assert_eq!(
+                    (s.started, s.completed, s.fallbacks),
+                    (1, 1, 0),
+                    "{order:?}"
+                );
+            }
+        }
+        // Without its SYN, a first payload that is not the message's start is not known to
+        // be part of one: inspected segment by segment, as before.
+        let mut r = Run::new(4, 5 * S as i64);
+        r.send(frame(true, 40011, 1_501, 0x18, &parts[1]));
+        r.send(frame(true, 40011, 1_001, 0x18, &parts[0]));
+        r.send(frame(true, 40011, 2_101, 0x18, &parts[2]));
+        let (_, st) = r.finish();
+        assert_eq!(st.reassembly.started, 0);
+    }
+
+    #[test]
+    fn a_held_segment_is_not_inspected_again() {
+        // A login form whose credentials come in the last segment, sent before the one in
+        // between, then again: one login, one set of secrets, as in one segment.
+        let m = form_post();
+        let parts = segments(&m, &[60, 120]);
+        let (whole, _) = seen(4, 40012, std::slice::from_ref(&m));
+        for want in ["Login(Http)", "fact HttpSecrets password, ssid, user x1"] {
+            assert!(whole.contains(&want.to_string()), "{want}: {whole:?}");
+        }
+        for order in [
+            &[0, 2, 2, 1][..],
+            &[2, 0, 2, 1],
+            &[1, 2, 0],
+            &[0, 2, 0, 1, 2],
+        ] {
+            let (got, st) = seen_in_order(40012, 77, &parts, order);
+            assert_eq!(got, whole, "{order:?}");
+            assert_eq!(st.reassembly.completed, 1);
+        }
+    }
+
+    #[test]
+    fn a_segment_beyond_the_cap_is_inspected_on_its_own_while_the_message_waits() {
+        let head = b"GET /cam?token=abc HTTP/1.1\r\n";
+        let rest = b"Host: cam\r\n\r\n";
+        let other = b"GET /x?password=1 HTTP/1.1\r\nHost: cam\r\n\r\n";
+        let mut r = Run::new(4, 5 * S as i64);
+        let next = r.connect_and_send(40013, &[head.to_vec()]);
+        let beyond = next.wrapping_add(HTTP_CAP as u32);
+        r.send(frame(true, 40013, beyond, 0x18, other));
+        assert_eq!(r.an.reassembly_in_use(), 1);
+        r.send(frame(true, 40013, next, 0x18, rest));
+        assert_eq!(r.an.reassembly_in_use(), 0);
+        let (got, st) = r.finish();
+        assert_eq!(st.reassembly.completed, 1);
+        for want in ["fact HttpSecrets token x1", "fact HttpSecrets password x1"] {
+            assert!(got.contains(&want.to_string()), "{want}: {got:?}");
+        }
     }
 
     #[test]
@@ -899,6 +1703,95 @@ mod tests {
             let m = records(&hs, &record_cuts);
             let (split, _) = seen(4, 41000, &segments(&m, &tcp_cuts));
             prop_assert_eq!(split, whole);
+        }
+
+        /// A message (a ClientHello in one or more records, or a login form) cut into up to
+        /// nine segments, sent in any order after the handshake, with copies of segments
+        /// already sent (whole, or two neighbours as one) before the last: the same bytes in
+        /// the buffer, and the same reading through the analyzer, as the message in order.
+        #[test]
+        fn any_order_with_copies_reads_as_in_order(
+            name in "[a-z]{1,20}\\.example",
+            tls_hello in any::<bool>(),
+            record_cuts in proptest::collection::vec(any::<usize>(), 0..3),
+            cuts in proptest::collection::vec(any::<usize>(), 0..8),
+            order in Just((0..9).collect::<Vec<usize>>()).prop_shuffle(),
+            copies in proptest::collection::vec((any::<usize>(), any::<usize>()), 0..5),
+            isn in prop_oneof![Just(u32::MAX - 300), any::<u32>()],
+        ) {
+            let m = if tls_hello { records(&hello(&name), &record_cuts) } else { form_post() };
+            // (A request's first segment must show its method to be known in order.)
+            let cuts: Vec<usize> = cuts
+                .iter()
+                .map(|&c| c % m.len())
+                .filter(|&c| tls_hello || c >= 8)
+                .collect();
+            let segs = segments(&m, &cuts);
+            let n = segs.len();
+            let mut sent: Vec<usize> = order.into_iter().filter(|&i| i < n).collect();
+            // Copies, each before the last segment, of one sent before it.
+            let mut extra: Vec<(usize, Vec<u8>, usize)> = Vec::new();
+            for &(a, b) in &copies {
+                if n < 2 {
+                    break;
+                }
+                let pos = 1 + a % (n - 1);
+                let k = sent[b % pos];
+                let mut bytes = segs[k].clone();
+                if b % 2 == 1 && k + 1 < n && sent[..pos].contains(&(k + 1)) {
+                    bytes.extend_from_slice(&segs[k + 1]);
+                }
+                extra.push((pos, bytes, k));
+            }
+            let offsets: Vec<usize> = segs
+                .iter()
+                .scan(0, |o, s| {
+                    let at = *o;
+                    *o += s.len();
+                    Some(at)
+                })
+                .collect();
+            // The order of arrival: (offset, bytes).
+            let mut arrivals: Vec<(usize, Vec<u8>)> =
+                sent.iter().map(|&i| (offsets[i], segs[i].clone())).collect();
+            extra.sort_by_key(|e| std::cmp::Reverse(e.0));
+            for (pos, bytes, k) in extra {
+                arrivals.insert(pos, (offsets[k], bytes));
+            }
+            sent.clear();
+
+            // The pool: the last arrival completes the message, nothing before it does.
+            let (mut p, mut st) = (pool(1), Stats::default());
+            let first = isn.wrapping_add(1);
+            p.note_syn(&0u8, isn);
+            let (o, b) = &arrivals[0];
+            let s = p.first_payload(&mut st, &0u8, b, first.wrapping_add(*o as u32), 0, ());
+            if n > 1 || *o != 0 {
+                let s = s.expect("held");
+                for (i, (o, b)) in arrivals.iter().enumerate().skip(1) {
+                    let r = p.push(&mut st, s, first.wrapping_add(*o as u32), b, 1);
+                    let last = i + 1 == arrivals.len();
+                    prop_assert!(
+                        if last { r == Push::Done } else { matches!(r, Push::Waiting | Push::Ignored) },
+                        "arrival {i}: {r:?}"
+                    );
+                }
+                prop_assert_eq!(p.message(s).unwrap().0, &m[..]);
+                prop_assert_eq!((st.ahead_full, st.overlap_conflicts), (0, 0));
+            }
+
+            // The analyzer.
+            let (whole, _) = seen(4, 41001, std::slice::from_ref(&m));
+            let mut r = Run::new(4, 5 * S as i64);
+            r.send(frame(true, 41001, isn, 0x02, &[]));
+            r.send(frame(false, 41001, 7, 0x12, &[]));
+            r.send(frame(true, 41001, first, 0x10, &[]));
+            for (o, b) in &arrivals {
+                r.send(frame(true, 41001, first.wrapping_add(*o as u32), 0x18, b));
+            }
+            let (got, st) = r.finish();
+            prop_assert_eq!(got, whole);
+            prop_assert_eq!(st.reassembly.incomplete, 0);
         }
 
         /// Any bytes, in any segments with any sequence numbers, neither panic nor hold more
