@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 # is tested against, inside a network namespace; openssh-client is the real client that guesses
 # SSH passwords in the live brute-force test.
 # fonts-dejavu-core: the font the label's SVG is laid out for; the render test measures its text.
-PKGS="libyang2-tools nftables iproute2 busybox-static mosquitto openssh-client fonts-dejavu-core"
+# chromium: the real browser the gateway's dashboard is tested in (headless, from cargo test).
+PKGS="libyang2-tools nftables iproute2 busybox-static mosquitto openssh-client fonts-dejavu-core chromium"
 if [ -n "$PKGS" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update

@@ -186,7 +186,10 @@ fn text_unchecked(l: &Localizer, lab: &Label, all: bool) -> String {
         } else if let Some(r) = first_fail {
             let what = format!("{} {}", r.id, r.title);
             let line = match r.evidence.first() {
-                Some(e) => l.ta("with-detail", &[("what", Arg::S(&what)), ("detail", Arg::S(e))]),
+                Some(e) => l.ta(
+                    "with-detail",
+                    &[("what", Arg::S(&what)), ("detail", Arg::S(e))],
+                ),
                 None => what,
             };
             let _ = write!(s, " — {line}");
