@@ -432,6 +432,27 @@ fn the_gateway_dashboard_from_setup_to_restart() {
         http(a, "GET", "/api/v1/alerts?limit=5", &api, "").status,
         200
     );
+    // Prometheus metrics, behind the same tokens.
+    assert_eq!(http(a, "GET", "/metrics", &[], "").status, 401);
+    let r = http(a, "GET", "/metrics", &api, "");
+    assert_eq!(r.status, 200);
+    assert!(r
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    let value = |name: &str| -> u64 {
+        r.body
+            .lines()
+            .find(|l| l.starts_with(name) && !l.starts_with('#'))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in {}", r.body))
+    };
+    assert_eq!(value("iotgate_packets_total"), truth.packets);
+    assert!(value("iotgate_alerts{severity=\"high\"}") >= 1);
+    assert!(value("iotgate_devices") >= truth.devices.len() as u64);
+    assert!(value("iotgate_database_bytes") > 0);
+    assert!(r.body.contains("# TYPE iotgate_dropped_total counter"));
 
     // Sign out: the session no longer opens pages.
     assert_eq!(

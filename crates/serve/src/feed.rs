@@ -36,6 +36,25 @@ pub struct Counters {
     pub alerts: AtomicU64,
     /// Set when a replay reached the end of its capture.
     pub replay_done: AtomicBool,
+    /// The last snapshot's counters, for `/metrics`.
+    pub last: std::sync::Mutex<Option<Summary>>,
+}
+
+/// What `/metrics` shows of the last snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Flows created.
+    pub flows: u64,
+    /// MACs beyond the inventory's bound.
+    pub devices_dropped: u64,
+    /// Flows evicted early because the table was full.
+    pub flows_evicted: u64,
+    /// First messages inspected segment by segment (every reassembly buffer taken).
+    pub reassembly_fallbacks: u64,
+    /// Frames that could not be decoded.
+    pub decode_errors: u64,
+    /// Alerts by severity identifier.
+    pub alerts: Vec<(&'static str, u64)>,
 }
 
 /// Settings of the feed.
@@ -69,6 +88,26 @@ pub fn run(
         counters
             .alerts
             .store(report.alerts.len() as u64, Ordering::Relaxed);
+        let s = &report.summary;
+        let summary = Summary {
+            flows: s.flows,
+            devices_dropped: s.devices_dropped,
+            flows_evicted: s.flows_evicted_under_pressure,
+            reassembly_fallbacks: s.reassembly_fallbacks,
+            decode_errors: s.decode_errors,
+            alerts: ["high", "medium", "low", "info"]
+                .into_iter()
+                .map(|sev| {
+                    let n = report
+                        .alerts
+                        .iter()
+                        .filter(|a| a.severity.id() == sev)
+                        .count();
+                    (sev, n as u64)
+                })
+                .collect(),
+        };
+        *counters.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(summary);
         let b = changes.batch(&report);
         if !b.is_empty() {
             writer.send(b);

@@ -77,6 +77,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/devices", get(api_devices))
         .route("/api/v1/devices/{mac}", get(api_device))
         .route("/api/v1/alerts", get(api_alerts))
+        .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(security_headers))
@@ -878,4 +879,83 @@ async fn api_alerts(
         .into_response(),
         Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
     }
+}
+
+/// `/metrics`: the Prometheus text format (version 0.0.4), behind a token like the API.
+async fn metrics(
+    State(app): St,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    use std::fmt::Write as _;
+    use std::sync::atomic::Ordering::Relaxed;
+    let lang = api_lang(&q);
+    if let Err(r) = bearer(&app, &headers, lang) {
+        return r;
+    }
+    let c = &app.counters;
+    let last = c
+        .last
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .unwrap_or_default();
+    let db = app
+        .store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .size_bytes()
+        .unwrap_or(0);
+    let mut o = String::new();
+    with_l(lang, |l| {
+        let mut metric = |name: &str, kind: &str, values: &[(String, u64)]| {
+            let _ = writeln!(o, "# HELP {name} {}", l.t(&format!("serve-metric-{name}")));
+            let _ = writeln!(o, "# TYPE {name} {kind}");
+            for (labels, v) in values {
+                let _ = writeln!(o, "{name}{labels} {v}");
+            }
+        };
+        let one = |v: u64| vec![(String::new(), v)];
+        metric(
+            "iotgate_packets_total",
+            "counter",
+            &one(c.packets.load(Relaxed)),
+        );
+        metric("iotgate_flows_total", "counter", &one(last.flows));
+        metric("iotgate_devices", "gauge", &one(c.devices.load(Relaxed)));
+        let by_sev: Vec<(String, u64)> = last
+            .alerts
+            .iter()
+            .map(|(s, n)| (format!("{{severity=\"{s}\"}}"), *n))
+            .collect();
+        metric("iotgate_alerts", "gauge", &by_sev);
+        metric(
+            "iotgate_dropped_total",
+            "counter",
+            &[
+                ("{what=\"devices\"}".into(), last.devices_dropped),
+                ("{what=\"flows_evicted\"}".into(), last.flows_evicted),
+                ("{what=\"reassembly\"}".into(), last.reassembly_fallbacks),
+                ("{what=\"undecodable\"}".into(), last.decode_errors),
+            ],
+        );
+        metric(
+            "iotgate_snapshots_total",
+            "counter",
+            &one(c.snapshots.load(Relaxed)),
+        );
+        metric(
+            "iotgate_database_bytes",
+            "gauge",
+            &one(u64::try_from(db).unwrap_or(0)),
+        );
+    });
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        o,
+    )
+        .into_response()
 }
