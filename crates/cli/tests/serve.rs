@@ -531,3 +531,34 @@ fn unlock(db: &Path) -> bool {
     let u = s.user("alice").unwrap().unwrap();
     s.login_result(u.id, true, None).is_ok()
 }
+
+/// The systemd unit under `dist/` is one systemd accepts (with this build's binary in place of
+/// the installed path), when systemd's tools are there.
+#[test]
+fn the_systemd_unit_verifies() {
+    let Ok(out) = Command::new("systemd-analyze").arg("--version").output() else {
+        eprintln!("skipped: systemd-analyze is not installed");
+        return;
+    };
+    assert!(out.status.success());
+    let unit = std::fs::read_to_string(common::root().join("dist/iotgate.service")).unwrap();
+    assert!(unit.contains("ExecStart=/usr/local/bin/iotgate serve"));
+    let dir = scratch("unit");
+    let path = dir.join("iotgate.service");
+    std::fs::write(
+        &path,
+        unit.replace("/usr/local/bin/iotgate", env!("CARGO_BIN_EXE_iotgate")),
+    )
+    .unwrap();
+    let out = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
