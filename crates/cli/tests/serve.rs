@@ -432,6 +432,16 @@ fn the_gateway_dashboard_from_setup_to_restart() {
         http(a, "GET", "/api/v1/alerts?limit=5", &api, "").status,
         200
     );
+    // Pages of the device list.
+    let r = http(a, "GET", "/api/v1/devices?limit=2&offset=1", &api, "");
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["devices"].as_array().unwrap().len(), 2);
+    assert_eq!(v["offset"], 1);
+    assert!(v["total"].as_u64().unwrap() >= truth.devices.len() as u64);
+    for bad in ["limit=0", "limit=5001", "offset=-1", "limit=x"] {
+        let r = http(a, "GET", &format!("/api/v1/devices?{bad}"), &api, "");
+        assert_eq!(r.status, 400, "{bad}");
+    }
     // Prometheus metrics, behind the same tokens.
     assert_eq!(http(a, "GET", "/metrics", &[], "").status, 401);
     let r = http(a, "GET", "/metrics", &api, "");

@@ -1008,3 +1008,7 @@ serve-metric-iotgate_alerts = Alerts in force, by severity.
 serve-metric-iotgate_dropped_total = What the analysis's bounds left out: MACs beyond the inventory's size, flows evicted from a full table, first messages read segment by segment, undecodable frames.
 serve-metric-iotgate_snapshots_total = Snapshots written to the database.
 serve-metric-iotgate_database_bytes = Size of the database.
+serve-page-of = { $from }–{ $to } of { $total }
+serve-newer = ← more recently seen
+serve-older = less recently seen →
+serve-api-bad-page = offset and limit must be whole numbers (limit from 1 to 5000).

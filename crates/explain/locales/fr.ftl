@@ -1005,3 +1005,7 @@ serve-metric-iotgate_alerts = Alertes en cours, par gravité.
 serve-metric-iotgate_dropped_total = Ce que les bornes de l'analyse ont laissé de côté : adresses MAC au-delà de la taille de l'inventaire, flux évincés d'une table pleine, premiers messages lus segment par segment, trames indécodables.
 serve-metric-iotgate_snapshots_total = Instantanés écrits dans la base.
 serve-metric-iotgate_database_bytes = Taille de la base.
+serve-page-of = { $from } à { $to } sur { $total }
+serve-newer = ← vus plus récemment
+serve-older = vus moins récemment →
+serve-api-bad-page = offset et limit doivent être des nombres entiers (limit de 1 à 5000).

@@ -172,6 +172,44 @@ pub fn devices(f: &Frame<'_>, devices: &[Device], open_alerts: &dyn Fn(i64) -> u
     o
 }
 
+/// "1–100 of 16,384", with links to the newer and older pages of a list.
+pub fn pager(l: &Localizer, page: usize, per: usize, total: usize) -> String {
+    if total <= per && page == 0 {
+        return String::new();
+    }
+    let from = (page * per + 1).min(total);
+    let to = ((page + 1) * per).min(total);
+    let mut o = format!(
+        "<p class=\"pager\">{}",
+        h(&l.ta(
+            "serve-page-of",
+            &[
+                ("from", Arg::N(from as f64)),
+                ("to", Arg::N(to as f64)),
+                ("total", Arg::N(total as f64)),
+            ]
+        ))
+    );
+    if page > 0 {
+        let _ = write!(
+            o,
+            " <a id=\"newer\" href=\"/?page={}\">{}</a>",
+            page - 1,
+            h(&l.t("serve-newer"))
+        );
+    }
+    if to < total {
+        let _ = write!(
+            o,
+            " <a id=\"older\" href=\"/?page={}\">{}</a>",
+            page + 1,
+            h(&l.t("serve-older"))
+        );
+    }
+    o.push_str("</p>");
+    o
+}
+
 /// One alert as a list entry, with its acknowledge and mute forms.
 fn alert_item(f: &Frame<'_>, a: &Alert) -> String {
     let l = f.l;

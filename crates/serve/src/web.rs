@@ -189,16 +189,29 @@ fn for_user(app: &App, headers: &HeaderMap, page: impl FnOnce(&Signed) -> Respon
     }
 }
 
-async fn devices_page(State(app): St, headers: HeaderMap) -> Response {
+/// Devices per page of the list.
+pub const PAGE: usize = 100;
+
+async fn devices_page(
+    State(app): St,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     for_user(&app, &headers, |s| {
+        let pageno = q
+            .get("page")
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(1_000_000);
         let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
-        let (Ok(devs), Ok(alerts)) = (store.devices(), store.alerts(None, 10_000)) else {
+        let (Ok(devs), Ok(total), Ok(open)) = (
+            store.devices_page(pageno * PAGE, PAGE),
+            store.device_count(),
+            store.open_alert_counts(),
+        ) else {
             return internal(&s.user.lang);
         };
-        let mut open: HashMap<i64, usize> = HashMap::new();
-        for a in alerts.iter().filter(|a| a.acked.is_none()) {
-            *open.entry(a.device_id).or_default() += 1;
-        }
+        drop(store);
         with_l(&s.user.lang, |l| {
             let f = Frame {
                 l,
@@ -206,7 +219,8 @@ async fn devices_page(State(app): St, headers: HeaderMap) -> Response {
                 csrf: &s.csrf,
                 path: "/",
             };
-            let body = page::devices(&f, &devs, &|id| open.get(&id).copied().unwrap_or(0));
+            let mut body = page::devices(&f, &devs, &|id| open.get(&id).copied().unwrap_or(0));
+            body.push_str(&page::pager(l, pageno, PAGE, total));
             html(
                 StatusCode::OK,
                 page::layout(&f, &l.t("serve-nav-devices"), &body),
@@ -821,13 +835,25 @@ async fn api_devices(
     if let Err(r) = bearer(&app, &headers, lang) {
         return r;
     }
+    let num = |k: &str, default: usize| q.get(k).map_or(Some(default), |v| v.parse().ok());
+    let (Some(limit), Some(offset)) = (num("limit", 500), num("offset", 0)) else {
+        return api_error(StatusCode::BAD_REQUEST, "bad-page", lang);
+    };
+    if !(1..=5000).contains(&limit) {
+        return api_error(StatusCode::BAD_REQUEST, "bad-page", lang);
+    }
     let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
-    match store.devices() {
-        Ok(ds) => Json(serde_json::json!({
-            "devices": ds.iter().map(|d| device_json(d, lang)).collect::<Vec<_>>()
-        }))
-        .into_response(),
-        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
+    match (store.devices_page(offset, limit), store.device_count()) {
+        (Ok(ds), Ok(total)) => {
+            drop(store);
+            Json(serde_json::json!({
+                "total": total,
+                "offset": offset,
+                "devices": ds.iter().map(|d| device_json(d, lang)).collect::<Vec<_>>()
+            }))
+            .into_response()
+        }
+        _ => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
     }
 }
 

@@ -491,12 +491,26 @@ impl Store {
 
     /// Every device, most recently seen first.
     pub fn devices(&self) -> Result<Vec<Device>> {
+        self.devices_page(0, usize::MAX)
+    }
+
+    /// How many devices there are.
+    pub fn device_count(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM devices", [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// `limit` devices from the `offset`-th, most recently seen first.
+    pub fn devices_page(&self, offset: usize, limit: usize) -> Result<Vec<Device>> {
         let mut st = self.conn.prepare_cached(
             "SELECT id, name, kind, vendor, first_ns, last_ns, report FROM devices
-             ORDER BY last_ns DESC, id",
+             ORDER BY last_ns DESC, id LIMIT ?1 OFFSET ?2",
         )?;
+        let big = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
         let mut out: Vec<Device> = st
-            .query_map([], Self::device_row)?
+            .query_map([big(limit), big(offset)], Self::device_row)?
             .collect::<rusqlite::Result<_>>()?;
         for d in &mut out {
             d.macs = self.macs_of(d.id)?;
@@ -556,6 +570,20 @@ impl Store {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = st.query_map(params![device_id, limit], Self::alert_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Unacknowledged alerts per device id.
+    pub fn open_alert_counts(&self) -> Result<std::collections::HashMap<i64, usize>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT device_id, count(*) FROM alerts WHERE acked_ns IS NULL GROUP BY device_id",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = std::collections::HashMap::new();
+        for r in rows {
+            let (d, n) = r?;
+            out.insert(d, usize::try_from(n).unwrap_or(0));
+        }
+        Ok(out)
     }
 
     /// One alert.

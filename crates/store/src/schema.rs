@@ -35,6 +35,7 @@ CREATE TABLE devices (
     -- The device's latest report entry (the JSON of iotgate.analysis/1's devices[]).
     report   TEXT NOT NULL DEFAULT '{}'
 ) STRICT;
+CREATE INDEX devices_last ON devices(last_ns);
 
 CREATE TABLE device_macs (
     mac       TEXT PRIMARY KEY,

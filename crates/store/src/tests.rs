@@ -89,6 +89,18 @@ fn devices_and_alerts_are_kept_and_updated() {
     assert_eq!(s.alerts(Some(cam.id), 10).unwrap().len(), 1);
     assert_eq!(s.integrity_check().unwrap(), "ok");
     assert!(s.device_by_mac("02:00:00:00:00:09").unwrap().is_none());
+    // Pages, most recently seen first; open alerts per device.
+    assert_eq!(s.device_count().unwrap(), 3);
+    let page: Vec<i64> = s
+        .devices_page(1, 5)
+        .unwrap()
+        .iter()
+        .map(|d| d.last_ns)
+        .collect();
+    assert_eq!(page, [40, 20]);
+    let open = s.open_alert_counts().unwrap();
+    assert_eq!(open.get(&cam.id), Some(&1));
+    assert_eq!(open.values().sum::<usize>(), 2);
 }
 
 #[test]
