@@ -150,6 +150,11 @@ pub fn run(
                 n += 1;
                 if n & 0x3ff == 0 {
                     counters.packets.fetch_add(0x400, Ordering::Relaxed);
+                    // The pages already read leave the resident set (a replayed capture is
+                    // mapped; it would otherwise count in full against the gateway's memory).
+                    if n & 0x3fff == 0 {
+                        cap.release_before(reader.position().saturating_sub(1 << 20));
+                    }
                     if stop.load(Ordering::Relaxed) {
                         return;
                     }
