@@ -128,10 +128,15 @@ impl Drop for Server {
 }
 
 fn start(db: &Path, capture: &Path) -> Server {
+    start_at(db, capture, "0")
+}
+
+/// `start` with the replay at `speed` times the capture's pace.
+fn start_at(db: &Path, capture: &Path, speed: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_iotgate"))
         .args(["--lang", "en", "serve", "--replay"])
         .arg(capture)
-        .args(["--speed", "0", "--listen", "127.0.0.1:0", "--db"])
+        .args(["--speed", speed, "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -570,5 +575,93 @@ fn the_systemd_unit_verifies() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `kill -9` while a capture is being replayed: what the dashboard showed is in the database,
+/// which SQLite finds intact, and a restarted gateway shows it again.
+#[test]
+fn kill_9_during_a_replay_keeps_what_was_shown() {
+    let dir = scratch("kill");
+    let capture = dir.join("home.pcap");
+    let truth = common::simulate(
+        &capture,
+        &iotgate_sim::Options {
+            devices: 10,
+            packets: 300_000,
+            seed: 11,
+            infected: 1,
+            flood: false,
+            stealthy: 0,
+        },
+    );
+    let db = dir.join("gw.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["token", "create", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let bearer = format!("Bearer {}", String::from_utf8(out.stdout).unwrap().trim());
+    let api = [("Authorization", bearer.as_str())];
+    let shown = |addr| -> (Vec<String>, Vec<i64>) {
+        let r = http(addr, "GET", "/api/v1/devices?limit=5000", &api, "");
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let macs = v["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|d| d["macs"].as_array().unwrap().clone())
+            .map(|m| m.as_str().unwrap().to_string())
+            .collect();
+        let r = http(addr, "GET", "/api/v1/alerts?limit=10000", &api, "");
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let ids = v["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_i64().unwrap())
+            .collect();
+        (macs, ids)
+    };
+    // Fast enough to be quick, slow enough to be killed mid-replay.
+    let mut srv = start_at(&db, &capture, "40");
+    let mut seen = (Vec::new(), Vec::new());
+    eventually("devices and an alert shown", || {
+        seen = shown(srv.addr);
+        seen.0.len() >= 3 && !seen.1.is_empty()
+    });
+    // Still replaying when killed.
+    let m = http(srv.addr, "GET", "/metrics", &api, "").body;
+    let fed: u64 = m
+        .lines()
+        .find_map(|l| l.strip_prefix("iotgate_packets_total "))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(fed < truth.packets, "{fed} of {} already", truth.packets);
+    srv.child.kill().unwrap(); // SIGKILL
+    srv.child.wait().unwrap();
+    {
+        let s = iotgate_store::Store::open(&db).expect("reopens");
+        assert_eq!(s.integrity_check().unwrap(), "ok");
+        for mac in &seen.0 {
+            assert!(s.device_by_mac(mac).unwrap().is_some(), "{mac} lost");
+        }
+        for id in &seen.1 {
+            assert!(s.alert(*id).unwrap().is_some(), "alert {id} lost");
+        }
+    }
+    drop(srv);
+
+    // Restarted on another capture: what was shown before is shown again.
+    let other = common::data().join("pcap/iot-sentinel/Aria/Setup-A-1-STA.pcap");
+    let srv = start(&db, &other);
+    let again = shown(srv.addr);
+    for mac in &seen.0 {
+        assert!(again.0.contains(mac), "{mac} not shown after restart");
+    }
+    for id in &seen.1 {
+        assert!(again.1.contains(id), "alert {id} not shown after restart");
+    }
+    drop(srv);
     std::fs::remove_dir_all(&dir).ok();
 }
