@@ -279,12 +279,31 @@ pub fn device(f: &Frame<'_>, d: &Device, alerts_of: &[Alert]) -> String {
     let l = f.l;
     let e = entry(&d.report, l);
     let mut o = String::from("<dl class=\"identity\">");
+    let _ = write!(
+        o,
+        "<dt>{}</dt><dd>{}</dd>",
+        h(&l.t("serve-col-macs")),
+        h(&d.macs.join(", "))
+    );
+    // A device known under several MACs: each can be split off, should the merge be wrong.
+    if d.macs.len() > 1 {
+        let _ = write!(o, "<dt>{}</dt><dd>", h(&l.t("serve-merged")));
+        for m in &d.macs {
+            let _ = write!(
+                o,
+                "<form method=\"post\" action=\"/devices/{mac}/split\" class=\"inline\">{}<button class=\"split\">{}</button></form> ",
+                csrf_field(f.csrf),
+                h(&l.ta("serve-split", &[("mac", Arg::S(m))])),
+                mac = h(m),
+            );
+        }
+        o.push_str("</dd>");
+    }
     let mut row = |k: &str, v: String| {
         if !v.is_empty() {
             let _ = write!(o, "<dt>{}</dt><dd>{}</dd>", h(&l.t(k)), h(&v));
         }
     };
-    row("serve-col-macs", d.macs.join(", "));
     row("serve-col-kind", s(&e, "kind_label").to_string());
     row("serve-why-kind", s(&e, "kind_reason").to_string());
     row("serve-col-vendor", d.vendor.clone().unwrap_or_default());

@@ -100,6 +100,15 @@ fn device_update(d: &DeviceOut, report: String) -> DeviceUpdate {
         name: d.hostnames.first().cloned(),
         kind: d.kind.id().to_string(),
         vendor: d.vendor.clone(),
+        client_id: d.dhcp.as_ref().and_then(|x| x.client_id.clone()),
+        fingerprint: d.dhcp.as_ref().map(|x| {
+            let list: Vec<String> = x.param_request_list.iter().map(u8::to_string).collect();
+            format!(
+                "55:{}|60:{}",
+                list.join(","),
+                x.vendor_class.as_deref().unwrap_or("")
+            )
+        }),
         first_ns: d.first_seen.0,
         last_ns: d.last_seen.0,
         report,

@@ -66,6 +66,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/alerts", get(alerts_page))
         .route("/actions", get(actions_page))
         .route("/alerts/{id}/ack", post(ack))
+        .route("/devices/{mac}/split", post(split))
         .route("/alerts/{id}/mute", post(mute))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
@@ -364,6 +365,27 @@ async fn ack(
     match store.ack(id, &s.user.name, wall_ns()) {
         Ok(true) => Redirect::to(&back(&form, "/alerts")).into_response(),
         Ok(false) => message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-alert"),
+        Err(_) => internal(&s.user.lang),
+    }
+}
+
+async fn split(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let s = match checked(&app, &headers, &form) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(mac) = norm_mac(&mac) else {
+        return message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-device");
+    };
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.split(&mac, &s.user.name, wall_ns()) {
+        Ok(Some(_)) => Redirect::to(&format!("/devices/{mac}")).into_response(),
+        Ok(None) => message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-split"),
         Err(_) => internal(&s.user.lang),
     }
 }

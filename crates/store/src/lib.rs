@@ -85,6 +85,10 @@ pub struct DeviceUpdate {
     pub kind: String,
     /// The vendor of its MAC's block, if registered.
     pub vendor: Option<String>,
+    /// Its DHCP client identifier (option 61), hex, if it sent one.
+    pub client_id: Option<String>,
+    /// Its DHCP fingerprint (requested options and vendor class), if it asked for an address.
+    pub fingerprint: Option<String>,
     /// First and last seen, ns.
     pub first_ns: i64,
     /// Last seen, ns.
@@ -169,6 +173,55 @@ pub struct Written {
     pub new_devices: Vec<i64>,
     /// Alerts raised for the first time (their ids), for notifications.
     pub new_alerts: Vec<i64>,
+    /// New MACs recognised as a device seen before (the MAC, the device's id).
+    pub merged: Vec<(String, i64)>,
+}
+
+/// True for a locally administered unicast MAC (`aa:bb:…` text): what phones and computers
+/// pick at random per network, and change.
+pub fn random_mac(mac: &str) -> bool {
+    u8::from_str_radix(mac.get(..2).unwrap_or("00"), 16).is_ok_and(|b| b & 0b11 == 0b10)
+}
+
+/// The device a new MAC belongs to, when it is a random MAC and what the device says about
+/// itself names exactly one device seen before: the same DHCP client identifier, or the same
+/// host name with the same DHCP fingerprint. With the reason, for the action log. A MAC from a
+/// maker's block never merges (two devices of one model share names and fingerprints).
+fn known_again(
+    tx: &rusqlite::Transaction<'_>,
+    d: &DeviceUpdate,
+) -> Result<Option<(i64, &'static str)>> {
+    if !random_mac(&d.mac) {
+        return Ok(None);
+    }
+    let one = |sql: &str, a: &str, b: Option<&str>| -> Result<Option<i64>> {
+        let mut st = tx.prepare_cached(sql)?;
+        let ids: Vec<i64> = match b {
+            Some(b) => st
+                .query_map(params![a, b], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            None => st
+                .query_map(params![a], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        Ok((ids.len() == 1).then(|| ids[0]))
+    };
+    if let Some(cid) = d.client_id.as_deref() {
+        // An identifier made from the MAC itself (type 1 and the MAC) changes with it.
+        let mac_hex: String = d.mac.chars().filter(|c| *c != ':').collect();
+        if !cid.ends_with(&mac_hex) {
+            if let Some(id) = one("SELECT id FROM devices WHERE client_id = ?1", cid, None)? {
+                return Ok(Some((id, "client-id")));
+            }
+        }
+    }
+    if let (Some(name), Some(fp)) = (d.name.as_deref(), d.fingerprint.as_deref()) {
+        let sql = "SELECT id FROM devices WHERE name = ?1 AND fingerprint = ?2";
+        if let Some(id) = one(sql, name, Some(fp))? {
+            return Ok(Some((id, "name-fingerprint")));
+        }
+    }
+    Ok(None)
 }
 
 /// A device as stored.
@@ -303,13 +356,22 @@ impl Store {
         Ok(s)
     }
 
+    /// A write transaction, taken at once (`BEGIN IMMEDIATE`): a deferred one that read first
+    /// could not become a writer after the other connection committed (SQLite answers
+    /// `SQLITE_BUSY_SNAPSHOT` at once, without waiting), whereas this one waits its turn.
+    fn write(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+    }
+
     /// The database's path.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let path = self.path.clone();
+        let tx = self.write()?;
         let has_meta: bool = tx.query_row(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'",
             [],
@@ -329,7 +391,7 @@ impl Store {
         };
         if version > VERSION {
             return Err(Error::NewerSchema {
-                path: self.path.clone(),
+                path,
                 found: version,
             });
         }
@@ -354,9 +416,13 @@ impl Store {
 
     /// Writes `batch` in one transaction.
     pub fn apply(&mut self, batch: &Batch) -> Result<Written> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let mut out = Written::default();
-        for d in &batch.devices {
+        // Makers' MACs first, then random ones in the order they appeared: a device back under
+        // a new random MAC finds the one it was, whichever order the batch lists them in.
+        let mut order: Vec<&DeviceUpdate> = batch.devices.iter().collect();
+        order.sort_by_key(|d| (random_mac(&d.mac), d.first_ns));
+        for d in order {
             let id: Option<i64> = tx
                 .query_row(
                     "SELECT device_id FROM device_macs WHERE mac = ?1",
@@ -369,9 +435,21 @@ impl Store {
                     tx.execute(
                         "UPDATE devices SET name = coalesce(?2, name), kind = ?3,
                              vendor = coalesce(?4, vendor), first_ns = min(first_ns, ?5),
-                             last_ns = max(last_ns, ?6), report = ?7
+                             last_ns = max(last_ns, ?6), report = ?7,
+                             client_id = coalesce(?8, client_id),
+                             fingerprint = coalesce(?9, fingerprint)
                          WHERE id = ?1",
-                        params![id, d.name, d.kind, d.vendor, d.first_ns, d.last_ns, d.report],
+                        params![
+                            id,
+                            d.name,
+                            d.kind,
+                            d.vendor,
+                            d.first_ns,
+                            d.last_ns,
+                            d.report,
+                            d.client_id,
+                            d.fingerprint
+                        ],
                     )?;
                     tx.execute(
                         "UPDATE device_macs SET first_ns = min(first_ns, ?2),
@@ -380,10 +458,41 @@ impl Store {
                     )?;
                 }
                 None => {
+                    if let Some((id, why)) = known_again(&tx, d)? {
+                        // A device seen before, back under a new random MAC: one device, with
+                        // both MACs, and the merge on record (an operator can split it).
+                        tx.execute(
+                            "INSERT INTO device_macs (mac, device_id, first_ns, last_ns)
+                             VALUES (?1, ?2, ?3, ?4)",
+                            params![d.mac, id, d.first_ns, d.last_ns],
+                        )?;
+                        tx.execute(
+                            "UPDATE devices SET last_ns = max(last_ns, ?2), report = ?3
+                             WHERE id = ?1",
+                            params![id, d.last_ns, d.report],
+                        )?;
+                        tx.execute(
+                            "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+                             VALUES (?1, 'iotgate', ?2, 'merge', ?3)",
+                            params![d.first_ns, id, format!("{} {why}", d.mac)],
+                        )?;
+                        out.merged.push((d.mac.clone(), id));
+                        continue;
+                    }
                     tx.execute(
-                        "INSERT INTO devices (name, kind, vendor, first_ns, last_ns, report)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![d.name, d.kind, d.vendor, d.first_ns, d.last_ns, d.report],
+                        "INSERT INTO devices (name, kind, vendor, client_id, fingerprint,
+                             first_ns, last_ns, report)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        params![
+                            d.name,
+                            d.kind,
+                            d.vendor,
+                            d.client_id,
+                            d.fingerprint,
+                            d.first_ns,
+                            d.last_ns,
+                            d.report
+                        ],
                     )?;
                     let id = tx.last_insert_rowid();
                     tx.execute(
@@ -595,10 +704,56 @@ impl Store {
             .optional()?)
     }
 
+    /// Takes `mac` out of the device it was merged into (a wrong merge): it becomes a device of
+    /// its own, with its alerts, and the split is recorded. The new device's id; `None` when
+    /// the MAC is unknown or its device has no other MAC.
+    pub fn split(&mut self, mac: &str, who: &str, ts_ns: i64) -> Result<Option<i64>> {
+        let tx = self.write()?;
+        let row: Option<(i64, i64, i64)> = tx
+            .query_row(
+                "SELECT device_id, first_ns, last_ns FROM device_macs WHERE mac = ?1",
+                [mac],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((old, first, last)) = row else {
+            return Ok(None);
+        };
+        let n: i64 = tx.query_row(
+            "SELECT count(*) FROM device_macs WHERE device_id = ?1",
+            [old],
+            |r| r.get(0),
+        )?;
+        if n < 2 {
+            return Ok(None);
+        }
+        tx.execute(
+            "INSERT INTO devices (name, kind, vendor, first_ns, last_ns, report)
+             SELECT name, kind, vendor, ?2, ?3, report FROM devices WHERE id = ?1",
+            params![old, first, last],
+        )?;
+        let new = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE device_macs SET device_id = ?2 WHERE mac = ?1",
+            params![mac, new],
+        )?;
+        tx.execute(
+            "UPDATE alerts SET device_id = ?2 WHERE mac = ?1",
+            params![mac, new],
+        )?;
+        tx.execute(
+            "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+             VALUES (?1, ?2, ?3, 'split', ?4)",
+            params![ts_ns, who, new, mac],
+        )?;
+        tx.commit()?;
+        Ok(Some(new))
+    }
+
     /// Marks alert `id` acknowledged by `who` at `ts_ns` and records the action; false when
     /// there is no such alert.
     pub fn ack(&mut self, id: i64, who: &str, ts_ns: i64) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let device: Option<i64> = tx
             .query_row("SELECT device_id FROM alerts WHERE id = ?1", [id], |r| {
                 r.get(0)
@@ -652,7 +807,7 @@ impl Store {
     /// Mutes alerts of `kind`/`detail` on a device (replacing an earlier mute of the same),
     /// and records the action.
     pub fn mute(&mut self, m: &Mute, ts_ns: i64) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         tx.execute(
             "INSERT INTO mutes (device_id, kind, detail, until_ns, who, ts_ns)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -863,7 +1018,7 @@ impl Store {
     /// deleted.
     pub fn prune(&mut self, now_ns: i64, keep_ns: i64) -> Result<usize> {
         let cut = now_ns.saturating_sub(keep_ns);
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let newest: Option<i64> =
             tx.query_row("SELECT max(last_ns) FROM alerts", [], |r| r.get(0))?;
         let alert_cut = newest.unwrap_or(0).saturating_sub(keep_ns);

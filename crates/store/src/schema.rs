@@ -30,6 +30,10 @@ CREATE TABLE devices (
     name     TEXT,
     kind     TEXT NOT NULL DEFAULT 'unknown',
     vendor   TEXT,
+    -- What the device says about itself, to know it again under a new random MAC: its DHCP
+    -- client identifier, and its DHCP fingerprint (requested options, vendor class).
+    client_id   TEXT,
+    fingerprint TEXT,
     first_ns INTEGER NOT NULL,
     last_ns  INTEGER NOT NULL,
     -- The device's latest report entry (the JSON of iotgate.analysis/1's devices[]).

@@ -18,6 +18,8 @@ pub(crate) fn dev(mac: &str, t: i64) -> DeviceUpdate {
         name: None,
         kind: "unknown".into(),
         vendor: None,
+        client_id: None,
+        fingerprint: None,
         first_ns: t,
         last_ns: t,
         report: format!("{{\"mac\":\"{mac}\"}}"),
@@ -305,4 +307,97 @@ proptest::proptest! {
         };
         proptest::prop_assert_eq!(view(&s1), view(&s2));
     }
+}
+
+#[test]
+fn a_device_back_under_a_random_mac_is_one_device_and_can_be_split() {
+    let p = scratch("identity.db");
+    let mut s = Store::open(&p).unwrap();
+    let phone = |mac: &str, name: &str, t: i64| DeviceUpdate {
+        name: Some(name.into()),
+        client_id: Some(format!("01{}", mac.replace(':', ""))),
+        fingerprint: Some("55:1,3,6,15,119,252".into()),
+        ..dev(mac, t)
+    };
+    // Anne's phone on its first random MAC, with an alert.
+    s.apply(&Batch {
+        devices: vec![phone("da:a1:19:00:00:01", "Annes-iPhone", 10)],
+        alerts: vec![alert("k1", "da:a1:19:00:00:01", 11, "low")],
+    })
+    .unwrap();
+    // Back with a new random MAC (a client id made from it, so it differs too), and Bob's
+    // phone of the same model: same fingerprint, another name.
+    let w = s
+        .apply(&Batch {
+            devices: vec![
+                phone("2a:b2:19:00:00:02", "Annes-iPhone", 20),
+                phone("6e:c3:19:00:00:03", "Bobs-iPhone", 21),
+            ],
+            alerts: vec![alert("k2", "2a:b2:19:00:00:02", 22, "medium")],
+        })
+        .unwrap();
+    assert_eq!(w.merged.len(), 1, "{w:?}");
+    assert_eq!(w.new_devices.len(), 1, "Bob's phone is new: {w:?}");
+    let devs = s.devices().unwrap();
+    assert_eq!(devs.len(), 2);
+    let anne = s.device_by_mac("da:a1:19:00:00:01").unwrap().unwrap();
+    assert_eq!(anne.macs, ["2a:b2:19:00:00:02", "da:a1:19:00:00:01"]);
+    assert_eq!(anne.last_ns, 22);
+    // Both MACs' alerts are on the one device: a merge hides none.
+    assert_eq!(s.alerts(Some(anne.id), 10).unwrap().len(), 2);
+    let acts = s.actions(Some(anne.id), 10).unwrap();
+    assert_eq!(acts[0].action, "merge");
+    assert!(acts[0].reason.contains("name-fingerprint"), "{:?}", acts[0]);
+
+    // A maker's MAC never merges, even with the same name and fingerprint.
+    let w = s
+        .apply(&Batch {
+            devices: vec![phone("00:17:88:00:00:04", "Annes-iPhone", 30)],
+            alerts: vec![],
+        })
+        .unwrap();
+    assert!(w.merged.is_empty() && w.new_devices.len() == 1, "{w:?}");
+    // A name shared by two devices names neither.
+    let w = s
+        .apply(&Batch {
+            devices: vec![phone("5a:00:00:00:00:05", "Annes-iPhone", 40)],
+            alerts: vec![],
+        })
+        .unwrap();
+    assert!(w.merged.is_empty(), "ambiguous: {w:?}");
+
+    // The operator splits the wrong merge: the MAC and its alert go to a device of their own.
+    let new = s.split("2a:b2:19:00:00:02", "alice", 50).unwrap().unwrap();
+    assert_eq!(
+        s.device_by_mac("2a:b2:19:00:00:02").unwrap().unwrap().id,
+        new
+    );
+    assert_eq!(s.alerts(Some(new), 10).unwrap().len(), 1);
+    assert_eq!(s.alerts(Some(anne.id), 10).unwrap().len(), 1);
+    assert_eq!(s.actions(Some(new), 10).unwrap()[0].action, "split");
+    // Nothing to split on a device with one MAC, or an unknown MAC.
+    assert_eq!(s.split("da:a1:19:00:00:01", "alice", 60).unwrap(), None);
+    assert_eq!(s.split("02:00:00:00:00:99", "alice", 60).unwrap(), None);
+
+    // A client identifier that does not come from the MAC recognises the device alone.
+    let mut tv = dev("12:00:00:00:00:06", 70);
+    tv.client_id = Some("ff00112233".into());
+    s.apply(&Batch {
+        devices: vec![tv.clone()],
+        alerts: vec![],
+    })
+    .unwrap();
+    tv.mac = "3e:00:00:00:00:07".into();
+    let w = s
+        .apply(&Batch {
+            devices: vec![tv],
+            alerts: vec![],
+        })
+        .unwrap();
+    assert_eq!(w.merged.len(), 1, "{w:?}");
+    assert!(random_mac("da:00:00:00:00:00") && !random_mac("00:17:88:00:00:00"));
+    assert!(
+        !random_mac("03:00:00:00:00:00"),
+        "a group address is no device's"
+    );
 }

@@ -144,13 +144,20 @@ fn run(
             }
             Ok(Msg::Flush(reply)) => {
                 let r = commit(&mut store, &mut pending, &mut stats);
-                since = None;
+                // A batch that could not be written is tried again after the interval.
+                since = (!pending.is_empty()).then(Instant::now);
                 let _ = reply.send(r);
                 continue;
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
-                let _ = commit(&mut store, &mut pending, &mut stats);
+                // The last chance: a few tries, a moment apart.
+                for _ in 0..5 {
+                    if commit(&mut store, &mut pending, &mut stats).is_ok() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
                 return stats;
             }
         }

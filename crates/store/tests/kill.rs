@@ -26,6 +26,8 @@ fn batch(i: u64) -> Batch {
             name: Some(format!("device {i}")),
             kind: "camera".into(),
             vendor: None,
+            client_id: None,
+            fingerprint: None,
             first_ns: t,
             last_ns: t,
             // A report of realistic size, so that commits take real time.
