@@ -651,6 +651,12 @@ pub fn command(l: &Localizer) -> Command {
                         .help(l.t("cli-serve-retention")),
                 )
                 .arg(
+                    Arg::new("webhook")
+                        .long("webhook")
+                        .value_name("URL")
+                        .help(l.t("cli-serve-webhook")),
+                )
+                .arg(
                     Arg::new("secure-cookies")
                         .long("secure-cookies")
                         .action(ArgAction::SetTrue)

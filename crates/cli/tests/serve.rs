@@ -134,11 +134,17 @@ fn start(db: &Path, capture: &Path) -> Server {
 
 /// `start` with the replay at `speed` times the capture's pace.
 fn start_at(db: &Path, capture: &Path, speed: &str) -> Server {
+    start_with(db, capture, speed, &[])
+}
+
+/// `start_at` with more arguments for `serve`.
+fn start_with(db: &Path, capture: &Path, speed: &str, more: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_iotgate"))
         .args(["--lang", "en", "serve", "--replay"])
         .arg(capture)
         .args(["--speed", speed, "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
+        .args(more)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -808,5 +814,80 @@ fn a_device_back_under_a_new_random_mac_is_one_device() {
         .unwrap()
         .iter()
         .any(|a| a.action == "merge" && a.reason.starts_with(r1)));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The webhook: a loopback endpoint receives each new alert of medium severity or worse as
+/// JSON, and nothing below; a webhook that is not HTTPS (nor loopback) is refused at start.
+#[test]
+fn new_severe_alerts_are_posted_to_the_webhook() {
+    let dir = scratch("hook");
+    let capture = dir.join("home.pcap");
+    common::simulate(
+        &capture,
+        &iotgate_sim::Options {
+            devices: 8,
+            packets: 60_000,
+            seed: 7,
+            infected: 1,
+            flood: false,
+            stealthy: 0,
+        },
+    );
+    // The endpoint: answers 204 and keeps each body.
+    let sink = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = sink.local_addr().unwrap().port();
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let keep = bodies.clone();
+    std::thread::spawn(move || {
+        for conn in sink.incoming() {
+            let Ok(mut c) = conn else { continue };
+            let mut r = BufReader::new(c.try_clone().unwrap());
+            let mut len = 0usize;
+            let mut line = String::new();
+            while r.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0u8; len];
+            if r.read_exact(&mut body).is_ok() {
+                keep.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&body).to_string());
+            }
+            let _ = c.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let db = dir.join("gw.db");
+    let srv = start_with(&db, &capture, "0", &["--webhook", &url]);
+    eventually("the camera's scan posted", || {
+        bodies
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|b| b.contains("\"mirai\""))
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    for b in bodies.lock().unwrap().iter() {
+        let v: serde_json::Value = serde_json::from_str(b).unwrap();
+        assert_eq!(v["schema"], "iotgate.webhook/1");
+        let sev = v["alert"]["severity"].as_str().unwrap();
+        assert!(sev == "medium" || sev == "high", "{b}");
+        assert!(v["device"]["macs"].is_array(), "{b}");
+    }
+    drop(srv);
+
+    // Not HTTPS, not loopback: refused before anything starts.
+    let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["--lang", "en", "serve", "--demo", "--db"])
+        .arg(dir.join("other.db"))
+        .args(["--webhook", "http://hooks.example/x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("https://"));
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -1017,3 +1017,6 @@ serve-split = { $mac } is another device
 serve-action-merge = recognised a device under a new MAC
 serve-action-split = split a MAC off into a device of its own
 serve-error-no-split = This MAC is the device's only one: there is nothing to split.
+cli-serve-webhook = POST each new alert of medium severity or worse (unless muted) as JSON to this URL (https://, or http:// to this machine)
+serve-err-webhook-https = the webhook { $url } must use https:// (plain http:// only to this machine): alerts say what is wrong on your network
+serve-err-webhook-url = the webhook { $url } is not a URL

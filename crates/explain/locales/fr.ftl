@@ -1014,3 +1014,6 @@ serve-split = { $mac } est un autre appareil
 serve-action-merge = a reconnu un appareil sous une nouvelle adresse MAC
 serve-action-split = a séparé une adresse MAC en un appareil distinct
 serve-error-no-split = Cette adresse MAC est la seule de l'appareil : il n'y a rien à séparer.
+cli-serve-webhook = Envoyer (POST, en JSON) à cette URL chaque nouvelle alerte de gravité moyenne ou plus, sauf si elle est tue (https://, ou http:// vers cette machine)
+serve-err-webhook-https = le webhook { $url } doit utiliser https:// (http:// seulement vers cette machine) : les alertes disent ce qui ne va pas sur votre réseau
+serve-err-webhook-url = le webhook { $url } n'est pas une URL

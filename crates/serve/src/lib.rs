@@ -9,6 +9,7 @@ pub mod feed;
 pub mod page;
 pub mod view;
 pub mod web;
+pub mod webhook;
 
 use iotgate_explain::{Arg, Localizer};
 use iotgate_pipeline::SessionConfig;
@@ -35,6 +36,9 @@ pub struct Config {
     pub retention: Duration,
     /// Mark cookies `Secure` (the dashboard is reached over HTTPS through a proxy).
     pub secure_cookies: bool,
+    /// Where new alerts of medium severity or worse are POSTed, if anywhere
+    /// ([`webhook::check_url`] first).
+    pub webhook: Option<String>,
 }
 
 /// Why `serve` (or a user or token command) could not run.
@@ -177,6 +181,10 @@ pub fn run(
         &[("url", Arg::S(&format!("http://{addr}/")))],
     ));
 
+    let hook = match cfg.webhook.clone() {
+        Some(url) => Some(webhook::Webhook::start(&cfg.db, url)?),
+        None => None,
+    };
     let counters = Arc::new(feed::Counters::default());
     let (events, _) = tokio::sync::broadcast::channel(16);
     let app = Arc::new(web::App {
@@ -196,7 +204,7 @@ pub fn run(
     let retention = cfg.retention;
     std::thread::scope(|scope| {
         let feed_stop = stop.clone();
-        let (writer_ref, counters_ref) = (&writer, &*counters);
+        let (writer_ref, counters_ref, hook_ref) = (&writer, &*counters, &hook);
         scope.spawn(move || {
             let fc = feed::FeedConfig {
                 source: cfg.source,
@@ -207,6 +215,13 @@ pub fn run(
             feed::run(fc, writer_ref, counters_ref, &feed_stop, || {
                 // The pages hear of it once the commit it waited for is done.
                 let _ = writer_ref.flush();
+                if let Some(h) = hook_ref {
+                    for w in writer_ref.written() {
+                        if !w.new_alerts.is_empty() {
+                            h.notify(w.new_alerts);
+                        }
+                    }
+                }
                 n += 1;
                 let _ = events.send(n);
             });

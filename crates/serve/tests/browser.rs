@@ -143,6 +143,7 @@ async fn the_dashboard_in_chromium() {
         every: Duration::from_millis(500),
         retention: Duration::from_secs(86_400),
         secure_cookies: false,
+        webhook: None,
     };
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel::<String>();

@@ -47,6 +47,16 @@ fn fail(l: &Localizer, e: &iotgate_serve::Error) -> Failure {
 
 /// Runs `iotgate serve`.
 pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
+    let webhook = m.get_one::<String>("webhook").cloned();
+    if let Some(url) = &webhook {
+        if let Err(p) = iotgate_serve::webhook::check_url(url) {
+            let key = match p {
+                iotgate_serve::webhook::UrlProblem::NotHttps => "serve-err-webhook-https",
+                iotgate_serve::webhook::UrlProblem::Malformed => "serve-err-webhook-url",
+            };
+            return Err(Failure::usage(l.ta(key, &[("url", Arg::S(url))])));
+        }
+    }
     let db = db_of(m);
     db_dir(l, &db)?;
     let listen: SocketAddr = *m.get_one("listen").expect("defaulted by clap");
@@ -114,6 +124,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
         every: Duration::from_secs(2),
         retention: Duration::from_secs(days.saturating_mul(86_400)),
         secure_cookies: m.get_flag("secure-cookies"),
+        webhook,
     };
     let stop = super::analyze::stop_on_interrupt();
     let done = iotgate_serve::run(cfg, l, stop, |line| crate::note!("iotgate: {line}"));
