@@ -244,10 +244,10 @@ fn the_gateway_dashboard_from_setup_to_restart() {
     assert_eq!(r.status, 200);
     let pre = r.cookie("iotgate_pre").unwrap();
     let csrf = csrf_of(&r.body);
-    let token = link.split("token=").nth(1).unwrap();
+    let setup_token = link.split("token=").nth(1).unwrap();
     let body = form(&[
         ("csrf", &csrf),
-        ("token", token),
+        ("token", setup_token),
         ("name", "alice"),
         ("password", "correct horse battery"),
     ]);
@@ -422,14 +422,7 @@ fn the_gateway_dashboard_from_setup_to_restart() {
         .status,
         401
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
-        .args(["token", "create", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let bearer = format!("Bearer {token}");
+    let bearer = format!("Bearer {}", token(&db));
     let api = [("Authorization", bearer.as_str())];
     let r = http(a, "GET", "/api/v1/devices", &api, "");
     assert_eq!(r.status, 200);
@@ -602,6 +595,17 @@ fn the_systemd_unit_verifies() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A new API token for the database at `db`, as `iotgate token create` prints it.
+fn token(db: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["token", "create", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
 /// `kill -9` while a capture is being replayed: what the dashboard showed is in the database,
 /// which SQLite finds intact, and a restarted gateway shows it again.
 #[test]
@@ -620,12 +624,7 @@ fn kill_9_during_a_replay_keeps_what_was_shown() {
         },
     );
     let db = dir.join("gw.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
-        .args(["token", "create", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    let bearer = format!("Bearer {}", String::from_utf8(out.stdout).unwrap().trim());
+    let bearer = format!("Bearer {}", token(&db));
     let api = [("Authorization", bearer.as_str())];
     let shown = |addr| -> (Vec<String>, Vec<i64>) {
         let r = http(addr, "GET", "/api/v1/devices?limit=5000", &api, "");
@@ -772,12 +771,7 @@ fn a_device_back_under_a_new_random_mac_is_one_device() {
     std::fs::write(&capture, all).unwrap();
 
     let db = dir.join("gw.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
-        .args(["token", "create", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    let bearer = format!("Bearer {}", String::from_utf8(out.stdout).unwrap().trim());
+    let bearer = format!("Bearer {}", token(&db));
     let api = [("Authorization", bearer.as_str())];
     let srv = start(&db, &capture);
     let device = |mac: &str| -> serde_json::Value {

@@ -213,19 +213,10 @@ async fn devices_page(
             return internal(&s.user.lang);
         };
         drop(store);
-        with_l(&s.user.lang, |l| {
-            let f = Frame {
-                l,
-                user: Some(&s.user.name),
-                csrf: &s.csrf,
-                path: "/",
-            };
-            let mut body = page::devices(&f, &devs, &|id| open.get(&id).copied().unwrap_or(0));
-            body.push_str(&page::pager(l, pageno, PAGE, total));
-            html(
-                StatusCode::OK,
-                page::layout(&f, &l.t("serve-nav-devices"), &body),
-            )
+        user_page(s, "/", "serve-nav-devices", |f| {
+            let mut body = page::devices(f, &devs, &|id| open.get(&id).copied().unwrap_or(0));
+            body.push_str(&page::pager(f.l, pageno, PAGE, total));
+            body
         })
     })
 }
@@ -273,24 +264,35 @@ async fn device_page(State(app): St, headers: HeaderMap, Path(mac): Path<String>
     })
 }
 
+/// A signed-in user's page at `path`, titled by the catalogue key `title`, whose body `body`
+/// draws in the frame it is given.
+fn user_page(
+    s: &Signed,
+    path: &str,
+    title: &str,
+    body: impl FnOnce(&Frame<'_>) -> String,
+) -> Response {
+    with_l(&s.user.lang, |l| {
+        let f = Frame {
+            l,
+            user: Some(&s.user.name),
+            csrf: &s.csrf,
+            path,
+        };
+        let b = body(&f);
+        html(StatusCode::OK, page::layout(&f, &l.t(title), &b))
+    })
+}
+
 async fn alerts_page(State(app): St, headers: HeaderMap) -> Response {
     for_user(&app, &headers, |s| {
         let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
         let Ok(alerts) = store.alerts(None, 500) else {
             return internal(&s.user.lang);
         };
-        with_l(&s.user.lang, |l| {
-            let f = Frame {
-                l,
-                user: Some(&s.user.name),
-                csrf: &s.csrf,
-                path: "/alerts",
-            };
-            let body = page::alerts(&f, &alerts);
-            html(
-                StatusCode::OK,
-                page::layout(&f, &l.t("serve-nav-alerts"), &body),
-            )
+        drop(store);
+        user_page(s, "/alerts", "serve-nav-alerts", |f| {
+            page::alerts(f, &alerts)
         })
     })
 }
@@ -301,18 +303,9 @@ async fn actions_page(State(app): St, headers: HeaderMap) -> Response {
         let Ok(acts) = store.actions(None, 500) else {
             return internal(&s.user.lang);
         };
-        with_l(&s.user.lang, |l| {
-            let f = Frame {
-                l,
-                user: Some(&s.user.name),
-                csrf: &s.csrf,
-                path: "/actions",
-            };
-            let body = page::actions(&f, &acts);
-            html(
-                StatusCode::OK,
-                page::layout(&f, &l.t("serve-nav-actions"), &body),
-            )
+        drop(store);
+        user_page(s, "/actions", "serve-nav-actions", |f| {
+            page::actions(f, &acts)
         })
     })
 }
