@@ -76,5 +76,5 @@ pub mod run;
 mod session;
 
 pub use iotgate_observe::FlowRecord;
-pub use run::{analyze_files, default_threads, open_all, run_files, run_source, Stop};
+pub use run::{analyze_files, default_threads, open_all, run_files, run_source, wall_ns, Stop};
 pub use session::{DetectSettings, Outcome, Session, SessionConfig, Snapshot};

@@ -229,10 +229,10 @@ impl Stop {
 }
 
 /// Wall-clock time, ns since the epoch (live sources only: files are timed by their packets).
-fn wall_ns() -> i64 {
+pub fn wall_ns() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i64)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// Feeds `src` into `session` until it ends or `stop` says so. When the source is idle (a live

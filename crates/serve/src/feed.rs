@@ -32,10 +32,6 @@ pub struct Counters {
     pub snapshots: AtomicU64,
     /// Devices in the last snapshot.
     pub devices: AtomicU64,
-    /// Alerts in the last snapshot.
-    pub alerts: AtomicU64,
-    /// Set when a replay reached the end of its capture.
-    pub replay_done: AtomicBool,
     /// The last snapshot's counters, for `/metrics`.
     pub last: std::sync::Mutex<Option<Summary>>,
 }
@@ -85,9 +81,6 @@ pub fn run(
         counters
             .devices
             .store(report.devices.len() as u64, Ordering::Relaxed);
-        counters
-            .alerts
-            .store(report.alerts.len() as u64, Ordering::Relaxed);
         let s = &report.summary;
         let summary = Summary {
             flows: s.flows,
@@ -97,14 +90,7 @@ pub fn run(
             decode_errors: s.decode_errors,
             alerts: ["high", "medium", "low", "info"]
                 .into_iter()
-                .map(|sev| {
-                    let n = report
-                        .alerts
-                        .iter()
-                        .filter(|a| a.severity.id() == sev)
-                        .count();
-                    (sev, n as u64)
-                })
+                .map(|sev| (sev, s.alerts.get(sev).copied().unwrap_or(0) as u64))
                 .collect(),
         };
         *counters.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(summary);
@@ -166,7 +152,6 @@ pub fn run(
             }
             counters.packets.fetch_add(n & 0x3ff, Ordering::Relaxed);
             snapshot(&session, &mut changes);
-            counters.replay_done.store(true, Ordering::Relaxed);
         }
         Source::Live(mut live) => {
             loop {
@@ -191,12 +176,7 @@ pub fn run(
     }
 }
 
-/// Wall-clock time, ns since 1970.
-pub fn wall_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-}
+pub use iotgate_pipeline::wall_ns;
 
 /// Shared between the feed thread and the web server.
 pub type Shared = Arc<Counters>;

@@ -29,14 +29,18 @@ pub fn alert_key(a: &AlertOut) -> String {
     )
 }
 
-/// `{"en": …, "fr": …}`: `value` in both languages.
+/// `{"en": …, "fr": …}`: `value` in both languages, each serialised once, straight to text.
 fn both<T: serde::Serialize>(value: &T, ls: &[Localizer; 2]) -> String {
-    let mut m = serde_json::Map::new();
-    for (lang, l) in LANGS.iter().zip(ls) {
-        let v = serde_json::to_value(in_language(value, l)).unwrap_or(serde_json::Value::Null);
-        m.insert(lang.code().to_string(), v);
+    let mut out = String::from("{");
+    for (i, (lang, l)) in LANGS.iter().zip(ls).enumerate() {
+        let v = serde_json::to_string(&in_language(value, l)).unwrap_or_else(|_| "null".into());
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("\"{}\":{v}", lang.code()));
     }
-    serde_json::Value::Object(m).to_string()
+    out.push('}');
+    out
 }
 
 /// Remembers what was last written, so that a snapshot writes only what changed.
