@@ -661,6 +661,13 @@ pub fn command(l: &Localizer) -> Command {
                         .long("secure-cookies")
                         .action(ArgAction::SetTrue)
                         .help(l.t("cli-serve-secure-cookies")),
+                )
+                .arg(
+                    Arg::new("enforce")
+                        .long("enforce")
+                        .action(ArgAction::SetTrue)
+                        .requires("interface")
+                        .help(l.t("cli-serve-enforce")),
                 ),
         )
         .subcommand(

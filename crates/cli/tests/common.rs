@@ -269,3 +269,77 @@ asyncio.run(main())
     std::fs::write(&p, script).unwrap();
     p.display().to_string()
 }
+
+/// Network namespaces a test made, the processes it started in them and its scratch folder:
+/// all removed when dropped, even when the test fails.
+pub struct Netns {
+    /// The namespaces' names.
+    pub names: Vec<String>,
+    /// Processes to kill.
+    pub children: Vec<std::process::Child>,
+    /// The scratch folder.
+    pub dir: PathBuf,
+}
+
+impl Netns {
+    /// Creates namespaces named `prefix` + each of `tags` + this process's id (loopback up),
+    /// and a scratch folder.
+    pub fn new(prefix: &str, tags: &[&str]) -> Netns {
+        let id = std::process::id() % 100_000;
+        let dir = std::env::temp_dir().join(format!("iotgate-{prefix}-{id}"));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let net = Netns {
+            names: tags.iter().map(|t| format!("{prefix}{t}{id}")).collect(),
+            children: Vec::new(),
+            dir,
+        };
+        for n in &net.names {
+            sh(&["ip", "netns", "add", n]);
+            in_ns(n, &["ip", "link", "set", "lo", "up"]);
+        }
+        net
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        for n in &self.names {
+            let _ = std::process::Command::new("ip")
+                .args(["netns", "del", n])
+                .status();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Runs a command in namespace `n`; fails the test if it fails.
+pub fn in_ns(n: &str, args: &[&str]) {
+    let mut v = vec!["ip", "netns", "exec", n];
+    v.extend_from_slice(args);
+    sh(&v);
+}
+
+/// What a command run in namespace `n` printed, trimmed.
+pub fn ns_out(n: &str, args: &[&str]) -> String {
+    let o = std::process::Command::new("ip")
+        .args(["netns", "exec", n])
+        .args(args)
+        .output()
+        .expect("run");
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// Starts a command in namespace `n`, its output discarded.
+pub fn ns_spawn(n: &str, args: &[&str]) -> std::process::Child {
+    std::process::Command::new("ip")
+        .args(["netns", "exec", n])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn")
+}

@@ -9,8 +9,8 @@
 
 mod common;
 
-use common::sh;
-use std::path::{Path, PathBuf};
+use common::{in_ns as ns, sh, Netns};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -70,32 +70,7 @@ else:
         print("refused")
 "#;
 
-struct Net {
-    names: [String; 3],
-    children: Vec<Child>,
-    dir: PathBuf,
-}
-
-impl Drop for Net {
-    fn drop(&mut self) {
-        for c in &mut self.children {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        for n in &self.names {
-            let _ = Command::new("ip").args(["netns", "del", n]).status();
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn ns(n: &str, args: &[&str]) {
-    let mut v = vec!["ip", "netns", "exec", n];
-    v.extend_from_slice(args);
-    sh(&v);
-}
-
-fn client(n: &Net, dir: &Path, args: &[&str]) -> String {
+fn client(n: &Netns, dir: &Path, args: &[&str]) -> String {
     let script = dir.join("client.py");
     let o = Command::new("ip")
         .args(["netns", "exec", &n.names[0], "python3"])
@@ -134,19 +109,13 @@ fn enforcement_follows_dns_and_refuses_the_rest() {
     if !common::netns_allowed("network namespaces, nftables") {
         return;
     }
-    let id = std::process::id() % 100_000;
-    let dir = std::env::temp_dir().join(format!("iotgate-enforce-{id}"));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let mut net = Net {
-        names: [format!("igd{id}"), format!("igg{id}"), format!("igi{id}")],
-        children: Vec::new(),
-        dir: dir.clone(),
-    };
-    let [d, g, i] = net.names.clone();
-    for n in [&d, &g, &i] {
-        sh(&["ip", "netns", "add", n]);
-        ns(n, &["ip", "link", "set", "lo", "up"]);
-    }
+    let mut net = Netns::new("ige", &["d", "g", "i"]);
+    let dir = net.dir.clone();
+    let (d, g, i) = (
+        net.names[0].clone(),
+        net.names[1].clone(),
+        net.names[2].clone(),
+    );
     sh(&[
         "ip", "link", "add", "d0", "netns", &d, "type", "veth", "peer", "gl", "netns", &g,
     ]);
@@ -313,15 +282,8 @@ fn every_shared_profile_compiles_to_rules_nft_accepts() {
     if std::env::var_os("IOTGATE_SKIP_NETNS").is_some() {
         return;
     }
-    let id = std::process::id() % 100_000;
-    let dir = std::env::temp_dir().join(format!("iotgate-nftc-{id}"));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let net = Net {
-        names: [format!("igc{id}"), format!("igc{id}b"), format!("igc{id}c")],
-        children: Vec::new(),
-        dir: dir.clone(),
-    };
-    sh(&["ip", "netns", "add", &net.names[0]]);
+    let net = Netns::new("igc", &["c"]);
+    let dir = net.dir.clone();
     let root = format!("{}/../../../shared/data/mud", env!("CARGO_MANIFEST_DIR"));
     let mut n = 0;
     for sub in ["unsw", "nist", "cisco", "sidn", "namib", "osmud-legacy"] {

@@ -885,3 +885,225 @@ fn new_severe_alerts_are_posted_to_the_webhook() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("https://"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Signs `name` in; the session cookie, ready for a `Cookie` header.
+fn sign_in(a: SocketAddr, name: &str, password: &str) -> String {
+    let r = http(a, "GET", "/login", &[], "");
+    let pre = format!("iotgate_pre={}", r.cookie("iotgate_pre").unwrap());
+    let body = form(&[
+        ("csrf", &csrf_of(&r.body)),
+        ("name", name),
+        ("password", password),
+    ]);
+    let r = http(a, "POST", "/login", &[("Cookie", &pre)], &body);
+    assert_eq!(r.status, 303, "{}", r.body);
+    format!("iotgate_session={}", r.cookie("iotgate_session").unwrap())
+}
+
+/// `iotgate user add NAME` with `password` on standard input.
+fn add_user(db: &Path, name: &str, password: &str) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["user", "add", name, "--db"])
+        .arg(db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    c.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    assert!(c.wait().unwrap().success());
+}
+
+/// A JSON API call with `token`: the status and the body.
+fn api(a: SocketAddr, token: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let bearer = format!("Bearer {token}");
+    let h: Vec<(&str, &str)> = if token.is_empty() {
+        vec![]
+    } else {
+        vec![("Authorization", bearer.as_str())]
+    };
+    let r = http(a, method, path, &h, body);
+    (r.status, r.body)
+}
+
+/// Quarantine without `--enforce`: settings saved from their page, a device put in quarantine
+/// by the daemon itself on its high alert (recorded as a recommendation, said so on its page),
+/// released and held again through the API and the device's page (CSRF and bad input refused),
+/// the names it may still reach kept, and a release by itself after the clean period.
+#[test]
+fn quarantine_by_hand_by_itself_and_released_after_a_clean_period() {
+    let dir = scratch("quarantine");
+    let capture = dir.join("home.pcap");
+    let truth = common::simulate(
+        &capture,
+        &iotgate_sim::Options {
+            devices: 6,
+            packets: 30_000,
+            seed: 3,
+            infected: 1,
+            flood: false,
+            stealthy: 0,
+        },
+    );
+    let cam = truth
+        .devices
+        .iter()
+        .find(|d| d.infected)
+        .unwrap()
+        .mac
+        .clone();
+    let db = dir.join("gw.db");
+    add_user(&db, "alice", "correct horse battery");
+    let tok = token(&db);
+
+    // The settings, saved while the replay has not begun (a pace that never gets there).
+    let srv = start_at(&db, &capture, "0.000001");
+    let a = srv.addr;
+    let me = sign_in(a, "alice", "correct horse battery");
+    let auth = [("Cookie", me.as_str())];
+    let page = http(a, "GET", "/settings", &auth, "");
+    assert_eq!(page.status, 200);
+    let csrf = csrf_of(&page.body);
+    let save = |pairs: &[(&str, &str)]| http(a, "POST", "/settings", &auth, &form(pairs)).status;
+    assert_eq!(
+        save(&[("auto", "high"), ("release_hours", "0")]),
+        403,
+        "no CSRF"
+    );
+    for (field, bad) in [("resolvers", "10.0.0.53 nope"), ("release_hours", "-1")] {
+        assert_eq!(save(&[("csrf", &csrf), (field, bad)]), 400, "{field}={bad}");
+    }
+    let ok = [
+        ("csrf", csrf.as_str()),
+        ("auto", "high"),
+        ("release_hours", "0"),
+        ("resolvers", "10.0.0.53, fd00::53"),
+    ];
+    assert_eq!(save(&ok), 303);
+    let page = http(a, "GET", "/settings", &auth, "").body;
+    assert!(
+        page.contains(" checked") && page.contains("10.0.0.53 fd00::53"),
+        "{page}"
+    );
+    drop(srv);
+
+    // The replay: the camera's high alert puts it in quarantine, on record as the daemon's.
+    let srv = start(&db, &capture);
+    let a = srv.addr;
+    let path = format!("/api/v1/devices/{cam}");
+    eventually("the camera held by the daemon", || {
+        let (st, body) = api(a, &tok, "GET", &path, "");
+        st == 200 && body.contains("\"quarantine\":{") && body.contains("\"who\":\"iotgate\"")
+    });
+    let auth = [("Cookie", me.as_str())];
+    let page = http(a, "GET", &format!("/devices/{cam}"), &auth, "").body;
+    assert!(page.contains("In quarantine since"), "{page}");
+    assert!(page.contains("Not enforced"), "{page}");
+    assert!(http(a, "GET", "/", &auth, "")
+        .body
+        .contains("in quarantine"));
+    assert!(http(a, "GET", "/actions", &auth, "")
+        .body
+        .contains("quarantined the device"));
+
+    // The API: a token, a MAC, a device, a body it can read.
+    let rel = format!("{path}/release");
+    assert_eq!(api(a, "", "POST", &rel, "").0, 401);
+    assert_eq!(
+        api(a, &tok, "POST", "/api/v1/devices/zz/release", "").0,
+        400
+    );
+    assert_eq!(
+        api(
+            a,
+            &tok,
+            "POST",
+            "/api/v1/devices/02:00:00:00:99:99/release",
+            ""
+        )
+        .0,
+        404
+    );
+    for bad in ["{", "[]", r#"{"reason": 7}"#, r#"{"allow": ["x"]}"#] {
+        assert_eq!(api(a, &tok, "POST", &rel, bad).0, 400, "{bad}");
+    }
+    let (st, body) = api(a, &tok, "POST", &rel, r#"{"reason": "checked it"}"#);
+    assert_eq!(st, 200, "{body}");
+    assert!(
+        body.contains("\"changed\":true") && body.contains("\"enforced\":false"),
+        "{body}"
+    );
+    assert!(api(a, &tok, "POST", &rel, "")
+        .1
+        .contains("\"changed\":false"));
+    assert!(api(a, &tok, "GET", &path, "")
+        .1
+        .contains("\"quarantine\":null"));
+    let q = format!("{path}/quarantine");
+    let bad_names = r#"{"allow": ["fine.example", "not a name"]}"#;
+    assert_eq!(api(a, &tok, "POST", &q, bad_names).0, 400);
+
+    // The device's page: held again by a click, the names it may reach saved.
+    let page = http(a, "GET", &format!("/devices/{cam}"), &auth, "").body;
+    let csrf = csrf_of(&page);
+    let hold = format!("/devices/{cam}/quarantine");
+    assert_eq!(http(a, "POST", &hold, &auth, "").status, 403);
+    let r = http(
+        a,
+        "POST",
+        &hold,
+        &auth,
+        &form(&[("csrf", &csrf), ("reason", "mine")]),
+    );
+    assert_eq!(r.status, 303);
+    let allow = format!("/devices/{cam}/allow");
+    let names = |n: &str| {
+        http(
+            a,
+            "POST",
+            &allow,
+            &auth,
+            &form(&[("csrf", &csrf), ("names", n)]),
+        )
+        .status
+    };
+    assert_eq!(names("fw.example.com\nnot a name!"), 400);
+    assert_eq!(names("FW.example.com.\ncdn.example.com"), 303);
+    let (_, body) = api(a, &tok, "GET", &path, "");
+    assert!(
+        body.contains(r#""allow":["cdn.example.com","fw.example.com"]"#),
+        "{body}"
+    );
+    assert!(body.contains("\"who\":\"alice\""), "{body}");
+
+    // A clean period of two seconds: released by the daemon.
+    let csrf = csrf_of(&http(a, "GET", "/settings", &auth, "").body);
+    let two_s = (2.0f64 / 3600.0).to_string();
+    assert_eq!(
+        http(
+            a,
+            "POST",
+            "/settings",
+            &auth,
+            &form(&[("csrf", &csrf), ("release_hours", &two_s)])
+        )
+        .status,
+        303
+    );
+    eventually("released after its clean period", || {
+        api(a, &tok, "GET", &path, "")
+            .1
+            .contains("\"quarantine\":null")
+    });
+    let log = http(a, "GET", "/actions", &auth, "").body;
+    assert!(
+        log.contains("released the device") && log.contains("clean for 2 s"),
+        "{log}"
+    );
+    drop(srv);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -21,6 +21,19 @@
       .catch(function () {})
       .finally(function () { busy = false; });
   }
-  var es = new EventSource("/events");
-  es.addEventListener("changed", refresh);
+  // One connection per open page, closed when the page is left: a browser keeps at most six
+  // connections to one server, and a page kept in its back-forward cache would otherwise hold
+  // its stream open and, a few pages later, leave none for the next navigation.
+  var es = null;
+  function open() {
+    if (es) return;
+    es = new EventSource("/events");
+    es.addEventListener("changed", refresh);
+  }
+  function close() {
+    if (es) { es.close(); es = null; }
+  }
+  window.addEventListener("pagehide", close);
+  window.addEventListener("pageshow", open);
+  open();
 })();

@@ -65,12 +65,13 @@ pub struct FeedConfig {
 
 /// Runs the feed until `stop` is set, or its source ends (a replay: the last state is then
 /// written and the thread returns). Each snapshot's changes go to `writer`; `changed` is
-/// called after each.
+/// called after each. Every live frame is shown to `tap` (with its link type) too.
 pub fn run(
     cfg: FeedConfig,
     writer: &Writer,
     counters: &Counters,
     stop: &AtomicBool,
+    tap: &dyn Fn(u16, &[u8]),
     mut changed: impl FnMut(),
 ) {
     let mut session = Session::new(cfg.session);
@@ -154,9 +155,11 @@ pub fn run(
             snapshot(&session, &mut changes);
         }
         Source::Live(mut live) => {
+            let linktype = live.linktype();
             loop {
                 match live.next() {
                     Next::Packet(p) => {
+                        tap(linktype, p.data);
                         session.push_packet(&p);
                         counters.packets.fetch_add(1, Ordering::Relaxed);
                     }

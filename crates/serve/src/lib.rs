@@ -5,9 +5,12 @@
 //! API. Enforcement and quarantine (issue 17) are not built yet.
 
 pub mod auth;
+pub mod dnsbind;
 pub mod feed;
 pub mod page;
+pub mod rules;
 pub mod view;
+pub mod warden;
 pub mod web;
 pub mod webhook;
 
@@ -39,6 +42,9 @@ pub struct Config {
     /// Where new alerts of medium severity or worse are POSTed, if anywhere
     /// ([`webhook::check_url`] first).
     pub webhook: Option<String>,
+    /// Act: put quarantines in force with nftables (otherwise they are recorded as
+    /// recommendations).
+    pub enforce: bool,
 }
 
 /// Why `serve` (or a user or token command) could not run.
@@ -55,6 +61,8 @@ pub enum Error {
     },
     /// Starting the server's threads.
     Runtime(std::io::Error),
+    /// `--enforce`, and nft refused the rules (or is missing): what it said.
+    Enforce(String),
 }
 
 impl From<iotgate_store::Error> for Error {
@@ -104,6 +112,7 @@ pub fn error_text(l: &Localizer, e: &Error) -> String {
             ],
         ),
         Error::Runtime(io) => l.ta("serve-err-runtime", &[("error", Arg::S(&io.to_string()))]),
+        Error::Enforce(e) => l.ta("serve-err-enforce", &[("error", Arg::S(e))]),
     }
 }
 
@@ -181,6 +190,13 @@ pub fn run(
         &[("url", Arg::S(&format!("http://{addr}/")))],
     ));
 
+    let live = matches!(cfg.source, feed::Source::Live(_));
+    let warden = Arc::new(warden::Warden::start(&cfg.db, cfg.enforce, live).map_err(
+        |e| match e {
+            warden::StartError::Store(e) => Error::Store(e),
+            warden::StartError::Nft(e) => Error::Enforce(e),
+        },
+    )?);
     let hook = match cfg.webhook.clone() {
         Some(url) => Some(webhook::Webhook::start(&cfg.db, url)?),
         None => None,
@@ -194,6 +210,7 @@ pub fn run(
         counters: counters.clone(),
         events: events.clone(),
         secure: cfg.secure_cookies,
+        warden: warden.clone(),
     });
 
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -204,7 +221,8 @@ pub fn run(
     let retention = cfg.retention;
     std::thread::scope(|scope| {
         let feed_stop = stop.clone();
-        let (writer_ref, counters_ref, hook_ref) = (&writer, &*counters, &hook);
+        let (writer_ref, counters_ref, hook_ref, warden_ref) =
+            (&writer, &*counters, &hook, &*warden);
         scope.spawn(move || {
             let fc = feed::FeedConfig {
                 source: cfg.source,
@@ -212,16 +230,19 @@ pub fn run(
                 every: cfg.every,
             };
             let mut n = 0u64;
-            feed::run(fc, writer_ref, counters_ref, &feed_stop, || {
+            let tap = |linktype: u16, frame: &[u8]| warden_ref.tap(linktype, frame);
+            feed::run(fc, writer_ref, counters_ref, &feed_stop, &tap, || {
                 // The pages hear of it once the commit it waited for is done.
                 let _ = writer_ref.flush();
-                if let Some(h) = hook_ref {
-                    for w in writer_ref.written() {
+                for w in writer_ref.written() {
+                    warden_ref.new_alerts(&w.new_alerts);
+                    if let Some(h) = hook_ref {
                         if !w.new_alerts.is_empty() {
                             h.notify(w.new_alerts);
                         }
                     }
                 }
+                warden_ref.refresh();
                 n += 1;
                 let _ = events.send(n);
             });
@@ -259,5 +280,6 @@ pub fn run(
     })?;
     rt.shutdown_timeout(Duration::from_secs(2));
     writer.close();
+    warden.close();
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use iotgate_explain::html::esc as h;
 use iotgate_explain::{Arg, Localizer};
-use iotgate_store::{Action, Alert, Device};
+use iotgate_store::{Action, Alert, Device, Quarantine};
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -47,6 +47,7 @@ pub fn layout(f: &Frame<'_>, title: &str, body: &str) -> String {
             ("/", "serve-nav-devices"),
             ("/alerts", "serve-nav-alerts"),
             ("/actions", "serve-nav-actions"),
+            ("/settings", "serve-nav-settings"),
         ] {
             let cur = if f.path == path {
                 " aria-current=\"page\""
@@ -125,7 +126,12 @@ pub fn device_name(d: &Device) -> String {
 }
 
 /// The device list.
-pub fn devices(f: &Frame<'_>, devices: &[Device], open_alerts: &dyn Fn(i64) -> usize) -> String {
+pub fn devices(
+    f: &Frame<'_>,
+    devices: &[Device],
+    open_alerts: &dyn Fn(i64) -> usize,
+    held: &dyn Fn(i64) -> bool,
+) -> String {
     let l = f.l;
     if devices.is_empty() {
         return format!("<p id=\"empty\">{}</p>", h(&l.t("serve-no-devices")));
@@ -148,7 +154,7 @@ pub fn devices(f: &Frame<'_>, devices: &[Device], open_alerts: &dyn Fn(i64) -> u
         addrs.extend(list(&e, "ipv6"));
         addrs.truncate(3);
         let n = open_alerts(d.id);
-        let badge = if n > 0 {
+        let mut badge = if n > 0 {
             format!(
                 "<span class=\"badge\">{}</span>",
                 h(&l.ta("serve-open-alerts", &[("count", Arg::N(n as f64))]))
@@ -156,6 +162,13 @@ pub fn devices(f: &Frame<'_>, devices: &[Device], open_alerts: &dyn Fn(i64) -> u
         } else {
             String::new()
         };
+        if held(d.id) {
+            let _ = write!(
+                badge,
+                " <span class=\"badge held\">{}</span>",
+                h(&l.t("serve-held"))
+            );
+        }
         let _ = write!(
             o,
             "<tr data-mac=\"{mac}\"><td><a href=\"/devices/{mac}\">{name}</a><br><small>{macs}</small></td><td>{kind}</td><td>{vendor}</td><td>{addrs}</td><td>{last}</td><td>{badge}</td></tr>",
@@ -274,8 +287,112 @@ pub fn alerts(f: &Frame<'_>, alerts: &[Alert]) -> String {
     o
 }
 
-/// A device's page: identity and its evidence, findings, alerts, peers.
-pub fn device(f: &Frame<'_>, d: &Device, alerts_of: &[Alert]) -> String {
+/// A device's quarantine: whether it is held, by whom and why, whether that is in force, the
+/// button that holds or releases it, and the names it may still reach.
+pub fn quarantine(
+    f: &Frame<'_>,
+    mac: &str,
+    q: Option<&Quarantine>,
+    allow: &[String],
+    status: &crate::warden::Status,
+) -> String {
+    let l = f.l;
+    let mut o = format!(
+        "<section id=\"quarantine\"><h2>{}</h2>",
+        h(&l.t("serve-quarantine"))
+    );
+    match q {
+        Some(q) => {
+            let _ = write!(
+                o,
+                "<p class=\"held\" id=\"held\">{}</p>",
+                h(&l.ta(
+                    "serve-held-since",
+                    &[
+                        ("at", Arg::S(&time(q.since_ns))),
+                        ("who", Arg::S(&q.who)),
+                        ("reason", Arg::S(&q.reason)),
+                    ]
+                ))
+            );
+            if !status.enforce {
+                let _ = write!(o, "<p class=\"note\">{}</p>", h(&l.t("serve-not-enforced")));
+            } else if let Some(e) = &status.error {
+                let _ = write!(
+                    o,
+                    "<p class=\"error\">{}</p>",
+                    h(&l.ta("serve-enforce-failed", &[("error", Arg::S(e))]))
+                );
+            }
+            let _ = write!(
+                o,
+                "<form method=\"post\" action=\"/devices/{mac}/release\">{}<label>{} <input name=\"reason\" maxlength=\"200\"></label> <button id=\"release\">{}</button></form>",
+                csrf_field(f.csrf),
+                h(&l.t("serve-reason")),
+                h(&l.t("serve-release")),
+                mac = h(mac),
+            );
+        }
+        None => {
+            let _ = write!(
+                o,
+                "<p>{}</p><form method=\"post\" action=\"/devices/{mac}/quarantine\">{}<label>{} <input name=\"reason\" maxlength=\"200\"></label> <button id=\"quarantine-button\">{}</button></form>",
+                h(&l.t("serve-quarantine-what")),
+                csrf_field(f.csrf),
+                h(&l.t("serve-reason")),
+                h(&l.t("serve-quarantine-do")),
+                mac = h(mac),
+            );
+        }
+    }
+    let _ = write!(
+        o,
+        "<form method=\"post\" action=\"/devices/{mac}/allow\">{}<label>{}<br><textarea name=\"names\" rows=\"3\" cols=\"50\">{}</textarea></label><br><button id=\"allow\">{}</button></form></section>",
+        csrf_field(f.csrf),
+        h(&l.t("serve-allow-names")),
+        h(&allow.join("\n")),
+        h(&l.t("serve-save")),
+        mac = h(mac),
+    );
+    o
+}
+
+/// The settings page: automatic quarantine and release, resolvers a held device may ask.
+pub fn settings(f: &Frame<'_>, auto: bool, release_hours: f64, resolvers: &str) -> String {
+    let l = f.l;
+    let mut o = format!(
+        "<form method=\"post\" action=\"/settings\" id=\"settings\">{}",
+        csrf_field(f.csrf)
+    );
+    let _ = write!(
+        o,
+        "<p><label><input type=\"checkbox\" name=\"auto\" value=\"high\"{}> {}</label></p>",
+        if auto { " checked" } else { "" },
+        h(&l.t("serve-set-auto"))
+    );
+    let _ = write!(
+        o,
+        "<p><label>{} <input name=\"release_hours\" value=\"{}\" size=\"6\"></label></p>",
+        h(&l.t("serve-set-release")),
+        release_hours
+    );
+    let _ = write!(
+        o,
+        "<p><label>{}<br><input name=\"resolvers\" value=\"{}\" size=\"60\"></label></p>",
+        h(&l.t("serve-set-resolvers")),
+        h(resolvers)
+    );
+    let _ = write!(
+        o,
+        "<button id=\"save-settings\">{}</button></form>",
+        h(&l.t("serve-save"))
+    );
+    o
+}
+
+/// A device's page: identity and its evidence, its quarantine (`held`, drawn by
+/// [`quarantine`]), findings, alerts, peers.
+pub fn device(f: &Frame<'_>, d: &Device, alerts_of: &[Alert], held: &str) -> String {
     let l = f.l;
     let e = entry(&d.report, l);
     let mut o = String::from("<dl class=\"identity\">");
@@ -322,6 +439,7 @@ pub fn device(f: &Frame<'_>, d: &Device, alerts_of: &[Alert]) -> String {
     row("serve-col-first-seen", time(d.first_ns));
     row("serve-col-last-seen", time(d.last_ns));
     o.push_str("</dl>");
+    o.push_str(held);
     let findings = e
         .get("findings")
         .and_then(Value::as_array)

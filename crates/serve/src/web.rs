@@ -45,6 +45,8 @@ pub struct App {
     pub events: broadcast::Sender<u64>,
     /// Whether cookies get `Secure` (served behind TLS).
     pub secure: bool,
+    /// Quarantines and their enforcement.
+    pub warden: Arc<crate::warden::Warden>,
 }
 
 type St = State<Arc<App>>;
@@ -67,6 +69,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/actions", get(actions_page))
         .route("/alerts/{id}/ack", post(ack))
         .route("/devices/{mac}/split", post(split))
+        .route("/devices/{mac}/quarantine", post(quarantine_form))
+        .route("/devices/{mac}/release", post(release_form))
+        .route("/devices/{mac}/allow", post(allow_form))
+        .route("/settings", get(settings_page).post(settings_form))
         .route("/alerts/{id}/mute", post(mute))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
@@ -77,6 +83,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/static/style.css", get(style_css))
         .route("/api/v1/devices", get(api_devices))
         .route("/api/v1/devices/{mac}", get(api_device))
+        .route("/api/v1/devices/{mac}/quarantine", post(api_quarantine))
+        .route("/api/v1/devices/{mac}/release", post(api_release))
         .route("/api/v1/alerts", get(api_alerts))
         .route("/metrics", get(metrics))
         .fallback(not_found)
@@ -205,16 +213,21 @@ async fn devices_page(
             .unwrap_or(0)
             .min(1_000_000);
         let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
-        let (Ok(devs), Ok(total), Ok(open)) = (
+        let (Ok(devs), Ok(total), Ok(open), Ok(held)) = (
             store.devices_page(pageno * PAGE, PAGE),
             store.device_count(),
             store.open_alert_counts(),
+            store.quarantines(),
         ) else {
             return internal(&s.user.lang);
         };
         drop(store);
+        let held: std::collections::HashSet<i64> = held.iter().map(|q| q.device_id).collect();
         user_page(s, "/", "serve-nav-devices", |f| {
-            let mut body = page::devices(f, &devs, &|id| open.get(&id).copied().unwrap_or(0));
+            let mut body =
+                page::devices(f, &devs, &|id| open.get(&id).copied().unwrap_or(0), &|id| {
+                    held.contains(&id)
+                });
             body.push_str(&page::pager(f.l, pageno, PAGE, total));
             body
         })
@@ -244,9 +257,15 @@ async fn device_page(State(app): St, headers: HeaderMap, Path(mac): Path<String>
             }
             Err(_) => return internal(&s.user.lang),
         };
-        let Ok(alerts) = store.alerts(Some(d.id), 200) else {
+        let (Ok(alerts), Ok(q), Ok(allow)) = (
+            store.alerts(Some(d.id), 200),
+            store.quarantine_of(d.id),
+            store.allowed(d.id),
+        ) else {
             return internal(&s.user.lang);
         };
+        drop(store);
+        let status = app.warden.status();
         with_l(&s.user.lang, |l| {
             let path = format!("/devices/{mac}");
             let f = Frame {
@@ -255,7 +274,8 @@ async fn device_page(State(app): St, headers: HeaderMap, Path(mac): Path<String>
                 csrf: &s.csrf,
                 path: &path,
             };
-            let body = page::device(&f, &d, &alerts);
+            let held = page::quarantine(&f, &mac, q.as_ref(), &allow, &status);
+            let body = page::device(&f, &d, &alerts, &held);
             html(
                 StatusCode::OK,
                 page::layout(&f, &page::device_name(&d), &body),
@@ -333,6 +353,25 @@ fn checked(
     }
 }
 
+/// Checks a state-changing request about the device at `/devices/{mac}/…`: the session and
+/// CSRF token ([`checked`]), and the MAC, normalised.
+fn device_form(
+    app: &App,
+    headers: &HeaderMap,
+    mac: &str,
+    form: &HashMap<String, String>,
+) -> Result<(Signed, String), Response> {
+    let s = checked(app, headers, form)?;
+    match norm_mac(mac) {
+        Some(mac) => Ok((s, mac)),
+        None => Err(message(
+            StatusCode::NOT_FOUND,
+            &s.user.lang,
+            "serve-error-no-device",
+        )),
+    }
+}
+
 /// Where to go back to after a form: a local path only (never another site).
 fn back(form: &HashMap<String, String>, default: &str) -> String {
     match form.get("back") {
@@ -368,12 +407,9 @@ async fn split(
     Path(mac): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let s = match checked(&app, &headers, &form) {
-        Ok(s) => s,
+    let (s, mac) = match device_form(&app, &headers, &mac, &form) {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let Some(mac) = norm_mac(&mac) else {
-        return message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-device");
     };
     let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
     match store.split(&mac, &s.user.name, wall_ns()) {
@@ -432,6 +468,263 @@ async fn mute(
         Ok(()) => Redirect::to(&back(&form, "/alerts")).into_response(),
         Err(_) => internal(&s.user.lang),
     }
+}
+
+/// Quarantine or release.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hold {
+    Quarantine,
+    Release,
+}
+
+/// What holding or releasing a device did.
+enum Held {
+    /// No device has used this MAC.
+    NoDevice,
+    /// Done (`true`) or already so (`false`), on the device with this id.
+    Done(i64, bool),
+}
+
+/// A reason as kept: printable, at most 200 characters; a default when empty.
+fn reason_of(given: Option<&str>, default: &str) -> String {
+    let r: String = given
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let r = r.trim();
+    if r.is_empty() {
+        default.to_string()
+    } else {
+        r.to_string()
+    }
+}
+
+/// A name a held device may still reach, as kept (lower case, no final dot), if it is a DNS
+/// name.
+fn allow_name(s: &str) -> Option<String> {
+    let n = iotgate_mud::dns_name(s);
+    let ok = !n.is_empty()
+        && n.len() <= 253
+        && n.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    ok.then_some(n)
+}
+
+/// Most names one device may be allowed in quarantine.
+const MAX_ALLOW: usize = 64;
+
+/// Holds or releases the device that used `mac`, on record, and has the rules follow.
+fn hold(app: &App, mac: &str, op: Hold, who: &str, reason: &str) -> iotgate_store::Result<Held> {
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(d) = store.device_by_mac(mac)? else {
+        return Ok(Held::NoDevice);
+    };
+    let changed = match op {
+        Hold::Quarantine => store.quarantine(d.id, who, reason, wall_ns())?,
+        Hold::Release => store.release(d.id, who, reason, wall_ns())?,
+    };
+    drop(store);
+    app.warden.refresh();
+    Ok(Held::Done(d.id, changed))
+}
+
+async fn hold_form(
+    app: Arc<App>,
+    headers: HeaderMap,
+    mac: String,
+    form: HashMap<String, String>,
+    op: Hold,
+) -> Response {
+    let (s, mac) = match device_form(&app, &headers, &mac, &form) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let default = if op == Hold::Quarantine {
+        "by hand"
+    } else {
+        "released by hand"
+    };
+    let reason = reason_of(form.get("reason").map(String::as_str), default);
+    match hold(&app, &mac, op, &s.user.name, &reason) {
+        Ok(Held::Done(..)) => Redirect::to(&format!("/devices/{mac}")).into_response(),
+        Ok(Held::NoDevice) => message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-device"),
+        Err(_) => internal(&s.user.lang),
+    }
+}
+
+async fn quarantine_form(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    hold_form(app, headers, mac, form, Hold::Quarantine).await
+}
+
+async fn release_form(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    hold_form(app, headers, mac, form, Hold::Release).await
+}
+
+/// The names a device may still reach in quarantine, one per line (or separated by spaces or
+/// commas); `None` when one is not a DNS name or there are too many.
+fn names_of(text: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for n in text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|n| !n.is_empty())
+    {
+        let n = allow_name(n)?;
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    (out.len() <= MAX_ALLOW).then_some(out)
+}
+
+async fn allow_form(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let (s, mac) = match device_form(&app, &headers, &mac, &form) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some(names) = names_of(form.get("names").map_or("", String::as_str)) else {
+        return message(
+            StatusCode::BAD_REQUEST,
+            &s.user.lang,
+            "serve-error-bad-names",
+        );
+    };
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let d = match store.device_by_mac(&mac) {
+        Ok(Some(d)) => d,
+        Ok(None) => return message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-device"),
+        Err(_) => return internal(&s.user.lang),
+    };
+    if store
+        .set_allowed(d.id, &names, &s.user.name, wall_ns())
+        .is_err()
+    {
+        return internal(&s.user.lang);
+    }
+    drop(store);
+    app.warden.refresh();
+    Redirect::to(&format!("/devices/{mac}")).into_response()
+}
+
+/// The settings as the page shows them: automatic quarantine on, release after (hours),
+/// resolvers.
+fn settings_now(store: &Store) -> iotgate_store::Result<(bool, f64, String)> {
+    use crate::warden::{AUTO, RELEASE_AFTER, RESOLVERS};
+    let auto = store.setting(AUTO)?.as_deref() == Some("high");
+    let secs: f64 = store
+        .setting(RELEASE_AFTER)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    Ok((
+        auto,
+        secs / 3600.0,
+        store.setting(RESOLVERS)?.unwrap_or_default(),
+    ))
+}
+
+async fn settings_page(State(app): St, headers: HeaderMap) -> Response {
+    for_user(&app, &headers, |s| {
+        let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        let Ok((auto, hours, resolvers)) = settings_now(&store) else {
+            return internal(&s.user.lang);
+        };
+        drop(store);
+        user_page(s, "/settings", "serve-nav-settings", |f| {
+            page::settings(f, auto, hours, &resolvers)
+        })
+    })
+}
+
+async fn settings_form(
+    State(app): St,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    use crate::warden::{AUTO, RELEASE_AFTER, RESOLVERS};
+    let s = match checked(&app, &headers, &form) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let auto = form.get("auto").map(String::as_str) == Some("high");
+    let hours = match form.get("release_hours").map(|h| h.trim()) {
+        None | Some("") => Some(0.0),
+        Some(h) => h
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|h| h.is_finite() && (0.0..=8760.0).contains(h)),
+    };
+    let Some(hours) = hours else {
+        return message(
+            StatusCode::BAD_REQUEST,
+            &s.user.lang,
+            "serve-error-bad-hours",
+        );
+    };
+    let mut resolvers: Vec<std::net::IpAddr> = Vec::new();
+    for a in form
+        .get("resolvers")
+        .map_or("", String::as_str)
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|a| !a.is_empty())
+    {
+        match a.parse() {
+            Ok(ip) if resolvers.len() < 16 => resolvers.push(ip),
+            _ => {
+                return message(
+                    StatusCode::BAD_REQUEST,
+                    &s.user.lang,
+                    "serve-error-bad-resolvers",
+                )
+            }
+        }
+    }
+    let resolvers: Vec<String> = resolvers.iter().map(ToString::to_string).collect();
+    let secs = (hours * 3600.0).round() as i64;
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let saved = store
+        .set_setting(AUTO, if auto { "high" } else { "off" })
+        .and_then(|()| store.set_setting(RELEASE_AFTER, &secs.to_string()))
+        .and_then(|()| store.set_setting(RESOLVERS, &resolvers.join(" ")))
+        .and_then(|()| {
+            store.record(&iotgate_store::Action {
+                ts_ns: wall_ns(),
+                who: s.user.name.clone(),
+                device_id: None,
+                action: "settings".into(),
+                reason: format!(
+                    "auto={} release_after={secs}s resolvers={}",
+                    if auto { "high" } else { "off" },
+                    resolvers.join(" ")
+                ),
+            })
+        });
+    drop(store);
+    if saved.is_err() {
+        return internal(&s.user.lang);
+    }
+    app.warden.refresh();
+    Redirect::to("/settings").into_response()
 }
 
 /// The sign-in page, with a fresh pre-session CSRF cookie.
@@ -891,11 +1184,123 @@ async fn api_device(
             let alerts = store.alerts(Some(d.id), 500).unwrap_or_default();
             let mut v = device_json(&d, lang);
             v["alerts"] = alerts.iter().map(|a| alert_json(a, lang)).collect();
+            v["quarantine"] = match store.quarantine_of(d.id) {
+                Ok(Some(q)) => serde_json::json!({
+                    "since": page::time(q.since_ns),
+                    "who": q.who,
+                    "reason": q.reason,
+                    "allow": q.allow,
+                }),
+                _ => serde_json::Value::Null,
+            };
             Json(v).into_response()
         }
         Ok(None) => api_error(StatusCode::NOT_FOUND, "no-device", lang),
         Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
     }
+}
+
+/// `POST /api/v1/devices/{mac}/quarantine` and `…/release`: an optional JSON body,
+/// `{"reason": TEXT, "allow": [NAME…]}` (`allow` for a quarantine only: the names it may still
+/// reach, replacing the list).
+async fn api_hold(
+    app: Arc<App>,
+    headers: HeaderMap,
+    mac: String,
+    q: HashMap<String, String>,
+    body: axum::body::Bytes,
+    op: Hold,
+) -> Response {
+    let lang = api_lang(&q);
+    let who = match bearer(&app, &headers, lang) {
+        Ok(name) => format!("api:{name}"),
+        Err(r) => return r,
+    };
+    let Some(mac) = norm_mac(&mac) else {
+        return api_error(StatusCode::BAD_REQUEST, "bad-mac", lang);
+    };
+    let v: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::json!({})
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v @ serde_json::Value::Object(_)) => v,
+            _ => return api_error(StatusCode::BAD_REQUEST, "bad-body", lang),
+        }
+    };
+    let reason = match v.get("reason") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(r)) => Some(r.as_str()),
+        Some(_) => return api_error(StatusCode::BAD_REQUEST, "bad-body", lang),
+    };
+    let allow = match (v.get("allow"), op) {
+        (None, _) => None,
+        (Some(serde_json::Value::Array(a)), Hold::Quarantine) => {
+            let mut names = Vec::new();
+            for n in a {
+                match n.as_str().and_then(allow_name) {
+                    Some(n) if !names.contains(&n) => names.push(n),
+                    Some(_) => {}
+                    None => return api_error(StatusCode::BAD_REQUEST, "bad-names", lang),
+                }
+            }
+            if names.len() > MAX_ALLOW {
+                return api_error(StatusCode::BAD_REQUEST, "bad-names", lang);
+            }
+            Some(names)
+        }
+        _ => return api_error(StatusCode::BAD_REQUEST, "bad-body", lang),
+    };
+    let default = if op == Hold::Quarantine {
+        "through the API"
+    } else {
+        "released through the API"
+    };
+    let reason = reason_of(reason, default);
+    if let Some(names) = &allow {
+        let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        let set = match store.device_by_mac(&mac) {
+            Ok(Some(d)) => store.set_allowed(d.id, names, &who, wall_ns()),
+            Ok(None) => return api_error(StatusCode::NOT_FOUND, "no-device", lang),
+            Err(e) => Err(e),
+        };
+        if set.is_err() {
+            return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang);
+        }
+    }
+    match hold(&app, &mac, op, &who, &reason) {
+        Ok(Held::Done(id, changed)) => {
+            let status = app.warden.status();
+            Json(serde_json::json!({
+                "device_id": id,
+                "quarantined": op == Hold::Quarantine,
+                "changed": changed,
+                "enforced": status.enforce && status.error.is_none(),
+            }))
+            .into_response()
+        }
+        Ok(Held::NoDevice) => api_error(StatusCode::NOT_FOUND, "no-device", lang),
+        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
+    }
+}
+
+async fn api_quarantine(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Response {
+    api_hold(app, headers, mac, q, body, Hold::Quarantine).await
+}
+
+async fn api_release(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Response {
+    api_hold(app, headers, mac, q, body, Hold::Release).await
 }
 
 async fn api_alerts(

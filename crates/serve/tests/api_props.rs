@@ -69,6 +69,7 @@ fn app() -> Arc<web::App> {
         counters: Arc::new(feed::Counters::default()),
         events,
         secure: false,
+        warden: Arc::new(iotgate_serve::warden::Warden::start(&db, false, false).expect("warden")),
     })
 }
 
@@ -78,6 +79,13 @@ fn path() -> impl Strategy<Value = String> {
         "/devices/",
         "/devices/02:00:00:00:00:01",
         "/devices/02:00:00:00:00:01/split",
+        "/devices/02:00:00:00:00:01/quarantine",
+        "/devices/02:00:00:00:00:01/release",
+        "/devices/02:00:00:00:00:01/allow",
+        "/settings",
+        "/api/v1/devices/02:00:00:00:00:01/quarantine",
+        "/api/v1/devices/02:00:00:00:00:01/release",
+        "/api/v1/devices/02:00:00:00:00:09/quarantine",
         "/alerts",
         "/alerts/1/ack",
         "/alerts/1/mute",
@@ -144,15 +152,23 @@ proptest! {
         ]),
         csrf in prop::sample::select(vec!["", CSRF, "nope"]),
         fields in prop::collection::vec(
-            (prop::sample::select(vec!["name", "password", "hours", "lang", "back", "token", "csrf", "x"]),
+            (prop::sample::select(vec!["name", "password", "hours", "lang", "back", "token", "csrf", "x",
+                "reason", "names", "auto", "release_hours", "resolvers"]),
              "[\\PC]{0,40}"),
             0..5,
         ),
         junk in prop::collection::vec(any::<u8>(), 0..300),
         use_junk in any::<bool>(),
+        json in prop::option::of(prop::sample::select(vec![
+            r#"{}"#, r#"{"reason": "x", "allow": ["fw.example.com"]}"#, r#"{"allow": "x"}"#,
+            r#"{"allow": [1, null]}"#, r#"{"reason": 7}"#, r#"[]"#, r#"{"allow": ["a..b"]}"#,
+            r#"{"reason": "\u0000\u202e", "allow": []}"#, r#"{"#,
+        ])),
     ) {
         let app = app();
-        let mut body: Vec<u8> = if use_junk {
+        let mut body: Vec<u8> = if let Some(j) = json.filter(|_| ctype == "application/json") {
+            j.as_bytes().to_vec()
+        } else if use_junk {
             junk
         } else {
             let mut f: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", v.replace(['&', '='], ""))).collect();

@@ -1,7 +1,7 @@
 //! The dashboard in a real browser (Debian's `chromium`, headless, driven over the DevTools
 //! protocol): first-run setup, the simulator's infected camera listed with its alert, a device
-//! whose DHCP host name is markup shown as inert text, acknowledge and mute by clicking, the
-//! switch to French, and signing out. Skipped (with a message) when chromium is not installed;
+//! whose DHCP host name is markup shown as inert text, acknowledge and mute by clicking,
+//! quarantine and release from the device's page, the switch to French, and signing out. Skipped (with a message) when chromium is not installed;
 //! `tools/test-all.sh` installs it.
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
@@ -98,25 +98,34 @@ async fn go(page: &chromiumoxide::Page, url: &str) {
 }
 
 /// Clicks `selector` and waits until the document it leads to has loaded: the old document is
-/// marked first, so that a navigation not yet started is not taken for one finished.
+/// marked first (an attribute on its root), so that a navigation not yet started is not taken
+/// for one finished.
 async fn click(page: &chromiumoxide::Page, selector: &str) {
-    page.evaluate("window.__old = true").await.unwrap();
-    page.find_element(selector)
-        .await
-        .unwrap_or_else(|e| panic!("{selector}: {e}"))
-        .click()
+    page.evaluate("document.documentElement.setAttribute('data-old', '1')")
         .await
         .unwrap();
+    // A live update may swap the page's main part between finding and clicking: find again.
+    let mut tries = 0;
+    loop {
+        let clicked = match page.find_element(selector).await {
+            Ok(e) => e.click().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        match clicked {
+            Ok(()) => break,
+            Err(e) if tries >= 20 => panic!("{selector}: {e}"),
+            Err(_) => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
     let t = Instant::now();
     loop {
-        let done = page
-            .evaluate("window.__old === undefined && document.readyState === 'complete'")
-            .await
-            .ok()
-            .and_then(|v| v.into_value::<bool>().ok())
-            .unwrap_or(false);
-        if done {
-            return;
+        if let Ok(html) = page.content().await {
+            if !html.contains("data-old") && html.contains("</main>") {
+                return;
+            }
         }
         assert!(
             t.elapsed() < Duration::from_secs(20),
@@ -144,6 +153,7 @@ async fn the_dashboard_in_chromium() {
         retention: Duration::from_secs(86_400),
         secure_cookies: false,
         webhook: None,
+        enforce: false,
     };
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel::<String>();
@@ -218,13 +228,24 @@ async fn the_dashboard_in_chromium() {
     // The camera's page, its Mirai alert; acknowledge it, then mute its kind for a day.
     click(&page, "a[href^='/devices/b0:c5:54']").await;
     until(&page, "Mirai").await;
+    let device_url = page.url().await.unwrap().unwrap_or_default();
     click(&page, "button.ack").await;
     until(&page, "Acknowledged by alice").await;
+    // Quarantine from its page, then release (recorded: this gateway runs without --enforce).
+    go(&page, &device_url).await;
+    click(&page, "#quarantine-button").await;
+    until(&page, "In quarantine since").await;
+    until(&page, "Not enforced").await;
+    click(&page, "#release").await;
+    until(&page, "Put in quarantine").await;
+    assert!(!text(&page).await.contains("In quarantine since"));
     go(&page, &format!("{base}/alerts")).await;
     until(&page, "Mute this kind").await;
     click(&page, "button.mute").await;
     go(&page, &format!("{base}/actions")).await;
     until(&page, "muted alerts").await;
+    until(&page, "quarantined the device").await;
+    until(&page, "released the device").await;
 
     // French, from the switch on the page.
     click(&page, "#lang").await;

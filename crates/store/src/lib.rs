@@ -302,6 +302,35 @@ pub struct Mute {
     pub who: String,
 }
 
+/// A device held in quarantine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantine {
+    /// The device.
+    pub device_id: i64,
+    /// Its MACs.
+    pub macs: Vec<String>,
+    /// Since when (wall time), ns.
+    pub since_ns: i64,
+    /// Who put it there (a user, `api:TOKEN-NAME`, or `iotgate`).
+    pub who: String,
+    /// Why.
+    pub reason: String,
+    /// The last new evidence of an alert on it (or `since_ns`), ns.
+    pub clean_since_ns: i64,
+    /// Names it may still reach (its update servers).
+    pub allow: Vec<String>,
+    /// Its latest report entry, JSON (its addresses are there).
+    pub report: String,
+}
+
+/// Wall time, ns since 1970.
+fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 /// A user of the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -397,6 +426,9 @@ impl Store {
         }
         if version < 1 {
             tx.execute_batch(schema::V1)?;
+        }
+        if version < 2 {
+            tx.execute_batch(schema::V2)?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
@@ -572,6 +604,12 @@ impl Store {
                     out.new_alerts.push(tx.last_insert_rowid());
                 }
             }
+            // New evidence against a device in quarantine: its clean period starts again.
+            tx.execute(
+                "UPDATE quarantines SET clean_since_ns = max(clean_since_ns, ?2)
+                 WHERE device_id = ?1",
+                params![device_id, now_ns()],
+            )?;
         }
         tx.commit()?;
         Ok(out)
@@ -741,6 +779,19 @@ impl Store {
             "UPDATE alerts SET device_id = ?2 WHERE mac = ?1",
             params![mac, new],
         )?;
+        // A MAC taken out of a device in quarantine stays in quarantine: a split never lets
+        // a device out (people release it on its own page).
+        tx.execute(
+            "INSERT INTO quarantines (device_id, since_ns, who, reason, clean_since_ns)
+             SELECT ?2, since_ns, who, reason, clean_since_ns FROM quarantines
+             WHERE device_id = ?1",
+            params![old, new],
+        )?;
+        tx.execute(
+            "INSERT INTO device_allow (device_id, name)
+             SELECT ?2, name FROM device_allow WHERE device_id = ?1",
+            params![old, new],
+        )?;
         tx.execute(
             "INSERT INTO actions (ts_ns, who, device_id, action, reason)
              VALUES (?1, ?2, ?3, 'split', ?4)",
@@ -848,6 +899,124 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Puts device `id` in quarantine and records it; false when it already is (or there is
+    /// no such device: `Ok(false)` too, checked first by callers that care).
+    pub fn quarantine(&mut self, id: i64, who: &str, reason: &str, ts_ns: i64) -> Result<bool> {
+        let tx = self.write()?;
+        let exists: bool =
+            tx.query_row("SELECT count(*) FROM devices WHERE id = ?1", [id], |r| {
+                r.get::<_, i64>(0).map(|n| n > 0)
+            })?;
+        if !exists {
+            return Ok(false);
+        }
+        let n = tx.execute(
+            "INSERT INTO quarantines (device_id, since_ns, who, reason, clean_since_ns)
+             VALUES (?1, ?2, ?3, ?4, ?2) ON CONFLICT (device_id) DO NOTHING",
+            params![id, ts_ns, who, reason],
+        )?;
+        if n > 0 {
+            tx.execute(
+                "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+                 VALUES (?1, ?2, ?3, 'quarantine', ?4)",
+                params![ts_ns, who, id, reason],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// Releases device `id` from quarantine and records it; false when it was not in one.
+    pub fn release(&mut self, id: i64, who: &str, reason: &str, ts_ns: i64) -> Result<bool> {
+        let tx = self.write()?;
+        let n = tx.execute("DELETE FROM quarantines WHERE device_id = ?1", [id])?;
+        if n > 0 {
+            tx.execute(
+                "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+                 VALUES (?1, ?2, ?3, 'release', ?4)",
+                params![ts_ns, who, id, reason],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// The devices in quarantine, oldest quarantine first.
+    pub fn quarantines(&self) -> Result<Vec<Quarantine>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT q.device_id, q.since_ns, q.who, q.reason, q.clean_since_ns, d.report
+             FROM quarantines q JOIN devices d ON d.id = q.device_id
+             ORDER BY q.since_ns, q.device_id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(Quarantine {
+                device_id: r.get(0)?,
+                macs: Vec::new(),
+                since_ns: r.get(1)?,
+                who: r.get(2)?,
+                reason: r.get(3)?,
+                clean_since_ns: r.get(4)?,
+                allow: Vec::new(),
+                report: r.get(5)?,
+            })
+        })?;
+        let mut out: Vec<Quarantine> = rows.collect::<rusqlite::Result<_>>()?;
+        for q in &mut out {
+            q.macs = self.macs_of(q.device_id)?;
+            q.allow = self.allowed(q.device_id)?;
+        }
+        Ok(out)
+    }
+
+    /// Device `id`'s quarantine, if it is in one.
+    pub fn quarantine_of(&self, id: i64) -> Result<Option<Quarantine>> {
+        Ok(self.quarantines()?.into_iter().find(|q| q.device_id == id))
+    }
+
+    /// The names device `id` may still reach in quarantine, sorted.
+    pub fn allowed(&self, id: i64) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT name FROM device_allow WHERE device_id = ?1 ORDER BY name")?;
+        let rows = st.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Replaces the names device `id` may still reach in quarantine, and records it.
+    pub fn set_allowed(&mut self, id: i64, names: &[String], who: &str, ts_ns: i64) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute("DELETE FROM device_allow WHERE device_id = ?1", [id])?;
+        for n in names {
+            tx.execute(
+                "INSERT OR IGNORE INTO device_allow (device_id, name) VALUES (?1, ?2)",
+                params![id, n],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+             VALUES (?1, ?2, ?3, 'allow', ?4)",
+            params![ts_ns, who, id, names.join(" ")],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Device `id` by its id.
+    pub fn device(&self, id: i64) -> Result<Option<Device>> {
+        let mac: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT mac FROM device_macs WHERE device_id = ?1 LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match mac {
+            Some(m) => self.device_by_mac(&m),
+            None => Ok(None),
+        }
     }
 
     /// A setting's value.

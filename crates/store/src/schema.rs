@@ -2,7 +2,7 @@
 
 /// The schema version this build writes; a database with a newer one is refused rather than
 /// misread.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
 /// Settings every connection needs: WAL (readers never wait for the writer, and a process
 /// killed mid-transaction leaves the last committed state), `synchronous = NORMAL` (in WAL mode
@@ -123,5 +123,27 @@ CREATE TABLE tokens (
     hash         TEXT NOT NULL UNIQUE,
     created_ns   INTEGER NOT NULL,
     last_used_ns INTEGER
+) STRICT;
+";
+
+/// Version 2: quarantines, and the names a quarantined device may still reach.
+pub const V2: &str = "
+-- Devices held in quarantine (wall times). The rules follow this table: rebuilt from it at
+-- start, so a quarantine outlives a restart or a crash.
+CREATE TABLE quarantines (
+    device_id      INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+    since_ns       INTEGER NOT NULL,
+    who            TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    -- The last time an alert of the device had new evidence (at first: since_ns); an
+    -- automatic release counts its clean period from here.
+    clean_since_ns INTEGER NOT NULL
+) STRICT;
+
+-- Names a device may still reach while in quarantine (its update servers), set by people.
+CREATE TABLE device_allow (
+    device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+    name      TEXT NOT NULL,
+    PRIMARY KEY (device_id, name)
 ) STRICT;
 ";

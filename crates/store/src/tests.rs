@@ -401,3 +401,124 @@ fn a_device_back_under_a_random_mac_is_one_device_and_can_be_split() {
         "a group address is no device's"
     );
 }
+
+#[test]
+fn quarantine_is_kept_released_and_outlives_a_split() {
+    let p = scratch("quarantine.db");
+    let mut s = Store::open(&p).unwrap();
+    s.apply(&Batch {
+        devices: vec![dev("02:00:00:00:00:01", 10), dev("02:00:00:00:00:02", 10)],
+        alerts: vec![],
+    })
+    .unwrap();
+    let id = s.device_by_mac("02:00:00:00:00:01").unwrap().unwrap().id;
+    assert!(!s.quarantine(9999, "ann", "no such device", 5).unwrap());
+    assert!(s.quarantine(id, "ann", "scanning", 100).unwrap());
+    assert!(
+        !s.quarantine(id, "bob", "again", 110).unwrap(),
+        "already held"
+    );
+    s.set_allowed(
+        id,
+        &["fw.maker.example".into(), "cdn.maker.example".into()],
+        "ann",
+        120,
+    )
+    .unwrap();
+    // Reopened (a restart): still held, with its names, and who and why.
+    drop(s);
+    let mut s = Store::open(&p).unwrap();
+    let q = s.quarantines().unwrap();
+    assert_eq!(q.len(), 1);
+    assert_eq!(
+        (q[0].who.as_str(), q[0].reason.as_str()),
+        ("ann", "scanning")
+    );
+    assert_eq!(q[0].allow, vec!["cdn.maker.example", "fw.maker.example"]);
+    assert_eq!(q[0].macs, vec!["02:00:00:00:00:01"]);
+    assert_eq!(q[0].clean_since_ns, 100);
+    // New evidence of an alert on it restarts its clean period (wall time).
+    s.apply(&Batch {
+        devices: vec![],
+        alerts: vec![alert("k", "02:00:00:00:00:01", 20, "high")],
+    })
+    .unwrap();
+    assert!(s.quarantine_of(id).unwrap().unwrap().clean_since_ns > 1_000_000_000_000_000_000);
+    assert!(s.release(id, "bob", "cleaned", 200).unwrap());
+    assert!(!s.release(id, "bob", "twice", 210).unwrap());
+    assert!(s.quarantines().unwrap().is_empty());
+    let acts: Vec<String> = s
+        .actions(Some(id), 10)
+        .unwrap()
+        .into_iter()
+        .map(|a| format!("{} {} {}", a.who, a.action, a.reason))
+        .collect();
+    assert_eq!(
+        acts,
+        vec![
+            "bob release cleaned",
+            "ann allow fw.maker.example cdn.maker.example",
+            "ann quarantine scanning"
+        ]
+    );
+}
+
+#[test]
+fn a_mac_split_from_a_quarantined_device_stays_in_quarantine() {
+    let p = scratch("qsplit.db");
+    let mut s = Store::open(&p).unwrap();
+    let mut a = dev("00:11:22:00:00:01", 10);
+    a.client_id = Some("ff00aa".into());
+    s.apply(&Batch {
+        devices: vec![a],
+        alerts: vec![],
+    })
+    .unwrap();
+    let mut b = dev("06:11:22:00:00:09", 20);
+    b.client_id = Some("ff00aa".into());
+    s.apply(&Batch {
+        devices: vec![b],
+        alerts: vec![],
+    })
+    .unwrap();
+    let d = s.device_by_mac("00:11:22:00:00:01").unwrap().unwrap();
+    assert_eq!(d.macs.len(), 2, "merged");
+    assert!(s.quarantine(d.id, "ann", "flood", 30).unwrap());
+    let new = s.split("06:11:22:00:00:09", "ann", 40).unwrap().unwrap();
+    let held: Vec<i64> = s
+        .quarantines()
+        .unwrap()
+        .iter()
+        .map(|q| q.device_id)
+        .collect();
+    assert_eq!(held, vec![d.id, new]);
+}
+
+#[test]
+fn a_version_1_database_is_brought_up_to_date() {
+    let p = scratch("v1.db");
+    {
+        let c = Connection::open(&p).unwrap();
+        c.execute_batch(schema::PRAGMAS).unwrap();
+        c.execute_batch(schema::V1).unwrap();
+        c.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', '1')",
+            [],
+        )
+        .unwrap();
+        c.execute("INSERT INTO devices (first_ns, last_ns) VALUES (1, 2)", [])
+            .unwrap();
+    }
+    let mut s = Store::open(&p).unwrap();
+    assert_eq!(s.device_count().unwrap(), 1);
+    assert!(s.quarantine(1, "ann", "x", 3).unwrap());
+    let v: String = s
+        .conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(v, VERSION.to_string());
+}

@@ -5,16 +5,12 @@
 use crate::failure::{print_str, Done, Failure};
 use iotgate_explain::{write_error, Arg, Localizer};
 use iotgate_mud::nft::{add_elements, compile, Device, NameSets, Ruleset};
+use iotgate_serve::warden::nft as apply;
 use iotgate_sources::{LiveCapture, Next, PacketSource};
-use iotgate_wire::{decode, Mac, L3, L4};
-use std::io::Write;
+use iotgate_wire::Mac;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Longest time an address learnt from DNS stays allowed, whatever the TTL says.
-const MAX_TTL: u32 = 86_400;
 
 /// The ruleset the arguments ask for (`--mud MAC=FILE`, `--addr MAC=IP`, `--controller`).
 fn ruleset_from_args(l: &Localizer, m: &clap::ArgMatches) -> Result<Ruleset, String> {
@@ -81,27 +77,6 @@ pub fn nft(l: &Localizer, m: &clap::ArgMatches) -> Done {
         Some(p) => std::fs::write(p, text)
             .map_err(|e| Failure::failed(write_error(l, &p.display().to_string(), &e))),
         None => print_str(l, &text),
-    }
-}
-
-/// Runs `nft -j -f -` with `doc` on standard input.
-fn apply(doc: &serde_json::Value) -> Result<(), String> {
-    let mut child = Command::new("nft")
-        .args(["-j", "-f", "-"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("nft: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(doc.to_string().as_bytes())
-            .map_err(|e| format!("nft: {e}"))?;
-    }
-    let out = child.wait_with_output().map_err(|e| format!("nft: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
     }
 }
 
@@ -178,44 +153,14 @@ const MAX_PENDING: usize = 4096;
 /// The (set, address, TTL) additions a frame calls for: a DNS answer to a managed device for a
 /// name its profile allows.
 fn answers(frame: &[u8], sets: &NameSets) -> Vec<(String, IpAddr, u32)> {
-    let mut out = Vec::new();
-    let Ok(d) = decode(1, frame) else { return out };
-    let (Some(dst), L3::Ip(_), L4::Udp(u)) = (d.link.dst, d.l3, d.l4) else {
-        return out;
+    let Some(a) = iotgate_serve::dnsbind::answer(1, frame) else {
+        return Vec::new();
     };
-    if u.sport != 53 {
-        return out;
-    }
-    let Some(names) = sets.get(&dst.to_string()) else {
-        return out;
+    let Some((s4, s6)) = sets.get(&a.to.to_string()).and_then(|n| n.get(&a.name)) else {
+        return Vec::new();
     };
-    let Ok(msg) = iotgate_wire::dns::parse(u.payload) else {
-        return out;
-    };
-    if !msg.is_response() || msg.rcode() != 0 {
-        return out;
-    }
-    let mut nb = [0u8; 256];
-    let Some(q) = msg.questions().next() else {
-        return out;
-    };
-    let Ok(n) = q.name.write(&mut nb) else {
-        return out;
-    };
-    let qname = iotgate_mud::dns_name(std::str::from_utf8(&nb[..n]).unwrap_or(""));
-    let Some((s4, s6)) = names.get(&qname) else {
-        return out;
-    };
-    for (section, rec) in msg.records() {
-        if section != 1 {
-            break;
-        }
-        let ttl = rec.ttl.clamp(1, MAX_TTL);
-        if let Some(a) = rec.a() {
-            out.push((s4.clone(), IpAddr::V4(a), ttl));
-        } else if let Some(a) = rec.aaaa() {
-            out.push((s6.clone(), IpAddr::V6(a), ttl));
-        }
-    }
-    out
+    a.addrs
+        .into_iter()
+        .map(|(ip, ttl)| (if ip.is_ipv6() { s6 } else { s4 }.clone(), ip, ttl))
+        .collect()
 }

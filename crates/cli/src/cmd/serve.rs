@@ -125,6 +125,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
         retention: Duration::from_secs(days.saturating_mul(86_400)),
         secure_cookies: m.get_flag("secure-cookies"),
         webhook,
+        enforce: m.get_flag("enforce"),
     };
     let stop = super::analyze::stop_on_interrupt();
     let done = iotgate_serve::run(cfg, l, stop, |line| crate::note!("iotgate: {line}"));

@@ -1,0 +1,465 @@
+//! The daemon's hand on the network: holds devices in quarantine (by people, through the API,
+//! or by itself on a high alert when the operator turned that on), releases them after the
+//! clean period the operator set, and — with `--enforce` — keeps the kernel's rules equal to
+//! the database: rebuilt at start, replaced when who is held (or their addresses) changes,
+//! their DNS-bound sets filled from the DNS answers the held devices receive, removed when the
+//! daemon stops.
+
+use crate::dnsbind;
+use crate::feed::wall_ns;
+use crate::rules::{self, Held};
+use iotgate_store::Store;
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// Setting: `high` to quarantine a device on its first high-severity alert (not muted);
+/// anything else (the default) leaves it to people.
+pub const AUTO: &str = "quarantine.auto";
+/// Setting: seconds without new alert evidence after which a held device is released; `0`
+/// or absent: never by itself.
+pub const RELEASE_AFTER: &str = "quarantine.release_after_s";
+/// Setting: resolvers (addresses, space-separated) a held device may still ask, besides the
+/// gateway itself.
+pub const RESOLVERS: &str = "quarantine.resolvers";
+/// Who the daemon is in the action log.
+pub const WHO: &str = "iotgate";
+
+/// Addresses learnt from DNS kept per held device, at most; more are not kept (the next
+/// answer brings them again).
+const LEARNED_PER_DEVICE: usize = 4096;
+/// DNS additions waiting for the next nft run, at most.
+const MAX_PENDING: usize = 4096;
+/// How often the clean periods are checked.
+const RELEASE_CHECK: Duration = Duration::from_secs(5);
+
+/// What people see of the enforcement.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    /// `--enforce` was given.
+    pub enforce: bool,
+    /// The last nft failure, if the rules are not as the database says.
+    pub error: Option<String>,
+}
+
+#[derive(Default)]
+struct State {
+    stop: bool,
+    refresh: bool,
+    new_alerts: Vec<i64>,
+    /// Held MACs → their device; each held device's allowed names.
+    watch: HashMap<[u8; 6], i64>,
+    names: HashMap<i64, HashSet<String>>,
+    pending: Vec<(i64, IpAddr, u32)>,
+    error: Option<String>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    wake: Condvar,
+    enforce: bool,
+    /// Someone is held (the packet tap's fast exit).
+    watching: AtomicBool,
+}
+
+/// The warden's thread and what the feed and the pages tell it.
+pub struct Warden {
+    shared: Arc<Shared>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+/// Why enforcement could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The database.
+    Store(iotgate_store::Error),
+    /// `nft` refused the rules (or is missing): what it said.
+    Nft(String),
+}
+
+impl Warden {
+    /// Starts the warden on the database at `db`. With `enforce`, the rules are built from the
+    /// database before this returns (a failure is an error: nothing would be enforced);
+    /// without, any rules a previous `--enforce` run left are removed when `clear_stale` (a
+    /// live interface: this machine is the gateway).
+    pub fn start(db: &Path, enforce: bool, clear_stale: bool) -> Result<Warden, StartError> {
+        let store = Store::open(db).map_err(StartError::Store)?;
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            wake: Condvar::new(),
+            enforce,
+            watching: AtomicBool::new(false),
+        });
+        let mut w = Worker {
+            store,
+            shared: shared.clone(),
+            applied: None,
+            learned: HashMap::new(),
+        };
+        if enforce {
+            w.sync(true).map_err(StartError::Nft)?;
+        } else if clear_stale {
+            let _ = nft(&rules::remove());
+        }
+        let thread = std::thread::Builder::new()
+            .name("iotgate-warden".into())
+            .spawn(move || w.run())
+            .ok();
+        Ok(Warden {
+            shared,
+            thread: Mutex::new(thread),
+        })
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        let r = f(&mut s);
+        self.shared.wake.notify_one();
+        r
+    }
+
+    /// The database changed (a snapshot, a quarantine, a release, a setting): look again.
+    pub fn refresh(&self) {
+        self.with(|s| s.refresh = true);
+    }
+
+    /// Alerts raised for the first time, for automatic quarantine.
+    pub fn new_alerts(&self, ids: &[i64]) {
+        if !ids.is_empty() {
+            self.with(|s| {
+                s.new_alerts.extend_from_slice(ids);
+                s.refresh = true;
+            });
+        }
+    }
+
+    /// Every live packet passes here: a DNS answer to a held device for one of its allowed
+    /// names fills its set. Nothing held, or not a DNS response: a few byte reads.
+    pub fn tap(&self, linktype: u16, frame: &[u8]) {
+        if !self.shared.watching.load(Ordering::Relaxed) || !dnsbind::maybe(linktype, frame) {
+            return;
+        }
+        let Some(a) = dnsbind::answer(linktype, frame) else {
+            return;
+        };
+        let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(&dev) = s.watch.get(&a.to.0) else {
+            return;
+        };
+        if !s.names.get(&dev).is_some_and(|n| n.contains(&a.name)) {
+            return;
+        }
+        for (ip, ttl) in a.addrs {
+            if s.pending.len() < MAX_PENDING {
+                s.pending.push((dev, ip, ttl));
+            }
+        }
+        self.shared.wake.notify_one();
+    }
+
+    /// Whether rules are enforced, and the last failure.
+    pub fn status(&self) -> Status {
+        let s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        Status {
+            enforce: self.shared.enforce,
+            error: s.error.clone(),
+        }
+    }
+
+    /// Stops the thread; with `--enforce`, the rules leave the kernel (the database keeps the
+    /// quarantines: the next start puts them back).
+    pub fn close(&self) {
+        self.with(|s| s.stop = true);
+        let t = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(t) = t {
+            let _ = t.join();
+        }
+        if self.shared.enforce {
+            let _ = nft(&rules::remove());
+        }
+    }
+}
+
+/// Runs `nft -j -f -` with `doc`; what it said on failure.
+pub fn nft(doc: &serde_json::Value) -> Result<(), String> {
+    let mut child = Command::new("nft")
+        .args(["-j", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("nft: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(doc.to_string().as_bytes())
+            .map_err(|e| format!("nft: {e}"))?;
+    }
+    let out = child.wait_with_output().map_err(|e| format!("nft: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// What the rules in force were built from.
+#[derive(PartialEq)]
+struct Applied {
+    /// Held devices by id, in rule order (the index names their sets).
+    devices: Vec<i64>,
+    held: Vec<Held>,
+    resolvers: Vec<IpAddr>,
+}
+
+struct Worker {
+    store: Store,
+    shared: Arc<Shared>,
+    applied: Option<Applied>,
+    /// Per held device, the addresses its allowed names resolved to, until when.
+    learned: HashMap<i64, HashMap<IpAddr, Instant>>,
+}
+
+/// A device's addresses, from its report entry.
+fn addrs_of(report: &str) -> Vec<IpAddr> {
+    let v: serde_json::Value = serde_json::from_str(report).unwrap_or_default();
+    let e = v.get("en").unwrap_or(&v);
+    ["ipv4", "ipv6"]
+        .iter()
+        .filter_map(|k| e.get(k).and_then(|x| x.as_array()))
+        .flatten()
+        .filter_map(|x| x.as_str()?.parse().ok())
+        .collect()
+}
+
+fn mac_bytes(mac: &str) -> Option<[u8; 6]> {
+    let mut out = [0u8; 6];
+    let mut parts = mac.split(':');
+    for b in &mut out {
+        *b = u8::from_str_radix(parts.next()?, 16).ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
+impl Worker {
+    fn run(mut self) {
+        let mut last_release = Instant::now();
+        loop {
+            let (alerts, refresh, pending) = {
+                let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+                if !s.stop && !s.refresh && s.pending.is_empty() && s.new_alerts.is_empty() {
+                    s = self
+                        .shared
+                        .wake
+                        .wait_timeout(s, Duration::from_millis(500))
+                        .map(|(g, _)| g)
+                        .unwrap_or_else(|e| e.into_inner().0);
+                }
+                if s.stop {
+                    return;
+                }
+                (
+                    std::mem::take(&mut s.new_alerts),
+                    std::mem::take(&mut s.refresh),
+                    std::mem::take(&mut s.pending),
+                )
+            };
+            let mut changed = refresh;
+            if !alerts.is_empty() {
+                changed |= self.auto_quarantine(&alerts);
+            }
+            if last_release.elapsed() >= RELEASE_CHECK {
+                last_release = Instant::now();
+                changed |= self.auto_release();
+            }
+            if changed {
+                let r = self.sync(false);
+                self.set_error(r.err());
+            }
+            if !pending.is_empty() {
+                let r = self.learn(pending);
+                if r.is_err() {
+                    self.set_error(r.err());
+                }
+            }
+        }
+    }
+
+    fn set_error(&self, e: Option<String>) {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .error = e;
+    }
+
+    /// Quarantines the devices of new high alerts (unless muted), when the operator asked.
+    fn auto_quarantine(&mut self, ids: &[i64]) -> bool {
+        if self.store.setting(AUTO).ok().flatten().as_deref() != Some("high") {
+            return false;
+        }
+        let now = wall_ns();
+        let mutes = self.store.mutes(now).unwrap_or_default();
+        let mut any = false;
+        for id in ids {
+            let Ok(Some(a)) = self.store.alert(*id) else {
+                continue;
+            };
+            let muted = mutes
+                .iter()
+                .any(|m| m.device_id == a.device_id && m.kind == a.kind && m.detail == a.detail);
+            if a.severity != "high" || muted {
+                continue;
+            }
+            let why = format!("alert {}: {}/{}", a.id, a.kind, a.detail);
+            any |= self
+                .store
+                .quarantine(a.device_id, WHO, &why, now)
+                .unwrap_or(false);
+        }
+        any
+    }
+
+    /// Releases the held devices clean for the period the operator set.
+    fn auto_release(&mut self) -> bool {
+        let secs: i64 = self
+            .store
+            .setting(RELEASE_AFTER)
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if secs <= 0 {
+            return false;
+        }
+        let now = wall_ns();
+        let mut any = false;
+        for q in self.store.quarantines().unwrap_or_default() {
+            if now.saturating_sub(q.clean_since_ns) >= secs.saturating_mul(1_000_000_000) {
+                let why = format!("clean for {secs} s");
+                any |= self
+                    .store
+                    .release(q.device_id, WHO, &why, now)
+                    .unwrap_or(false);
+            }
+        }
+        any
+    }
+
+    /// Makes the rules (and the tap's view) equal to the database. `force`: replace them even
+    /// if nothing seems to have changed (at start: whatever a crash left behind).
+    fn sync(&mut self, force: bool) -> Result<(), String> {
+        let qs = self.store.quarantines().map_err(|e| e.to_string())?;
+        let resolvers: Vec<IpAddr> = self
+            .store
+            .setting(RESOLVERS)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .split([' ', ',', '\n'])
+            .filter_map(|a| a.trim().parse().ok())
+            .collect();
+        let want = Applied {
+            devices: qs.iter().map(|q| q.device_id).collect(),
+            held: qs
+                .iter()
+                .map(|q| Held {
+                    macs: q.macs.clone(),
+                    addrs: addrs_of(&q.report),
+                })
+                .collect(),
+            resolvers: resolvers.clone(),
+        };
+        {
+            let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+            s.watch = qs
+                .iter()
+                .flat_map(|q| {
+                    q.macs
+                        .iter()
+                        .filter_map(|m| mac_bytes(m))
+                        .map(move |m| (m, q.device_id))
+                })
+                .collect();
+            s.names = qs
+                .iter()
+                .map(|q| {
+                    let names = q.allow.iter().map(|n| iotgate_mud::dns_name(n)).collect();
+                    (q.device_id, names)
+                })
+                .collect();
+            self.shared.watching.store(
+                !s.watch.is_empty() && self.shared.enforce,
+                Ordering::Relaxed,
+            );
+        }
+        self.learned.retain(|id, _| want.devices.contains(id));
+        if !self.shared.enforce || (!force && self.applied.as_ref() == Some(&want)) {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let learned: Vec<Vec<(IpAddr, u32)>> = want
+            .devices
+            .iter()
+            .map(|id| {
+                self.learned
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, until)| **until > now)
+                    .map(|(a, until)| (*a, (*until - now).as_secs().max(1) as u32))
+                    .collect()
+            })
+            .collect();
+        nft(&rules::ruleset(&want.held, &resolvers, &learned))?;
+        self.applied = Some(want);
+        Ok(())
+    }
+
+    /// Adds addresses the held devices' allowed names resolved to.
+    fn learn(&mut self, pending: Vec<(i64, IpAddr, u32)>) -> Result<(), String> {
+        let Some(applied) = &self.applied else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        let mut batch = Vec::new();
+        for (dev, ip, ttl) in pending {
+            let Some(i) = applied.devices.iter().position(|d| *d == dev) else {
+                continue;
+            };
+            let known = self.learned.entry(dev).or_default();
+            if known.len() >= LEARNED_PER_DEVICE && !known.contains_key(&ip) {
+                known.retain(|_, until| *until > now);
+                if known.len() >= LEARNED_PER_DEVICE {
+                    continue;
+                }
+            }
+            known.insert(ip, now + Duration::from_secs(u64::from(ttl)));
+            batch.push((i, ip, ttl));
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        nft(&rules::add_learned(&batch))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_come_from_either_language_or_a_bare_entry() {
+        let r = r#"{"en":{"ipv4":["192.168.1.20"],"ipv6":["fd00::1","junk"]},"fr":{}}"#;
+        assert_eq!(addrs_of(r).len(), 2);
+        assert_eq!(addrs_of(r#"{"ipv4":["10.0.0.1"]}"#).len(), 1);
+        assert!(addrs_of("not json").is_empty());
+        assert_eq!(mac_bytes("02:00:00:00:00:0a"), Some([2, 0, 0, 0, 0, 10]));
+        assert_eq!(mac_bytes("02:00:00:00:00"), None);
+        assert_eq!(mac_bytes("02:00:00:00:00:00:01"), None);
+    }
+}
