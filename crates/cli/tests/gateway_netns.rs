@@ -385,6 +385,12 @@ fn quarantine_in_network_namespaces() {
         rules.contains("iotgate_quarantine") && rules.contains(DEV_MAC),
         "{rules}"
     );
+    let m = operator(&["api", &token, "GET", "/metrics"]);
+    assert!(m.contains("\niotgate_quarantined 1\n"), "{m}");
+    assert!(
+        m.contains("iotgate_dropped_total{what=\"kernel\"} 0"),
+        "{m}"
+    );
 
     // kill -9, and the ruleset lost (a reboot): the next start puts the quarantine back.
     drop(gwd);

@@ -32,6 +32,8 @@ pub struct Counters {
     pub snapshots: AtomicU64,
     /// Devices in the last snapshot.
     pub devices: AtomicU64,
+    /// Frames the kernel dropped before the analysis could read them (a live interface).
+    pub kernel_drops: AtomicU64,
     /// The last snapshot's counters, for `/metrics`.
     pub last: std::sync::Mutex<Option<Summary>>,
 }
@@ -170,6 +172,9 @@ pub fn run(
                     break;
                 }
                 if last.elapsed() >= cfg.every {
+                    if let Some((_, drops)) = live.kernel_stats() {
+                        counters.kernel_drops.fetch_add(drops, Ordering::Relaxed);
+                    }
                     snapshot(&session, &mut changes);
                     last = Instant::now();
                 }

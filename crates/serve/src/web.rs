@@ -1346,12 +1346,13 @@ async fn metrics(
         .unwrap_or_else(|e| e.into_inner())
         .clone()
         .unwrap_or_default();
-    let db = app
-        .store
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .size_bytes()
-        .unwrap_or(0);
+    let (db, held) = {
+        let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+        (
+            store.size_bytes().unwrap_or(0),
+            store.quarantines().map(|q| q.len()).unwrap_or(0),
+        )
+    };
     let mut o = String::new();
     with_l(lang, |l| {
         let mut metric = |name: &str, kind: &str, values: &[(String, u64)]| {
@@ -1383,8 +1384,10 @@ async fn metrics(
                 ("{what=\"flows_evicted\"}".into(), last.flows_evicted),
                 ("{what=\"reassembly\"}".into(), last.reassembly_fallbacks),
                 ("{what=\"undecodable\"}".into(), last.decode_errors),
+                ("{what=\"kernel\"}".into(), c.kernel_drops.load(Relaxed)),
             ],
         );
+        metric("iotgate_quarantined", "gauge", &one(held as u64));
         metric(
             "iotgate_snapshots_total",
             "counter",

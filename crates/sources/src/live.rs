@@ -122,6 +122,29 @@ impl LiveCapture {
         self.linktype
     }
 
+    /// The kernel's counts since the last call (it resets them when read): frames it received
+    /// for this socket, and frames it dropped because the socket's buffer was full (the
+    /// analysis fell behind). `None` once closed, or if the kernel will not say.
+    pub fn kernel_stats(&self) -> Option<(u64, u64)> {
+        let fd = self.fd.as_ref()?;
+        let mut st = libc::tpacket_stats {
+            tp_packets: 0,
+            tp_drops: 0,
+        };
+        let mut len = std::mem::size_of::<libc::tpacket_stats>() as libc::socklen_t;
+        // SAFETY: `st` is a tpacket_stats and `len` its size, as PACKET_STATISTICS expects.
+        let r = unsafe {
+            libc::getsockopt(
+                fd.as_raw_fd(),
+                libc::SOL_PACKET,
+                libc::PACKET_STATISTICS,
+                (&mut st as *mut libc::tpacket_stats).cast(),
+                &mut len,
+            )
+        };
+        (r == 0).then(|| (u64::from(st.tp_packets), u64::from(st.tp_drops)))
+    }
+
     /// Closes the socket; [`PacketSource::next`] returns [`Next::End`] from then on. Dropping the
     /// capture closes it too.
     pub fn close(&mut self) {

@@ -169,6 +169,10 @@ struct Seen {
     end_after_close: bool,
     linktypes: Vec<u16>,
     error: Option<String>,
+    /// The kernel's counts (received, dropped), summed over reads.
+    kernel: (u64, u64),
+    /// The kernel's counts once closed.
+    kernel_after_close: Option<(u64, u64)>,
 }
 
 /// The ICMP type of an Ethernet/IPv4/ICMP frame between `a` and `b`.
@@ -294,7 +298,13 @@ fn live_capture_sees_pings_between_namespaces() {
             }
         }
         seen.error = cap.error().map(|e| e.to_string());
+        for _ in 0..2 {
+            // Counts reset when read: the second read adds what came in between (nothing).
+            let (got, dropped) = cap.kernel_stats().unwrap_or((0, u64::MAX));
+            seen.kernel = (seen.kernel.0 + got, seen.kernel.1.saturating_add(dropped));
+        }
         cap.close();
+        seen.kernel_after_close = cap.kernel_stats();
         seen.end_after_close = matches!(cap.next(), Next::End);
         seen
     });
@@ -334,6 +344,10 @@ fn live_capture_sees_pings_between_namespaces() {
     let requests: Vec<_> = seen.echoes.iter().filter(|e| e.1 == 8).collect();
     let replies: Vec<_> = seen.echoes.iter().filter(|e| e.1 == 0).collect();
     assert!(requests.len() >= 3 && replies.len() >= 3, "{seen:?}");
+    // The kernel counted at least what was read, and dropped nothing at this pace.
+    assert!(seen.kernel.0 >= seen.stamps.len() as u64, "{seen:?}");
+    assert_eq!(seen.kernel.1, 0, "{seen:?}");
+    assert_eq!(seen.kernel_after_close, None);
     for &(ts, _, len, orig) in &seen.echoes {
         assert!(
             ts >= before - 1_000_000_000 && ts <= after + 1_000_000_000,
