@@ -57,8 +57,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
             return Err(Failure::usage(l.ta(key, &[("url", Arg::S(url))])));
         }
     }
-    let db = db_of(m);
-    db_dir(l, &db)?;
+    let mut db = db_of(m);
     let listen: SocketAddr = *m.get_one("listen").expect("defaulted by clap");
     let speed = *m.get_one::<f64>("speed").unwrap_or(&1.0);
     let mut demo_dir = None;
@@ -107,6 +106,11 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                 )));
             }
             crate::note!("iotgate: {}", l.t("serve-demo"));
+            // A demonstration keeps its own database (gone when it stops), unless told where:
+            // each run starts afresh, with its setup link.
+            if m.get_one::<PathBuf>("db").is_none() {
+                db = dir.join("demo.db");
+            }
             demo_dir = Some(dir);
             path
         };
@@ -115,6 +119,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
             Err(e) => return Err(Failure::failed(iotgate_explain::source_error_text(l, &e))),
         }
     };
+    db_dir(l, &db)?;
     let days = *m.get_one::<u64>("retention").unwrap_or(&30);
     let cfg = iotgate_serve::Config {
         db,
