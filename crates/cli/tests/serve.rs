@@ -720,15 +720,25 @@ fn shifted_records(pcap: &[u8], secs: u32) -> Vec<u8> {
     out
 }
 
+/// The time, in whole seconds, of a classic pcap's last record.
+fn last_secs(pcap: &[u8]) -> u32 {
+    let (mut at, mut last) = (24, 0);
+    while at + 16 <= pcap.len() {
+        last = u32::from_le_bytes(pcap[at..at + 4].try_into().unwrap());
+        at += 16 + u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
+    }
+    last
+}
+
 fn mac_bytes(mac: &str) -> Vec<u8> {
     mac.split(':')
         .map(|x| u8::from_str_radix(x, 16).unwrap())
         .collect()
 }
 
-/// A phone that comes back with a new random MAC is one device with both MACs; a second phone
-/// of the same model (same DHCP fingerprint, another name) stays a device of its own; and the
-/// operator can split a merge.
+/// A phone that comes back with a new random MAC and a new IPv6 privacy address is one device
+/// with both MACs; a second phone of the same model (same DHCP fingerprint, another name) stays a
+/// device of its own; and the operator can split a merge.
 #[test]
 fn a_device_back_under_a_new_random_mac_is_one_device() {
     let dir = scratch("identity");
@@ -764,9 +774,54 @@ fn a_device_back_under_a_new_random_mac_is_one_device() {
         .map(|ch| if ch.is_ascii_alphabetic() { 'x' } else { ch })
         .collect();
     assert!(replace_all(&mut c, phone.hostname.as_bytes(), twin.as_bytes()) > 0);
+    // Each time, the phone also talks over IPv6 from a new temporary (privacy) address.
+    let end = last_secs(&a);
+    let v6 = |mac: &str, addr: &str, at: u32| -> Vec<u8> {
+        use common::frames::{dns_query, ip_ttl, pcap, tcp, udp};
+        let (m, router) = (mac_bytes(mac), [0x3c, 0xa6, 0x2f, 0x5e, 0x11, 0x01]);
+        let me: std::net::IpAddr = addr.parse().unwrap();
+        let mut m6 = [0u8; 6];
+        m6.copy_from_slice(&m);
+        let ns = i64::from(at) * 1_000_000_000;
+        let frames = vec![
+            (
+                ns,
+                ip_ttl(
+                    m6,
+                    router,
+                    me,
+                    "2001:db8:1::1".parse().unwrap(),
+                    64,
+                    17,
+                    &udp(50_000, 53, &dns_query(7, "example.com")),
+                ),
+            ),
+            (
+                ns + 1_000_000,
+                ip_ttl(
+                    m6,
+                    router,
+                    me,
+                    "2001:db8:99::443".parse().unwrap(),
+                    64,
+                    6,
+                    &tcp(50_001, 443, 1, 0, 0x02),
+                ),
+            ),
+        ];
+        pcap(&frames)[24..].to_vec()
+    };
+    let (p1, p2, p3) = (
+        "2001:db8:1:0:8d3a:11f2:6b0e:29c4",
+        "2001:db8:1:0:3f7e:a90d:c215:7b66",
+        "2001:db8:1:0:e2c4:5b19:0af3:d801",
+    );
     let mut all = a.clone();
+    all.extend(v6(&phone.mac, p1, end + 1));
     all.extend(shifted_records(&b, 7_200));
+    all.extend(v6(r1, p2, end + 7_201));
     all.extend(shifted_records(&c, 14_400));
+    all.extend(v6(r2, p3, end + 14_401));
     let capture = dir.join("days.pcap");
     std::fs::write(&capture, all).unwrap();
 
@@ -791,6 +846,19 @@ fn a_device_back_under_a_new_random_mac_is_one_device() {
         "{macs:?}"
     );
     assert_eq!(device(r1)["id"], p["id"]);
+    // Its new privacy address is on it, and made no device of its own.
+    let shown = p["report"]["ipv6"].to_string();
+    assert!(shown.contains(p2), "{shown}");
+    let all_devices = http(srv.addr, "GET", "/api/v1/devices", &api, "").body;
+    let v: serde_json::Value = serde_json::from_str(&all_devices).unwrap();
+    let macs: Vec<String> = v["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["macs"].to_string())
+        .collect();
+    // The simulated devices (the phone once), the home's router, and the twin.
+    assert_eq!(v["total"], truth.devices.len() + 2, "{macs:?}");
     let t = device(r2);
     assert_ne!(
         t["id"], p["id"],
