@@ -74,3 +74,90 @@ pub fn answer(linktype: u16, frame: &[u8]) -> Option<Answer> {
     }
     Some(Answer { to, name, addrs })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An Ethernet frame carrying a DNS answer for `name` with one A record per address.
+    fn response(name: &str, addrs: &[[u8; 4]], ttl: u32, vlan: bool) -> Vec<u8> {
+        let mut dns = vec![0x12, 0x34, 0x81, 0x80, 0, 1];
+        dns.extend_from_slice(&(addrs.len() as u16).to_be_bytes());
+        dns.extend_from_slice(&[0, 0, 0, 0]);
+        for l in name.split('.') {
+            dns.push(l.len() as u8);
+            dns.extend_from_slice(l.as_bytes());
+        }
+        dns.extend_from_slice(&[0, 0, 1, 0, 1]);
+        for a in addrs {
+            dns.extend_from_slice(&[0xc0, 0x0c, 0, 1, 0, 1]);
+            dns.extend_from_slice(&ttl.to_be_bytes());
+            dns.extend_from_slice(&[0, 4]);
+            dns.extend_from_slice(a);
+        }
+        let mut udp = vec![0, 53, 0xc3, 0x50];
+        udp.extend_from_slice(&((8 + dns.len()) as u16).to_be_bytes());
+        udp.extend_from_slice(&[0, 0]);
+        udp.extend_from_slice(&dns);
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0xfe];
+        if vlan {
+            f.extend_from_slice(&[0x81, 0x00, 0, 5]);
+        }
+        f.extend_from_slice(&[0x08, 0x00, 0x45, 0]);
+        f.extend_from_slice(&((20 + udp.len()) as u16).to_be_bytes());
+        f.extend_from_slice(&[0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 53, 10, 0, 0, 2]);
+        f.extend_from_slice(&udp);
+        f
+    }
+
+    #[test]
+    fn an_answer_gives_its_device_name_and_addresses() {
+        for vlan in [false, true] {
+            let f = response(
+                "Update.Maker.example",
+                &[[1, 2, 3, 4], [5, 6, 7, 8]],
+                0,
+                vlan,
+            );
+            assert!(maybe(1, &f));
+            let a = answer(1, &f).expect("an answer");
+            assert_eq!(a.to.to_string(), "02:00:00:00:00:01");
+            assert_eq!(a.name, "update.maker.example");
+            let want: Vec<(IpAddr, u32)> = vec![
+                ("1.2.3.4".parse().unwrap(), 1),
+                ("5.6.7.8".parse().unwrap(), 1),
+            ];
+            assert_eq!(a.addrs, want, "TTL 0 counts as 1 s");
+        }
+        let f = response("x.example", &[[1, 1, 1, 1]], u32::MAX, false);
+        assert_eq!(answer(1, &f).unwrap().addrs[0].1, MAX_TTL);
+        assert!(!maybe(101, &f), "bare IP frames are not read");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+        /// Nothing panics on any frame, and the cheap test never turns away an answer.
+        #[test]
+        fn any_frame_is_read_safely(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let a = answer(1, &bytes);
+            prop_assert!(a.is_none() || maybe(1, &bytes));
+        }
+
+        /// A real answer with bytes changed: still no panic, and the cheap test still agrees.
+        #[test]
+        fn a_damaged_answer_is_read_safely(
+            edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut f = response("fw.maker.example", &[[9, 9, 9, 9]], 60, false);
+            for (at, b) in edits {
+                let i = at.index(f.len());
+                f[i] = b;
+            }
+            f.truncate(cut.index(f.len() + 1));
+            let a = answer(1, &f);
+            prop_assert!(a.is_none() || maybe(1, &f));
+        }
+    }
+}
