@@ -21,6 +21,32 @@ use std::time::{Duration, Instant};
 
 const DEV_MAC: &str = "02:00:00:00:77:02";
 const HOST_NAME: &str = "garage-cam";
+const PEER_MAC: &str = "02:00:00:00:77:03";
+
+/// The LAN peer's MUD profile: DNS to the resolver, and TCP 8080 to update.test, opened by the
+/// device; nothing else.
+const PEER_PROFILE: &str = r#"{
+  "ietf-mud:mud": {
+    "mud-version": 1, "mud-url": "https://maker.example/peer.json",
+    "last-update": "2026-11-22T00:00:00Z", "cache-validity": 48, "is-supported": true,
+    "systeminfo": "gateway test device",
+    "from-device-policy": {"access-lists": {"access-list": [{"name": "fr"}]}},
+    "to-device-policy": {"access-lists": {"access-list": [{"name": "to"}]}}
+  },
+  "ietf-access-control-list:acls": {"acl": [
+    {"name": "fr", "type": "ipv4-acl-type", "aces": {"ace": [
+      {"name": "dns", "matches": {"ipv4": {"protocol": 17, "destination-ipv4-network": "10.78.0.2/32"},
+        "udp": {"destination-port": {"operator": "eq", "port": 53}}}, "actions": {"forwarding": "accept"}},
+      {"name": "up", "matches": {"ipv4": {"protocol": 6, "ietf-acldns:dst-dnsname": "update.test"},
+        "tcp": {"destination-port": {"operator": "eq", "port": 8080}, "ietf-mud:direction-initiated": "from-device"}},
+        "actions": {"forwarding": "accept"}}]}},
+    {"name": "to", "type": "ipv4-acl-type", "aces": {"ace": [
+      {"name": "dns", "matches": {"ipv4": {"protocol": 17, "source-ipv4-network": "10.78.0.2/32"},
+        "udp": {"source-port": {"operator": "eq", "port": 53}}}, "actions": {"forwarding": "accept"}},
+      {"name": "up", "matches": {"ipv4": {"protocol": 6, "ietf-acldns:src-dnsname": "update.test"},
+        "tcp": {"source-port": {"operator": "eq", "port": 8080}, "ietf-mud:direction-initiated": "from-device"}},
+        "actions": {"forwarding": "accept"}}]}}]}
+}"#;
 
 /// DNS: update.test → 10.78.0.4, other.test → 10.78.0.3, TTL 30 s; NXDOMAIN otherwise.
 const DNS_SERVER: &str = r#"
@@ -119,7 +145,7 @@ if cmd == "settings":
     print(st)
 else:
     token, method, path = sys.argv[3:6]
-    body = sys.argv[6].encode() if len(sys.argv) > 6 else (b"" if method == "POST" else None)
+    body = sys.argv[6].encode() if len(sys.argv) > 6 else (b"" if method in ("POST", "PUT") else None)
     req = urllib.request.Request(base + path, data=body, method=method,
                                  headers={"Authorization": "Bearer " + token})
     try:
@@ -230,6 +256,7 @@ fn quarantine_in_network_namespaces() {
     ns(g, &["ip", "link", "set", "gw0", "up"]);
     ns(g, &["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"]);
     ns(d, &["ip", "link", "set", "d0", "address", DEV_MAC]);
+    ns(p, &["ip", "link", "set", "p0", "address", PEER_MAC]);
     for (n, ifc, addr) in [(d, "d0", "10.77.0.2/24"), (p, "p0", "10.77.0.3/24")] {
         ns(n, &["ip", "addr", "add", addr, "dev", ifc]);
         ns(n, &["ip", "link", "set", ifc, "up"]);
@@ -426,6 +453,62 @@ fn quarantine_in_network_namespaces() {
     );
     let r = operator(&["api", &token, "GET", &path]);
     assert!(r.contains("\"quarantine\":null"), "{r}");
+
+    // The LAN peer held to a MUD profile given through the API: its update name on its port,
+    // nothing else; a broken profile is refused with where it is broken; freed, all again.
+    let peer = |args: &[&str]| {
+        let mut v = vec!["python3".to_string(), script("device.py")];
+        v.extend(args.iter().map(|s| s.to_string()));
+        let v: Vec<&str> = v.iter().map(String::as_str).collect();
+        out(p, &v)
+    };
+    let peer_fetch = |name: &str| -> String {
+        let ip = peer(&["resolve", name]);
+        peer(&["connect", &ip, "8080"])
+    };
+    assert_eq!(peer_fetch("other.test"), "ok");
+    let peer_path = format!("/api/v1/devices/{PEER_MAC}");
+    eventually("the LAN peer in the API", || {
+        operator(&["api", &token, "GET", &peer_path]).starts_with("200")
+    });
+    let mud = format!("{peer_path}/mud");
+    let r = operator(&[
+        "api",
+        &token,
+        "PUT",
+        &mud,
+        r#"{"ietf-mud:mud": {"mud-version": 2}}"#,
+    ]);
+    assert!(r.starts_with("400") && r.contains("\"problems\""), "{r}");
+    let r = operator(&["api", &token, "PUT", &mud, PEER_PROFILE]);
+    assert!(
+        r.starts_with("200") && r.contains("\"enforced\":true"),
+        "{r}"
+    );
+    assert!(r.contains("update.test"), "{r}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(peer_fetch("update.test"), "ok", "its declared name");
+    assert_eq!(
+        peer_fetch("other.test"),
+        "refused",
+        "a name it does not declare"
+    );
+    let rules = out(g, &["nft", "list", "ruleset"]);
+    assert!(
+        rules.contains("iotgate_mud") && rules.contains(PEER_MAC),
+        "{rules}"
+    );
+    let r = operator(&["api", &token, "GET", &peer_path]);
+    assert!(
+        r.contains("\"declared\":true") && r.contains("\"declared\":false"),
+        "{r}"
+    );
+    let r = operator(&["api", &token, "DELETE", &mud]);
+    assert!(r.contains("\"cleared\":true"), "{r}");
+    assert_eq!(peer_fetch("other.test"), "ok");
+    let rules = out(g, &["nft", "list", "ruleset"]);
+    assert!(!rules.contains("iotgate"), "{rules}");
+
     let said = gwd.said.lock().unwrap().clone();
     drop(gwd);
     assert!(!said.contains("cannot"), "{said}");

@@ -1172,6 +1172,46 @@ fn quarantine_by_hand_by_itself_and_released_after_a_clean_period() {
         log.contains("released the device") && log.contains("clean for 2 s"),
         "{log}"
     );
+
+    // A MUD profile given on its page: a broken one refused with where it is broken; a good
+    // one shown with what the camera did against it (its scan is not declared).
+    let page = http(a, "GET", &format!("/devices/{cam}"), &auth, "").body;
+    let csrf = csrf_of(&page);
+    let mud = format!("/devices/{cam}/mud");
+    let give = |profile: &str| {
+        http(
+            a,
+            "POST",
+            &mud,
+            &auth,
+            &form(&[("csrf", &csrf), ("profile", profile)]),
+        )
+    };
+    let r = give(r#"{"ietf-mud:mud": {"mud-version": 1}}"#);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("<code>$"), "{}", r.body);
+    let profile = r#"{"ietf-mud:mud": {"mud-version": 1, "mud-url": "https://dlink.example/cam.json",
+      "last-update": "2026-11-22T00:00:00Z", "cache-validity": 48, "is-supported": true,
+      "from-device-policy": {"access-lists": {"access-list": [{"name": "fr"}]}}},
+      "ietf-access-control-list:acls": {"acl": [{"name": "fr", "type": "ipv4-acl-type",
+        "aces": {"ace": [{"name": "cloud", "matches": {"ipv4": {"protocol": 6,
+          "ietf-acldns:dst-dnsname": "signal.mydlink.com"}}, "actions": {"forwarding": "accept"}}]}}]}}"#;
+    assert_eq!(give(profile).status, 303);
+    let page = http(a, "GET", &format!("/devices/{cam}"), &auth, "").body;
+    assert!(
+        page.contains("Held to https://dlink.example/cam.json"),
+        "{page}"
+    );
+    assert!(page.contains("only compared"), "not enforced: {page}");
+    assert!(page.contains("not in its profile"), "{page}");
+    let (_, body) = api(a, &tok, "GET", &path, "");
+    assert!(body.contains("\"declared\":false"), "{body}");
+    let clear = format!("/devices/{cam}/mud/clear");
+    assert_eq!(
+        http(a, "POST", &clear, &auth, &form(&[("csrf", &csrf)])).status,
+        303
+    );
+    assert!(api(a, &tok, "GET", &path, "").1.contains("\"mud\":null"));
     drop(srv);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod dnsbind;
 pub mod feed;
+pub mod mud;
 pub mod page;
 pub mod rules;
 pub mod view;

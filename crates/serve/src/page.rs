@@ -357,6 +357,105 @@ pub fn quarantine(
     o
 }
 
+/// A list of problems, each with where it is (a JSON path).
+pub fn problems(list: &[(String, String)]) -> String {
+    let mut o = String::from("<ul class=\"problems\">");
+    for (path, msg) in list {
+        let _ = write!(o, "<li><code>{}</code> {}</li>", h(path), h(msg));
+    }
+    o.push_str("</ul>");
+    o
+}
+
+/// A device's MUD profile: the one it is held to (where from, the names it declares, what the
+/// device did against it, peer by peer), or a form to give one.
+pub fn mud(
+    f: &Frame<'_>,
+    mac: &str,
+    m: Option<&iotgate_store::MudProfile>,
+    report: &str,
+    status: &crate::warden::Status,
+) -> String {
+    let l = f.l;
+    let mut o = format!("<section id=\"mud\"><h2>{}</h2>", h(&l.t("serve-mud")));
+    let profile = m.and_then(|m| crate::mud::read(m.profile.as_bytes()).ok().map(|p| (m, p)));
+    match profile {
+        Some((m, p)) => {
+            let source = l.t(&format!("serve-mud-source-{}", m.source));
+            let _ = write!(
+                o,
+                "<p id=\"mud-held\">{}</p>",
+                h(&l.ta(
+                    "serve-mud-held",
+                    &[
+                        ("url", Arg::S(&m.url)),
+                        ("who", Arg::S(&m.who)),
+                        ("source", Arg::S(&source)),
+                        ("at", Arg::S(&time(m.ts_ns))),
+                    ]
+                ))
+            );
+            if !status.enforce {
+                let _ = write!(
+                    o,
+                    "<p class=\"note\">{}</p>",
+                    h(&l.t("serve-mud-not-enforced"))
+                );
+            }
+            let names = crate::mud::names(&p);
+            if !names.is_empty() {
+                let _ = write!(
+                    o,
+                    "<p>{} {}</p>",
+                    h(&l.t("serve-mud-names")),
+                    h(&names.join(", "))
+                );
+            }
+            let seen = crate::mud::observed(&p, &entry(report, l));
+            if !seen.is_empty() {
+                let _ = write!(
+                    o,
+                    "<h3>{}</h3><table class=\"mud-observed\"><tbody>",
+                    h(&l.t("serve-mud-observed"))
+                );
+                for x in &seen {
+                    let _ = write!(
+                        o,
+                        "<tr class=\"{cls}\"><td>{dir}</td><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td></tr>",
+                        h(&x.ip),
+                        h(x.name.as_deref().unwrap_or("")),
+                        h(&x.proto),
+                        x.port,
+                        h(&l.t(if x.allowed { "serve-mud-declared" } else { "serve-mud-undeclared" })),
+                        cls = if x.allowed { "declared" } else { "undeclared" },
+                        dir = if x.from_device { "→" } else { "←" },
+                    );
+                }
+                o.push_str("</tbody></table>");
+            }
+            let _ = write!(
+                o,
+                "<form method=\"post\" action=\"/devices/{mac}/mud/clear\">{}<button id=\"mud-clear\">{}</button></form>",
+                csrf_field(f.csrf),
+                h(&l.t("serve-mud-clear")),
+                mac = h(mac),
+            );
+        }
+        None => {
+            let _ = write!(
+                o,
+                "<form method=\"post\" action=\"/devices/{mac}/mud\">{}<label>{}<br><textarea name=\"profile\" rows=\"6\" cols=\"70\"></textarea></label><br><button id=\"mud-set\">{}</button></form>",
+                csrf_field(f.csrf),
+                h(&l.t("serve-mud-none")),
+                h(&l.t("serve-mud-set")),
+                mac = h(mac),
+            );
+        }
+    }
+    o.push_str("</section>");
+    o
+}
+
 /// The settings page: automatic quarantine and release, resolvers a held device may ask.
 pub fn settings(f: &Frame<'_>, auto: bool, release_hours: f64, resolvers: &str) -> String {
     let l = f.l;

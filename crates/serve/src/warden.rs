@@ -56,6 +56,9 @@ struct State {
     watch: HashMap<[u8; 6], i64>,
     names: HashMap<i64, HashSet<String>>,
     pending: Vec<(i64, IpAddr, u32)>,
+    /// MUD-managed MACs → the names their profiles allow.
+    mud_names: HashMap<[u8; 6], HashSet<String>>,
+    pending_mud: Vec<([u8; 6], String, IpAddr, u32)>,
     error: Option<String>,
 }
 
@@ -100,6 +103,9 @@ impl Warden {
             shared: shared.clone(),
             applied: None,
             learned: HashMap::new(),
+            mud_applied: None,
+            mud_sets: Default::default(),
+            mud_learned: HashMap::new(),
         };
         if enforce {
             w.sync(true).map_err(StartError::Nft)?;
@@ -148,18 +154,31 @@ impl Warden {
             return;
         };
         let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(&dev) = s.watch.get(&a.to.0) else {
-            return;
-        };
-        if !s.names.get(&dev).is_some_and(|n| n.contains(&a.name)) {
-            return;
-        }
-        for (ip, ttl) in a.addrs {
-            if s.pending.len() < MAX_PENDING {
-                s.pending.push((dev, ip, ttl));
+        let mut any = false;
+        if let Some(&dev) = s.watch.get(&a.to.0) {
+            if s.names.get(&dev).is_some_and(|n| n.contains(&a.name)) {
+                for (ip, ttl) in &a.addrs {
+                    if s.pending.len() < MAX_PENDING {
+                        s.pending.push((dev, *ip, *ttl));
+                        any = true;
+                    }
+                }
             }
         }
-        self.shared.wake.notify_one();
+        if s.mud_names
+            .get(&a.to.0)
+            .is_some_and(|n| n.contains(&a.name))
+        {
+            for (ip, ttl) in &a.addrs {
+                if s.pending_mud.len() < MAX_PENDING {
+                    s.pending_mud.push((a.to.0, a.name.clone(), *ip, *ttl));
+                    any = true;
+                }
+            }
+        }
+        if any {
+            self.shared.wake.notify_one();
+        }
     }
 
     /// Whether rules are enforced, and the last failure.
@@ -181,8 +200,15 @@ impl Warden {
         }
         if self.shared.enforce {
             let _ = nft(&rules::remove());
+            let _ = nft(&remove_mud());
         }
     }
+}
+
+/// The transaction that removes the MUD table, whether or not it exists.
+fn remove_mud() -> serde_json::Value {
+    let t = serde_json::json!({ "family": "inet", "name": iotgate_mud::nft::TABLE });
+    serde_json::json!({ "nftables": [ { "add": { "table": t.clone() } }, { "delete": { "table": t } } ] })
 }
 
 /// Runs `nft -j -f -` with `doc`; what it said on failure.
@@ -222,6 +248,11 @@ struct Worker {
     applied: Option<Applied>,
     /// Per held device, the addresses its allowed names resolved to, until when.
     learned: HashMap<i64, HashMap<IpAddr, Instant>>,
+    /// What the MUD rules in force were built from (a digest), and their DNS-name sets.
+    mud_applied: Option<u64>,
+    mud_sets: iotgate_mud::nft::NameSets,
+    /// Per MUD-managed MAC and name, the addresses it resolved to, until when.
+    mud_learned: HashMap<(String, String), HashMap<IpAddr, Instant>>,
 }
 
 /// A device's addresses, from its report entry.
@@ -249,9 +280,14 @@ impl Worker {
     fn run(mut self) {
         let mut last_release = Instant::now();
         loop {
-            let (alerts, refresh, pending) = {
+            let (alerts, refresh, pending, pending_mud) = {
                 let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
-                if !s.stop && !s.refresh && s.pending.is_empty() && s.new_alerts.is_empty() {
+                if !s.stop
+                    && !s.refresh
+                    && s.pending.is_empty()
+                    && s.pending_mud.is_empty()
+                    && s.new_alerts.is_empty()
+                {
                     s = self
                         .shared
                         .wake
@@ -266,6 +302,7 @@ impl Worker {
                     std::mem::take(&mut s.new_alerts),
                     std::mem::take(&mut s.refresh),
                     std::mem::take(&mut s.pending),
+                    std::mem::take(&mut s.pending_mud),
                 )
             };
             let mut changed = refresh;
@@ -282,6 +319,12 @@ impl Worker {
             }
             if !pending.is_empty() {
                 let r = self.learn(pending);
+                if r.is_err() {
+                    self.set_error(r.err());
+                }
+            }
+            if !pending_mud.is_empty() {
+                let r = self.learn_mud(pending_mud);
                 if r.is_err() {
                     self.set_error(r.err());
                 }
@@ -374,6 +417,18 @@ impl Worker {
                 .collect(),
             resolvers: resolvers.clone(),
         };
+        let muds = self.store.muds().map_err(|e| e.to_string())?;
+        let profiles: Vec<(&iotgate_store::MudProfile, iotgate_mud::model::Profile)> = muds
+            .iter()
+            .filter_map(|m| crate::mud::read(m.profile.as_bytes()).ok().map(|p| (m, p)))
+            .collect();
+        let mud_names = |id: i64| -> Vec<String> {
+            profiles
+                .iter()
+                .filter(|(m, _)| m.device_id == id)
+                .flat_map(|(_, p)| crate::mud::names(p))
+                .collect()
+        };
         {
             let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
             s.watch = qs
@@ -388,12 +443,23 @@ impl Worker {
             s.names = qs
                 .iter()
                 .map(|q| {
-                    let names = q.allow.iter().map(|n| iotgate_mud::dns_name(n)).collect();
+                    let names = q
+                        .allow
+                        .iter()
+                        .map(|n| iotgate_mud::dns_name(n))
+                        .chain(mud_names(q.device_id))
+                        .collect();
                     (q.device_id, names)
                 })
                 .collect();
+        }
+        if self.shared.enforce {
+            self.sync_mud(&profiles, force)?;
+        }
+        {
+            let s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
             self.shared.watching.store(
-                !s.watch.is_empty() && self.shared.enforce,
+                (!s.watch.is_empty() || !s.mud_names.is_empty()) && self.shared.enforce,
                 Ordering::Relaxed,
             );
         }
@@ -418,6 +484,106 @@ impl Worker {
         nft(&rules::ruleset(&want.held, &resolvers, &learned))?;
         self.applied = Some(want);
         Ok(())
+    }
+
+    /// Makes the MUD rules equal to the profiles the devices are held to (as `mud enforce`
+    /// does: each device's declared traffic and nothing else), keeping the addresses already
+    /// learnt for their names.
+    fn sync_mud(
+        &mut self,
+        profiles: &[(&iotgate_store::MudProfile, iotgate_mud::model::Profile)],
+        force: bool,
+    ) -> Result<(), String> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (m, _) in profiles {
+            (&m.url, &m.profile, &m.macs, addrs_of(&m.report)).hash(&mut h);
+        }
+        let digest = h.finish();
+        if !force && self.mud_applied == Some(digest) {
+            return Ok(());
+        }
+        let devices: Vec<iotgate_mud::nft::Device<'_>> = profiles
+            .iter()
+            .flat_map(|(m, p)| {
+                let addrs = addrs_of(&m.report);
+                m.macs.iter().map(move |mac| iotgate_mud::nft::Device {
+                    mac: mac.clone(),
+                    profile: p,
+                    addrs: addrs.clone(),
+                })
+            })
+            .collect();
+        let mut names: HashMap<[u8; 6], HashSet<String>> = HashMap::new();
+        if devices.is_empty() {
+            nft(&remove_mud())?;
+            self.mud_sets.clear();
+        } else {
+            let r = iotgate_mud::nft::compile(&devices, &[]);
+            let now = Instant::now();
+            let mut again = Vec::new();
+            for (mac, by_name) in &r.name_sets {
+                for (name, (s4, s6)) in by_name {
+                    let Some(known) = self.mud_learned.get(&(mac.clone(), name.clone())) else {
+                        continue;
+                    };
+                    for (ip, until) in known.iter().filter(|(_, u)| **u > now) {
+                        let set = if ip.is_ipv6() { s6 } else { s4 };
+                        let left = (*until - now).as_secs().max(1) as u32;
+                        again.push((set.clone(), *ip, left));
+                    }
+                }
+            }
+            let mut doc = r.json;
+            let more = iotgate_mud::nft::add_elements(&again);
+            if let (Some(cmds), Some(more)) =
+                (doc["nftables"].as_array_mut(), more["nftables"].as_array())
+            {
+                cmds.extend(more.iter().cloned());
+            }
+            nft(&doc)?;
+            for (mac, by_name) in &r.name_sets {
+                if let Some(b) = mac_bytes(mac) {
+                    names.insert(b, by_name.keys().cloned().collect());
+                }
+            }
+            self.mud_sets = r.name_sets;
+        }
+        let live: HashSet<&String> = self.mud_sets.keys().collect();
+        self.mud_learned.retain(|(mac, _), _| live.contains(mac));
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .mud_names = names;
+        self.mud_applied = Some(digest);
+        Ok(())
+    }
+
+    /// Adds addresses the MUD-managed devices' declared names resolved to.
+    fn learn_mud(&mut self, pending: Vec<([u8; 6], String, IpAddr, u32)>) -> Result<(), String> {
+        let now = Instant::now();
+        let mut batch = Vec::new();
+        for (mac, name, ip, ttl) in pending {
+            let mac = iotgate_wire::Mac(mac).to_string();
+            let Some((s4, s6)) = self.mud_sets.get(&mac).and_then(|n| n.get(&name)) else {
+                continue;
+            };
+            let set = if ip.is_ipv6() { s6.clone() } else { s4.clone() };
+            let known = self.mud_learned.entry((mac, name)).or_default();
+            if known.len() >= LEARNED_PER_DEVICE && !known.contains_key(&ip) {
+                known.retain(|_, until| *until > now);
+                if known.len() >= LEARNED_PER_DEVICE {
+                    continue;
+                }
+            }
+            known.insert(ip, now + Duration::from_secs(u64::from(ttl)));
+            batch.push((set, ip, ttl));
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        nft(&iotgate_mud::nft::add_elements(&batch))
     }
 
     /// Adds addresses the held devices' allowed names resolved to.

@@ -15,7 +15,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use iotgate_explain::{Lang, Localizer};
 use iotgate_store::{Mute, Store, User};
@@ -30,6 +30,8 @@ pub const COOKIE: &str = "iotgate_session";
 pub const PRE_COOKIE: &str = "iotgate_pre";
 /// The largest form or JSON body accepted.
 pub const BODY_LIMIT: usize = 16 * 1024;
+/// The largest form carrying a MUD profile (a profile as large as the parser takes, encoded).
+pub const MUD_FORM_LIMIT: usize = 3 * iotgate_mud::parse::MAX_PROFILE_BYTES;
 
 /// What every request handler shares.
 pub struct App {
@@ -72,6 +74,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/devices/{mac}/quarantine", post(quarantine_form))
         .route("/devices/{mac}/release", post(release_form))
         .route("/devices/{mac}/allow", post(allow_form))
+        .route(
+            "/devices/{mac}/mud",
+            post(mud_form).layer(DefaultBodyLimit::max(MUD_FORM_LIMIT)),
+        )
+        .route("/devices/{mac}/mud/clear", post(mud_clear_form))
         .route("/settings", get(settings_page).post(settings_form))
         .route("/alerts/{id}/mute", post(mute))
         .route("/login", get(login_page).post(login))
@@ -85,6 +92,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/devices/{mac}", get(api_device))
         .route("/api/v1/devices/{mac}/quarantine", post(api_quarantine))
         .route("/api/v1/devices/{mac}/release", post(api_release))
+        .route(
+            "/api/v1/devices/{mac}/mud",
+            put(api_mud_put)
+                .delete(api_mud_delete)
+                .layer(DefaultBodyLimit::max(iotgate_mud::parse::MAX_PROFILE_BYTES)),
+        )
         .route("/api/v1/alerts", get(api_alerts))
         .route("/metrics", get(metrics))
         .fallback(not_found)
@@ -257,10 +270,11 @@ async fn device_page(State(app): St, headers: HeaderMap, Path(mac): Path<String>
             }
             Err(_) => return internal(&s.user.lang),
         };
-        let (Ok(alerts), Ok(q), Ok(allow)) = (
+        let (Ok(alerts), Ok(q), Ok(allow), Ok(mud)) = (
             store.alerts(Some(d.id), 200),
             store.quarantine_of(d.id),
             store.allowed(d.id),
+            store.mud_of(d.id),
         ) else {
             return internal(&s.user.lang);
         };
@@ -274,7 +288,8 @@ async fn device_page(State(app): St, headers: HeaderMap, Path(mac): Path<String>
                 csrf: &s.csrf,
                 path: &path,
             };
-            let held = page::quarantine(&f, &mac, q.as_ref(), &allow, &status);
+            let mut held = page::quarantine(&f, &mac, q.as_ref(), &allow, &status);
+            held.push_str(&page::mud(&f, &mac, mud.as_ref(), &d.report, &status));
             let body = page::device(&f, &d, &alerts, &held);
             html(
                 StatusCode::OK,
@@ -622,6 +637,112 @@ async fn allow_form(
         return internal(&s.user.lang);
     }
     drop(store);
+    app.warden.refresh();
+    Redirect::to(&format!("/devices/{mac}")).into_response()
+}
+
+/// A MUD profile given by people: the profile, or the page (or API answer) saying what is wrong
+/// with it, each problem at its JSON path.
+fn profile_given(
+    bytes: &[u8],
+    lang: &str,
+) -> Result<iotgate_mud::model::Profile, Vec<(String, String)>> {
+    crate::mud::read(bytes).map_err(|diags| {
+        with_l(lang, |l| {
+            diags
+                .iter()
+                .take(50)
+                .map(|d| (d.path.clone(), iotgate_explain::mud_diag_text(l, d)))
+                .collect()
+        })
+    })
+}
+
+/// Holds the device `id` to `profile` (its text `text`), on record, and has the rules follow.
+fn hold_to(app: &App, id: i64, p: &iotgate_mud::model::Profile, text: &str, who: &str) -> bool {
+    let m = iotgate_store::MudProfile {
+        device_id: id,
+        macs: Vec::new(),
+        url: p.url.clone(),
+        profile: text.to_string(),
+        source: "operator".into(),
+        who: who.to_string(),
+        ts_ns: wall_ns(),
+        report: String::new(),
+    };
+    let done = app
+        .store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .set_mud(&m)
+        .is_ok();
+    app.warden.refresh();
+    done
+}
+
+async fn mud_form(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let (s, mac) = match device_form(&app, &headers, &mac, &form) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let text = form.get("profile").map_or("", String::as_str);
+    let id = match app
+        .store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .device_by_mac(&mac)
+    {
+        Ok(Some(d)) => d.id,
+        Ok(None) => return message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-device"),
+        Err(_) => return internal(&s.user.lang),
+    };
+    match profile_given(text.as_bytes(), &s.user.lang) {
+        Ok(p) => {
+            if !hold_to(&app, id, &p, text, &s.user.name) {
+                return internal(&s.user.lang);
+            }
+            Redirect::to(&format!("/devices/{mac}")).into_response()
+        }
+        Err(problems) => {
+            let body = with_l(&s.user.lang, |l| {
+                let f = Frame {
+                    l,
+                    user: Some(&s.user.name),
+                    csrf: &s.csrf,
+                    path: "/",
+                };
+                page::layout(&f, &l.t("serve-error-bad-mud"), &page::problems(&problems))
+            });
+            html(StatusCode::BAD_REQUEST, body)
+        }
+    }
+}
+
+async fn mud_clear_form(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let (s, mac) = match device_form(&app, &headers, &mac, &form) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let done = match store.device_by_mac(&mac) {
+        Ok(Some(d)) => store.clear_mud(d.id, &s.user.name, wall_ns()),
+        Ok(None) => return message(StatusCode::NOT_FOUND, &s.user.lang, "serve-error-no-device"),
+        Err(e) => Err(e),
+    };
+    drop(store);
+    if done.is_err() {
+        return internal(&s.user.lang);
+    }
     app.warden.refresh();
     Redirect::to(&format!("/devices/{mac}")).into_response()
 }
@@ -1193,6 +1314,28 @@ async fn api_device(
                 }),
                 _ => serde_json::Value::Null,
             };
+            v["mud"] =
+                match store.mud_of(d.id) {
+                    Ok(Some(m)) => match crate::mud::read(m.profile.as_bytes()) {
+                        Ok(p) => {
+                            let e = with_l(lang, |l| page::entry(&d.report, l));
+                            let seen: Vec<serde_json::Value> = crate::mud::observed(&p, &e)
+                            .iter()
+                            .map(|o| serde_json::json!({
+                                "ip": o.ip, "name": o.name, "proto": o.proto, "port": o.port,
+                                "initiated_by_device": o.from_device, "declared": o.allowed,
+                            }))
+                            .collect();
+                            serde_json::json!({
+                                "url": m.url, "source": m.source, "who": m.who,
+                                "since": page::time(m.ts_ns), "names": crate::mud::names(&p),
+                                "observed": seen,
+                            })
+                        }
+                        Err(_) => serde_json::Value::Null,
+                    },
+                    _ => serde_json::Value::Null,
+                };
             Json(v).into_response()
         }
         Ok(None) => api_error(StatusCode::NOT_FOUND, "no-device", lang),
@@ -1301,6 +1444,96 @@ async fn api_release(
     body: axum::body::Bytes,
 ) -> Response {
     api_hold(app, headers, mac, q, body, Hold::Release).await
+}
+
+/// `PUT /api/v1/devices/{mac}/mud`: holds the device to the MUD profile in the body.
+async fn api_mud_put(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Response {
+    let lang = api_lang(&q);
+    let who = match bearer(&app, &headers, lang) {
+        Ok(name) => format!("api:{name}"),
+        Err(r) => return r,
+    };
+    let Some(mac) = norm_mac(&mac) else {
+        return api_error(StatusCode::BAD_REQUEST, "bad-mac", lang);
+    };
+    let id = match app
+        .store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .device_by_mac(&mac)
+    {
+        Ok(Some(d)) => d.id,
+        Ok(None) => return api_error(StatusCode::NOT_FOUND, "no-device", lang),
+        Err(_) => return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
+    };
+    let p = match profile_given(&body, lang) {
+        Ok(p) => p,
+        Err(problems) => {
+            let mut r = api_error(StatusCode::BAD_REQUEST, "bad-mud", lang);
+            let msg = with_l(lang, |l| l.t("serve-api-bad-mud"));
+            *r.body_mut() = Body::from(
+                serde_json::json!({
+                    "error": "bad-mud",
+                    "message": msg,
+                    "problems": problems
+                        .iter()
+                        .map(|(path, m)| serde_json::json!({ "path": path, "message": m }))
+                        .collect::<Vec<_>>(),
+                })
+                .to_string(),
+            );
+            return r;
+        }
+    };
+    let text = String::from_utf8_lossy(&body);
+    if !hold_to(&app, id, &p, &text, &who) {
+        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang);
+    }
+    let status = app.warden.status();
+    Json(serde_json::json!({
+        "device_id": id,
+        "url": p.url,
+        "names": crate::mud::names(&p),
+        "enforced": status.enforce && status.error.is_none(),
+    }))
+    .into_response()
+}
+
+/// `DELETE /api/v1/devices/{mac}/mud`: the device is no longer held to a MUD profile.
+async fn api_mud_delete(
+    State(app): St,
+    headers: HeaderMap,
+    Path(mac): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = api_lang(&q);
+    let who = match bearer(&app, &headers, lang) {
+        Ok(name) => format!("api:{name}"),
+        Err(r) => return r,
+    };
+    let Some(mac) = norm_mac(&mac) else {
+        return api_error(StatusCode::BAD_REQUEST, "bad-mac", lang);
+    };
+    let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
+    let r = match store.device_by_mac(&mac) {
+        Ok(Some(d)) => store.clear_mud(d.id, &who, wall_ns()).map(|c| (d.id, c)),
+        Ok(None) => return api_error(StatusCode::NOT_FOUND, "no-device", lang),
+        Err(e) => Err(e),
+    };
+    drop(store);
+    app.warden.refresh();
+    match r {
+        Ok((id, cleared)) => {
+            Json(serde_json::json!({ "device_id": id, "cleared": cleared })).into_response()
+        }
+        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", lang),
+    }
 }
 
 async fn api_alerts(

@@ -83,6 +83,9 @@ fn path() -> impl Strategy<Value = String> {
         "/devices/02:00:00:00:00:01/release",
         "/devices/02:00:00:00:00:01/allow",
         "/settings",
+        "/devices/02:00:00:00:00:01/mud",
+        "/devices/02:00:00:00:00:01/mud/clear",
+        "/api/v1/devices/02:00:00:00:00:01/mud",
         "/api/v1/devices/02:00:00:00:00:01/quarantine",
         "/api/v1/devices/02:00:00:00:00:01/release",
         "/api/v1/devices/02:00:00:00:00:09/quarantine",
@@ -153,7 +156,7 @@ proptest! {
         csrf in prop::sample::select(vec!["", CSRF, "nope"]),
         fields in prop::collection::vec(
             (prop::sample::select(vec!["name", "password", "hours", "lang", "back", "token", "csrf", "x",
-                "reason", "names", "auto", "release_hours", "resolvers"]),
+                "reason", "names", "auto", "release_hours", "resolvers", "profile"]),
              "[\\PC]{0,40}"),
             0..5,
         ),
@@ -163,6 +166,7 @@ proptest! {
             r#"{}"#, r#"{"reason": "x", "allow": ["fw.example.com"]}"#, r#"{"allow": "x"}"#,
             r#"{"allow": [1, null]}"#, r#"{"reason": 7}"#, r#"[]"#, r#"{"allow": ["a..b"]}"#,
             r#"{"reason": "\u0000\u202e", "allow": []}"#, r#"{"#,
+            r#"{"ietf-mud:mud": {"mud-version": 1}}"#,
         ])),
     ) {
         let app = app();

@@ -323,6 +323,27 @@ pub struct Quarantine {
     pub report: String,
 }
 
+/// A device's MUD profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MudProfile {
+    /// The device.
+    pub device_id: i64,
+    /// Its MACs.
+    pub macs: Vec<String>,
+    /// The profile's MUD URL.
+    pub url: String,
+    /// The profile, JSON as received.
+    pub profile: String,
+    /// `operator` (assigned by people) or `fetched` (from the URL the device announced).
+    pub source: String,
+    /// Who set it.
+    pub who: String,
+    /// When, ns.
+    pub ts_ns: i64,
+    /// The device's latest report entry, JSON (its addresses are there).
+    pub report: String,
+}
+
 /// Wall time, ns since 1970.
 fn now_ns() -> i64 {
     std::time::SystemTime::now()
@@ -429,6 +450,9 @@ impl Store {
         }
         if version < 2 {
             tx.execute_batch(schema::V2)?;
+        }
+        if version < 3 {
+            tx.execute_batch(schema::V3)?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
@@ -1001,6 +1025,81 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Holds device `id` to a MUD profile (replacing any), and records it.
+    pub fn set_mud(&mut self, p: &MudProfile) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO mud_profiles (device_id, url, profile, source, who, ts_ns)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (device_id) DO UPDATE SET url = excluded.url,
+                 profile = excluded.profile, source = excluded.source, who = excluded.who,
+                 ts_ns = excluded.ts_ns",
+            params![p.device_id, p.url, p.profile, p.source, p.who, p.ts_ns],
+        )?;
+        tx.execute(
+            "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+             VALUES (?1, ?2, ?3, 'mud', ?4)",
+            params![
+                p.ts_ns,
+                p.who,
+                p.device_id,
+                format!("{} ({})", p.url, p.source)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Frees device `id` from its MUD profile and records it; false when it had none.
+    pub fn clear_mud(&mut self, id: i64, who: &str, ts_ns: i64) -> Result<bool> {
+        let tx = self.write()?;
+        let n = tx.execute("DELETE FROM mud_profiles WHERE device_id = ?1", [id])?;
+        if n > 0 {
+            tx.execute(
+                "INSERT INTO actions (ts_ns, who, device_id, action, reason)
+                 VALUES (?1, ?2, ?3, 'mud-clear', '')",
+                params![ts_ns, who, id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// Every device held to a MUD profile.
+    pub fn muds(&self) -> Result<Vec<MudProfile>> {
+        self.muds_where(None)
+    }
+
+    /// Device `id`'s MUD profile, if it has one.
+    pub fn mud_of(&self, id: i64) -> Result<Option<MudProfile>> {
+        Ok(self.muds_where(Some(id))?.pop())
+    }
+
+    fn muds_where(&self, id: Option<i64>) -> Result<Vec<MudProfile>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT m.device_id, m.url, m.profile, m.source, m.who, m.ts_ns, d.report
+             FROM mud_profiles m JOIN devices d ON d.id = m.device_id
+             WHERE ?1 IS NULL OR m.device_id = ?1 ORDER BY m.device_id",
+        )?;
+        let rows = st.query_map([id], |r| {
+            Ok(MudProfile {
+                device_id: r.get(0)?,
+                macs: Vec::new(),
+                url: r.get(1)?,
+                profile: r.get(2)?,
+                source: r.get(3)?,
+                who: r.get(4)?,
+                ts_ns: r.get(5)?,
+                report: r.get(6)?,
+            })
+        })?;
+        let mut out: Vec<MudProfile> = rows.collect::<rusqlite::Result<_>>()?;
+        for m in &mut out {
+            m.macs = self.macs_of(m.device_id)?;
+        }
+        Ok(out)
     }
 
     /// Device `id` by its id.

@@ -2,7 +2,7 @@
 
 /// The schema version this build writes; a database with a newer one is refused rather than
 /// misread.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// Settings every connection needs: WAL (readers never wait for the writer, and a process
 /// killed mid-transaction leaves the last committed state), `synchronous = NORMAL` (in WAL mode
@@ -145,5 +145,19 @@ CREATE TABLE device_allow (
     device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
     name      TEXT NOT NULL,
     PRIMARY KEY (device_id, name)
+) STRICT;
+";
+
+/// Version 3: MUD profiles held for devices.
+pub const V3: &str = "
+-- The MUD profile a device is held to (RFC 8520): assigned by people, or fetched from the URL
+-- the device announced and signature-checked. The JSON as received.
+CREATE TABLE mud_profiles (
+    device_id INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+    url       TEXT NOT NULL,
+    profile   TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    who       TEXT NOT NULL,
+    ts_ns     INTEGER NOT NULL
 ) STRICT;
 ";

@@ -522,3 +522,44 @@ fn a_version_1_database_is_brought_up_to_date() {
         .unwrap();
     assert_eq!(v, VERSION.to_string());
 }
+
+#[test]
+fn a_mud_profile_is_held_replaced_and_cleared() {
+    let p = scratch("mud.db");
+    let mut s = Store::open(&p).unwrap();
+    s.apply(&Batch {
+        devices: vec![dev("02:00:00:00:00:01", 10)],
+        alerts: vec![],
+    })
+    .unwrap();
+    let id = s.device_by_mac("02:00:00:00:00:01").unwrap().unwrap().id;
+    let mut m = MudProfile {
+        device_id: id,
+        macs: vec![],
+        url: "https://maker.example/a.json".into(),
+        profile: "{}".into(),
+        source: "operator".into(),
+        who: "ann".into(),
+        ts_ns: 5,
+        report: String::new(),
+    };
+    s.set_mud(&m).unwrap();
+    m.url = "https://maker.example/b.json".into();
+    s.set_mud(&m).unwrap();
+    drop(s);
+    let mut s = Store::open(&p).unwrap();
+    let all = s.muds().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].url, "https://maker.example/b.json");
+    assert_eq!(all[0].macs, vec!["02:00:00:00:00:01"]);
+    assert!(s.clear_mud(id, "ann", 6).unwrap());
+    assert!(!s.clear_mud(id, "ann", 7).unwrap());
+    assert!(s.mud_of(id).unwrap().is_none());
+    let n = s
+        .actions(Some(id), 10)
+        .unwrap()
+        .iter()
+        .filter(|a| a.action.starts_with("mud"))
+        .count();
+    assert_eq!(n, 3);
+}
