@@ -4,6 +4,8 @@
 //! a 4xx, and a restart that finds everything again.
 
 mod common;
+#[path = "support/tls.rs"]
+mod tls;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -1054,7 +1056,7 @@ fn quarantine_by_hand_by_itself_and_released_after_a_clean_period() {
     assert_eq!(save(&ok), 303);
     let page = http(a, "GET", "/settings", &auth, "").body;
     assert!(
-        page.contains(" checked") && page.contains("10.0.0.53 fd00::53"),
+        page.contains("value=\"high\" selected") && page.contains("10.0.0.53 fd00::53"),
         "{page}"
     );
     drop(srv);
@@ -1212,6 +1214,167 @@ fn quarantine_by_hand_by_itself_and_released_after_a_clean_period() {
         303
     );
     assert!(api(a, &tok, "GET", &path, "").1.contains("\"mud\":null"));
+    drop(srv);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A DHCP request from `mac` announcing `host` and the MUD URL `url` (option 161).
+fn dhcp_announcing(mac: [u8; 6], host: &str, url: &str) -> Vec<u8> {
+    let mut b = vec![1, 1, 6, 0, 0x12, 0x34, 0x56, 0x78, 0, 0, 0x80, 0];
+    b.extend_from_slice(&[0; 16]);
+    b.extend_from_slice(&mac);
+    b.extend_from_slice(&[0; 10 + 192]);
+    b.extend_from_slice(&[0x63, 0x82, 0x53, 0x63, 53, 1, 3]);
+    b.extend_from_slice(&[12, host.len() as u8]);
+    b.extend_from_slice(host.as_bytes());
+    b.extend_from_slice(&[161, url.len() as u8]);
+    b.extend_from_slice(url.as_bytes());
+    b.push(255);
+    let udp = common::frames::udp(68, 67, &b);
+    common::frames::ipv4(mac, [0xff; 6], [0, 0, 0, 0], [255, 255, 255, 255], 17, &udp)
+}
+
+/// MUD profiles from the URLs devices announce: fetched over HTTPS from a server on loopback
+/// under a test CA once the settings hold trust anchors, kept when the signature verifies (the
+/// device is then held to it, source "fetched"), refused and on record when the profile was
+/// changed after signing; bad certificates in the settings are refused.
+#[test]
+fn announced_mud_profiles_are_fetched_and_verified() {
+    use openssl::cms::{CMSOptions, CmsContentInfo};
+    use tls::{cert, key, serve_shared};
+    let dir = scratch("mudfetch");
+    let ca_key = key();
+    let ca = cert("iotgate test CA", &ca_key, None);
+    let signer_key = key();
+    let signer = cert("maker signer", &signer_key, Some((&ca, &ca_key)));
+    let files = std::sync::Arc::new(std::sync::RwLock::new(std::collections::HashMap::new()));
+    let (port, _) = serve_shared(files.clone(), &ca, &ca_key);
+    let profile = |name: &str| {
+        format!(
+            r#"{{"ietf-mud:mud": {{"mud-version": 1, "mud-url": "https://localhost:{port}/{name}.json",
+              "last-update": "2026-11-22T00:00:00Z", "cache-validity": 48, "is-supported": true,
+              "systeminfo": "a signed test profile",
+              "from-device-policy": {{"access-lists": {{"access-list": [{{"name": "fr"}}]}}}}}},
+              "ietf-access-control-list:acls": {{"acl": [{{"name": "fr", "type": "ipv4-acl-type",
+                "aces": {{"ace": [{{"name": "up", "matches": {{"ipv4": {{"protocol": 6,
+                  "ietf-acldns:dst-dnsname": "fw.maker.example"}}}}, "actions": {{"forwarding": "accept"}}}}]}}}}]}}}}"#
+        )
+        .into_bytes()
+    };
+    let sign = |body: &[u8]| {
+        CmsContentInfo::sign(
+            Some(&signer),
+            Some(&signer_key),
+            None,
+            Some(body),
+            CMSOptions::DETACHED | CMSOptions::BINARY,
+        )
+        .unwrap()
+        .to_der()
+        .unwrap()
+    };
+    {
+        let mut f = files.write().unwrap();
+        let good = profile("good");
+        f.insert("/good.p7s".to_string(), sign(&good));
+        f.insert("/good.json".to_string(), good);
+        let bad = profile("bad");
+        f.insert("/bad.p7s".to_string(), sign(&bad));
+        let mut changed = bad.clone();
+        let at = changed.windows(6).position(|w| w == b"signed").unwrap();
+        changed[at] = b'S';
+        f.insert("/bad.json".to_string(), changed);
+    }
+    let (good_mac, bad_mac) = ([2, 0, 0, 0, 0x61, 1], [2, 0, 0, 0, 0x61, 2]);
+    let t0 = 1_764_000_000_000_000_000i64;
+    let capture = dir.join("announce.pcap");
+    std::fs::write(
+        &capture,
+        common::frames::pcap(&[
+            (
+                t0,
+                dhcp_announcing(
+                    good_mac,
+                    "good-thing",
+                    &format!("https://localhost:{port}/good.json"),
+                ),
+            ),
+            (
+                t0 + 1_000_000,
+                dhcp_announcing(
+                    bad_mac,
+                    "bad-thing",
+                    &format!("https://localhost:{port}/bad.json"),
+                ),
+            ),
+        ]),
+    )
+    .unwrap();
+    let db = dir.join("gw.db");
+    add_user(&db, "alice", "correct horse battery");
+    let tok = token(&db);
+
+    // The trust anchors and TLS roots, from the settings page (the replay not begun).
+    let srv = start_at(&db, &capture, "0.000001");
+    let a = srv.addr;
+    let me = sign_in(a, "alice", "correct horse battery");
+    let auth = [("Cookie", me.as_str())];
+    let csrf = csrf_of(&http(a, "GET", "/settings", &auth, "").body);
+    let pem = String::from_utf8(ca.to_pem().unwrap()).unwrap();
+    let save = |k: &str, v: &str| {
+        http(
+            a,
+            "POST",
+            "/settings",
+            &auth,
+            &form(&[("csrf", &csrf), (k, v)]),
+        )
+        .status
+    };
+    assert_eq!(
+        save("mud_trust", "-----BEGIN CERTIFICATE-----\nnope\n"),
+        400
+    );
+    assert_eq!(save("mud_trust", &pem), 303);
+    assert_eq!(save("mud_tls_roots", &pem), 303);
+    let page = http(a, "GET", "/settings", &auth, "").body;
+    assert!(page.contains("BEGIN CERTIFICATE"), "{page}");
+    drop(srv);
+
+    let srv = start(&db, &capture);
+    let a = srv.addr;
+    let mac = |m: [u8; 6]| {
+        m.iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    };
+    let good_path = format!("/api/v1/devices/{}", mac(good_mac));
+    eventually("the announced profile fetched and held", || {
+        let (_, body) = api(a, &tok, "GET", &good_path, "");
+        body.contains("\"source\":\"fetched\"")
+    });
+    let (_, body) = api(a, &tok, "GET", &good_path, "");
+    assert!(
+        body.contains(&format!("https://localhost:{port}/good.json")),
+        "{body}"
+    );
+    assert!(body.contains("fw.maker.example"), "{body}");
+    eventually("the changed profile refused, on record", || {
+        http(a, "GET", "/actions", &auth, "")
+            .body
+            .contains("could not fetch or verify")
+    });
+    let (_, body) = api(
+        a,
+        &tok,
+        "GET",
+        &format!("/api/v1/devices/{}", mac(bad_mac)),
+        "",
+    );
+    assert!(body.contains("\"mud\":null"), "{body}");
+    let log = http(a, "GET", "/actions", &auth, "").body;
+    assert!(log.contains("changed after signing"), "{log}");
     drop(srv);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -130,3 +130,42 @@ pub fn mud_url_problem(l: &Localizer, url: &str) -> Option<String> {
         ],
     ))
 }
+
+/// Why `url` was not fetched or kept, on one localised line.
+pub fn mud_fetch_error_text(l: &Localizer, url: &str, e: iotgate_mud::fetch::FetchError) -> String {
+    let (id, detail) = match e {
+        iotgate_mud::fetch::FetchError::BadUrl => {
+            ("fetch-bad-url", mud_url_problem(l, url).unwrap_or_default())
+        }
+        iotgate_mud::fetch::FetchError::Http(d) => ("fetch-http", d),
+        iotgate_mud::fetch::FetchError::TooLarge => (
+            "fetch-too-large",
+            iotgate_mud::MAX_PROFILE_BYTES.to_string(),
+        ),
+        iotgate_mud::fetch::FetchError::Unusable(n) => ("fetch-unusable", n.to_string()),
+        iotgate_mud::fetch::FetchError::SignatureFetch(d) => ("fetch-signature", d),
+        iotgate_mud::fetch::FetchError::Signature(e) => {
+            ("fetch-signature", mud_signature_error_text(l, &e, url))
+        }
+        iotgate_mud::fetch::FetchError::Io(d) => ("fetch-io", d),
+    };
+    l.ta(id, &[("url", Arg::S(url)), ("detail", Arg::S(&detail))])
+}
+
+/// Why a signature is not valid, on one localised line (`path` names the signature).
+pub fn mud_signature_error_text(
+    l: &Localizer,
+    e: &iotgate_mud::signature::SignatureError,
+    path: &str,
+) -> String {
+    use iotgate_mud::signature::SignatureError;
+    let (id, detail) = match e {
+        SignatureError::NotCms(d) => ("sig-not-cms", d.as_str()),
+        SignatureError::BadAnchor(d) => ("sig-bad-anchor", d.as_str()),
+        SignatureError::NoAnchor => ("sig-no-anchor", ""),
+        SignatureError::ContentChanged => ("sig-changed", ""),
+        SignatureError::Untrusted(d) => ("sig-untrusted", d.as_str()),
+        SignatureError::Invalid(d) => ("sig-invalid", d.as_str()),
+    };
+    l.ta(id, &[("path", Arg::S(path)), ("detail", Arg::S(detail))])
+}

@@ -183,3 +183,13 @@ pub fn signing_time(der: &[u8]) -> Option<i64> {
     let days = era * 146_097 + doe - 719_468;
     Some(days * 86_400 + h * 3600 + mi * 60 + se)
 }
+
+/// How many certificates the PEM text `pem` holds, or why it holds none that can be read (for
+/// checking trust anchors or TLS roots when they are given, not when a profile fails).
+pub fn certificates(pem: &[u8]) -> Result<usize, String> {
+    match X509::stack_from_pem(pem) {
+        Ok(v) if v.is_empty() => Err("no certificate".into()),
+        Ok(v) => Ok(v.len()),
+        Err(e) => Err(reason(&e)),
+    }
+}

@@ -21,24 +21,40 @@ pub struct Answer {
 }
 
 /// True when `frame` (of pcap link type `linktype`) may be a DNS response over UDP: the cheap
-/// test run on every packet before [`answer`].
+/// test run on every packet before [`answer`]. Never false for a frame [`answer`] reads: VLAN
+/// tags are skipped however many there are, and an IPv6 packet with extension headers is left
+/// to the full decoder.
 pub fn maybe(linktype: u16, frame: &[u8]) -> bool {
-    if linktype != 1 || frame.len() < 42 {
+    if linktype != 1 {
         return false;
     }
-    let (ty, l3) = match u16::from_be_bytes([frame[12], frame[13]]) {
-        0x8100 if frame.len() >= 46 => (u16::from_be_bytes([frame[16], frame[17]]), 18),
-        t => (t, 14),
+    let be16 = |at: usize| {
+        frame
+            .get(at..at + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
     };
+    let mut at = 12;
+    let mut ty = be16(at);
+    while matches!(ty, Some(0x8100 | 0x88a8 | 0x9100)) {
+        at += 4;
+        ty = be16(at);
+    }
+    let l3 = at + 2;
     match ty {
-        0x0800 => {
-            let ihl = usize::from(frame[l3] & 0x0f) * 4;
-            frame.get(l3 + 9) == Some(&17)
-                && frame.get(l3 + ihl..l3 + ihl + 2) == Some(&[0, 53][..])
+        Some(0x0800) => {
+            let Some(&vihl) = frame.get(l3) else {
+                return false;
+            };
+            let ihl = usize::from(vihl & 0x0f) * 4;
+            frame.get(l3 + 9) == Some(&17) && be16(l3 + ihl) == Some(53)
         }
-        0x86dd => {
-            frame.get(l3 + 6) == Some(&17) && frame.get(l3 + 40..l3 + 42) == Some(&[0, 53][..])
-        }
+        Some(0x86dd) => match frame.get(l3 + 6) {
+            Some(17) => be16(l3 + 40) == Some(53),
+            // Extension headers (hop-by-hop, routing, fragment, destination options, AH,
+            // mobility, HIP, shim6): the decoder walks them.
+            Some(0 | 43 | 44 | 51 | 60 | 135 | 139 | 140) => true,
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -133,6 +149,17 @@ mod tests {
         let f = response("x.example", &[[1, 1, 1, 1]], u32::MAX, false);
         assert_eq!(answer(1, &f).unwrap().addrs[0].1, MAX_TTL);
         assert!(!maybe(101, &f), "bare IP frames are not read");
+    }
+
+    /// Found by fuzzing: answers behind stacked VLAN tags were turned away by the cheap test.
+    #[test]
+    fn answers_behind_stacked_vlan_tags_are_read() {
+        let f = response("a.example", &[[1, 2, 3, 4]], 60, true);
+        let mut qinq = f[..12].to_vec();
+        qinq.extend_from_slice(&[0x88, 0xa8, 0, 7]);
+        qinq.extend_from_slice(&f[12..]);
+        assert!(answer(1, &qinq).is_some());
+        assert!(maybe(1, &qinq));
     }
 
     proptest! {

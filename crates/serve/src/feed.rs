@@ -67,14 +67,14 @@ pub struct FeedConfig {
 
 /// Runs the feed until `stop` is set, or its source ends (a replay: the last state is then
 /// written and the thread returns). Each snapshot's changes go to `writer`; `changed` is
-/// called after each. Every live frame is shown to `tap` (with its link type) too.
+/// called after each, with its report. Every live frame is shown to `tap` (with its link type) too.
 pub fn run(
     cfg: FeedConfig,
     writer: &Writer,
     counters: &Counters,
     stop: &AtomicBool,
     tap: &dyn Fn(u16, &[u8]),
-    mut changed: impl FnMut(),
+    mut changed: impl FnMut(&iotgate_explain::Analysis),
 ) {
     let mut session = Session::new(cfg.session);
     let mut changes = Changes::default();
@@ -102,7 +102,7 @@ pub fn run(
             writer.send(b);
         }
         counters.snapshots.fetch_add(1, Ordering::Relaxed);
-        changed();
+        changed(&report);
     };
     match cfg.source {
         Source::Replay { cap, speed } => {

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod dnsbind;
 pub mod feed;
 pub mod mud;
+pub mod mudfetch;
 pub mod page;
 pub mod rules;
 pub mod view;
@@ -198,6 +199,13 @@ pub fn run(
             warden::StartError::Nft(e) => Error::Enforce(e),
         },
     )?);
+    let cache = cfg
+        .db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("mud-cache");
+    let fetcher = mudfetch::MudFetch::start(&cfg.db, cache, warden.clone())?;
     let hook = match cfg.webhook.clone() {
         Some(url) => Some(webhook::Webhook::start(&cfg.db, url)?),
         None => None,
@@ -222,8 +230,8 @@ pub fn run(
     let retention = cfg.retention;
     std::thread::scope(|scope| {
         let feed_stop = stop.clone();
-        let (writer_ref, counters_ref, hook_ref, warden_ref) =
-            (&writer, &*counters, &hook, &*warden);
+        let (writer_ref, counters_ref, hook_ref, warden_ref, fetcher_ref) =
+            (&writer, &*counters, &hook, &*warden, &fetcher);
         scope.spawn(move || {
             let fc = feed::FeedConfig {
                 source: cfg.source,
@@ -232,7 +240,7 @@ pub fn run(
             };
             let mut n = 0u64;
             let tap = |linktype: u16, frame: &[u8]| warden_ref.tap(linktype, frame);
-            feed::run(fc, writer_ref, counters_ref, &feed_stop, &tap, || {
+            feed::run(fc, writer_ref, counters_ref, &feed_stop, &tap, |report| {
                 // The pages hear of it once the commit it waited for is done.
                 let _ = writer_ref.flush();
                 for w in writer_ref.written() {
@@ -244,6 +252,13 @@ pub fn run(
                     }
                 }
                 warden_ref.refresh();
+                fetcher_ref.announced(
+                    report
+                        .devices
+                        .iter()
+                        .filter_map(|d| Some((d.mac.clone(), d.mud_url.clone()?)))
+                        .collect(),
+                );
                 n += 1;
                 let _ = events.send(n);
             });

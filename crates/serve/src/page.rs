@@ -456,31 +456,63 @@ pub fn mud(
     o
 }
 
-/// The settings page: automatic quarantine and release, resolvers a held device may ask.
-pub fn settings(f: &Frame<'_>, auto: bool, release_hours: f64, resolvers: &str) -> String {
+/// The settings as the settings page shows them.
+pub struct Settings {
+    /// Quarantine on a first high alert.
+    pub auto: bool,
+    /// Hours without a new alert before a release (0: by hand only).
+    pub release_hours: f64,
+    /// Resolvers a held device may ask.
+    pub resolvers: String,
+    /// PEM certificates MUD signatures must chain to.
+    pub mud_trust: String,
+    /// PEM certificates trusted for the MUD servers' TLS.
+    pub mud_tls_roots: String,
+}
+
+/// The settings page: automatic quarantine and release, resolvers a held device may ask, and
+/// what fetched MUD profiles are checked against.
+pub fn settings(f: &Frame<'_>, s: &Settings) -> String {
     let l = f.l;
     let mut o = format!(
-        "<form method=\"post\" action=\"/settings\" id=\"settings\">{}",
-        csrf_field(f.csrf)
+        "<form method=\"post\" action=\"/settings\" id=\"settings\">{}<h2>{}</h2>",
+        csrf_field(f.csrf),
+        h(&l.t("serve-quarantine"))
     );
+    let sel = |on: bool| if on { " selected" } else { "" };
     let _ = write!(
         o,
-        "<p><label><input type=\"checkbox\" name=\"auto\" value=\"high\"{}> {}</label></p>",
-        if auto { " checked" } else { "" },
-        h(&l.t("serve-set-auto"))
+        "<p><label>{}<br><select name=\"auto\"><option value=\"off\"{}>{}</option><option value=\"high\"{}>{}</option></select></label></p>",
+        h(&l.t("serve-set-auto")),
+        sel(!s.auto),
+        h(&l.t("serve-set-auto-off")),
+        sel(s.auto),
+        h(&l.t("serve-set-auto-high")),
     );
     let _ = write!(
         o,
         "<p><label>{} <input name=\"release_hours\" value=\"{}\" size=\"6\"></label></p>",
         h(&l.t("serve-set-release")),
-        release_hours
+        s.release_hours
     );
     let _ = write!(
         o,
         "<p><label>{}<br><input name=\"resolvers\" value=\"{}\" size=\"60\"></label></p>",
         h(&l.t("serve-set-resolvers")),
-        h(resolvers)
+        h(&s.resolvers)
     );
+    let _ = write!(o, "<h2>{}</h2>", h(&l.t("serve-mud")));
+    for (name, key, v) in [
+        ("mud_trust", "serve-set-mud-trust", &s.mud_trust),
+        ("mud_tls_roots", "serve-set-mud-tls-roots", &s.mud_tls_roots),
+    ] {
+        let _ = write!(
+            o,
+            "<p><label>{}<br><textarea name=\"{name}\" rows=\"5\" cols=\"70\">{}</textarea></label></p>",
+            h(&l.t(key)),
+            h(v)
+        );
+    }
     let _ = write!(
         o,
         "<button id=\"save-settings\">{}</button></form>",

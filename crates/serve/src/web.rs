@@ -30,6 +30,8 @@ pub const COOKIE: &str = "iotgate_session";
 pub const PRE_COOKIE: &str = "iotgate_pre";
 /// The largest form or JSON body accepted.
 pub const BODY_LIMIT: usize = 16 * 1024;
+/// The largest settings form (it carries PEM certificates).
+pub const SETTINGS_LIMIT: usize = 256 * 1024;
 /// The largest form carrying a MUD profile (a profile as large as the parser takes, encoded).
 pub const MUD_FORM_LIMIT: usize = 3 * iotgate_mud::parse::MAX_PROFILE_BYTES;
 
@@ -79,7 +81,12 @@ pub fn router(app: Arc<App>) -> Router {
             post(mud_form).layer(DefaultBodyLimit::max(MUD_FORM_LIMIT)),
         )
         .route("/devices/{mac}/mud/clear", post(mud_clear_form))
-        .route("/settings", get(settings_page).post(settings_form))
+        .route(
+            "/settings",
+            get(settings_page)
+                .post(settings_form)
+                .layer(DefaultBodyLimit::max(SETTINGS_LIMIT)),
+        )
         .route("/alerts/{id}/mute", post(mute))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
@@ -747,33 +754,82 @@ async fn mud_clear_form(
     Redirect::to(&format!("/devices/{mac}")).into_response()
 }
 
-/// The settings as the page shows them: automatic quarantine on, release after (hours),
-/// resolvers.
-fn settings_now(store: &Store) -> iotgate_store::Result<(bool, f64, String)> {
+/// The settings as the page shows them.
+fn settings_now(store: &Store) -> iotgate_store::Result<page::Settings> {
+    use crate::mudfetch::{TLS_ROOTS, TRUST};
     use crate::warden::{AUTO, RELEASE_AFTER, RESOLVERS};
-    let auto = store.setting(AUTO)?.as_deref() == Some("high");
     let secs: f64 = store
         .setting(RELEASE_AFTER)?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0);
-    Ok((
-        auto,
-        secs / 3600.0,
-        store.setting(RESOLVERS)?.unwrap_or_default(),
-    ))
+    Ok(page::Settings {
+        auto: store.setting(AUTO)?.as_deref() == Some("high"),
+        release_hours: secs / 3600.0,
+        resolvers: store.setting(RESOLVERS)?.unwrap_or_default(),
+        mud_trust: store.setting(TRUST)?.unwrap_or_default(),
+        mud_tls_roots: store.setting(TLS_ROOTS)?.unwrap_or_default(),
+    })
 }
 
 async fn settings_page(State(app): St, headers: HeaderMap) -> Response {
     for_user(&app, &headers, |s| {
         let store = app.store.lock().unwrap_or_else(|e| e.into_inner());
-        let Ok((auto, hours, resolvers)) = settings_now(&store) else {
+        let Ok(now) = settings_now(&store) else {
             return internal(&s.user.lang);
         };
         drop(store);
         user_page(s, "/settings", "serve-nav-settings", |f| {
-            page::settings(f, auto, hours, &resolvers)
+            page::settings(f, &now)
         })
     })
+}
+
+/// A setting's new value from the settings form, checked: `Ok(None)` when the form does not
+/// carry it (left as it is), `Err` with the catalogue key of the problem.
+type Checked = Result<Option<String>, &'static str>;
+
+fn auto_given(v: Option<&str>) -> Checked {
+    Ok(v.map(|v| if v == "high" { "high" } else { "off" }.to_string()))
+}
+
+fn hours_given(v: Option<&str>) -> Checked {
+    let Some(h) = v.map(str::trim) else {
+        return Ok(None);
+    };
+    let h = if h.is_empty() { "0" } else { h };
+    h.replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|h| h.is_finite() && (0.0..=8760.0).contains(h))
+        .map(|h| Some(((h * 3600.0).round() as i64).to_string()))
+        .ok_or("serve-error-bad-hours")
+}
+
+fn resolvers_given(v: Option<&str>) -> Checked {
+    let Some(v) = v else { return Ok(None) };
+    let mut out: Vec<String> = Vec::new();
+    for a in v
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|a| !a.is_empty())
+    {
+        match a.parse::<std::net::IpAddr>() {
+            Ok(ip) if out.len() < 16 => out.push(ip.to_string()),
+            _ => return Err("serve-error-bad-resolvers"),
+        }
+    }
+    Ok(Some(out.join(" ")))
+}
+
+fn pem_given(v: Option<&str>) -> Checked {
+    let Some(v) = v.map(str::trim) else {
+        return Ok(None);
+    };
+    if v.is_empty() {
+        return Ok(Some(String::new()));
+    }
+    iotgate_mud::signature::certificates(v.as_bytes())
+        .map(|_| Some(format!("{v}\n")))
+        .map_err(|_| "serve-error-bad-pem")
 }
 
 async fn settings_form(
@@ -781,65 +837,53 @@ async fn settings_form(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
+    use crate::mudfetch::{TLS_ROOTS, TRUST};
     use crate::warden::{AUTO, RELEASE_AFTER, RESOLVERS};
     let s = match checked(&app, &headers, &form) {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let auto = form.get("auto").map(String::as_str) == Some("high");
-    let hours = match form.get("release_hours").map(|h| h.trim()) {
-        None | Some("") => Some(0.0),
-        Some(h) => h
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
-            .filter(|h| h.is_finite() && (0.0..=8760.0).contains(h)),
-    };
-    let Some(hours) = hours else {
-        return message(
-            StatusCode::BAD_REQUEST,
-            &s.user.lang,
-            "serve-error-bad-hours",
-        );
-    };
-    let mut resolvers: Vec<std::net::IpAddr> = Vec::new();
-    for a in form
-        .get("resolvers")
-        .map_or("", String::as_str)
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|a| !a.is_empty())
-    {
-        match a.parse() {
-            Ok(ip) if resolvers.len() < 16 => resolvers.push(ip),
-            _ => {
-                return message(
-                    StatusCode::BAD_REQUEST,
-                    &s.user.lang,
-                    "serve-error-bad-resolvers",
-                )
-            }
+    let field = |k: &str| form.get(k).map(String::as_str);
+    let given: [(&str, Checked); 5] = [
+        (AUTO, auto_given(field("auto"))),
+        (RELEASE_AFTER, hours_given(field("release_hours"))),
+        (RESOLVERS, resolvers_given(field("resolvers"))),
+        (TRUST, pem_given(field("mud_trust"))),
+        (TLS_ROOTS, pem_given(field("mud_tls_roots"))),
+    ];
+    let mut changes: Vec<(&str, String)> = Vec::new();
+    for (key, v) in given {
+        match v {
+            Ok(Some(v)) => changes.push((key, v)),
+            Ok(None) => {}
+            Err(problem) => return message(StatusCode::BAD_REQUEST, &s.user.lang, problem),
         }
     }
-    let resolvers: Vec<String> = resolvers.iter().map(ToString::to_string).collect();
-    let secs = (hours * 3600.0).round() as i64;
     let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
-    let saved = store
-        .set_setting(AUTO, if auto { "high" } else { "off" })
-        .and_then(|()| store.set_setting(RELEASE_AFTER, &secs.to_string()))
-        .and_then(|()| store.set_setting(RESOLVERS, &resolvers.join(" ")))
-        .and_then(|()| {
-            store.record(&iotgate_store::Action {
-                ts_ns: wall_ns(),
-                who: s.user.name.clone(),
-                device_id: None,
-                action: "settings".into(),
-                reason: format!(
-                    "auto={} release_after={secs}s resolvers={}",
-                    if auto { "high" } else { "off" },
-                    resolvers.join(" ")
-                ),
-            })
-        });
+    let mut saved = Ok(());
+    for (k, v) in &changes {
+        saved = saved.and_then(|()| store.set_setting(k, v));
+    }
+    // The log says what changed; certificates by how many there are, not their text.
+    let said: Vec<String> = changes
+        .iter()
+        .map(|(k, v)| match *k {
+            TRUST | TLS_ROOTS => format!(
+                "{k}={} certificates",
+                iotgate_mud::signature::certificates(v.as_bytes()).unwrap_or(0)
+            ),
+            _ => format!("{k}={v}"),
+        })
+        .collect();
+    let saved = saved.and_then(|()| {
+        store.record(&iotgate_store::Action {
+            ts_ns: wall_ns(),
+            who: s.user.name.clone(),
+            device_id: None,
+            action: "settings".into(),
+            reason: said.join(" "),
+        })
+    });
     drop(store);
     if saved.is_err() {
         return internal(&s.user.lang);

@@ -4,7 +4,7 @@
 
 use crate::failure::{print_str, Done, Failure};
 use iotgate_explain::{Arg, Localizer};
-use iotgate_mud::fetch::{agent, fetch, FetchError, Outcome};
+use iotgate_mud::fetch::{agent, fetch, Outcome};
 use std::path::PathBuf;
 
 /// `iotgate mud fetch URL… --cache DIR --trust CA.pem [--tls-roots PEM] [--force]`.
@@ -49,40 +49,6 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     }
 }
 
-/// Why `url` was not fetched or kept, on one localised line.
-pub fn error_text(l: &Localizer, url: &str, e: FetchError) -> String {
-    let (id, detail) = match e {
-        FetchError::BadUrl => (
-            "fetch-bad-url",
-            iotgate_explain::mud_url_problem(l, url).unwrap_or_default(),
-        ),
-        FetchError::Http(d) => ("fetch-http", d),
-        FetchError::TooLarge => (
-            "fetch-too-large",
-            iotgate_mud::MAX_PROFILE_BYTES.to_string(),
-        ),
-        FetchError::Unusable(n) => ("fetch-unusable", n.to_string()),
-        FetchError::SignatureFetch(d) => ("fetch-signature", d),
-        FetchError::Signature(e) => ("fetch-signature", signature_error_text(l, &e, url)),
-        FetchError::Io(d) => ("fetch-io", d),
-    };
-    l.ta(id, &[("url", Arg::S(url)), ("detail", Arg::S(&detail))])
-}
-
-/// Why a signature is not valid, on one localised line (`path` names the signature).
-pub fn signature_error_text(
-    l: &Localizer,
-    e: &iotgate_mud::signature::SignatureError,
-    path: &str,
-) -> String {
-    use iotgate_mud::signature::SignatureError;
-    let (id, detail) = match e {
-        SignatureError::NotCms(d) => ("sig-not-cms", d.as_str()),
-        SignatureError::BadAnchor(d) => ("sig-bad-anchor", d.as_str()),
-        SignatureError::NoAnchor => ("sig-no-anchor", ""),
-        SignatureError::ContentChanged => ("sig-changed", ""),
-        SignatureError::Untrusted(d) => ("sig-untrusted", d.as_str()),
-        SignatureError::Invalid(d) => ("sig-invalid", d.as_str()),
-    };
-    l.ta(id, &[("path", Arg::S(path)), ("detail", Arg::S(detail))])
-}
+pub use iotgate_explain::{
+    mud_fetch_error_text as error_text, mud_signature_error_text as signature_error_text,
+};
