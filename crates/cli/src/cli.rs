@@ -261,22 +261,7 @@ pub fn command(l: &Localizer) -> Command {
                         .help(l.t("cli-peers")),
                 )
                 .args(mud_args(l, "cli-analyze-mud"))
-                .arg(
-                    Arg::new("detect")
-                        .long("detect")
-                        .value_name("NAME=VALUE|off")
-                        .action(ArgAction::Append)
-                        .help(l.t("cli-detect"))
-                        .long_help(crate::detect_args::detect_help(l)),
-                )
-                .arg(
-                    Arg::new("blocklist")
-                        .long("blocklist")
-                        .value_name("FILE")
-                        .action(ArgAction::Append)
-                        .value_parser(value_parser!(PathBuf))
-                        .help(l.t("cli-blocklist")),
-                ),
+                .args(detect_args(l)),
         )
         .subcommand(
             Command::new("evaluate")
@@ -662,6 +647,7 @@ pub fn command(l: &Localizer) -> Command {
                         .action(ArgAction::SetTrue)
                         .help(l.t("cli-serve-secure-cookies")),
                 )
+                .args(detect_args(l))
                 .arg(
                     Arg::new("enforce")
                         .long("enforce")
@@ -744,4 +730,23 @@ fn rate_arg(l: &Localizer) -> Arg {
         .default_value("10")
         .value_parser(value_parser!(u32).range(1..=100))
         .help(l.t("cli-probe-rate"))
+}
+
+/// `--detect NAME=VALUE|off` and `--blocklist FILE`: the detectors' thresholds and blocklists
+/// (`analyze` and `serve`).
+fn detect_args(l: &Localizer) -> [Arg; 2] {
+    [
+        Arg::new("detect")
+            .long("detect")
+            .value_name("NAME=VALUE|off")
+            .action(ArgAction::Append)
+            .help(l.t("cli-detect"))
+            .long_help(crate::detect_args::detect_help(l)),
+        Arg::new("blocklist")
+            .long("blocklist")
+            .value_name("FILE")
+            .action(ArgAction::Append)
+            .value_parser(value_parser!(PathBuf))
+            .help(l.t("cli-blocklist")),
+    ]
 }

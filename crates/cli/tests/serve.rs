@@ -944,6 +944,33 @@ fn new_severe_alerts_are_posted_to_the_webhook() {
     }
     drop(srv);
 
+    // The same, with the URL set on the settings page instead (a plain-http address elsewhere
+    // refused there too).
+    let n = bodies.lock().unwrap().len();
+    let db2 = dir.join("gw2.db");
+    add_user(&db2, "alice", "correct horse battery");
+    let srv = start_at(&db2, &capture, "0.000001");
+    let me = sign_in(srv.addr, "alice", "correct horse battery");
+    let auth = [("Cookie", me.as_str())];
+    let csrf = csrf_of(&http(srv.addr, "GET", "/settings", &auth, "").body);
+    let set = |u: &str| {
+        let body = form(&[("csrf", &csrf), ("webhook", u)]);
+        http(srv.addr, "POST", "/settings", &auth, &body).status
+    };
+    assert_eq!(set("http://hooks.example/x"), 400);
+    assert_eq!(set(&url), 303);
+    drop(srv);
+    let srv = start(&db2, &capture);
+    eventually(
+        "the scan posted again, to the URL from the settings",
+        || {
+            bodies.lock().unwrap()[n..]
+                .iter()
+                .any(|b| b.contains("\"mirai\""))
+        },
+    );
+    drop(srv);
+
     // Not HTTPS, not loopback: refused before anything starts.
     let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
         .args(["--lang", "en", "serve", "--demo", "--db"])
@@ -953,6 +980,15 @@ fn new_severe_alerts_are_posted_to_the_webhook() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("https://"));
+    // A threshold the detectors do not have: refused, saying which.
+    let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["--lang", "en", "serve", "--demo", "--db"])
+        .arg(dir.join("other.db"))
+        .args(["--detect", "no_such_threshold=3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_threshold"));
     std::fs::remove_dir_all(&dir).ok();
 }
 

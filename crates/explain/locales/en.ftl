@@ -1067,3 +1067,6 @@ serve-set-mud-trust = Certificates MUD profiles must be signed under (PEM). Whil
 serve-set-mud-tls-roots = Certificates trusted for the MUD servers' HTTPS, besides this system's (PEM, optional)
 serve-error-bad-pem = The certificates must be PEM text (-----BEGIN CERTIFICATE----- …), at least one.
 serve-action-mud-fetch-failed = could not fetch or verify the MUD profile the device announced
+serve-set-notify = Notifications
+serve-set-webhook = Webhook: new alerts of medium severity or worse (not muted) are POSTed as JSON to this address (https://, or http:// to this machine; --webhook on the command line takes precedence)
+serve-error-bad-webhook = The webhook must be an https:// address (plain http:// only to this machine).

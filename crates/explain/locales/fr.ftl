@@ -1064,3 +1064,6 @@ serve-set-mud-trust = Certificats sous lesquels les profils MUD doivent être si
 serve-set-mud-tls-roots = Certificats reconnus pour le HTTPS des serveurs MUD, en plus de ceux du système (PEM, facultatif)
 serve-error-bad-pem = Les certificats doivent être du texte PEM (-----BEGIN CERTIFICATE----- …), au moins un.
 serve-action-mud-fetch-failed = n'a pas pu télécharger ou vérifier le profil MUD annoncé par l'appareil
+serve-set-notify = Notifications
+serve-set-webhook = Webhook : les nouvelles alertes de gravité moyenne ou plus (non mises en sourdine) sont envoyées en JSON (POST) à cette adresse (https://, ou http:// vers cette machine ; --webhook en ligne de commande l'emporte)
+serve-error-bad-webhook = Le webhook doit être une adresse https:// (http:// seulement vers cette machine).

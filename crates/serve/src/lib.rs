@@ -206,10 +206,7 @@ pub fn run(
         .unwrap_or(Path::new("."))
         .join("mud-cache");
     let fetcher = mudfetch::MudFetch::start(&cfg.db, cache, warden.clone())?;
-    let hook = match cfg.webhook.clone() {
-        Some(url) => Some(webhook::Webhook::start(&cfg.db, url)?),
-        None => None,
-    };
+    let hook = webhook::Webhook::start(&cfg.db, cfg.webhook.clone())?;
     let counters = Arc::new(feed::Counters::default());
     let (events, _) = tokio::sync::broadcast::channel(16);
     let app = Arc::new(web::App {
@@ -245,10 +242,8 @@ pub fn run(
                 let _ = writer_ref.flush();
                 for w in writer_ref.written() {
                     warden_ref.new_alerts(&w.new_alerts);
-                    if let Some(h) = hook_ref {
-                        if !w.new_alerts.is_empty() {
-                            h.notify(w.new_alerts);
-                        }
+                    if !w.new_alerts.is_empty() {
+                        hook_ref.notify(w.new_alerts);
                     }
                 }
                 warden_ref.refresh();

@@ -468,6 +468,8 @@ pub struct Settings {
     pub mud_trust: String,
     /// PEM certificates trusted for the MUD servers' TLS.
     pub mud_tls_roots: String,
+    /// Where new alerts are POSTed (unless `--webhook` says otherwise).
+    pub webhook: String,
 }
 
 /// The settings page: automatic quarantine and release, resolvers a held device may ask, and
@@ -513,6 +515,13 @@ pub fn settings(f: &Frame<'_>, s: &Settings) -> String {
             h(v)
         );
     }
+    let _ = write!(
+        o,
+        "<h2>{}</h2><p><label>{}<br><input name=\"webhook\" value=\"{}\" size=\"60\"></label></p>",
+        h(&l.t("serve-set-notify")),
+        h(&l.t("serve-set-webhook")),
+        h(&s.webhook)
+    );
     let _ = write!(
         o,
         "<button id=\"save-settings\">{}</button></form>",

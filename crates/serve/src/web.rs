@@ -768,6 +768,7 @@ fn settings_now(store: &Store) -> iotgate_store::Result<page::Settings> {
         resolvers: store.setting(RESOLVERS)?.unwrap_or_default(),
         mud_trust: store.setting(TRUST)?.unwrap_or_default(),
         mud_tls_roots: store.setting(TLS_ROOTS)?.unwrap_or_default(),
+        webhook: store.setting(crate::webhook::URL)?.unwrap_or_default(),
     })
 }
 
@@ -820,6 +821,17 @@ fn resolvers_given(v: Option<&str>) -> Checked {
     Ok(Some(out.join(" ")))
 }
 
+fn webhook_given(v: Option<&str>) -> Checked {
+    let Some(v) = v.map(str::trim) else {
+        return Ok(None);
+    };
+    if v.is_empty() || crate::webhook::check_url(v).is_ok() {
+        Ok(Some(v.to_string()))
+    } else {
+        Err("serve-error-bad-webhook")
+    }
+}
+
 fn pem_given(v: Option<&str>) -> Checked {
     let Some(v) = v.map(str::trim) else {
         return Ok(None);
@@ -844,12 +856,13 @@ async fn settings_form(
         Err(r) => return r,
     };
     let field = |k: &str| form.get(k).map(String::as_str);
-    let given: [(&str, Checked); 5] = [
+    let given: [(&str, Checked); 6] = [
         (AUTO, auto_given(field("auto"))),
         (RELEASE_AFTER, hours_given(field("release_hours"))),
         (RESOLVERS, resolvers_given(field("resolvers"))),
         (TRUST, pem_given(field("mud_trust"))),
         (TLS_ROOTS, pem_given(field("mud_tls_roots"))),
+        (crate::webhook::URL, webhook_given(field("webhook"))),
     ];
     let mut changes: Vec<(&str, String)> = Vec::new();
     for (key, v) in given {

@@ -1,7 +1,9 @@
 //! The optional webhook: each new alert of medium severity or worse, unless muted for its device,
 //! is POSTed as JSON to a URL the operator gives (HTTPS; plain HTTP only to this machine).
 //! Sent from a thread of its own with a bounded queue, so that a slow or dead endpoint never
-//! holds the analysis up: what cannot be queued or delivered after three tries is counted.
+//! holds the analysis up: what cannot be queued or delivered after three tries is counted. The
+//! URL comes from `--webhook` when given, otherwise from the settings page (read for each
+//! batch, so a change there applies at once); with neither, nothing is sent.
 
 use crate::page;
 use iotgate_store::Store;
@@ -57,6 +59,9 @@ pub struct Stats {
     pub skipped: AtomicU64,
 }
 
+/// Setting: the webhook URL (used when `--webhook` is not given).
+pub const URL: &str = "webhook.url";
+
 /// A handle to queue new alerts for the webhook thread.
 pub struct Webhook {
     tx: SyncSender<Vec<i64>>,
@@ -65,8 +70,9 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    /// Starts the thread posting to `url`, reading alerts from the database at `db`.
-    pub fn start(db: &Path, url: String) -> Result<Webhook, iotgate_store::Error> {
+    /// Starts the thread posting to `url` (or, without it, to the URL in the settings),
+    /// reading alerts from the database at `db`.
+    pub fn start(db: &Path, url: Option<String>) -> Result<Webhook, iotgate_store::Error> {
         let store = Store::open(db)?;
         let (tx, rx) = mpsc::sync_channel(256);
         let stats = Arc::new(Stats::default());
@@ -89,7 +95,7 @@ impl Webhook {
 
 const SEVERE: [&str; 2] = ["medium", "high"];
 
-fn run(store: Store, url: String, rx: Receiver<Vec<i64>>, stats: &Stats) {
+fn run(store: Store, fixed: Option<String>, rx: Receiver<Vec<i64>>, stats: &Stats) {
     let agent = ureq::AgentBuilder::new()
         .redirects(0)
         .timeout(Duration::from_secs(10))
@@ -99,6 +105,13 @@ fn run(store: Store, url: String, rx: Receiver<Vec<i64>>, stats: &Stats) {
         }))
         .build();
     for ids in rx {
+        let url = match &fixed {
+            Some(u) => u.clone(),
+            None => match store.setting(URL).ok().flatten() {
+                Some(u) if check_url(&u).is_ok() => u,
+                _ => continue,
+            },
+        };
         let now = crate::feed::wall_ns();
         let mutes = store.mutes(now).unwrap_or_default();
         for id in ids {

@@ -121,11 +121,15 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     };
     db_dir(l, &db)?;
     let days = *m.get_one::<u64>("retention").unwrap_or(&30);
+    let session = iotgate_pipeline::SessionConfig {
+        detect: crate::detect_args::detectors_from_args(l, m).map_err(Failure::usage)?,
+        ..iotgate_pipeline::SessionConfig::default()
+    };
     let cfg = iotgate_serve::Config {
         db,
         listen,
         source,
-        session: iotgate_pipeline::SessionConfig::detecting(),
+        session,
         every: Duration::from_secs(2),
         retention: Duration::from_secs(days.saturating_mul(86_400)),
         secure_cookies: m.get_flag("secure-cookies"),
