@@ -113,6 +113,22 @@ fn device_update(d: &DeviceOut, report: String) -> DeviceUpdate {
                 x.vendor_class.as_deref().unwrap_or("")
             )
         }),
+        software: {
+            let mut lines: Vec<String> = d
+                .tls
+                .ja4
+                .iter()
+                .map(|j| format!("ja4:{j}"))
+                .chain(
+                    d.user_agents
+                        .iter()
+                        .map(|u| format!("ua:{}", u.replace('\n', " "))),
+                )
+                .collect();
+            lines.sort();
+            lines.dedup();
+            (!lines.is_empty()).then(|| lines.join("\n"))
+        },
         first_ns: d.first_seen.0,
         last_ns: d.last_seen.0,
         report,

@@ -44,6 +44,7 @@ fn app() -> Arc<web::App> {
             vendor: None,
             client_id: None,
             fingerprint: None,
+            software: None,
             first_ns: 1,
             last_ns: 2,
             report: "{\"en\":{\"kind_label\":\"camera\"}}".into(),

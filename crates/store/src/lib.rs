@@ -89,6 +89,9 @@ pub struct DeviceUpdate {
     pub client_id: Option<String>,
     /// Its DHCP fingerprint (requested options and vendor class), if it asked for an address.
     pub fingerprint: Option<String>,
+    /// What software it shows: its TLS client fingerprints (`ja4:…`) and user agents (`ua:…`),
+    /// one per line, sorted; `None` when it showed none.
+    pub software: Option<String>,
     /// First and last seen, ns.
     pub first_ns: i64,
     /// Last seen, ns.
@@ -185,8 +188,10 @@ pub fn random_mac(mac: &str) -> bool {
 
 /// The device a new MAC belongs to, when it is a random MAC and what the device says about
 /// itself names exactly one device seen before: the same DHCP client identifier, or the same
-/// host name with the same DHCP fingerprint. With the reason, for the action log. A MAC from a
-/// maker's block never merges (two devices of one model share names and fingerprints).
+/// host name with the same DHCP fingerprint, or the same host name (DHCP or mDNS) and only
+/// software (TLS fingerprints, user agents) that device showed too. With the reason, for the
+/// action log. A MAC from a maker's block never merges (two devices of one model share names
+/// and fingerprints).
 fn known_again(
     tx: &rusqlite::Transaction<'_>,
     d: &DeviceUpdate,
@@ -221,7 +226,67 @@ fn known_again(
             return Ok(Some((id, "name-fingerprint")));
         }
     }
+    // No DHCP seen (a static address, a lease renewed elsewhere): the same name (DHCP or mDNS)
+    // and nothing in its software the device seen before did not show too.
+    if let (Some(name), Some(sw)) = (d.name.as_deref(), d.software.as_deref()) {
+        let mine: Vec<&str> = sw.lines().filter(|l| !l.is_empty()).collect();
+        if !mine.is_empty() {
+            let mut st = tx.prepare_cached(
+                "SELECT id, software FROM devices WHERE name = ?1 AND software IS NOT NULL",
+            )?;
+            let rows: Vec<(i64, String)> = st
+                .query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let ids: Vec<i64> = rows
+                .iter()
+                .filter(|(_, theirs)| {
+                    let theirs: std::collections::HashSet<&str> = theirs.lines().collect();
+                    mine.iter().all(|t| theirs.contains(t))
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            if ids.len() == 1 {
+                return Ok(Some((ids[0], "name-software")));
+            }
+        }
+    }
     Ok(None)
+}
+
+/// Most lines a device's software keeps.
+const SOFTWARE_LINES: usize = 64;
+
+/// The union of two software lists (one entry per line, sorted), bounded.
+fn software_union(a: Option<&str>, b: Option<&str>) -> Option<String> {
+    let mut all: Vec<&str> = a
+        .into_iter()
+        .chain(b)
+        .flat_map(str::lines)
+        .filter(|l| !l.is_empty())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all.truncate(SOFTWARE_LINES);
+    (!all.is_empty()).then(|| all.join("\n"))
+}
+
+/// Adds `more` to device `id`'s software.
+fn add_software(tx: &rusqlite::Transaction<'_>, id: i64, more: Option<&str>) -> Result<()> {
+    if more.is_none() {
+        return Ok(());
+    }
+    let have: Option<String> =
+        tx.query_row("SELECT software FROM devices WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    let all = software_union(have.as_deref(), more);
+    if all != have {
+        tx.execute(
+            "UPDATE devices SET software = ?2 WHERE id = ?1",
+            params![id, all],
+        )?;
+    }
+    Ok(())
 }
 
 /// A device as stored.
@@ -454,6 +519,9 @@ impl Store {
         if version < 3 {
             tx.execute_batch(schema::V3)?;
         }
+        if version < 4 {
+            tx.execute_batch(schema::V4)?;
+        }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -512,6 +580,7 @@ impl Store {
                              last_ns = max(last_ns, ?3) WHERE mac = ?1",
                         params![d.mac, d.first_ns, d.last_ns],
                     )?;
+                    add_software(&tx, id, d.software.as_deref())?;
                 }
                 None => {
                     if let Some((id, why)) = known_again(&tx, d)? {
@@ -532,6 +601,7 @@ impl Store {
                              VALUES (?1, 'iotgate', ?2, 'merge', ?3)",
                             params![d.first_ns, id, format!("{} {why}", d.mac)],
                         )?;
+                        add_software(&tx, id, d.software.as_deref())?;
                         out.merged.push((d.mac.clone(), id));
                         continue;
                     }
@@ -556,6 +626,7 @@ impl Store {
                          VALUES (?1, ?2, ?3, ?4)",
                         params![d.mac, id, d.first_ns, d.last_ns],
                     )?;
+                    add_software(&tx, id, d.software.as_deref())?;
                     out.new_devices.push(id);
                 }
             }

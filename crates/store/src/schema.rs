@@ -2,7 +2,7 @@
 
 /// The schema version this build writes; a database with a newer one is refused rather than
 /// misread.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 /// Settings every connection needs: WAL (readers never wait for the writer, and a process
 /// killed mid-transaction leaves the last committed state), `synchronous = NORMAL` (in WAL mode
@@ -160,4 +160,11 @@ CREATE TABLE mud_profiles (
     who       TEXT NOT NULL,
     ts_ns     INTEGER NOT NULL
 ) STRICT;
+";
+
+/// Version 4: what software a device shows (its TLS fingerprints and user agents), to know it
+/// again under a new random MAC when DHCP says nothing.
+pub const V4: &str = "
+-- JA4 fingerprints (ja4:…) and user agents (ua:…) seen from the device, one per line, sorted.
+ALTER TABLE devices ADD COLUMN software TEXT;
 ";

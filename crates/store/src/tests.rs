@@ -20,6 +20,7 @@ pub(crate) fn dev(mac: &str, t: i64) -> DeviceUpdate {
         vendor: None,
         client_id: None,
         fingerprint: None,
+        software: None,
         first_ns: t,
         last_ns: t,
         report: format!("{{\"mac\":\"{mac}\"}}"),
@@ -317,6 +318,7 @@ fn a_device_back_under_a_random_mac_is_one_device_and_can_be_split() {
         name: Some(name.into()),
         client_id: Some(format!("01{}", mac.replace(':', ""))),
         fingerprint: Some("55:1,3,6,15,119,252".into()),
+        software: None,
         ..dev(mac, t)
     };
     // Anne's phone on its first random MAC, with an alert.
@@ -562,4 +564,72 @@ fn a_mud_profile_is_held_replaced_and_cleared() {
         .filter(|a| a.action.starts_with("mud"))
         .count();
     assert_eq!(n, 3);
+}
+
+#[test]
+fn without_dhcp_a_device_is_known_again_by_its_name_and_software() {
+    let p = scratch("software.db");
+    let mut s = Store::open(&p).unwrap();
+    let with = |mac: &str, t: i64, name: &str, sw: &str| {
+        let mut d = dev(mac, t);
+        d.name = Some(name.into());
+        d.software = Some(sw.into());
+        d
+    };
+    let phone = "ja4:t13d1516h2_8daaf6152771_e5627efa2ab1\nja4:t13d1517h2_8daaf6152771_b1ff8ab2d16f\nua:Photos/8.1";
+    s.apply(&Batch {
+        devices: vec![with("02:aa:00:00:00:01", 10, "Annes-iPhone", phone)],
+        alerts: vec![],
+    })
+    .unwrap();
+    // Back on a new random MAC, named the same over mDNS, one of its fingerprints so far.
+    let w = s
+        .apply(&Batch {
+            devices: vec![with(
+                "06:bb:00:00:00:02",
+                20,
+                "Annes-iPhone",
+                "ja4:t13d1516h2_8daaf6152771_e5627efa2ab1",
+            )],
+            alerts: vec![],
+        })
+        .unwrap();
+    assert_eq!(w.merged.len(), 1, "{w:?}");
+    // The same name with software the first never showed: another device.
+    let w = s
+        .apply(&Batch {
+            devices: vec![with(
+                "0a:cc:00:00:00:03",
+                30,
+                "Annes-iPhone",
+                "ja4:t13d1516h2_8daaf6152771_e5627efa2ab1\nua:SomethingElse/1",
+            )],
+            alerts: vec![],
+        })
+        .unwrap();
+    assert!(w.merged.is_empty() && w.new_devices.len() == 1, "{w:?}");
+    // What the merged MAC showed is added to the device's software.
+    let sw: String = s
+        .conn
+        .query_row(
+            "SELECT software FROM devices d JOIN device_macs m ON m.device_id = d.id
+             WHERE m.mac = '06:bb:00:00:00:02'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(sw, phone);
+    // A maker's MAC never merges, whatever it shows.
+    let w = s
+        .apply(&Batch {
+            devices: vec![with(
+                "f0:18:98:00:00:04",
+                40,
+                "Annes-iPhone",
+                "ua:Photos/8.1",
+            )],
+            alerts: vec![],
+        })
+        .unwrap();
+    assert!(w.merged.is_empty(), "{w:?}");
 }

@@ -28,6 +28,7 @@ fn batch(i: u64) -> Batch {
             vendor: None,
             client_id: None,
             fingerprint: None,
+            software: None,
             first_ns: t,
             last_ns: t,
             // A report of realistic size, so that commits take real time.
