@@ -1414,3 +1414,66 @@ fn announced_mud_profiles_are_fetched_and_verified() {
     drop(srv);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Detectors from the settings page reach the analysis while it runs: a blocklist naming the
+/// camera's cloud, saved a second into a replay, raises blocklist alerts on its next look-ups;
+/// a threshold or a blocklist line that cannot be used is refused with the line.
+#[test]
+fn detectors_from_the_settings_page_apply_while_it_runs() {
+    let dir = scratch("detectors");
+    let capture = dir.join("home.pcap");
+    let truth = common::simulate(
+        &capture,
+        &iotgate_sim::Options {
+            devices: 6,
+            packets: 30_000,
+            seed: 3,
+            infected: 1,
+            flood: false,
+            stealthy: 0,
+        },
+    );
+    let cam = truth
+        .devices
+        .iter()
+        .find(|d| d.infected)
+        .unwrap()
+        .mac
+        .clone();
+    let db = dir.join("gw.db");
+    add_user(&db, "alice", "correct horse battery");
+    let tok = token(&db);
+    // The capture lasts about 90 s: at 5 times its pace, the camera looks its cloud up again
+    // several times after the change.
+    let srv = start_at(&db, &capture, "5");
+    let a = srv.addr;
+    let me = sign_in(a, "alice", "correct horse battery");
+    let auth = [("Cookie", me.as_str())];
+    let csrf = csrf_of(&http(a, "GET", "/settings", &auth, "").body);
+    let save = |pairs: &[(&str, &str)]| {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(pairs);
+        http(a, "POST", "/settings", &auth, &form(&all))
+    };
+    let r = save(&[("thresholds", "scan-ports=30\nno-such-threshold=2")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("no-such-threshold"), "{}", r.body);
+    let r = save(&[("blocklist", "signal.mydlink.com\nnot a name!")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("2: not a name!"), "{}", r.body);
+    let list = "# the camera's cloud\nsignal.mydlink.com\nmp-us-relay.mydlink.com";
+    let r = save(&[("thresholds", "scan-ports=30"), ("blocklist", list)]);
+    assert_eq!(r.status, 303);
+    eventually("a blocklist alert on the camera", || {
+        let (_, body) = api(a, &tok, "GET", "/api/v1/alerts", "");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        v["alerts"].as_array().is_some_and(|l| {
+            l.iter()
+                .any(|x| x["kind"] == "blocklist" && x["mac"] == cam.as_str())
+        })
+    });
+    let page = http(a, "GET", "/settings", &auth, "").body;
+    assert!(page.contains("mp-us-relay.mydlink.com") && page.contains("scan-ports=30"));
+    drop(srv);
+    std::fs::remove_dir_all(&dir).ok();
+}

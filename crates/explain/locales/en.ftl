@@ -1070,3 +1070,8 @@ serve-action-mud-fetch-failed = could not fetch or verify the MUD profile the de
 serve-set-notify = Notifications
 serve-set-webhook = Webhook: new alerts of medium severity or worse (not muted) are POSTed as JSON to this address (https://, or http:// to this machine; --webhook on the command line takes precedence)
 serve-error-bad-webhook = The webhook must be an https:// address (plain http:// only to this machine).
+serve-set-detect = Detection
+serve-set-thresholds = Detector thresholds, NAME=VALUE one per line (the names of --detect, docs/detection.md; the command line wins on a threshold both set). A change restarts the analysis with them; what is stored stays.
+serve-set-blocklist = Blocklist: addresses, networks and domain names of command-and-control servers, one per line (# for comments; the format of --blocklist files, which add to it)
+serve-error-bad-threshold = This threshold cannot be used (unknown name, or not NAME=VALUE with a number in range)
+serve-error-bad-blocklist = This blocklist line is neither an address, a network nor a domain name

@@ -1067,3 +1067,8 @@ serve-action-mud-fetch-failed = n'a pas pu télécharger ou vérifier le profil 
 serve-set-notify = Notifications
 serve-set-webhook = Webhook : les nouvelles alertes de gravité moyenne ou plus (non mises en sourdine) sont envoyées en JSON (POST) à cette adresse (https://, ou http:// vers cette machine ; --webhook en ligne de commande l'emporte)
 serve-error-bad-webhook = Le webhook doit être une adresse https:// (http:// seulement vers cette machine).
+serve-set-detect = Détection
+serve-set-thresholds = Seuils des détecteurs, NOM=VALEUR un par ligne (les noms de --detect, docs/detection.md ; la ligne de commande l'emporte sur un seuil fixé des deux côtés). Un changement relance l'analyse avec eux ; ce qui est enregistré reste.
+serve-set-blocklist = Liste de blocage : adresses, réseaux et noms de domaine de serveurs de commande et de contrôle, un par ligne (# pour les commentaires ; le format des fichiers --blocklist, qui s'y ajoutent)
+serve-error-bad-threshold = Ce seuil est inutilisable (nom inconnu, ou pas NOM=VALEUR avec un nombre dans les bornes)
+serve-error-bad-blocklist = Cette ligne de la liste de blocage n'est ni une adresse, ni un réseau, ni un nom de domaine

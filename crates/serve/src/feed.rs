@@ -63,6 +63,8 @@ pub struct FeedConfig {
     pub session: SessionConfig,
     /// Wall time between snapshots.
     pub every: Duration,
+    /// Detectors changed on the settings page, taken at the next snapshot.
+    pub pending: std::sync::Arc<crate::detection::Pending>,
 }
 
 /// Runs the feed until `stop` is set, or its source ends (a replay: the last state is then
@@ -76,7 +78,20 @@ pub fn run(
     tap: &dyn Fn(u16, &[u8]),
     mut changed: impl FnMut(&iotgate_explain::Analysis),
 ) {
+    let analysis = cfg.session.analysis;
     let mut session = Session::new(cfg.session);
+    let pending = cfg.pending.clone();
+    // New detectors from the settings page: the state so far is written, then the analysis
+    // starts afresh with them (what is stored stays).
+    let renew = |session: &mut Session| {
+        if let Some(detect) = pending.take() {
+            *session = Session::new(SessionConfig {
+                analysis,
+                detect,
+                ..SessionConfig::default()
+            });
+        }
+    };
     let mut changes = Changes::default();
     let mut last = Instant::now();
     let mut snapshot = |session: &Session, changes: &mut Changes| {
@@ -131,6 +146,7 @@ pub fn run(
                         );
                         if last.elapsed() >= cfg.every {
                             snapshot(&session, &mut changes);
+                            renew(&mut session);
                             last = Instant::now();
                         }
                     }
@@ -149,6 +165,7 @@ pub fn run(
                     }
                     if last.elapsed() >= cfg.every {
                         snapshot(&session, &mut changes);
+                        renew(&mut session);
                         last = Instant::now();
                     }
                 }
@@ -176,6 +193,7 @@ pub fn run(
                         counters.kernel_drops.fetch_add(drops, Ordering::Relaxed);
                     }
                     snapshot(&session, &mut changes);
+                    renew(&mut session);
                     last = Instant::now();
                 }
             }

@@ -5,6 +5,7 @@
 //! API. Enforcement and quarantine (issue 17) are not built yet.
 
 pub mod auth;
+pub mod detection;
 pub mod dnsbind;
 pub mod feed;
 pub mod mud;
@@ -47,6 +48,9 @@ pub struct Config {
     /// Act: put quarantines in force with nftables (otherwise they are recorded as
     /// recommendations).
     pub enforce: bool,
+    /// What the command line said about the detectors (the settings page adds to it; the
+    /// session's own `detect` is replaced by the two combined).
+    pub detect: detection::Cli,
 }
 
 /// Why `serve` (or a user or token command) could not run.
@@ -193,6 +197,13 @@ pub fn run(
     ));
 
     let live = matches!(cfg.source, feed::Source::Live(_));
+    let mut session = cfg.session;
+    session.detect = detection::combined(
+        &cfg.detect,
+        &store.setting(detection::THRESHOLDS)?.unwrap_or_default(),
+        &store.setting(detection::BLOCKLIST)?.unwrap_or_default(),
+    );
+    let pending = Arc::new(detection::Pending::default());
     let warden = Arc::new(warden::Warden::start(&cfg.db, cfg.enforce, live).map_err(
         |e| match e {
             warden::StartError::Store(e) => Error::Store(e),
@@ -217,6 +228,8 @@ pub fn run(
         events: events.clone(),
         secure: cfg.secure_cookies,
         warden: warden.clone(),
+        detect: cfg.detect.clone(),
+        pending: pending.clone(),
     });
 
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -232,8 +245,9 @@ pub fn run(
         scope.spawn(move || {
             let fc = feed::FeedConfig {
                 source: cfg.source,
-                session: cfg.session,
+                session,
                 every: cfg.every,
+                pending,
             };
             let mut n = 0u64;
             let tap = |linktype: u16, frame: &[u8]| warden_ref.tap(linktype, frame);

@@ -470,6 +470,10 @@ pub struct Settings {
     pub mud_tls_roots: String,
     /// Where new alerts are POSTed (unless `--webhook` says otherwise).
     pub webhook: String,
+    /// Detector thresholds, `NAME=VALUE` lines.
+    pub thresholds: String,
+    /// A blocklist.
+    pub blocklist: String,
 }
 
 /// The settings page: automatic quarantine and release, resolvers a held device may ask, and
@@ -503,6 +507,18 @@ pub fn settings(f: &Frame<'_>, s: &Settings) -> String {
         h(&l.t("serve-set-resolvers")),
         h(&s.resolvers)
     );
+    let _ = write!(o, "<h2>{}</h2>", h(&l.t("serve-set-detect")));
+    for (name, key, v, rows) in [
+        ("thresholds", "serve-set-thresholds", &s.thresholds, 4),
+        ("blocklist", "serve-set-blocklist", &s.blocklist, 6),
+    ] {
+        let _ = write!(
+            o,
+            "<p><label>{}<br><textarea name=\"{name}\" rows=\"{rows}\" cols=\"70\">{}</textarea></label></p>",
+            h(&l.t(key)),
+            h(v)
+        );
+    }
     let _ = write!(o, "<h2>{}</h2>", h(&l.t("serve-mud")));
     for (name, key, v) in [
         ("mud_trust", "serve-set-mud-trust", &s.mud_trust),

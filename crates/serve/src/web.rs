@@ -51,6 +51,10 @@ pub struct App {
     pub secure: bool,
     /// Quarantines and their enforcement.
     pub warden: Arc<crate::warden::Warden>,
+    /// What the command line said about the detectors.
+    pub detect: crate::detection::Cli,
+    /// Where a change of detectors waits for the feed.
+    pub pending: Arc<crate::detection::Pending>,
 }
 
 type St = State<Arc<App>>;
@@ -769,6 +773,12 @@ fn settings_now(store: &Store) -> iotgate_store::Result<page::Settings> {
         mud_trust: store.setting(TRUST)?.unwrap_or_default(),
         mud_tls_roots: store.setting(TLS_ROOTS)?.unwrap_or_default(),
         webhook: store.setting(crate::webhook::URL)?.unwrap_or_default(),
+        thresholds: store
+            .setting(crate::detection::THRESHOLDS)?
+            .unwrap_or_default(),
+        blocklist: store
+            .setting(crate::detection::BLOCKLIST)?
+            .unwrap_or_default(),
     })
 }
 
@@ -856,6 +866,47 @@ async fn settings_form(
         Err(r) => return r,
     };
     let field = |k: &str| form.get(k).map(String::as_str);
+    let text_given = |v: Option<&str>,
+                      check: fn(&str) -> Result<(), crate::detection::Problem>|
+     -> Result<Option<String>, crate::detection::Problem> {
+        match v {
+            None => Ok(None),
+            Some(t) => check(t).map(|()| Some(t.trim().to_string())),
+        }
+    };
+    let detect_given = [
+        (
+            crate::detection::THRESHOLDS,
+            text_given(field("thresholds"), |t| {
+                crate::detection::thresholds(t).map(|_| ())
+            }),
+        ),
+        (
+            crate::detection::BLOCKLIST,
+            text_given(field("blocklist"), |t| {
+                crate::detection::blocklist(t).map(|_| ())
+            }),
+        ),
+    ];
+    let mut detect_changes: Vec<(&str, String)> = Vec::new();
+    for (key, v) in detect_given {
+        match v {
+            Ok(Some(v)) => detect_changes.push((key, v)),
+            Ok(None) => {}
+            Err(p) => {
+                let body = with_l(&s.user.lang, |l| {
+                    let f = Frame {
+                        l,
+                        user: Some(&s.user.name),
+                        csrf: &s.csrf,
+                        path: "/settings",
+                    };
+                    page::layout(&f, &l.t(p.key), &page::problems(&[(String::new(), p.text)]))
+                });
+                return html(StatusCode::BAD_REQUEST, body);
+            }
+        }
+    }
     let given: [(&str, Checked); 6] = [
         (AUTO, auto_given(field("auto"))),
         (RELEASE_AFTER, hours_given(field("release_hours"))),
@@ -874,13 +925,26 @@ async fn settings_form(
     }
     let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
     let mut saved = Ok(());
+    let detectors_changed = detect_changes
+        .iter()
+        .any(|(k, v)| store.setting(k).ok().flatten().unwrap_or_default() != *v);
+    changes.extend(detect_changes);
     for (k, v) in &changes {
         saved = saved.and_then(|()| store.set_setting(k, v));
+    }
+    if detectors_changed && saved.is_ok() {
+        let get = |k: &str| store.setting(k).ok().flatten().unwrap_or_default();
+        app.pending.set(crate::detection::combined(
+            &app.detect,
+            &get(crate::detection::THRESHOLDS),
+            &get(crate::detection::BLOCKLIST),
+        ));
     }
     // The log says what changed; certificates by how many there are, not their text.
     let said: Vec<String> = changes
         .iter()
         .map(|(k, v)| match *k {
+            crate::detection::BLOCKLIST => format!("{k}={} lines", v.lines().count()),
             TRUST | TLS_ROOTS => format!(
                 "{k}={} certificates",
                 iotgate_mud::signature::certificates(v.as_bytes()).unwrap_or(0)

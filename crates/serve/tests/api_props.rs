@@ -71,6 +71,8 @@ fn app() -> Arc<web::App> {
         events,
         secure: false,
         warden: Arc::new(iotgate_serve::warden::Warden::start(&db, false, false).expect("warden")),
+        detect: Default::default(),
+        pending: Default::default(),
     })
 }
 

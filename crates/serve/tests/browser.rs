@@ -154,6 +154,7 @@ async fn the_dashboard_in_chromium() {
         secure_cookies: false,
         webhook: None,
         enforce: false,
+        detect: Default::default(),
     };
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel::<String>();

@@ -121,10 +121,20 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     };
     db_dir(l, &db)?;
     let days = *m.get_one::<u64>("retention").unwrap_or(&30);
-    let session = iotgate_pipeline::SessionConfig {
-        detect: crate::detect_args::detectors_from_args(l, m).map_err(Failure::usage)?,
-        ..iotgate_pipeline::SessionConfig::default()
+    // Checked here, so that a bad threshold or blocklist is refused before anything runs; the
+    // gateway combines them with its settings page.
+    let checked = crate::detect_args::detectors_from_args(l, m).map_err(Failure::usage)?;
+    let detect = iotgate_serve::detection::Cli {
+        off: checked.is_none(),
+        thresholds: m
+            .get_many::<String>("detect")
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect(),
+        lists: checked.map(|d| d.lists).unwrap_or_default(),
     };
+    let session = iotgate_pipeline::SessionConfig::default();
     let cfg = iotgate_serve::Config {
         db,
         listen,
@@ -135,6 +145,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
         secure_cookies: m.get_flag("secure-cookies"),
         webhook,
         enforce: m.get_flag("enforce"),
+        detect,
     };
     let stop = super::analyze::stop_on_interrupt();
     let done = iotgate_serve::run(cfg, l, stop, |line| crate::note!("iotgate: {line}"));
