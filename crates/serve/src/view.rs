@@ -9,6 +9,10 @@ use iotgate_store::{AlertUpdate, Batch, DeviceUpdate};
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
+/// Most lines of software kept per MAC (TLS fingerprints and user agents), and their length.
+const SOFTWARE_LINES: usize = 16;
+const SOFTWARE_LINE_BYTES: usize = 160;
+
 /// The two languages every entry is kept in.
 pub const LANGS: [Lang; 2] = [Lang::En, Lang::Fr];
 
@@ -127,6 +131,17 @@ fn device_update(d: &DeviceOut, report: String) -> DeviceUpdate {
                 .collect();
             lines.sort();
             lines.dedup();
+            // Bounded: what tells one device from another fits in a few lines.
+            lines.truncate(SOFTWARE_LINES);
+            for l in &mut lines {
+                if l.len() > SOFTWARE_LINE_BYTES {
+                    let mut cut = SOFTWARE_LINE_BYTES;
+                    while !l.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    l.truncate(cut);
+                }
+            }
             (!lines.is_empty()).then(|| lines.join("\n"))
         },
         first_ns: d.first_seen.0,

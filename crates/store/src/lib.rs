@@ -232,17 +232,22 @@ fn known_again(
         let mine: Vec<&str> = sw.lines().filter(|l| !l.is_empty()).collect();
         if !mine.is_empty() {
             let mut st = tx.prepare_cached(
-                "SELECT id, software FROM devices WHERE name = ?1 AND software IS NOT NULL",
+                "SELECT m.device_id, m.software FROM devices d
+                 JOIN device_macs m ON m.device_id = d.id
+                 WHERE d.name = ?1 AND m.software IS NOT NULL",
             )?;
             let rows: Vec<(i64, String)> = st
                 .query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            let ids: Vec<i64> = rows
+            // Each device's software: the union over its MACs.
+            let mut by_device: std::collections::BTreeMap<i64, std::collections::HashSet<&str>> =
+                Default::default();
+            for (id, sw) in &rows {
+                by_device.entry(*id).or_default().extend(sw.lines());
+            }
+            let ids: Vec<i64> = by_device
                 .iter()
-                .filter(|(_, theirs)| {
-                    let theirs: std::collections::HashSet<&str> = theirs.lines().collect();
-                    mine.iter().all(|t| theirs.contains(t))
-                })
+                .filter(|(_, theirs)| mine.iter().all(|t| theirs.contains(t)))
                 .map(|(id, _)| *id)
                 .collect();
             if ids.len() == 1 {
@@ -251,42 +256,6 @@ fn known_again(
         }
     }
     Ok(None)
-}
-
-/// Most lines a device's software keeps.
-const SOFTWARE_LINES: usize = 64;
-
-/// The union of two software lists (one entry per line, sorted), bounded.
-fn software_union(a: Option<&str>, b: Option<&str>) -> Option<String> {
-    let mut all: Vec<&str> = a
-        .into_iter()
-        .chain(b)
-        .flat_map(str::lines)
-        .filter(|l| !l.is_empty())
-        .collect();
-    all.sort_unstable();
-    all.dedup();
-    all.truncate(SOFTWARE_LINES);
-    (!all.is_empty()).then(|| all.join("\n"))
-}
-
-/// Adds `more` to device `id`'s software.
-fn add_software(tx: &rusqlite::Transaction<'_>, id: i64, more: Option<&str>) -> Result<()> {
-    if more.is_none() {
-        return Ok(());
-    }
-    let have: Option<String> =
-        tx.query_row("SELECT software FROM devices WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })?;
-    let all = software_union(have.as_deref(), more);
-    if all != have {
-        tx.execute(
-            "UPDATE devices SET software = ?2 WHERE id = ?1",
-            params![id, all],
-        )?;
-    }
-    Ok(())
 }
 
 /// A device as stored.
@@ -580,16 +549,19 @@ impl Store {
                              last_ns = max(last_ns, ?3) WHERE mac = ?1",
                         params![d.mac, d.first_ns, d.last_ns],
                     )?;
-                    add_software(&tx, id, d.software.as_deref())?;
+                    tx.execute(
+                        "UPDATE device_macs SET software = coalesce(?2, software) WHERE mac = ?1",
+                        params![d.mac, d.software],
+                    )?;
                 }
                 None => {
                     if let Some((id, why)) = known_again(&tx, d)? {
                         // A device seen before, back under a new random MAC: one device, with
                         // both MACs, and the merge on record (an operator can split it).
                         tx.execute(
-                            "INSERT INTO device_macs (mac, device_id, first_ns, last_ns)
-                             VALUES (?1, ?2, ?3, ?4)",
-                            params![d.mac, id, d.first_ns, d.last_ns],
+                            "INSERT INTO device_macs (mac, device_id, first_ns, last_ns, software)
+                             VALUES (?1, ?2, ?3, ?4, ?5)",
+                            params![d.mac, id, d.first_ns, d.last_ns, d.software],
                         )?;
                         tx.execute(
                             "UPDATE devices SET last_ns = max(last_ns, ?2), report = ?3
@@ -601,7 +573,6 @@ impl Store {
                              VALUES (?1, 'iotgate', ?2, 'merge', ?3)",
                             params![d.first_ns, id, format!("{} {why}", d.mac)],
                         )?;
-                        add_software(&tx, id, d.software.as_deref())?;
                         out.merged.push((d.mac.clone(), id));
                         continue;
                     }
@@ -622,11 +593,10 @@ impl Store {
                     )?;
                     let id = tx.last_insert_rowid();
                     tx.execute(
-                        "INSERT INTO device_macs (mac, device_id, first_ns, last_ns)
-                         VALUES (?1, ?2, ?3, ?4)",
-                        params![d.mac, id, d.first_ns, d.last_ns],
+                        "INSERT INTO device_macs (mac, device_id, first_ns, last_ns, software)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![d.mac, id, d.first_ns, d.last_ns, d.software],
                     )?;
-                    add_software(&tx, id, d.software.as_deref())?;
                     out.new_devices.push(id);
                 }
             }

@@ -162,9 +162,11 @@ CREATE TABLE mud_profiles (
 ) STRICT;
 ";
 
-/// Version 4: what software a device shows (its TLS fingerprints and user agents), to know it
-/// again under a new random MAC when DHCP says nothing.
+/// Version 4: what software each MAC shows (its TLS fingerprints and user agents), to know a
+/// device again under a new random MAC when DHCP says nothing; devices found by name.
 pub const V4: &str = "
--- JA4 fingerprints (ja4:…) and user agents (ua:…) seen from the device, one per line, sorted.
-ALTER TABLE devices ADD COLUMN software TEXT;
+-- JA4 fingerprints (ja4:…) and user agents (ua:…) seen from the MAC, one per line, sorted:
+-- written as the traffic shows them (no read first), compared only when a new MAC appears.
+ALTER TABLE device_macs ADD COLUMN software TEXT;
+CREATE INDEX devices_name ON devices(name);
 ";
