@@ -13,6 +13,10 @@ pub const MAX_TTL: u32 = 86_400;
 pub struct Answer {
     /// The device it went to (the frame's destination).
     pub to: Mac,
+    /// The server that sent it (the packet's source address).
+    pub from: IpAddr,
+    /// The transaction ID.
+    pub id: u16,
     /// The name asked for, as MUD compares names (lower case, no final dot).
     pub name: String,
     /// The addresses in the answer section (a CNAME chain's included), each with its TTL
@@ -20,11 +24,32 @@ pub struct Answer {
     pub addrs: Vec<(IpAddr, u32)>,
 }
 
+/// A DNS query from a device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// The device that sent it (the frame's source).
+    pub from: Mac,
+    /// The transaction ID.
+    pub id: u16,
+    /// The name asked for, as MUD compares names.
+    pub name: String,
+}
+
 /// True when `frame` (of pcap link type `linktype`) may be a DNS response over UDP: the cheap
 /// test run on every packet before [`answer`]. Never false for a frame [`answer`] reads: VLAN
 /// tags are skipped however many there are, and an IPv6 packet with extension headers is left
 /// to the full decoder.
 pub fn maybe(linktype: u16, frame: &[u8]) -> bool {
+    udp_port_53(linktype, frame, 0)
+}
+
+/// True when `frame` may be a DNS query over UDP (to port 53): the same cheap test.
+pub fn maybe_query(linktype: u16, frame: &[u8]) -> bool {
+    udp_port_53(linktype, frame, 2)
+}
+
+/// True when `frame` may be UDP with port 53 at `at` in its header (0: source, 2: destination).
+fn udp_port_53(linktype: u16, frame: &[u8], port_at: usize) -> bool {
     if linktype != 1 {
         return false;
     }
@@ -46,10 +71,10 @@ pub fn maybe(linktype: u16, frame: &[u8]) -> bool {
                 return false;
             };
             let ihl = usize::from(vihl & 0x0f) * 4;
-            frame.get(l3 + 9) == Some(&17) && be16(l3 + ihl) == Some(53)
+            frame.get(l3 + 9) == Some(&17) && be16(l3 + ihl + port_at) == Some(53)
         }
         Some(0x86dd) => match frame.get(l3 + 6) {
-            Some(17) => be16(l3 + 40) == Some(53),
+            Some(17) => be16(l3 + 40 + port_at) == Some(53),
             // Extension headers (hop-by-hop, routing, fragment, destination options, AH,
             // mobility, HIP, shim6): the decoder walks them.
             Some(0 | 43 | 44 | 51 | 60 | 135 | 139 | 140) => true,
@@ -62,12 +87,13 @@ pub fn maybe(linktype: u16, frame: &[u8]) -> bool {
 /// The successful DNS answer `frame` carries, if it is one.
 pub fn answer(linktype: u16, frame: &[u8]) -> Option<Answer> {
     let d = decode(linktype, frame).ok()?;
-    let (Some(to), L3::Ip(_), L4::Udp(u)) = (d.link.dst, d.l3, d.l4) else {
+    let (Some(to), L3::Ip(ip), L4::Udp(u)) = (d.link.dst, d.l3, d.l4) else {
         return None;
     };
     if u.sport != 53 {
         return None;
     }
+    let from = ip.src;
     let msg = iotgate_wire::dns::parse(u.payload).ok()?;
     if !msg.is_response() || msg.rcode() != 0 {
         return None;
@@ -82,13 +108,66 @@ pub fn answer(linktype: u16, frame: &[u8]) -> Option<Answer> {
             break;
         }
         let ttl = rec.ttl.clamp(1, MAX_TTL);
-        if let Some(a) = rec.a() {
-            addrs.push((IpAddr::V4(a), ttl));
-        } else if let Some(a) = rec.aaaa() {
-            addrs.push((IpAddr::V6(a), ttl));
+        let a = match (rec.a(), rec.aaaa()) {
+            (Some(a), _) => IpAddr::V4(a),
+            (_, Some(a)) => IpAddr::V6(a),
+            _ => continue,
+        };
+        if reachable(&a) {
+            addrs.push((a, ttl));
         }
     }
-    Some(Answer { to, name, addrs })
+    Some(Answer {
+        to,
+        from,
+        id: msg.id,
+        name,
+        addrs,
+    })
+}
+
+/// False for addresses no allowed name may open: unspecified, loopback, link-local,
+/// multicast, broadcast (an answer naming them is a mistake or an attack).
+fn reachable(a: &IpAddr) -> bool {
+    match a {
+        IpAddr::V4(v) => {
+            !(v.is_unspecified()
+                || v.is_loopback()
+                || v.is_link_local()
+                || v.is_multicast()
+                || v.is_broadcast())
+        }
+        IpAddr::V6(v) => {
+            !(v.is_unspecified()
+                || v.is_loopback()
+                || v.is_multicast()
+                || (v.segments()[0] & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// The DNS query `frame` carries, if it is one (one question, standard query).
+pub fn query(linktype: u16, frame: &[u8]) -> Option<Query> {
+    let d = decode(linktype, frame).ok()?;
+    let (Some(from), L3::Ip(_), L4::Udp(u)) = (d.link.src, d.l3, d.l4) else {
+        return None;
+    };
+    if u.dport != 53 {
+        return None;
+    }
+    let msg = iotgate_wire::dns::parse(u.payload).ok()?;
+    if msg.is_response() || msg.opcode() != 0 {
+        return None;
+    }
+    let q = msg.questions().next()?;
+    let mut nb = [0u8; 256];
+    let n = q.name.write(&mut nb).ok()?;
+    let name = iotgate_mud::dns_name(std::str::from_utf8(&nb[..n]).ok()?);
+    Some(Query {
+        from,
+        id: msg.id,
+        name,
+    })
 }
 
 #[cfg(test)]

@@ -19,6 +19,11 @@ pub const TLS_ROOTS: &str = "mud.tls_roots";
 
 /// How long a URL that failed is left alone.
 const RETRY: Duration = Duration::from_secs(3600);
+/// Shortest time between two fetches for one MAC (a device changing its URL at every request
+/// gets one fetch per period, not one per snapshot).
+const PER_MAC: Duration = Duration::from_secs(600);
+/// Most URLs and MACs remembered; beyond, the oldest memories go.
+const REMEMBERED: usize = 4096;
 
 /// A handle on the fetching thread.
 pub struct MudFetch {
@@ -54,10 +59,24 @@ impl MudFetch {
 fn run(mut store: Store, cache: PathBuf, rx: Receiver<Vec<(String, String)>>, warden: &Warden) {
     let mut tried: HashMap<String, Instant> = HashMap::new();
     let mut kept: HashMap<String, String> = HashMap::new();
+    let mut by_mac: HashMap<String, Instant> = HashMap::new();
     let en = iotgate_explain::Localizer::new(iotgate_explain::Lang::En);
     while let Ok(list) = rx.recv() {
+        if tried.len() > REMEMBERED || by_mac.len() > REMEMBERED {
+            tried.retain(|_, t| t.elapsed() < RETRY);
+            by_mac.retain(|_, t| t.elapsed() < PER_MAC);
+            if tried.len() > REMEMBERED || by_mac.len() > REMEMBERED {
+                tried.clear();
+                by_mac.clear();
+            }
+        }
+        if kept.len() > REMEMBERED {
+            kept.clear();
+        }
         for (mac, url) in list {
-            if kept.get(&mac) == Some(&url) || tried.get(&url).is_some_and(|t| t.elapsed() < RETRY)
+            if kept.get(&mac) == Some(&url)
+                || tried.get(&url).is_some_and(|t| t.elapsed() < RETRY)
+                || by_mac.get(&mac).is_some_and(|t| t.elapsed() < PER_MAC)
             {
                 continue;
             }
@@ -76,6 +95,7 @@ fn run(mut store: Store, cache: PathBuf, rx: Receiver<Vec<(String, String)>>, wa
                 continue;
             }
             tried.insert(url.clone(), Instant::now());
+            by_mac.insert(mac.clone(), Instant::now());
             let roots = store
                 .setting(TLS_ROOTS)
                 .ok()

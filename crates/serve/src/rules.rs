@@ -1,10 +1,13 @@
 //! The quarantine's nftables rules (the JSON `nft -j -f` reads): two tables of iotgate's own,
 //! one `inet` (routed traffic, and traffic to the gateway itself) and one `bridge` (traffic
 //! between the ports of a LAN bridge, and everything when the gateway is a transparent
-//! bridge), replaced together in one transaction. A held device may send only DNS to the
-//! gateway and to the resolvers the operator named, DHCP, NTP to the Internet, and anything to
-//! the addresses its allowed names resolved to (DNS-bound sets, each address for its answer's
-//! TTL); nothing reaches it but answers to that. With nobody held, the tables are gone.
+//! bridge), replaced together in one transaction. A held device may send only DNS, NTP and
+//! DHCP to the gateway itself and to the servers the operator named (its resolvers), DHCP
+//! discovery by broadcast, and anything to the addresses its allowed names resolved to
+//! (DNS-bound sets, each address for its answer's TTL); nothing reaches it but answers to that.
+//! It is caught by its MACs and, on routed traffic, by its addresses too (a held device that
+//! changes its MAC keeps its address, or loses its connections). With nobody held, the tables
+//! are gone.
 
 use serde_json::{json, Value};
 use std::net::IpAddr;
@@ -14,17 +17,6 @@ pub const TABLE: &str = "iotgate_quarantine";
 
 /// Most addresses one device's allowed names may hold at once.
 pub const ALLOW_SET_SIZE: u32 = 65_536;
-
-/// Local networks: NTP is allowed to the Internet only, never to a LAN peer.
-const LOCAL_V4: [(&str, u8); 6] = [
-    ("10.0.0.0", 8),
-    ("100.64.0.0", 10),
-    ("169.254.0.0", 16),
-    ("172.16.0.0", 12),
-    ("192.168.0.0", 16),
-    ("224.0.0.0", 3),
-];
-const LOCAL_V6: [(&str, u8); 3] = [("fc00::", 7), ("fe80::", 10), ("ff00::", 8)];
 
 /// One device in quarantine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,6 +151,23 @@ pub fn ruleset(held: &[Held], resolvers: &[IpAddr], learned: &[Vec<(IpAddr, u32)
                     vec![eq(p("ether", "saddr"), json!(mac)), jump(&out)],
                 );
             }
+            if fam == Fam::Inet {
+                // Routed traffic from its addresses, whatever MAC it comes from now.
+                for (ipfam, v6) in [("ip", false), ("ip6", true)] {
+                    let own: Vec<Value> = h
+                        .addrs
+                        .iter()
+                        .filter(|a| a.is_ipv6() == v6)
+                        .map(|a| json!(a.to_string()))
+                        .collect();
+                    if !own.is_empty() {
+                        b.rule(
+                            "forward",
+                            vec![eq(p(ipfam, "saddr"), json!({ "set": own })), jump(&out)],
+                        );
+                    }
+                }
+            }
             if fam == Fam::Bridge {
                 let back = format!("q{i}_back");
                 b.add("chain", json!({ "name": back }));
@@ -168,8 +177,14 @@ pub fn ruleset(held: &[Held], resolvers: &[IpAddr], learned: &[Vec<(IpAddr, u32)
                         vec![eq(p("ether", "daddr"), json!(mac)), jump(&back)],
                     );
                 }
-                link_layer(&mut b, &out);
-                link_layer(&mut b, &back);
+                let own4: Vec<Value> = h
+                    .addrs
+                    .iter()
+                    .filter(|a| a.is_ipv4())
+                    .map(|a| json!(a.to_string()))
+                    .collect();
+                link_layer(&mut b, &out, Way::Out, &own4);
+                link_layer(&mut b, &back, Way::Back, &own4);
                 answers(&mut b, &back, i);
                 let mut d = drop_counted();
                 b.rule(&back, std::mem::take(&mut d));
@@ -185,7 +200,7 @@ pub fn ruleset(held: &[Held], resolvers: &[IpAddr], learned: &[Vec<(IpAddr, u32)
     json!({ "nftables": all })
 }
 
-/// The sets every table has: resolvers, local networks.
+/// The sets every table has: the resolvers (servers a held device may still ask).
 fn common_sets(b: &mut B, resolvers: &[IpAddr]) {
     for (name, ty, v6) in [
         ("resolvers4", "ipv4_addr", false),
@@ -198,20 +213,10 @@ fn common_sets(b: &mut B, resolvers: &[IpAddr]) {
             .collect();
         b.set(name, ty, &[], elem);
     }
-    for (name, ty, nets) in [
-        ("local4", "ipv4_addr", &LOCAL_V4[..]),
-        ("local6", "ipv6_addr", &LOCAL_V6[..]),
-    ] {
-        let elem = nets
-            .iter()
-            .map(|(a, l)| json!({ "prefix": { "addr": a, "len": l } }))
-            .collect();
-        b.set(name, ty, &["interval"], elem);
-    }
 }
 
-/// What a held device may send: DNS to the resolvers, DHCP, NTP to the Internet, anything to
-/// its allowed names' addresses.
+/// What a held device may send: DNS, NTP and DHCP to the resolvers, DHCP discovery by
+/// broadcast, anything to its allowed names' addresses.
 fn allowed(b: &mut B, chain: &str, i: usize) {
     exchange(b, chain, i, Way::Out);
 }
@@ -233,59 +238,100 @@ fn exchange(b: &mut B, chain: &str, i: usize, way: Way) {
         Way::Out => ("daddr", "dport", "sport"),
         Way::Back => ("saddr", "sport", "dport"),
     };
-    for (fam, res, local, set) in [
-        ("ip", "@resolvers4", "@local4", &a4),
-        ("ip6", "@resolvers6", "@local6", &a6),
-    ] {
-        for l4 in ["udp", "tcp"] {
+    for (fam, res, set) in [("ip", "@resolvers4", &a4), ("ip6", "@resolvers6", &a6)] {
+        for (l4, svc) in [("udp", 53), ("tcp", 53), ("udp", 123)] {
             b.rule(
                 chain,
                 vec![
                     eq(p(fam, addr), json!(res)),
-                    eq(p(l4, port), json!(53)),
+                    eq(p(l4, port), json!(svc)),
                     accept(),
                 ],
             );
         }
         b.rule(
             chain,
-            vec![
-                m("!=", p(fam, addr), json!(local)),
-                eq(p("udp", port), json!(123)),
-                accept(),
-            ],
-        );
-        b.rule(
-            chain,
             vec![eq(p(fam, addr), json!(format!("@{set}"))), accept()],
         );
     }
-    // DHCP and DHCPv6: client port to server port.
-    for (client, server) in [(68, 67), (546, 547)] {
+    // DHCP and DHCPv6, client port to server port: with the resolvers (a DHCP server beside
+    // them), and, on the way out, discovery to the broadcast and the DHCPv6 servers' group.
+    for (fam, res, client, server) in [
+        ("ip", "@resolvers4", 68, 67),
+        ("ip6", "@resolvers6", 546, 547),
+    ] {
         b.rule(
             chain,
             vec![
+                eq(p(fam, addr), json!(res)),
                 eq(p("udp", remote_port), json!(client)),
                 eq(p("udp", port), json!(server)),
                 accept(),
             ],
         );
     }
+    if way == Way::Out {
+        for (fam, group, client, server) in [
+            ("ip", "255.255.255.255", 68, 67),
+            ("ip6", "ff02::1:2", 546, 547),
+        ] {
+            b.rule(
+                chain,
+                vec![
+                    eq(p(fam, "daddr"), json!(group)),
+                    eq(p("udp", "sport"), json!(client)),
+                    eq(p("udp", "dport"), json!(server)),
+                    accept(),
+                ],
+            );
+        }
+    }
 }
 
-/// On a bridge, what a held device needs below IP: ARP, and IPv6 neighbour and router
-/// discovery.
-fn link_layer(b: &mut B, chain: &str) {
-    b.rule(chain, vec![eq(p("ether", "type"), json!("arp")), accept()]);
+/// On a bridge, what a held device needs below IP, and no more: on the way out, ARP requests,
+/// ARP replies for its own addresses, and neighbour and router solicitations and neighbour
+/// advertisements (never a router advertisement: it would make itself the LAN's router); on
+/// the way back, ARP and neighbour discovery.
+fn link_layer(b: &mut B, chain: &str, way: Way, own4: &[Value]) {
+    let arp = eq(p("ether", "type"), json!("arp"));
+    if way == Way::Back {
+        b.rule(chain, vec![arp, accept()]);
+    } else {
+        b.rule(
+            chain,
+            vec![
+                arp.clone(),
+                eq(p("arp", "operation"), json!("request")),
+                accept(),
+            ],
+        );
+        if !own4.is_empty() {
+            b.rule(
+                chain,
+                vec![
+                    arp,
+                    eq(p("arp", "operation"), json!("reply")),
+                    eq(p("arp", "saddr ip"), json!({ "set": own4 })),
+                    accept(),
+                ],
+            );
+        }
+    }
+    let nd: &[&str] = match way {
+        Way::Out => &[
+            "nd-router-solicit",
+            "nd-neighbor-solicit",
+            "nd-neighbor-advert",
+        ],
+        Way::Back => &[
+            "nd-router-advert",
+            "nd-neighbor-solicit",
+            "nd-neighbor-advert",
+        ],
+    };
     b.rule(
         chain,
-        vec![
-            eq(
-                p("icmpv6", "type"),
-                json!({ "set": ["nd-router-solicit", "nd-router-advert", "nd-neighbor-solicit", "nd-neighbor-advert"] }),
-            ),
-            accept(),
-        ],
+        vec![eq(p("icmpv6", "type"), json!({ "set": nd })), accept()],
     );
 }
 
@@ -296,8 +342,8 @@ fn answers(b: &mut B, chain: &str, i: usize) {
 }
 
 /// The `inet` table's other chains: answers routed to a held device (connection tracking:
-/// replies only), and what it may ask of the gateway itself (DNS, DHCP, NTP, neighbour
-/// discovery; not its dashboard, not its SSH).
+/// replies only), and what it may ask of the gateway itself (DNS, DHCP, NTP, neighbour and
+/// router solicitation; not its dashboard, not its SSH).
 fn inet_rest(b: &mut B, held: &[Held]) {
     let macs: Vec<Value> = held
         .iter()

@@ -35,6 +35,12 @@ pub const WHO: &str = "iotgate";
 const LEARNED_PER_DEVICE: usize = 4096;
 /// DNS additions waiting for the next nft run, at most.
 const MAX_PENDING: usize = 4096;
+/// Queries remembered at once, and how long one waits for its answer.
+const MAX_QUERIES: usize = 4096;
+const QUERY_WAIT: Duration = Duration::from_secs(10);
+
+/// Most devices the daemon holds by itself in an hour.
+const AUTO_PER_HOUR: usize = 10;
 /// How often the clean periods are checked.
 const RELEASE_CHECK: Duration = Duration::from_secs(5);
 
@@ -59,6 +65,11 @@ struct State {
     /// MUD-managed MACs → the names their profiles allow.
     mud_names: HashMap<[u8; 6], HashSet<String>>,
     pending_mud: Vec<([u8; 6], String, IpAddr, u32)>,
+    /// Queries the watched devices sent, by (MAC, transaction ID): the name, and when. An
+    /// answer counts only if it answers one of these.
+    queries: HashMap<([u8; 6], u16), (String, Instant)>,
+    /// Servers whose answers count: the resolvers in the settings and the gateway itself.
+    trusted: HashSet<IpAddr>,
     error: Option<String>,
 }
 
@@ -106,11 +117,21 @@ impl Warden {
             mud_applied: None,
             mud_sets: Default::default(),
             mud_learned: HashMap::new(),
+            auto_held: Vec::new(),
         };
         if enforce {
-            w.sync(true).map_err(StartError::Nft)?;
+            // Only the quarantine's failure stops the start: a MUD profile nft refuses is
+            // reported on the pages, and the rest is enforced.
+            if let Err(e) = w.sync(true) {
+                if !e.starts_with("MUD: ") {
+                    return Err(StartError::Nft(e));
+                }
+                w.set_error(Some(e));
+            }
         } else if clear_stale {
+            // Rules a previous --enforce run left (it keeps them in force when it stops).
             let _ = nft(&rules::remove());
+            let _ = nft(&remove_mud());
         }
         let thread = std::thread::Builder::new()
             .name("iotgate-warden".into())
@@ -147,13 +168,39 @@ impl Warden {
     /// Every live packet passes here: a DNS answer to a held device for one of its allowed
     /// names fills its set. Nothing held, or not a DNS response: a few byte reads.
     pub fn tap(&self, linktype: u16, frame: &[u8]) {
-        if !self.shared.watching.load(Ordering::Relaxed) || !dnsbind::maybe(linktype, frame) {
+        if !self.shared.watching.load(Ordering::Relaxed) {
+            return;
+        }
+        if dnsbind::maybe_query(linktype, frame) {
+            if let Some(q) = dnsbind::query(linktype, frame) {
+                let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+                if s.watch.contains_key(&q.from.0) || s.mud_names.contains_key(&q.from.0) {
+                    if s.queries.len() >= MAX_QUERIES {
+                        s.queries.retain(|_, (_, t)| t.elapsed() < QUERY_WAIT);
+                    }
+                    if s.queries.len() < MAX_QUERIES {
+                        s.queries.insert((q.from.0, q.id), (q.name, Instant::now()));
+                    }
+                }
+            }
+            return;
+        }
+        if !dnsbind::maybe(linktype, frame) {
             return;
         }
         let Some(a) = dnsbind::answer(linktype, frame) else {
             return;
         };
         let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        // Only an answer from a server the gateway trusts, to a question the device asked a
+        // moment ago: a forged answer (from a LAN peer, to an address it made the device take)
+        // opens nothing.
+        let State {
+            trusted, queries, ..
+        } = &mut *s;
+        if !admits(trusted, queries, &a) {
+            return;
+        }
         let mut any = false;
         if let Some(&dev) = s.watch.get(&a.to.0) {
             if s.names.get(&dev).is_some_and(|n| n.contains(&a.name)) {
@@ -190,17 +237,14 @@ impl Warden {
         }
     }
 
-    /// Stops the thread; with `--enforce`, the rules leave the kernel (the database keeps the
-    /// quarantines: the next start puts them back).
+    /// Stops the thread. The rules stay in force (a device held stays held while the daemon is
+    /// down: the next start rebuilds them from the database; a start without `--enforce`
+    /// removes them).
     pub fn close(&self) {
         self.with(|s| s.stop = true);
         let t = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(t) = t {
             let _ = t.join();
-        }
-        if self.shared.enforce {
-            let _ = nft(&rules::remove());
-            let _ = nft(&remove_mud());
         }
     }
 }
@@ -253,6 +297,8 @@ struct Worker {
     mud_sets: iotgate_mud::nft::NameSets,
     /// Per MUD-managed MAC and name, the addresses it resolved to, until when.
     mud_learned: HashMap<(String, String), HashMap<IpAddr, Instant>>,
+    /// When the daemon held a device by itself, this last hour.
+    auto_held: Vec<Instant>,
 }
 
 /// A device's addresses, from its report entry.
@@ -265,6 +311,60 @@ fn addrs_of(report: &str) -> Vec<IpAddr> {
         .flatten()
         .filter_map(|x| x.as_str()?.parse().ok())
         .collect()
+}
+
+/// Whether answer `a` may fill sets: from a trusted server, answering (ID and name) a query
+/// its device sent a moment ago; the query is then used up.
+fn admits(
+    trusted: &HashSet<IpAddr>,
+    queries: &mut HashMap<([u8; 6], u16), (String, Instant)>,
+    a: &dnsbind::Answer,
+) -> bool {
+    if !trusted.contains(&a.from) {
+        return false;
+    }
+    match queries.get(&(a.to.0, a.id)) {
+        Some((name, t)) if *name == a.name && t.elapsed() < QUERY_WAIT => {
+            queries.remove(&(a.to.0, a.id));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The gateway's own addresses (its resolver answers from one of them).
+fn own_addresses() -> Vec<IpAddr> {
+    let mut out = Vec::new();
+    let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `list` with a linked list freed below with freeifaddrs; each
+    // node's ifa_addr is null or points to a sockaddr of the family it names.
+    unsafe {
+        if libc::getifaddrs(&mut list) != 0 {
+            return out;
+        }
+        let mut p = list;
+        while !p.is_null() {
+            let a = (*p).ifa_addr;
+            if !a.is_null() {
+                match i32::from((*a).sa_family) {
+                    libc::AF_INET => {
+                        let sin = &*(a as *const libc::sockaddr_in);
+                        out.push(IpAddr::from(
+                            u32::from_be(sin.sin_addr.s_addr).to_be_bytes(),
+                        ));
+                    }
+                    libc::AF_INET6 => {
+                        let sin6 = &*(a as *const libc::sockaddr_in6);
+                        out.push(IpAddr::from(sin6.sin6_addr.s6_addr));
+                    }
+                    _ => {}
+                }
+            }
+            p = (*p).ifa_next;
+        }
+        libc::freeifaddrs(list);
+    }
+    out
 }
 
 fn mac_bytes(mac: &str) -> Option<[u8; 6]> {
@@ -358,11 +458,28 @@ impl Worker {
             if a.severity != "high" || muted {
                 continue;
             }
+            // Never the network's own routers (holding one would cut everyone off), and only a
+            // few a hour: a forged alert (a spoofed MAC) must not empty the network.
+            let router = self
+                .store
+                .device(a.device_id)
+                .ok()
+                .flatten()
+                .is_some_and(|d| d.kind == "router");
+            self.auto_held
+                .retain(|t| t.elapsed() < Duration::from_secs(3600));
+            if router || self.auto_held.len() >= AUTO_PER_HOUR {
+                continue;
+            }
             let why = format!("alert {}: {}/{}", a.id, a.kind, a.detail);
-            any |= self
+            let held = self
                 .store
                 .quarantine(a.device_id, WHO, &why, now)
                 .unwrap_or(false);
+            if held {
+                self.auto_held.push(Instant::now());
+            }
+            any |= held;
         }
         any
     }
@@ -431,6 +548,7 @@ impl Worker {
         };
         {
             let mut s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+            s.trusted = resolvers.iter().copied().chain(own_addresses()).collect();
             s.watch = qs
                 .iter()
                 .flat_map(|q| {
@@ -453,9 +571,15 @@ impl Worker {
                 })
                 .collect();
         }
-        if self.shared.enforce {
-            self.sync_mud(&profiles, force)?;
-        }
+        self.learned.retain(|id, _| want.devices.contains(id));
+        // The quarantine first, and whatever the MUD rules do: a profile nft refuses never
+        // keeps a device out of quarantine (nor in it).
+        let held = self.sync_held(want, &resolvers, force);
+        let mud = if self.shared.enforce {
+            self.sync_mud(&profiles, force)
+        } else {
+            Ok(())
+        };
         {
             let s = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
             self.shared.watching.store(
@@ -463,7 +587,21 @@ impl Worker {
                 Ordering::Relaxed,
             );
         }
-        self.learned.retain(|id, _| want.devices.contains(id));
+        match (held, mud) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Err(e), Ok(())) => Err(e),
+            (Ok(()), Err(e)) => Err(format!("MUD: {e}")),
+            (Err(a), Err(b)) => Err(format!("{a}; MUD: {b}")),
+        }
+    }
+
+    /// Makes the quarantine's rules equal to `want`.
+    fn sync_held(
+        &mut self,
+        want: Applied,
+        resolvers: &[IpAddr],
+        force: bool,
+    ) -> Result<(), String> {
         if !self.shared.enforce || (!force && self.applied.as_ref() == Some(&want)) {
             return Ok(());
         }
@@ -481,7 +619,7 @@ impl Worker {
                     .collect()
             })
             .collect();
-        nft(&rules::ruleset(&want.held, &resolvers, &learned))?;
+        nft(&rules::ruleset(&want.held, resolvers, &learned))?;
         self.applied = Some(want);
         Ok(())
     }
@@ -627,5 +765,52 @@ mod tests {
         assert_eq!(mac_bytes("02:00:00:00:00:0a"), Some([2, 0, 0, 0, 0, 10]));
         assert_eq!(mac_bytes("02:00:00:00:00"), None);
         assert_eq!(mac_bytes("02:00:00:00:00:00:01"), None);
+        assert!(
+            own_addresses().iter().any(|a| a.is_loopback()),
+            "the loopback interface has an address here"
+        );
+    }
+
+    #[test]
+    fn only_a_trusted_answer_to_a_question_asked_counts() {
+        let resolver: IpAddr = "10.0.0.53".parse().unwrap();
+        let trusted: HashSet<IpAddr> = [resolver].into();
+        let mac = [2, 0, 0, 0, 0, 1];
+        let answer = |from: &str, id: u16, name: &str| dnsbind::Answer {
+            to: iotgate_wire::Mac(mac),
+            from: from.parse().unwrap(),
+            id,
+            name: name.into(),
+            addrs: vec![("192.0.2.7".parse().unwrap(), 60)],
+        };
+        let mut q = HashMap::new();
+        q.insert((mac, 7), ("fw.maker.example".to_string(), Instant::now()));
+        // Unasked, forged from elsewhere, for another name: nothing.
+        assert!(!admits(
+            &trusted,
+            &mut q,
+            &answer("10.0.0.53", 8, "fw.maker.example")
+        ));
+        assert!(!admits(
+            &trusted,
+            &mut q,
+            &answer("10.0.0.99", 7, "fw.maker.example")
+        ));
+        assert!(!admits(
+            &trusted,
+            &mut q,
+            &answer("10.0.0.53", 7, "evil.example")
+        ));
+        // The answer to the question: once.
+        assert!(admits(
+            &trusted,
+            &mut q,
+            &answer("10.0.0.53", 7, "fw.maker.example")
+        ));
+        assert!(!admits(
+            &trusted,
+            &mut q,
+            &answer("10.0.0.53", 7, "fw.maker.example")
+        ));
     }
 }
