@@ -82,14 +82,17 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/devices/{mac}/allow", post(allow_form))
         .route(
             "/devices/{mac}/mud",
-            post(mud_form).layer(DefaultBodyLimit::max(MUD_FORM_LIMIT)),
+            post(mud_form)
+                .layer(DefaultBodyLimit::max(MUD_FORM_LIMIT))
+                .route_layer(middleware::from_fn_with_state(app.clone(), signed_first)),
         )
         .route("/devices/{mac}/mud/clear", post(mud_clear_form))
         .route(
             "/settings",
             get(settings_page)
                 .post(settings_form)
-                .layer(DefaultBodyLimit::max(SETTINGS_LIMIT)),
+                .layer(DefaultBodyLimit::max(SETTINGS_LIMIT))
+                .route_layer(middleware::from_fn_with_state(app.clone(), signed_first)),
         )
         .route("/alerts/{id}/mute", post(mute))
         .route("/login", get(login_page).post(login))
@@ -115,6 +118,19 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(security_headers))
         .with_state(app)
+}
+
+/// Before a large body is read: only for someone signed in (the handler still checks the CSRF
+/// token), so that nobody else can make the gateway read megabytes.
+async fn signed_first(State(app): St, req: Request<Body>, next: Next) -> Response {
+    if req.method() == axum::http::Method::POST && signed(&app, req.headers()).is_none() {
+        return message(
+            StatusCode::FORBIDDEN,
+            browser_lang(req.headers()),
+            "serve-error-csrf",
+        );
+    }
+    next.run(req).await
 }
 
 async fn security_headers(req: Request<Body>, next: Next) -> Response {
