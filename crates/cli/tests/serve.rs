@@ -992,6 +992,49 @@ fn new_severe_alerts_are_posted_to_the_webhook() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A simulated home with an infected camera (seed 3), a database with the user alice and an
+/// API token.
+struct Home {
+    dir: PathBuf,
+    capture: PathBuf,
+    cam: String,
+    db: PathBuf,
+    tok: String,
+}
+
+fn home(name: &str) -> Home {
+    let dir = scratch(name);
+    let capture = dir.join("home.pcap");
+    let truth = common::simulate(
+        &capture,
+        &iotgate_sim::Options {
+            devices: 6,
+            packets: 30_000,
+            seed: 3,
+            infected: 1,
+            flood: false,
+            stealthy: 0,
+        },
+    );
+    let cam = truth
+        .devices
+        .iter()
+        .find(|d| d.infected)
+        .unwrap()
+        .mac
+        .clone();
+    let db = dir.join("gw.db");
+    add_user(&db, "alice", "correct horse battery");
+    let tok = token(&db);
+    Home {
+        dir,
+        capture,
+        cam,
+        db,
+        tok,
+    }
+}
+
 /// Signs `name` in; the session cookie, ready for a `Cookie` header.
 fn sign_in(a: SocketAddr, name: &str, password: &str) -> String {
     let r = http(a, "GET", "/login", &[], "");
@@ -1042,29 +1085,13 @@ fn api(a: SocketAddr, token: &str, method: &str, path: &str, body: &str) -> (u16
 /// the names it may still reach kept, and a release by itself after the clean period.
 #[test]
 fn quarantine_by_hand_by_itself_and_released_after_a_clean_period() {
-    let dir = scratch("quarantine");
-    let capture = dir.join("home.pcap");
-    let truth = common::simulate(
-        &capture,
-        &iotgate_sim::Options {
-            devices: 6,
-            packets: 30_000,
-            seed: 3,
-            infected: 1,
-            flood: false,
-            stealthy: 0,
-        },
-    );
-    let cam = truth
-        .devices
-        .iter()
-        .find(|d| d.infected)
-        .unwrap()
-        .mac
-        .clone();
-    let db = dir.join("gw.db");
-    add_user(&db, "alice", "correct horse battery");
-    let tok = token(&db);
+    let Home {
+        dir,
+        capture,
+        cam,
+        db,
+        tok,
+    } = home("quarantine");
 
     // The settings, saved while the replay has not begun (a pace that never gets there).
     let srv = start_at(&db, &capture, "0.000001");
@@ -1420,29 +1447,13 @@ fn announced_mud_profiles_are_fetched_and_verified() {
 /// a threshold or a blocklist line that cannot be used is refused with the line.
 #[test]
 fn detectors_from_the_settings_page_apply_while_it_runs() {
-    let dir = scratch("detectors");
-    let capture = dir.join("home.pcap");
-    let truth = common::simulate(
-        &capture,
-        &iotgate_sim::Options {
-            devices: 6,
-            packets: 30_000,
-            seed: 3,
-            infected: 1,
-            flood: false,
-            stealthy: 0,
-        },
-    );
-    let cam = truth
-        .devices
-        .iter()
-        .find(|d| d.infected)
-        .unwrap()
-        .mac
-        .clone();
-    let db = dir.join("gw.db");
-    add_user(&db, "alice", "correct horse battery");
-    let tok = token(&db);
+    let Home {
+        dir,
+        capture,
+        cam,
+        db,
+        tok,
+    } = home("detectors");
     // The capture lasts about 90 s: at 5 times its pace, the camera looks its cloud up again
     // several times after the change.
     let srv = start_at(&db, &capture, "5");

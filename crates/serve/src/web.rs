@@ -1480,6 +1480,22 @@ async fn api_device(
     }
 }
 
+/// Checks an API call that changes the device at `/api/v1/devices/{mac}/…`: its language, who
+/// calls (`api:TOKEN-NAME`, from the bearer token) and the MAC, normalised.
+fn api_change(
+    app: &App,
+    headers: &HeaderMap,
+    mac: &str,
+    q: &HashMap<String, String>,
+) -> Result<(&'static str, String, String), Response> {
+    let lang = api_lang(q);
+    let who = format!("api:{}", bearer(app, headers, lang)?);
+    match norm_mac(mac) {
+        Some(mac) => Ok((lang, who, mac)),
+        None => Err(api_error(StatusCode::BAD_REQUEST, "bad-mac", lang)),
+    }
+}
+
 /// `POST /api/v1/devices/{mac}/quarantine` and `…/release`: an optional JSON body,
 /// `{"reason": TEXT, "allow": [NAME…]}` (`allow` for a quarantine only: the names it may still
 /// reach, replacing the list).
@@ -1491,13 +1507,9 @@ async fn api_hold(
     body: axum::body::Bytes,
     op: Hold,
 ) -> Response {
-    let lang = api_lang(&q);
-    let who = match bearer(&app, &headers, lang) {
-        Ok(name) => format!("api:{name}"),
+    let (lang, who, mac) = match api_change(&app, &headers, &mac, &q) {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let Some(mac) = norm_mac(&mac) else {
-        return api_error(StatusCode::BAD_REQUEST, "bad-mac", lang);
     };
     let v: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
         serde_json::json!({})
@@ -1591,13 +1603,9 @@ async fn api_mud_put(
     Query(q): Query<HashMap<String, String>>,
     body: axum::body::Bytes,
 ) -> Response {
-    let lang = api_lang(&q);
-    let who = match bearer(&app, &headers, lang) {
-        Ok(name) => format!("api:{name}"),
+    let (lang, who, mac) = match api_change(&app, &headers, &mac, &q) {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let Some(mac) = norm_mac(&mac) else {
-        return api_error(StatusCode::BAD_REQUEST, "bad-mac", lang);
     };
     let id = match app
         .store
@@ -1649,13 +1657,9 @@ async fn api_mud_delete(
     Path(mac): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = api_lang(&q);
-    let who = match bearer(&app, &headers, lang) {
-        Ok(name) => format!("api:{name}"),
+    let (lang, who, mac) = match api_change(&app, &headers, &mac, &q) {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let Some(mac) = norm_mac(&mac) else {
-        return api_error(StatusCode::BAD_REQUEST, "bad-mac", lang);
     };
     let mut store = app.store.lock().unwrap_or_else(|e| e.into_inner());
     let r = match store.device_by_mac(&mac) {
