@@ -1136,6 +1136,27 @@ fn quarantine_by_hand_by_itself_and_released_after_a_clean_period() {
     let page = http(a, "GET", &format!("/devices/{cam}"), &auth, "").body;
     assert!(page.contains("In quarantine since"), "{page}");
     assert!(page.contains("Not enforced"), "{page}");
+    // Its security label, made once its page asked: signed in only, SVG, in the reader's
+    // language.
+    let svg = format!("/devices/{cam}/label.svg");
+    eventually("the camera's label", || {
+        let _ = http(a, "GET", &format!("/devices/{cam}"), &auth, "");
+        http(a, "GET", &svg, &auth, "").status == 200
+    });
+    let r = http(a, "GET", &svg, &auth, "");
+    assert_eq!(r.header("content-type"), Some("image/svg+xml"));
+    assert!(
+        r.body.starts_with("<svg") || r.body.contains("<svg "),
+        "{}",
+        &r.body[..200.min(r.body.len())]
+    );
+    assert_eq!(http(a, "GET", &svg, &[], "").status, 303, "signed in only");
+    let page = http(a, "GET", &format!("/devices/{cam}"), &auth, "").body;
+    assert!(page.contains("label.svg"), "{page}");
+    assert!(
+        page.contains("quarantined the device"),
+        "its actions on its page: {page}"
+    );
     assert!(http(a, "GET", "/", &auth, "")
         .body
         .contains("in quarantine"));

@@ -1075,3 +1075,5 @@ serve-set-thresholds = Detector thresholds, NAME=VALUE one per line (the names o
 serve-set-blocklist = Blocklist: addresses, networks and domain names of command-and-control servers, one per line (# for comments; the format of --blocklist files, which add to it)
 serve-error-bad-threshold = This threshold cannot be used (unknown name, or not NAME=VALUE with a number in range)
 serve-error-bad-blocklist = This blocklist line is neither an address, a network nor a domain name
+serve-label = Security label (from what its traffic shows; iotgate label adds a probe and the maker's declaration)
+serve-label-wait = The label is being made from the latest traffic; it shows here in a few seconds.

@@ -1072,3 +1072,5 @@ serve-set-thresholds = Seuils des détecteurs, NOM=VALEUR un par ligne (les noms
 serve-set-blocklist = Liste de blocage : adresses, réseaux et noms de domaine de serveurs de commande et de contrôle, un par ligne (# pour les commentaires ; le format des fichiers --blocklist, qui s'y ajoutent)
 serve-error-bad-threshold = Ce seuil est inutilisable (nom inconnu, ou pas NOM=VALEUR avec un nombre dans les bornes)
 serve-error-bad-blocklist = Cette ligne de la liste de blocage n'est ni une adresse, ni un réseau, ni un nom de domaine
+serve-label = Étiquette de sécurité (d'après ce que montre son trafic ; iotgate label y ajoute une sonde et la déclaration du fabricant)
+serve-label-wait = L'étiquette est en cours de préparation à partir du trafic récent ; elle s'affiche ici dans quelques secondes.

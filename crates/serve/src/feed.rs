@@ -65,6 +65,8 @@ pub struct FeedConfig {
     pub every: Duration,
     /// Detectors changed on the settings page, taken at the next snapshot.
     pub pending: std::sync::Arc<crate::detection::Pending>,
+    /// Labels asked for by the device pages, made from each snapshot's report.
+    pub labels: std::sync::Arc<crate::labels::Labels>,
 }
 
 /// Runs the feed until `stop` is set, or its source ends (a replay: the last state is then
@@ -81,6 +83,7 @@ pub fn run(
     let analysis = cfg.session.analysis;
     let mut session = Session::new(cfg.session);
     let pending = cfg.pending.clone();
+    let labels = cfg.labels.clone();
     // New detectors from the settings page: the state so far is written, then the analysis
     // starts afresh with them (what is stored stays).
     let renew = |session: &mut Session| {
@@ -118,6 +121,8 @@ pub fn run(
         }
         counters.snapshots.fetch_add(1, Ordering::Relaxed);
         changed(&report);
+        labels.make(&report);
+        report
     };
     match cfg.source {
         Source::Replay { cap, speed } => {
@@ -171,7 +176,13 @@ pub fn run(
                 }
             }
             counters.packets.fetch_add(n & 0x3ff, Ordering::Relaxed);
-            snapshot(&session, &mut changes);
+            let last = snapshot(&session, &mut changes);
+            // The replay is over; its last state stays on the pages, and their labels are
+            // still made from it.
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(200));
+                cfg.labels.make(&last);
+            }
         }
         Source::Live(mut live) => {
             let linktype = live.linktype();

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod detection;
 pub mod dnsbind;
 pub mod feed;
+pub mod labels;
 pub mod mud;
 pub mod mudfetch;
 pub mod page;
@@ -204,6 +205,7 @@ pub fn run(
         &store.setting(detection::BLOCKLIST)?.unwrap_or_default(),
     );
     let pending = Arc::new(detection::Pending::default());
+    let labels = Arc::new(labels::Labels::default());
     let warden = Arc::new(warden::Warden::start(&cfg.db, cfg.enforce, live).map_err(
         |e| match e {
             warden::StartError::Store(e) => Error::Store(e),
@@ -230,6 +232,7 @@ pub fn run(
         warden: warden.clone(),
         detect: cfg.detect.clone(),
         pending: pending.clone(),
+        labels: labels.clone(),
     });
 
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -248,6 +251,7 @@ pub fn run(
                 session,
                 every: cfg.every,
                 pending,
+                labels,
             };
             let mut n = 0u64;
             let tap = |linktype: u16, frame: &[u8]| warden_ref.tap(linktype, frame);

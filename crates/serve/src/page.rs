@@ -287,6 +287,25 @@ pub fn alerts(f: &Frame<'_>, alerts: &[Alert]) -> String {
     o
 }
 
+/// A device's security label (from what the traffic shows, against seven frameworks), or a
+/// note that it is being made.
+pub fn label(f: &Frame<'_>, mac: &str, made: bool) -> String {
+    let l = f.l;
+    let mut o = format!("<section id=\"label\"><h2>{}</h2>", h(&l.t("serve-label")));
+    if made {
+        let _ = write!(
+            o,
+            "<img class=\"label\" src=\"/devices/{mac}/label.svg\" alt=\"{}\" width=\"360\">",
+            h(&l.t("serve-label")),
+            mac = h(mac),
+        );
+    } else {
+        let _ = write!(o, "<p class=\"note\">{}</p>", h(&l.t("serve-label-wait")));
+    }
+    o.push_str("</section>");
+    o
+}
+
 /// A device's quarantine: whether it is held, by whom and why, whether that is in force, the
 /// button that holds or releases it, and the names it may still reach.
 pub fn quarantine(

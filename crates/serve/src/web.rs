@@ -55,6 +55,8 @@ pub struct App {
     pub detect: crate::detection::Cli,
     /// Where a change of detectors waits for the feed.
     pub pending: Arc<crate::detection::Pending>,
+    /// The devices' security labels, made by the feed when their pages ask.
+    pub labels: Arc<crate::labels::Labels>,
 }
 
 type St = State<Arc<App>>;
@@ -87,6 +89,7 @@ pub fn router(app: Arc<App>) -> Router {
                 .route_layer(middleware::from_fn_with_state(app.clone(), signed_first)),
         )
         .route("/devices/{mac}/mud/clear", post(mud_clear_form))
+        .route("/devices/{mac}/label.svg", get(label_svg))
         .route(
             "/settings",
             get(settings_page)
@@ -297,11 +300,12 @@ async fn device_page(State(app): St, headers: HeaderMap, Path(mac): Path<String>
             }
             Err(_) => return internal(&s.user.lang),
         };
-        let (Ok(alerts), Ok(q), Ok(allow), Ok(mud)) = (
+        let (Ok(alerts), Ok(q), Ok(allow), Ok(mud), Ok(acts)) = (
             store.alerts(Some(d.id), 200),
             store.quarantine_of(d.id),
             store.allowed(d.id),
             store.mud_of(d.id),
+            store.actions(Some(d.id), 50),
         ) else {
             return internal(&s.user.lang);
         };
@@ -315,14 +319,40 @@ async fn device_page(State(app): St, headers: HeaderMap, Path(mac): Path<String>
                 csrf: &s.csrf,
                 path: &path,
             };
-            let mut held = page::quarantine(&f, &mac, q.as_ref(), &allow, &status);
+            let made = app.labels.get(&mac, &s.user.lang).is_some();
+            let mut held = page::label(&f, &mac, made);
+            held.push_str(&page::quarantine(&f, &mac, q.as_ref(), &allow, &status));
             held.push_str(&page::mud(&f, &mac, mud.as_ref(), &d.report, &status));
-            let body = page::device(&f, &d, &alerts, &held);
+            let mut body = page::device(&f, &d, &alerts, &held);
+            body.push_str(&format!(
+                "<h2>{}</h2>{}",
+                iotgate_explain::html::esc(&l.t("serve-nav-actions")),
+                page::actions(&f, &acts)
+            ));
             html(
                 StatusCode::OK,
                 page::layout(&f, &page::device_name(&d), &body),
             )
         })
+    })
+}
+
+/// `/devices/{mac}/label.svg`: the device's security label in the reader's language, once the
+/// feed has made it (404 until then).
+async fn label_svg(State(app): St, headers: HeaderMap, Path(mac): Path<String>) -> Response {
+    for_user(&app, &headers, |s| {
+        let svg = norm_mac(&mac).and_then(|mac| app.labels.get(&mac, &s.user.lang));
+        match svg {
+            Some(svg) => (
+                [
+                    (header::CONTENT_TYPE, "image/svg+xml"),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                svg,
+            )
+                .into_response(),
+            None => message(StatusCode::NOT_FOUND, &s.user.lang, "serve-label-wait"),
+        }
     })
 }
 

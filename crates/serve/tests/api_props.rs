@@ -73,6 +73,7 @@ fn app() -> Arc<web::App> {
         warden: Arc::new(iotgate_serve::warden::Warden::start(&db, false, false).expect("warden")),
         detect: Default::default(),
         pending: Default::default(),
+        labels: Default::default(),
     })
 }
 

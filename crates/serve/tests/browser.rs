@@ -1,7 +1,8 @@
 //! The dashboard in a real browser (Debian's `chromium`, headless, driven over the DevTools
 //! protocol): first-run setup, the simulator's infected camera listed with its alert, a device
 //! whose DHCP host name is markup shown as inert text, acknowledge and mute by clicking,
-//! quarantine and release from the device's page, the switch to French, and signing out. Skipped (with a message) when chromium is not installed;
+//! the device's security label drawn, quarantine and release from its page, the switch to
+//! French, and signing out. Skipped (with a message) when chromium is not installed;
 //! `tools/test-all.sh` installs it.
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
@@ -230,6 +231,22 @@ async fn the_dashboard_in_chromium() {
     click(&page, "a[href^='/devices/b0:c5:54']").await;
     until(&page, "Mirai").await;
     let device_url = page.url().await.unwrap().unwrap_or_default();
+    // Its security label, drawn by the browser from the SVG the gateway made.
+    let t = Instant::now();
+    loop {
+        let drawn = page
+            .evaluate("(() => { const i = document.querySelector('img.label'); return !!i && i.complete && i.naturalWidth > 100; })()")
+            .await
+            .ok()
+            .and_then(|v| v.into_value::<bool>().ok())
+            .unwrap_or(false);
+        if drawn {
+            break;
+        }
+        assert!(t.elapsed() < Duration::from_secs(30), "no label drawn");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let _ = page.reload().await;
+    }
     click(&page, "button.ack").await;
     until(&page, "Acknowledged by alice").await;
     // Quarantine from its page, then release (recorded: this gateway runs without --enforce).
