@@ -582,6 +582,34 @@ pub fn command(l: &Localizer) -> Command {
                 ),
         )
         .subcommand(
+            Command::new("collect")
+                .about(l.t("cli-collect-about"))
+                .long_about(l.t("cli-collect-long"))
+                .arg(
+                    Arg::new("replay")
+                        .long("replay")
+                        .value_name("FILE")
+                        .required(true)
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-collect-replay")),
+                )
+                .arg(
+                    Arg::new("records")
+                        .long("records")
+                        .value_name("FORMAT")
+                        .value_parser(["json"])
+                        .help(l.t("cli-collect-records")),
+                )
+                .arg(
+                    Arg::new("format")
+                        .long("format")
+                        .value_name("FORMAT")
+                        .value_parser(["text", "json"])
+                        .help(l.t("cli-collect-format")),
+                )
+                .args(detect_args(l)),
+        )
+        .subcommand(
             Command::new("serve")
                 .about(l.t("cli-serve-about"))
                 .long_about(l.t("cli-serve-long"))

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Some(("label", m)) => cmd::label::run(&l, m),
         Some(("probe", m)) => cmd::probe::run(&l, m),
         Some(("serve", m)) => cmd::serve::run(&l, m),
+        Some(("collect", m)) => cmd::collect::run(&l, m),
         Some(("user", m)) => match m.subcommand() {
             Some(("add", m)) => cmd::serve::user_add(&l, m),
             _ => Err(Failure::status(2)),

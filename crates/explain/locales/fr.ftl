@@ -1074,3 +1074,9 @@ serve-error-bad-threshold = Ce seuil est inutilisable (nom inconnu, ou pas NOM=V
 serve-error-bad-blocklist = Cette ligne de la liste de blocage n'est ni une adresse, ni un réseau, ni un nom de domaine
 serve-label = Étiquette de sécurité (d'après ce que montre son trafic ; iotgate label y ajoute une sonde et la déclaration du fabricant)
 serve-label-wait = L'étiquette est en cours de préparation à partir du trafic récent ; elle s'affiche ici dans quelques secondes.
+cli-collect-about = Mode opérateur (en cours) : exports de flux (NetFlow v5/v9, IPFIX) décodés en enregistrements de flux
+cli-collect-long = Lit les paquets d'export qu'envoient les routeurs (NetFlow v5, v9, IPFIX) depuis une capture (--replay), les décode avec les gabarits envoyés par chaque exportateur (gardés par exportateur et domaine d'observation, en nombre borné), et avec --records json écrit un objet JSON par enregistrement de flux dans l'ordre d'arrivée : exporter, src_addr, dst_addr, src_port, dst_port, proto, packets, bytes, start, end, tcp_flags, et sampling quand l'exportateur le déclare (compteurs tels qu'exportés). L'écoute sur une socket, les abonnés et la détection viennent ensuite (ticket 18).{ "\u000A\u000A" }Exemple :{ "\u000A" }  iotgate collect --replay exports.pcap --records json
+cli-collect-replay = Une capture de paquets d'export (pcap ou pcapng) à lire
+cli-collect-records = Écrire chaque enregistrement de flux (json : un objet par ligne) ; sans cette option, seulement les comptes
+collect-summary = { $packets } paquets d'export, { $records } enregistrements de flux ; { $malformed } illisibles, { $notemplate } ensembles de données sans leur gabarit, { $templates } gabarits gardés, { $other } autres trames
+cli-collect-format = Sans --records : le rapport (les alertes des détecteurs appliqués aux enregistrements) en texte ou en json

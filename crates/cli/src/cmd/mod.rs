@@ -2,6 +2,7 @@
 //! with `user` and `token`, `simulate`, `evaluate`); each returns [`crate::failure::Done`].
 
 pub mod analyze;
+pub mod collect;
 pub mod enforce;
 pub mod evaluate;
 pub mod fetch;

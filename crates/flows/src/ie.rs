@@ -1,0 +1,104 @@
+//! The information elements a flow record is built from (IANA's IPFIX numbers, which NetFlow v9
+//! shares for these), gathered from one data record.
+
+use crate::{uint, v4, v6, Clock, Record};
+use std::net::IpAddr;
+
+/// The elements of one data record that iotgate reads.
+#[derive(Debug, Default)]
+pub(crate) struct Fields {
+    src: Option<IpAddr>,
+    dst: Option<IpAddr>,
+    sport: u16,
+    dport: u16,
+    proto: u8,
+    packets: Option<u64>,
+    bytes: Option<u64>,
+    tcp_flags: u8,
+    start_up: Option<u64>,
+    end_up: Option<u64>,
+    start_ms: Option<u64>,
+    end_ms: Option<u64>,
+    init_ms: Option<u64>,
+    sampling: Option<u64>,
+}
+
+fn keep(slot: &mut Option<IpAddr>, a: Option<IpAddr>) {
+    if let Some(a) = a {
+        if slot.is_none_or(|old| old.is_unspecified()) {
+            *slot = Some(a);
+        }
+    }
+}
+
+impl Fields {
+    /// Takes element `id` with value `v`.
+    pub(crate) fn set(&mut self, id: u16, v: &[u8]) {
+        match id {
+            1 | 85 => self.bytes = Some(self.bytes.unwrap_or(0).max(uint(v))),
+            2 | 86 => self.packets = Some(self.packets.unwrap_or(0).max(uint(v))),
+            4 => self.proto = uint(v) as u8,
+            6 => self.tcp_flags = uint(v) as u8,
+            7 => self.sport = uint(v) as u16,
+            11 => self.dport = uint(v) as u16,
+            // A template may carry both families, the unused one zero: an unspecified
+            // address never replaces a real one.
+            8 => keep(&mut self.src, v4(v)),
+            12 => keep(&mut self.dst, v4(v)),
+            27 => keep(&mut self.src, v6(v)),
+            28 => keep(&mut self.dst, v6(v)),
+            22 => self.start_up = Some(uint(v)),
+            21 => self.end_up = Some(uint(v)),
+            150 => self.start_ms = Some(uint(v).saturating_mul(1000)),
+            151 => self.end_ms = Some(uint(v).saturating_mul(1000)),
+            152 => self.start_ms = Some(uint(v)),
+            153 => self.end_ms = Some(uint(v)),
+            160 => self.init_ms = Some(uint(v)),
+            34 | 50 | 305 => self.sampling = Some(uint(v)),
+            _ => {}
+        }
+    }
+
+    /// The sampling rate the record declares (one packet in N), if above 1.
+    pub(crate) fn sampling(&self) -> Option<u32> {
+        self.sampling
+            .filter(|r| *r > 1)
+            .map(|r| u32::try_from(r).unwrap_or(u32::MAX))
+    }
+
+    /// The flow record, when the data record names both ends.
+    pub(crate) fn record(&self, exporter: IpAddr, domain: u32, c: Clock) -> Option<Record> {
+        let (src, dst) = (self.src?, self.dst?);
+        let export_ms = i64::from(c.export_s) * 1000;
+        let from_uptime = |t: u64| -> Option<i64> {
+            let t = i64::try_from(t).ok()?;
+            match (c.uptime_ms, self.init_ms) {
+                (_, Some(init)) => Some(i64::try_from(init).ok()? + t),
+                (Some(up), None) => Some(export_ms - (i64::from(up) - t)),
+                (None, None) => None,
+            }
+        };
+        let ms = |abs: Option<u64>, up: Option<u64>| -> Option<i64> {
+            match (abs, up) {
+                (Some(a), _) => i64::try_from(a).ok(),
+                (None, Some(u)) => from_uptime(u),
+                (None, None) => None,
+            }
+        };
+        Some(Record {
+            exporter,
+            domain,
+            src,
+            dst,
+            sport: self.sport,
+            dport: self.dport,
+            proto: self.proto,
+            packets: self.packets,
+            bytes: self.bytes,
+            start_ms: ms(self.start_ms, self.start_up),
+            end_ms: ms(self.end_ms, self.end_up),
+            tcp_flags: self.tcp_flags,
+            sampling: None,
+        })
+    }
+}
