@@ -1,7 +1,11 @@
 //! `iotgate collect --replay FILE --records json` on a shared NetFlow v5 capture: one JSON object
 //! per record with the documented fields, the count said on standard error; a missing file is a
-//! clear failure.
+//! clear failure. And the detectors on records: a home router's IPFIX export (with MACs) of a
+//! device sweeping port 23 across the Internet raises a scan alert on that device.
 
+mod common;
+
+use common::frames;
 use std::process::Command;
 
 #[test]
@@ -56,4 +60,121 @@ fn records_as_json_lines() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/x.pcap"));
+}
+
+/// An IPFIX message of `sets` from observation domain 1.
+fn ipfix(sets: &[Vec<u8>]) -> Vec<u8> {
+    let body = sets.concat();
+    let mut p = vec![0, 10];
+    p.extend_from_slice(&((16 + body.len()) as u16).to_be_bytes());
+    p.extend_from_slice(&1_700_000_000u32.to_be_bytes());
+    p.extend_from_slice(&1u32.to_be_bytes());
+    p.extend_from_slice(&1u32.to_be_bytes());
+    p.extend_from_slice(&body);
+    p
+}
+
+fn set(id: u16, body: &[u8]) -> Vec<u8> {
+    let mut s = id.to_be_bytes().to_vec();
+    s.extend_from_slice(&((body.len() + 4) as u16).to_be_bytes());
+    s.extend_from_slice(body);
+    s
+}
+
+#[test]
+fn a_scan_in_a_home_routers_ipfix_is_found() {
+    const MAC: [u8; 6] = [2, 0x11, 0x22, 0x33, 0x44, 0x55];
+    let fields: [(u16, u16); 11] = [
+        (8, 4),
+        (12, 4),
+        (7, 2),
+        (11, 2),
+        (4, 1),
+        (2, 4),
+        (1, 4),
+        (6, 1),
+        (152, 8),
+        (153, 8),
+        (56, 6),
+    ];
+    let mut t = vec![1, 0];
+    t.extend_from_slice(&(fields.len() as u16).to_be_bytes());
+    for (id, len) in fields {
+        t.extend_from_slice(&id.to_be_bytes());
+        t.extend_from_slice(&len.to_be_bytes());
+    }
+    let record = |i: u32| {
+        let ms = 1_700_000_000_000u64 + u64::from(i) * 50;
+        let mut r = vec![
+            192,
+            168,
+            1,
+            50,
+            203,
+            0,
+            (i / 250) as u8,
+            (i % 250 + 1) as u8,
+        ];
+        r.extend_from_slice(&(40_000 + i as u16).to_be_bytes());
+        r.extend_from_slice(&23u16.to_be_bytes());
+        r.push(6);
+        r.extend_from_slice(&1u32.to_be_bytes());
+        r.extend_from_slice(&60u32.to_be_bytes());
+        r.push(0x02);
+        r.extend_from_slice(&ms.to_be_bytes());
+        r.extend_from_slice(&ms.to_be_bytes());
+        r.extend_from_slice(&MAC);
+        r
+    };
+    let mut messages = vec![ipfix(&[set(2, &t)])];
+    for k in (0..600).step_by(30) {
+        let recs: Vec<u8> = (k..k + 30).flat_map(record).collect();
+        messages.push(ipfix(&[set(256, &recs)]));
+    }
+    let pcap = frames::pcap(
+        &messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let udp = frames::udp(4739, 4739, m);
+                let f = frames::ipv4(
+                    [2, 0, 0, 0, 0, 1],
+                    [2, 0, 0, 0, 0, 2],
+                    [10, 0, 0, 1],
+                    [10, 0, 0, 2],
+                    17,
+                    &udp,
+                );
+                (1_700_000_000_000_000_000 + i as i64 * 1_000_000, f)
+            })
+            .collect::<Vec<_>>(),
+    );
+    let path = std::env::temp_dir().join(format!("iotgate-collect-{}.pcap", std::process::id()));
+    std::fs::write(&path, pcap).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["--lang", "en", "collect", "--format", "json", "--replay"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&path).ok();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let alerts: Vec<(String, String)> = r["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap().to_string(),
+                a["mac"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        alerts
+            .iter()
+            .any(|(k, m)| k == "scan" && m == "02:11:22:33:44:55"),
+        "{alerts:?}"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("600 flow records"));
 }

@@ -21,6 +21,14 @@ pub(crate) struct Fields {
     end_ms: Option<u64>,
     init_ms: Option<u64>,
     sampling: Option<u64>,
+    src_mac: Option<[u8; 6]>,
+    dst_mac: Option<[u8; 6]>,
+}
+
+/// A MAC address element, unless it is all zero (unknown).
+fn mac(v: &[u8]) -> Option<[u8; 6]> {
+    let m: [u8; 6] = v.try_into().ok()?;
+    (m != [0; 6]).then_some(m)
 }
 
 fn keep(slot: &mut Option<IpAddr>, a: Option<IpAddr>) {
@@ -55,6 +63,10 @@ impl Fields {
             153 => self.end_ms = Some(uint(v)),
             160 => self.init_ms = Some(uint(v)),
             34 | 50 | 305 => self.sampling = Some(uint(v)),
+            // sourceMacAddress (and its post- form), destinationMacAddress (and post-):
+            // all-zero means not known.
+            56 | 81 => self.src_mac = mac(v).or(self.src_mac),
+            80 | 57 => self.dst_mac = mac(v).or(self.dst_mac),
             _ => {}
         }
     }
@@ -99,6 +111,8 @@ impl Fields {
             end_ms: ms(self.end_ms, self.end_up),
             tcp_flags: self.tcp_flags,
             sampling: None,
+            src_mac: self.src_mac,
+            dst_mac: self.dst_mac,
         })
     }
 }

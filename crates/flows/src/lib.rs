@@ -46,6 +46,11 @@ pub struct Record {
     pub tcp_flags: u8,
     /// One packet in this many was sampled, when the exporter says.
     pub sampling: Option<u32>,
+    /// Source MAC, when the exporter reports it (IPFIX sourceMacAddress, a home router's
+    /// export): the engine then knows the device behind the address.
+    pub src_mac: Option<[u8; 6]>,
+    /// Destination MAC, when reported.
+    pub dst_mac: Option<[u8; 6]>,
 }
 
 /// What the decoder did, and what it could not read.
@@ -185,6 +190,8 @@ impl Decoder {
                 end_ms: Some(at(be(&r[28..32]) as u32)),
                 tcp_flags: r[37],
                 sampling: (sampling > 1).then_some(u32::from(sampling)),
+                src_mac: None,
+                dst_mac: None,
             });
         }
         true

@@ -122,7 +122,8 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
 }
 
 /// A decoded record as the engine takes it: one direction (NetFlow and IPFIX records are
-/// unidirectional unless the exporter says otherwise), no MACs (the home is behind NAT).
+/// unidirectional unless the exporter says otherwise), with the MACs when the exporter gave
+/// them (a home router's IPFIX; an ISP's exports have none: the home is behind NAT).
 fn flow_record(r: &Record) -> iotgate_observe::record::FlowRecord {
     let ns = |ms: Option<i64>| ms.unwrap_or(0).saturating_mul(1_000_000);
     iotgate_observe::record::FlowRecord {
@@ -136,7 +137,7 @@ fn flow_record(r: &Record) -> iotgate_observe::record::FlowRecord {
         tcp_flags: [r.tcp_flags, 0],
         start_ns: ns(r.start_ms),
         end_ns: ns(r.end_ms.or(r.start_ms)),
-        src_mac: None,
-        dst_mac: None,
+        src_mac: r.src_mac.map(iotgate_wire::Mac),
+        dst_mac: r.dst_mac.map(iotgate_wire::Mac),
     }
 }
