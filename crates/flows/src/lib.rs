@@ -5,6 +5,7 @@
 //! memory. Nothing in a packet can make the decoder panic; what it cannot read is counted.
 
 mod ie;
+pub mod subscribers;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

@@ -1,0 +1,293 @@
+//! Who is behind an address: an operator's map of customer prefixes to subscriber ids,
+//! optionally split by port blocks where addresses are shared (CGNAT, RFC 6888). One line per
+//! entry, `PREFIX SUBSCRIBER [FIRST-LAST]`, `#` comments; the longest prefix wins, and among
+//! its entries the port block holding the port. Read once, looked up per record: one hash
+//! lookup per prefix length in use, whatever the map's size.
+
+use std::net::IpAddr;
+
+/// Most entries a map holds.
+pub const MAX_ENTRIES: usize = 1_000_000;
+
+/// A line that cannot be read: its number (from 1) and why (a short id: `syntax`, `prefix`,
+/// `ports`, `overlap`, `too-many`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// Line number.
+    pub line: usize,
+    /// Why.
+    pub why: &'static str,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    net: IpAddr,
+    len: u8,
+    ports: (u16, u16),
+    id: String,
+}
+
+/// The prefixes of one length: each with its port blocks and their subscribers.
+type Prefixes = std::collections::HashMap<IpAddr, Vec<((u16, u16), String)>>;
+
+/// The map, ready for lookups.
+#[derive(Debug, Clone, Default)]
+pub struct Subscribers {
+    /// Per prefix length in use (longest first, IPv4 and IPv6 apart): the prefixes, each with
+    /// its port blocks sorted.
+    by_len: Vec<(bool, u8, Prefixes)>,
+    count: usize,
+}
+
+fn masked(a: IpAddr, len: u8) -> IpAddr {
+    match a {
+        IpAddr::V4(v) => {
+            let m = if len == 0 {
+                0
+            } else {
+                u32::MAX << (32 - u32::from(len))
+            };
+            IpAddr::from((u32::from(v) & m).to_be_bytes())
+        }
+        IpAddr::V6(v) => {
+            let m = if len == 0 {
+                0
+            } else {
+                u128::MAX << (128 - u32::from(len))
+            };
+            IpAddr::from((u128::from(v) & m).to_be_bytes())
+        }
+    }
+}
+
+impl Subscribers {
+    /// Reads a map.
+    pub fn parse(text: &str) -> Result<Subscribers, BadLine> {
+        let mut entries = Vec::new();
+        for (n, raw) in text.lines().enumerate() {
+            let bad = |why| BadLine { line: n + 1, why };
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let toks: Vec<&str> = line.split_whitespace().collect();
+            if !(2..=3).contains(&toks.len()) {
+                return Err(bad("syntax"));
+            }
+            let (addr, len) = match toks[0].split_once('/') {
+                Some((a, l)) => (a, Some(l)),
+                None => (toks[0], None),
+            };
+            let net: IpAddr = addr.parse().map_err(|_| bad("prefix"))?;
+            let full = if net.is_ipv4() { 32 } else { 128 };
+            let len: u8 = match len {
+                Some(l) => l.parse().ok().filter(|l| *l <= full).ok_or(bad("prefix"))?,
+                None => full,
+            };
+            let ports = match toks.get(2) {
+                None => (0, u16::MAX),
+                Some(p) => {
+                    let (a, b) = p.split_once('-').ok_or(bad("ports"))?;
+                    let (a, b): (u16, u16) = (
+                        a.parse().map_err(|_| bad("ports"))?,
+                        b.parse().map_err(|_| bad("ports"))?,
+                    );
+                    if a > b {
+                        return Err(bad("ports"));
+                    }
+                    (a, b)
+                }
+            };
+            if entries.len() >= MAX_ENTRIES {
+                return Err(bad("too-many"));
+            }
+            entries.push(Entry {
+                net: masked(net, len),
+                len,
+                ports,
+                id: toks[1].to_string(),
+            });
+        }
+        entries.sort_by(|a, b| {
+            b.len
+                .cmp(&a.len)
+                .then(a.net.cmp(&b.net))
+                .then(a.ports.cmp(&b.ports))
+        });
+        // Two entries for one prefix may not claim the same port.
+        for w in entries.windows(2) {
+            if w[0].len == w[1].len && w[0].net == w[1].net && w[1].ports.0 <= w[0].ports.1 {
+                let line = text
+                    .lines()
+                    .position(|l| l.split('#').next().unwrap_or("").contains(&w[1].id))
+                    .map_or(0, |p| p + 1);
+                return Err(BadLine {
+                    line,
+                    why: "overlap",
+                });
+            }
+        }
+        let count = entries.len();
+        let mut by_len: Vec<(bool, u8, Prefixes)> = Vec::new();
+        for e in entries {
+            let v6 = e.net.is_ipv6();
+            let slot = match by_len.iter().position(|(f, l, _)| *f == v6 && *l == e.len) {
+                Some(i) => i,
+                None => {
+                    by_len.push((v6, e.len, Default::default()));
+                    by_len.len() - 1
+                }
+            };
+            by_len[slot]
+                .2
+                .entry(e.net)
+                .or_default()
+                .push((e.ports, e.id));
+        }
+        by_len.sort_by_key(|p| std::cmp::Reverse(p.1));
+        Ok(Subscribers { by_len, count })
+    }
+
+    /// Entries in the map.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True when the map is empty.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The subscriber behind `addr` (and `port`, where addresses are shared), if the map says.
+    pub fn lookup(&self, addr: IpAddr, port: u16) -> Option<&str> {
+        // Longest first: the first prefix that holds the address decides; a shared address
+        // with no block for this port belongs to nobody known.
+        for (v6, len, nets) in &self.by_len {
+            if *v6 != addr.is_ipv6() {
+                continue;
+            }
+            if let Some(blocks) = nets.get(&masked(addr, *len)) {
+                return blocks
+                    .iter()
+                    .find(|((a, b), _)| (*a..=*b).contains(&port))
+                    .map(|(_, id)| id.as_str());
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAP: &str = "
+# residential
+100.64.0.0/10   cgnat-pool       # shared, port blocks below take precedence
+100.64.1.1/32   sub-1001 1024-2047
+100.64.1.1/32   sub-1002 2048-3071
+203.0.113.0/24  sub-2000
+203.0.113.77    sub-2077
+2001:db8:42::/48 sub-3000
+";
+
+    #[test]
+    fn the_longest_prefix_then_the_port_block() {
+        let s = Subscribers::parse(MAP).unwrap();
+        let at = |a: &str, p: u16| s.lookup(a.parse().unwrap(), p).map(str::to_owned);
+        assert_eq!(at("100.64.1.1", 1500).as_deref(), Some("sub-1001"));
+        assert_eq!(at("100.64.1.1", 2048).as_deref(), Some("sub-1002"));
+        assert_eq!(
+            at("100.64.1.1", 9000),
+            None,
+            "a shared address, no block for the port"
+        );
+        assert_eq!(at("100.64.9.9", 9000).as_deref(), Some("cgnat-pool"));
+        assert_eq!(at("203.0.113.77", 1).as_deref(), Some("sub-2077"));
+        assert_eq!(at("203.0.113.78", 1).as_deref(), Some("sub-2000"));
+        assert_eq!(at("2001:db8:42:1::5", 80).as_deref(), Some("sub-3000"));
+        assert_eq!(at("198.51.100.1", 80), None);
+        assert_eq!(s.len(), 6);
+    }
+
+    /// The hash lookup against the plain reading of the rule, on random maps.
+    #[test]
+    fn lookups_follow_the_longest_prefix_rule() {
+        use proptest::prelude::*;
+        let mut runner = proptest::test_runner::TestRunner::default();
+        let entry = (any::<u32>(), 8u8..=32, any::<bool>(), 0u16..60_000);
+        runner
+            .run(
+                &(
+                    prop::collection::vec(entry, 1..40),
+                    any::<u32>(),
+                    any::<u16>(),
+                ),
+                |(entries, probe, port)| {
+                    let mut text = String::new();
+                    let mut plain: Vec<(u32, u8, (u16, u16), String)> = Vec::new();
+                    for (i, (a, len, blocked, lo)) in entries.iter().enumerate() {
+                        let net = a & (u32::MAX << (32 - u32::from(*len)));
+                        let ports = if *blocked {
+                            (*lo, lo + 1000)
+                        } else {
+                            (0, u16::MAX)
+                        };
+                        // Keep the map valid: no two blocks of one prefix overlap.
+                        if plain.iter().any(|(n, l, p, _)| {
+                            *n == net && l == len && p.0 <= ports.1 && ports.0 <= p.1
+                        }) {
+                            continue;
+                        }
+                        let id = format!("s{i}");
+                        text.push_str(&format!(
+                            "{}/{len} {id} {}-{}\n",
+                            std::net::Ipv4Addr::from(net),
+                            ports.0,
+                            ports.1
+                        ));
+                        plain.push((net, *len, ports, id));
+                    }
+                    let s = Subscribers::parse(&text).unwrap();
+                    let best = plain
+                        .iter()
+                        .filter(|(n, l, _, _)| probe & (u32::MAX << (32 - u32::from(*l))) == *n)
+                        .map(|(_, l, _, _)| *l)
+                        .max();
+                    let want = best.and_then(|bl| {
+                        plain
+                            .iter()
+                            .find(|(n, l, p, _)| {
+                                *l == bl
+                                    && probe & (u32::MAX << (32 - u32::from(*l))) == *n
+                                    && (p.0..=p.1).contains(&port)
+                            })
+                            .map(|(_, _, _, id)| id.clone())
+                    });
+                    let got = s
+                        .lookup(IpAddr::from(probe.to_be_bytes()), port)
+                        .map(str::to_owned);
+                    prop_assert_eq!(got, want);
+                    Ok(())
+                },
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn bad_lines_say_where() {
+        let err = |t: &str| Subscribers::parse(t).unwrap_err();
+        assert_eq!(
+            err("10.0.0.0/8 a\n10.0.0.0/33 b"),
+            BadLine {
+                line: 2,
+                why: "prefix"
+            }
+        );
+        assert_eq!(err("10.0.0.0/8").why, "syntax");
+        assert_eq!(err("x.y sub").why, "prefix");
+        assert_eq!(err("10.0.0.1 a 20-10").why, "ports");
+        assert_eq!(err("10.0.0.1 a 1-100\n10.0.0.1 b 50-60").why, "overlap");
+        assert!(Subscribers::parse("# nothing\n\n").unwrap().is_empty());
+    }
+}
