@@ -400,7 +400,15 @@ impl Decoder {
             self.stats.no_template += 1;
             return;
         }
-        let t = t.clone();
+        // Borrowed apart: the template is read while the sampling table and the counts change
+        // (no copy of the template per packet).
+        let Decoder {
+            templates,
+            sampling,
+            stats,
+            ..
+        } = self;
+        let Some(t) = templates.get(&key) else { return };
         let min: usize = t
             .fields
             .iter()
@@ -445,7 +453,7 @@ impl Decoder {
             b = &b[at..];
             if t.options {
                 if let Some(rate) = r.sampling() {
-                    self.sampling.insert((exporter, domain), rate);
+                    sampling.insert((exporter, domain), rate);
                 }
                 continue;
             }
@@ -453,10 +461,10 @@ impl Decoder {
                 Some(mut rec) => {
                     rec.sampling = r
                         .sampling()
-                        .or_else(|| self.sampling.get(&(exporter, domain)).copied());
+                        .or_else(|| sampling.get(&(exporter, domain)).copied());
                     out.push(rec);
                 }
-                None => self.stats.not_flows += 1,
+                None => stats.not_flows += 1,
             }
         }
     }
