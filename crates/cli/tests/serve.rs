@@ -980,15 +980,23 @@ fn new_severe_alerts_are_posted_to_the_webhook() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("https://"));
-    // A threshold the detectors do not have: refused, saying which.
-    let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+    // A threshold the detectors do not have: refused, saying which, before the demonstration
+    // writes anything.
+    let child = Command::new(env!("CARGO_BIN_EXE_iotgate"))
         .args(["--lang", "en", "serve", "--demo", "--db"])
         .arg(dir.join("other.db"))
         .args(["--detect", "no_such_threshold=3"])
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_threshold"));
+    assert!(!std::env::temp_dir()
+        .join(format!("iotgate-demo-{pid}"))
+        .exists());
     std::fs::remove_dir_all(&dir).ok();
 }
 

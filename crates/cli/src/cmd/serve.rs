@@ -57,6 +57,9 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
             return Err(Failure::usage(l.ta(key, &[("url", Arg::S(url))])));
         }
     }
+    // Checked first, so that a bad threshold or blocklist is refused before anything runs (or
+    // is written); the gateway combines them with its settings page.
+    let checked = crate::detect_args::detectors_from_args(l, m).map_err(Failure::usage)?;
     let mut db = db_of(m);
     let listen: SocketAddr = *m.get_one("listen").expect("defaulted by clap");
     let speed = *m.get_one::<f64>("speed").unwrap_or(&1.0);
@@ -121,9 +124,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     };
     db_dir(l, &db)?;
     let days = *m.get_one::<u64>("retention").unwrap_or(&30);
-    // Checked here, so that a bad threshold or blocklist is refused before anything runs; the
-    // gateway combines them with its settings page.
-    let checked = crate::detect_args::detectors_from_args(l, m).map_err(Failure::usage)?;
+
     let detect = iotgate_serve::detection::Cli {
         off: checked.is_none(),
         thresholds: m
