@@ -585,13 +585,39 @@ pub fn command(l: &Localizer) -> Command {
             Command::new("collect")
                 .about(l.t("cli-collect-about"))
                 .long_about(l.t("cli-collect-long"))
+                .group(
+                    clap::ArgGroup::new("exports")
+                        .args(["replay", "listen"])
+                        .required(true),
+                )
                 .arg(
                     Arg::new("replay")
                         .long("replay")
                         .value_name("FILE")
-                        .required(true)
                         .value_parser(value_parser!(PathBuf))
                         .help(l.t("cli-collect-replay")),
+                )
+                .arg(
+                    Arg::new("listen")
+                        .long("listen")
+                        .value_name("udp://ADDR:PORT")
+                        .help(l.t("cli-collect-listen")),
+                )
+                .arg(
+                    Arg::new("rcvbuf")
+                        .long("rcvbuf")
+                        .value_name("BYTES")
+                        .requires("listen")
+                        .value_parser(value_parser!(u32))
+                        .help(l.t("cli-collect-rcvbuf")),
+                )
+                .arg(
+                    Arg::new("for")
+                        .long("for")
+                        .value_name("SECONDS")
+                        .requires("listen")
+                        .value_parser(value_parser!(u64))
+                        .help(l.t("cli-collect-for")),
                 )
                 .arg(
                     Arg::new("records")

@@ -178,3 +178,64 @@ fn a_scan_in_a_home_routers_ipfix_is_found() {
     );
     assert!(String::from_utf8_lossy(&o.stderr).contains("600 flow records"));
 }
+
+/// A NetFlow v5 packet with `n` records from 10.1.1.1 to 198.51.100.x.
+fn v5(n: u8) -> Vec<u8> {
+    let mut p = vec![0, 5, 0, n];
+    p.extend_from_slice(&5_000u32.to_be_bytes());
+    p.extend_from_slice(&1_700_000_000u32.to_be_bytes());
+    p.extend_from_slice(&[0; 12]);
+    for i in 0..n {
+        p.extend_from_slice(&[10, 1, 1, 1, 198, 51, 100, i, 0, 0, 0, 0, 0, 1, 0, 2]);
+        p.extend_from_slice(&3u32.to_be_bytes());
+        p.extend_from_slice(&180u32.to_be_bytes());
+        p.extend_from_slice(&4_000u32.to_be_bytes());
+        p.extend_from_slice(&4_500u32.to_be_bytes());
+        p.extend_from_slice(&[0x9c, 0x40, 0, 80, 0, 0x1b, 6, 0, 0, 0, 0, 0, 24, 24, 0, 0]);
+    }
+    p
+}
+
+/// `--listen`: exports sent to a loopback socket come out as records, with the sender as the
+/// exporter, until `--for` ends it.
+#[test]
+fn exports_received_on_a_socket() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["--lang", "en", "collect", "--listen", "udp://127.0.0.1:0"])
+        .args(["--rcvbuf", "1048576", "--for", "3", "--records", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("udp://"))
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    let tx = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for n in [2, 3, 1] {
+        tx.send_to(&v5(n), &addr).unwrap();
+    }
+    tx.send_to(b"not an export", &addr).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    assert!(out.status.success(), "{rest}");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6, "{rest}");
+    assert!(lines
+        .iter()
+        .all(|v| v["exporter"] == "127.0.0.1" && v["dst_port"] == 80));
+    assert!(
+        rest.contains("4 export packets, 6 flow records; 1 unreadable"),
+        "{rest}"
+    );
+}

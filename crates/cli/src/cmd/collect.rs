@@ -34,19 +34,92 @@ fn json(r: &Record) -> serde_json::Value {
     v
 }
 
+/// Where export packets come from.
+enum Input<'a> {
+    /// A capture of them.
+    Replay(iotgate_sources::Reader<'a>),
+    /// A UDP socket routers send to, until `stop` (Ctrl-C) or the deadline.
+    Listen {
+        sock: std::net::UdpSocket,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+        until: Option<std::time::Instant>,
+    },
+}
+
+/// `udp://ADDR:PORT`, or `ADDR:PORT`.
+fn listen_addr(s: &str) -> Option<std::net::SocketAddr> {
+    s.strip_prefix("udp://").unwrap_or(s).parse().ok()
+}
+
+/// The UDP socket for `--listen`, its receive buffer set when asked (`SO_RCVBUF`: the kernel
+/// keeps what arrives while a burst is decoded; it may grant less, never more than its limit).
+fn socket(l: &Localizer, m: &clap::ArgMatches) -> Result<std::net::UdpSocket, Failure> {
+    use std::os::fd::AsRawFd;
+    let spec = m.get_one::<String>("listen").cloned().unwrap_or_default();
+    let Some(addr) = listen_addr(&spec) else {
+        return Err(Failure::usage(
+            l.ta("collect-err-listen", &[("addr", Arg::S(&spec))]),
+        ));
+    };
+    let sock = std::net::UdpSocket::bind(addr).map_err(|e| {
+        Failure::failed(l.ta(
+            "serve-err-listen",
+            &[("addr", Arg::S(&spec)), ("error", Arg::S(&e.to_string()))],
+        ))
+    })?;
+    if let Some(bytes) = m.get_one::<u32>("rcvbuf") {
+        let v = libc::c_int::try_from(*bytes).unwrap_or(libc::c_int::MAX);
+        // SAFETY: a plain integer option on a socket this function owns.
+        unsafe {
+            libc::setsockopt(
+                sock.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUF,
+                (&v as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+    sock.set_read_timeout(Some(std::time::Duration::from_millis(200)))
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    Ok(sock)
+}
+
 /// Runs `iotgate collect`.
 pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
-    let path = m
-        .get_one::<PathBuf>("replay")
-        .cloned()
-        .ok_or_else(|| Failure::status(2))?;
-    let cap = Capture::open(&path)
-        .map_err(|e| Failure::failed(iotgate_explain::source_error_text(l, &e)))?;
-    let mut reader = cap
-        .reader()
-        .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
     let print = m.get_one::<String>("records").is_some();
     let detect = crate::detect_args::detectors_from_args(l, m).map_err(Failure::usage)?;
+    let cap;
+    let mut input = match m.get_one::<PathBuf>("replay") {
+        Some(path) => {
+            cap = Capture::open(path)
+                .map_err(|e| Failure::failed(iotgate_explain::source_error_text(l, &e)))?;
+            Input::Replay(
+                cap.reader()
+                    .map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?,
+            )
+        }
+        None => {
+            let sock = socket(l, m)?;
+            crate::note!(
+                "iotgate: {}",
+                l.ta(
+                    "collect-listening",
+                    &[(
+                        "addr",
+                        Arg::S(&sock.local_addr().map(|a| a.to_string()).unwrap_or_default())
+                    )]
+                )
+            );
+            Input::Listen {
+                sock,
+                stop: super::analyze::stop_on_interrupt(),
+                until: m
+                    .get_one::<u64>("for")
+                    .map(|s| std::time::Instant::now() + std::time::Duration::from_secs(*s)),
+            }
+        }
+    };
     let mut session = (!print).then(|| {
         iotgate_pipeline::Session::new(iotgate_pipeline::SessionConfig {
             detect,
@@ -56,22 +129,53 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     let mut d = Decoder::new();
     let mut out: Vec<Record> = Vec::new();
     let mut not_udp = 0u64;
+    let mut buf = vec![0u8; 65_536];
     let done = print_out(l, |w| {
-        while let Some(p) = reader.next_packet() {
-            let Ok(pkt) = iotgate_wire::decode(p.linktype, p.data) else {
-                not_udp += 1;
-                continue;
-            };
-            let (iotgate_wire::L3::Ip(ip), iotgate_wire::L4::Udp(u)) = (pkt.l3, pkt.l4) else {
-                not_udp += 1;
-                continue;
-            };
+        loop {
             out.clear();
-            d.decode(ip.src, u.payload, &mut out);
+            match &mut input {
+                Input::Replay(reader) => {
+                    let Some(p) = reader.next_packet() else { break };
+                    let Ok(pkt) = iotgate_wire::decode(p.linktype, p.data) else {
+                        not_udp += 1;
+                        continue;
+                    };
+                    let (iotgate_wire::L3::Ip(ip), iotgate_wire::L4::Udp(u)) = (pkt.l3, pkt.l4)
+                    else {
+                        not_udp += 1;
+                        continue;
+                    };
+                    d.decode(ip.src, u.payload, &mut out);
+                }
+                Input::Listen { sock, stop, until } => {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed)
+                        || until.is_some_and(|t| std::time::Instant::now() >= t)
+                    {
+                        break;
+                    }
+                    match sock.recv_from(&mut buf) {
+                        Ok((n, from)) => d.decode(from.ip(), &buf[..n], &mut out),
+                        Err(e)
+                            if matches!(
+                                e.kind(),
+                                std::io::ErrorKind::WouldBlock
+                                    | std::io::ErrorKind::TimedOut
+                                    | std::io::ErrorKind::Interrupted
+                            ) =>
+                        {
+                            continue
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
             if print {
                 for r in &out {
                     serde_json::to_writer(&mut *w, &json(r))?;
                     w.write_all(b"\n")?;
+                }
+                if matches!(input, Input::Listen { .. }) {
+                    w.flush()?;
                 }
             }
             if let Some(s) = session.as_mut() {
