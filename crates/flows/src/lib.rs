@@ -1,10 +1,11 @@
 //! Flow exports decoded (issue 18, `iotgate collect`): NetFlow v5 (fixed records), NetFlow v9
-//! (RFC 3954) and IPFIX (RFC 7011) export packets into flow records. Templates are kept per
+//! (RFC 3954) and IPFIX (RFC 7011) export packets into flow records; sFlow v5 in [`sflow`]. Templates are kept per
 //! exporter, observation domain (v9: source id) and template id, withdrawn as RFC 7011 says,
 //! aged out, and bounded in number: a flood of new templates evicts the oldest, never grows
 //! memory. Nothing in a packet can make the decoder panic; what it cannot read is counted.
 
 mod ie;
+pub mod sflow;
 pub mod subscribers;
 
 use std::collections::{HashMap, VecDeque};
@@ -143,7 +144,8 @@ impl Decoder {
         self.templates.len()
     }
 
-    /// Decodes one export packet from `exporter`, appending its flow records to `out`.
+    /// Decodes one export packet from `exporter` (NetFlow v5, v9, IPFIX or sFlow v5),
+    /// appending its flow records to `out`.
     pub fn decode(&mut self, exporter: IpAddr, pkt: &[u8], out: &mut Vec<Record>) {
         self.stats.packets += 1;
         let before = out.len();
@@ -151,6 +153,8 @@ impl Decoder {
             Some(5) => self.v5(exporter, pkt, out),
             Some(9) => self.v9(exporter, pkt, out),
             Some(10) => self.ipfix(exporter, pkt, out),
+            // sFlow's version is a 32-bit word: 0, 5.
+            Some(0) if u32_at(pkt, 0) == Some(5) => sflow::decode(exporter, pkt, out),
             _ => false,
         };
         if !ok {

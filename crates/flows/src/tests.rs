@@ -260,3 +260,12 @@ proptest! {
         d.decode(exporter(), &v5, &mut out);
     }
 }
+
+#[test]
+fn sflow_through_the_decoder() {
+    let mut d = Decoder::new();
+    let mut out = Vec::new();
+    d.decode(exporter(), &crate::sflow::tests::datagram(true), &mut out);
+    assert_eq!((out.len(), d.stats.records, d.stats.malformed), (1, 1, 0));
+    assert_eq!(out[0].sampling, Some(512));
+}
