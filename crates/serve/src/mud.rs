@@ -119,12 +119,7 @@ pub fn observed(p: &Profile, entry: &Value) -> Vec<Observed> {
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
-    let own: Vec<IpAddr> = ["ipv4", "ipv6"]
-        .iter()
-        .filter_map(|k| entry.get(k).and_then(Value::as_array))
-        .flatten()
-        .filter_map(|v| v.as_str()?.parse().ok())
-        .collect();
+    let own = crate::page::addresses(entry);
     let ctx = Seen { peers };
     let mut out = Vec::new();
     for peer in peers {

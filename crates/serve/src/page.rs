@@ -99,6 +99,30 @@ pub fn entry(report: &str, l: &Localizer) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// What the API and the webhook both say of an alert (each adds its own fields).
+pub fn alert_core(a: &iotgate_store::Alert) -> Value {
+    serde_json::json!({
+        "id": a.id,
+        "mac": a.mac,
+        "kind": a.kind,
+        "detail": a.detail,
+        "severity": a.severity,
+        "first_seen": time(a.first_ns),
+        "last_seen": time(a.last_ns),
+        "raised_at": time(a.raised_ns),
+    })
+}
+
+/// The addresses (IPv4 then IPv6) of a device's report entry (one language's).
+pub fn addresses(e: &Value) -> Vec<std::net::IpAddr> {
+    ["ipv4", "ipv6"]
+        .iter()
+        .filter_map(|k| e.get(k).and_then(Value::as_array))
+        .flatten()
+        .filter_map(|x| x.as_str()?.parse().ok())
+        .collect()
+}
+
 fn s<'a>(v: &'a Value, k: &str) -> &'a str {
     v.get(k).and_then(Value::as_str).unwrap_or("")
 }

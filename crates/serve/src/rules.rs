@@ -103,10 +103,15 @@ fn jump(to: &str) -> Value {
 
 /// The transaction that removes both tables, whether or not they exist.
 pub fn remove() -> Value {
+    drop_tables(&[(Fam::Inet.name(), TABLE), (Fam::Bridge.name(), TABLE)])
+}
+
+/// The transaction that removes these tables (family, name), whether or not they exist.
+pub fn drop_tables(tables: &[(&str, &str)]) -> Value {
     let mut cmds = Vec::new();
-    for fam in [Fam::Inet, Fam::Bridge] {
+    for (family, name) in tables {
         for verb in ["add", "delete"] {
-            cmds.push(json!({ verb: { "table": { "family": fam.name(), "name": TABLE } } }));
+            cmds.push(json!({ verb: { "table": { "family": family, "name": name } } }));
         }
     }
     json!({ "nftables": cmds })

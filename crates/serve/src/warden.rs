@@ -118,6 +118,7 @@ impl Warden {
             mud_sets: Default::default(),
             mud_learned: HashMap::new(),
             auto_held: Vec::new(),
+            parsed: HashMap::new(),
         };
         if enforce {
             // Only the quarantine's failure stops the start: a MUD profile nft refuses is
@@ -251,8 +252,7 @@ impl Warden {
 
 /// The transaction that removes the MUD table, whether or not it exists.
 fn remove_mud() -> serde_json::Value {
-    let t = serde_json::json!({ "family": "inet", "name": iotgate_mud::nft::TABLE });
-    serde_json::json!({ "nftables": [ { "add": { "table": t.clone() } }, { "delete": { "table": t } } ] })
+    rules::drop_tables(&[("inet", iotgate_mud::nft::TABLE)])
 }
 
 /// Runs `nft -j -f -` with `doc`; what it said on failure.
@@ -299,18 +299,14 @@ struct Worker {
     mud_learned: HashMap<(String, String), HashMap<IpAddr, Instant>>,
     /// When the daemon held a device by itself, this last hour.
     auto_held: Vec<Instant>,
+    /// The stored MUD profiles, read: per device, the digest of the text and the profile.
+    parsed: HashMap<i64, (u64, iotgate_mud::model::Profile)>,
 }
 
 /// A device's addresses, from its report entry.
 fn addrs_of(report: &str) -> Vec<IpAddr> {
     let v: serde_json::Value = serde_json::from_str(report).unwrap_or_default();
-    let e = v.get("en").unwrap_or(&v);
-    ["ipv4", "ipv6"]
-        .iter()
-        .filter_map(|k| e.get(k).and_then(|x| x.as_array()))
-        .flatten()
-        .filter_map(|x| x.as_str()?.parse().ok())
-        .collect()
+    crate::page::addresses(v.get("en").unwrap_or(&v))
 }
 
 /// Whether answer `a` may fill sets: from a trusted server, answering (ID and name) a query
@@ -367,13 +363,16 @@ fn own_addresses() -> Vec<IpAddr> {
     out
 }
 
+/// A digest of a profile's text, to see it changed.
+fn text_digest(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
 fn mac_bytes(mac: &str) -> Option<[u8; 6]> {
-    let mut out = [0u8; 6];
-    let mut parts = mac.split(':');
-    for b in &mut out {
-        *b = u8::from_str_radix(parts.next()?, 16).ok()?;
-    }
-    parts.next().is_none().then_some(out)
+    iotgate_wire::Mac::parse(mac).map(|m| m.0)
 }
 
 impl Worker {
@@ -535,9 +534,25 @@ impl Worker {
             resolvers: resolvers.clone(),
         };
         let muds = self.store.muds().map_err(|e| e.to_string())?;
-        let profiles: Vec<(&iotgate_store::MudProfile, iotgate_mud::model::Profile)> = muds
+        // Profiles are read again only when their text changed (this runs every snapshot).
+        let mut parsed = std::mem::take(&mut self.parsed);
+        parsed.retain(|id, _| muds.iter().any(|m| m.device_id == *id));
+        for m in &muds {
+            let digest = text_digest(&m.profile);
+            if parsed.get(&m.device_id).map(|(d, _)| *d) != Some(digest) {
+                match crate::mud::read(m.profile.as_bytes()) {
+                    Ok(p) => {
+                        parsed.insert(m.device_id, (digest, p));
+                    }
+                    Err(_) => {
+                        parsed.remove(&m.device_id);
+                    }
+                }
+            }
+        }
+        let profiles: Vec<(&iotgate_store::MudProfile, &iotgate_mud::model::Profile)> = muds
             .iter()
-            .filter_map(|m| crate::mud::read(m.profile.as_bytes()).ok().map(|p| (m, p)))
+            .filter_map(|m| parsed.get(&m.device_id).map(|(_, p)| (m, p)))
             .collect();
         let mud_names = |id: i64| -> Vec<String> {
             profiles
@@ -587,6 +602,8 @@ impl Worker {
                 Ordering::Relaxed,
             );
         }
+        drop(profiles);
+        self.parsed = parsed;
         match (held, mud) {
             (Ok(()), Ok(())) => Ok(()),
             (Err(e), Ok(())) => Err(e),
@@ -629,7 +646,7 @@ impl Worker {
     /// learnt for their names.
     fn sync_mud(
         &mut self,
-        profiles: &[(&iotgate_store::MudProfile, iotgate_mud::model::Profile)],
+        profiles: &[(&iotgate_store::MudProfile, &iotgate_mud::model::Profile)],
         force: bool,
     ) -> Result<(), String> {
         use std::hash::{Hash, Hasher};

@@ -1406,20 +1406,11 @@ fn device_json(d: &iotgate_store::Device, lang: &str) -> serde_json::Value {
 }
 
 fn alert_json(a: &iotgate_store::Alert, lang: &str) -> serde_json::Value {
-    let report = with_l(lang, |l| page::entry(&a.report, l));
-    serde_json::json!({
-        "id": a.id,
-        "device_id": a.device_id,
-        "mac": a.mac,
-        "kind": a.kind,
-        "detail": a.detail,
-        "severity": a.severity,
-        "first_seen": page::time(a.first_ns),
-        "last_seen": page::time(a.last_ns),
-        "raised_at": page::time(a.raised_ns),
-        "acknowledged_by": a.acked.as_ref().map(|(who, _)| who),
-        "report": report,
-    })
+    let mut v = page::alert_core(a);
+    v["device_id"] = serde_json::json!(a.device_id);
+    v["acknowledged_by"] = serde_json::json!(a.acked.as_ref().map(|(who, _)| who));
+    v["report"] = with_l(lang, |l| page::entry(&a.report, l));
+    v
 }
 
 async fn api_devices(

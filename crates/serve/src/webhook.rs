@@ -126,19 +126,12 @@ fn run(store: Store, fixed: Option<String>, rx: Receiver<Vec<i64>>, stats: &Stat
                 continue;
             }
             let device = store.device_by_mac(&a.mac).ok().flatten();
+            let mut alert = page::alert_core(&a);
+            alert["report"] =
+                serde_json::from_str::<serde_json::Value>(&a.report).unwrap_or_default();
             let body = serde_json::json!({
                 "schema": "iotgate.webhook/1",
-                "alert": {
-                    "id": a.id,
-                    "mac": a.mac,
-                    "kind": a.kind,
-                    "detail": a.detail,
-                    "severity": a.severity,
-                    "first_seen": page::time(a.first_ns),
-                    "last_seen": page::time(a.last_ns),
-                    "raised_at": page::time(a.raised_ns),
-                    "report": serde_json::from_str::<serde_json::Value>(&a.report).unwrap_or_default(),
-                },
+                "alert": alert,
                 "device": device.map(|d| serde_json::json!({
                     "id": d.id, "macs": d.macs, "name": d.name, "kind": d.kind, "vendor": d.vendor,
                 })),
