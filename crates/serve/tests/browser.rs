@@ -1,8 +1,8 @@
 //! The dashboard in a real browser (Debian's `chromium`, headless, driven over the DevTools
 //! protocol): first-run setup, the simulator's infected camera listed with its alert, a device
 //! whose DHCP host name is markup shown as inert text, acknowledge and mute by clicking,
-//! the device's security label drawn, quarantine and release from its page, the switch to
-//! French, and signing out. Skipped (with a message) when chromium is not installed;
+//! the device's security label drawn, quarantine and release from its page, a setting saved,
+//! the switch to French, and signing out. Skipped (with a message) when chromium is not installed;
 //! `tools/test-all.sh` installs it.
 
 use chromiumoxide::browser::{Browser, BrowserConfig};
@@ -265,6 +265,29 @@ async fn the_dashboard_in_chromium() {
     until(&page, "quarantined the device").await;
     until(&page, "released the device").await;
 
+    // The settings page: a resolver typed in and saved, shown again.
+    go(&page, &format!("{base}/settings")).await;
+    until(&page, "Detection").await;
+    page.find_element("input[name=resolvers]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap()
+        .type_str("192.0.2.53")
+        .await
+        .unwrap();
+    click(&page, "#save-settings").await;
+    let saved: String = page
+        .evaluate("document.querySelector('input[name=resolvers]').value")
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert_eq!(saved, "192.0.2.53");
+    go(&page, &format!("{base}/actions")).await;
+    until(&page, "changed the settings").await;
+
     // French, from the switch on the page.
     click(&page, "#lang").await;
     until(&page, "Actions menées").await;
@@ -275,6 +298,14 @@ async fn the_dashboard_in_chromium() {
     click(&page, "#logout").await;
     until(&page, "Sign in").await;
     go(&page, &format!("{base}/")).await;
+    assert!(page
+        .url()
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .ends_with("/login"));
+    // Signed out, the settings are closed too.
+    go(&page, &format!("{base}/settings")).await;
     assert!(page
         .url()
         .await
