@@ -291,6 +291,23 @@ pub fn command(l: &Localizer) -> Command {
                         .value_name("DIR")
                         .value_parser(value_parser!(PathBuf))
                         .help(l.t("cli-eval-corpus")),
+                )
+                .arg(
+                    Arg::new("netflow")
+                        .long("netflow")
+                        .value_name("FORMAT")
+                        .value_parser(["v9", "ipfix"])
+                        .conflicts_with("corpus")
+                        .help(l.t("cli-eval-netflow")),
+                )
+                .arg(
+                    Arg::new("subscribers")
+                        .long("subscribers")
+                        .value_name("N")
+                        .default_value("50")
+                        .requires("netflow")
+                        .value_parser(value_parser!(u64).range(5..=10_000))
+                        .help(l.t("cli-sim-subscribers")),
                 ),
         )
         .subcommand(
@@ -344,6 +361,23 @@ pub fn command(l: &Localizer) -> Command {
                         .long("flood")
                         .action(ArgAction::SetTrue)
                         .help(l.t("cli-flood")),
+                )
+                .arg(
+                    Arg::new("netflow")
+                        .long("netflow")
+                        .value_name("FORMAT")
+                        .value_parser(["v9", "ipfix"])
+                        .conflicts_with("stress")
+                        .help(l.t("cli-sim-netflow")),
+                )
+                .arg(
+                    Arg::new("subscribers")
+                        .long("subscribers")
+                        .value_name("N")
+                        .default_value("50")
+                        .requires("netflow")
+                        .value_parser(value_parser!(usize))
+                        .help(l.t("cli-sim-subscribers")),
                 )
                 .arg(
                     Arg::new("stress")
@@ -632,6 +666,20 @@ pub fn command(l: &Localizer) -> Command {
                         .value_name("FORMAT")
                         .value_parser(["text", "json"])
                         .help(l.t("cli-collect-format")),
+                )
+                .arg(
+                    Arg::new("subscribers")
+                        .long("subscribers")
+                        .value_name("FILE")
+                        .value_parser(value_parser!(PathBuf))
+                        .conflicts_with("customers")
+                        .help(l.t("cli-collect-subscribers")),
+                )
+                .arg(
+                    Arg::new("customers")
+                        .long("customers")
+                        .value_name("PREFIX,...")
+                        .help(l.t("cli-collect-customers")),
                 )
                 .args(detect_args(l)),
         )

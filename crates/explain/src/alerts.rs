@@ -67,8 +67,12 @@ pub struct AlertOut {
     pub severity: Severity,
     /// 0 to 1.
     pub confidence: f32,
-    /// The device it is about.
+    /// The device it is about (left out for a subscriber).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub mac: String,
+    /// The subscriber it is about (ISP mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscriber: Option<String>,
     /// A readable name for it.
     pub device: String,
     /// Its addresses.
@@ -133,8 +137,10 @@ pub const ACTIONS: &[&str] = &[
 
 /// What an alert shows of its device.
 pub struct DeviceName<'a> {
-    /// Its MAC, as the report writes it.
+    /// Its MAC, as the report writes it (empty for a subscriber).
     pub mac: &'a str,
+    /// Its subscriber id, as the report writes it.
+    pub subscriber: Option<&'a str>,
     /// A readable name (host name, else vendor), if any.
     pub name: Option<&'a str>,
     /// Its addresses.
@@ -147,19 +153,26 @@ pub fn alerts_out(alerts: &[Alert], devices: &[DeviceName<'_>]) -> Vec<AlertOut>
 }
 
 fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
-    let mac = a.mac.to_string();
-    // Devices come sorted by MAC (`model::build`): a binary search, with a walk as the
-    // fallback should a caller pass them in another order.
-    let d = match devices.binary_search_by(|d| d.mac.cmp(mac.as_str())) {
-        Ok(i) => devices.get(i),
-        Err(_) => devices.iter().find(|d| d.mac == mac),
-    };
     // Names, list entries and items come from the network or from files: made visible.
     use crate::safe::{visible, visible_owned};
+    let subscriber = a.subscriber.as_deref().map(visible_owned);
+    let mac = if subscriber.is_some() {
+        String::new()
+    } else {
+        a.mac.to_string()
+    };
+    // Devices come sorted by MAC then subscriber (`model::build`): a binary search, with a
+    // walk as the fallback should a caller pass them in another order.
+    let key = (mac.as_str(), subscriber.as_deref());
+    let d = match devices.binary_search_by(|d| (d.mac, d.subscriber).cmp(&key)) {
+        Ok(i) => devices.get(i),
+        Err(_) => devices.iter().find(|d| (d.mac, d.subscriber) == key),
+    };
+    let shown = subscriber.clone().unwrap_or_else(|| mac.clone());
     let name = d
         .and_then(|d| d.name)
-        .map(|n| format!("{} ({mac})", visible(n)))
-        .unwrap_or_else(|| mac.clone());
+        .map(|n| format!("{} ({shown})", visible(n)))
+        .unwrap_or_else(|| shown.clone());
     let ips: Vec<IpAddr> = d.map(|d| d.addresses.clone()).unwrap_or_default();
     let peer_ip = a.peer.map(|p| p.to_string());
     let peer_txt = match (&peer_ip, &a.peer_name) {
@@ -260,5 +273,6 @@ fn alert_out(a: &Alert, devices: &[DeviceName<'_>]) -> AlertOut {
         },
         actions: acts.to_vec(),
         mac,
+        subscriber,
     }
 }

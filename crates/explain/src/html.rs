@@ -148,14 +148,14 @@ pub fn render(a: &Analysis, l: &Localizer) -> String {
             .first()
             .cloned()
             .or_else(|| d.vendor.clone())
-            .unwrap_or_else(|| d.mac.clone());
+            .unwrap_or_else(|| d.id().to_string());
         let _ = write!(
             o,
             "<div class=\"finding {sev}\"><span class=\"sev sev-{sev}\">{}</span><b>{}</b> — {} <span class=\"muted\">({})</span><p>{}</p><p><b>{}</b> {}</p></div>",
             esc(&l.t(&format!("severity-{}", f.severity.id()))),
             esc(&f.title.render(l)),
             esc(&who),
-            esc(&d.mac),
+            esc(&d.heading(l)),
             esc(&f.explanation.render(l)),
             esc(&l.t("label-advice")),
             esc(&f.advice.render(l)),
@@ -250,7 +250,7 @@ fn card(o: &mut String, d: &DeviceOut, l: &Localizer) {
         o,
         "<div class=\"card\"><h3>{}</h3><div class=\"muted\">{} · {}</div><span class=\"kind\">{}</span><div class=\"muted\">{}</div><dl>",
         esc(&title),
-        esc(&d.mac),
+        esc(&d.heading(l)),
         esc(d.vendor.as_deref().unwrap_or("")),
         esc(&d.kind_label.render(l)),
         esc(&d.kind_reason.render(l))

@@ -208,8 +208,12 @@ pub struct FindingOut {
 /// One device.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeviceOut {
-    /// MAC, lower case.
+    /// MAC, lower case (left out for a subscriber, which has none).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub mac: String,
+    /// The subscriber id, when the device stands for an ISP's subscriber (`iotgate collect`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscriber: Option<String>,
     /// Vendor from the IEEE registry.
     pub vendor: Option<String>,
     /// Kind identifier.
@@ -296,6 +300,21 @@ pub struct Analysis {
     pub mud: Vec<crate::mud::MudAuditOut>,
 }
 
+impl DeviceOut {
+    /// How the report names the device: its subscriber id, else its MAC.
+    pub fn id(&self) -> &str {
+        self.subscriber.as_deref().unwrap_or(&self.mac)
+    }
+
+    /// The device's heading in `l`'s language: its MAC, or "subscriber ID".
+    pub fn heading(&self, l: &crate::Localizer) -> String {
+        match &self.subscriber {
+            Some(s) => l.ta("device-subscriber", &[("id", crate::Arg::S(s))]),
+            None => self.mac.clone(),
+        }
+    }
+}
+
 impl Analysis {
     /// Adds detection alerts (most severe first) and their per-severity totals.
     pub fn set_alerts(&mut self, alerts: &[iotgate_judge::detect::Alert]) {
@@ -304,6 +323,7 @@ impl Analysis {
             .iter()
             .map(|d| crate::alerts::DeviceName {
                 mac: &d.mac,
+                subscriber: d.subscriber.as_deref(),
                 name: d
                     .hostnames
                     .first()
@@ -394,7 +414,12 @@ fn device(d: &Device, resolvers: &std::collections::BTreeSet<IpAddr>) -> DeviceO
     )> = d.peers.iter().collect();
     peers.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then(a.0.cmp(b.0)));
     DeviceOut {
-        mac: d.mac.to_text(),
+        mac: if d.subscriber.is_some() {
+            String::new()
+        } else {
+            d.mac.to_text()
+        },
+        subscriber: d.subscriber.as_deref().map(crate::safe::visible_owned),
         vendor: d.vendor.map(str::to_string),
         kind,
         kind_label: Text::new(format!("kind-{}", kind.id())),
@@ -502,7 +527,7 @@ pub fn build(
 ) -> Analysis {
     let resolvers = network_resolvers(inv);
     let mut devices: Vec<DeviceOut> = inv.devices.iter().map(|d| device(d, &resolvers)).collect();
-    devices.sort_by(|a, b| a.mac.cmp(&b.mac));
+    devices.sort_by(|a, b| a.mac.cmp(&b.mac).then(a.subscriber.cmp(&b.subscriber)));
     let mut per_sev = std::collections::BTreeMap::new();
     for d in &devices {
         for f in &d.findings {

@@ -211,12 +211,16 @@ fn alerts(o: &mut String, a: &Analysis, l: &Localizer, st: Style) {
 }
 
 fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: usize) {
-    let vendor = d.vendor.clone().unwrap_or_else(|| l.t("vendor-unknown"));
+    let vendor = match (&d.vendor, &d.subscriber) {
+        (Some(v), _) => v.clone(),
+        (None, Some(_)) => String::new(),
+        (None, None) => l.t("vendor-unknown"),
+    };
     let _ = writeln!(
         o,
         "{} {}  {}  {}",
         st.bold("■"),
-        st.bold(&d.mac),
+        st.bold(&d.heading(l)),
         vendor,
         st.bold(&d.kind_label.render(l))
     );

@@ -4,8 +4,11 @@
 //! aged out, and bounded in number: a flood of new templates evicts the oldest, never grows
 //! memory. Nothing in a packet can make the decoder panic; what it cannot read is counted.
 
+pub mod export;
 mod ie;
+pub mod meter;
 pub mod sflow;
+pub mod stitch;
 pub mod subscribers;
 
 use std::collections::{HashMap, VecDeque};

@@ -60,6 +60,110 @@ fn masked(a: IpAddr, len: u8) -> IpAddr {
     }
 }
 
+/// `ADDR/LEN` or a bare address (a host prefix), the address masked to the prefix.
+pub fn parse_prefix(tok: &str) -> Option<(IpAddr, u8)> {
+    let (addr, len) = match tok.split_once('/') {
+        Some((a, l)) => (a, Some(l)),
+        None => (tok, None),
+    };
+    let net: IpAddr = addr.parse().ok()?;
+    let full = if net.is_ipv4() { 32 } else { 128 };
+    let len: u8 = match len {
+        Some(l) => l.parse().ok().filter(|l| *l <= full)?,
+        None => full,
+    };
+    Some((masked(net, len), len))
+}
+
+/// The customer side of an access network when nobody says otherwise: private (RFC 1918),
+/// shared CGNAT (RFC 6598) and unique-local IPv6 (RFC 4193) addresses — what an exporter
+/// inside the access network, before the NAT, sees customers use.
+pub const DEFAULT_CUSTOMERS: &[&str] = &[
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "fc00::/7",
+];
+
+/// How a collector names the subscriber behind one side of a record.
+#[derive(Debug, Clone)]
+pub enum Attribution {
+    /// The operator's map decides.
+    Map(Subscribers),
+    /// Every address inside these prefixes is a subscriber of its own, named by the address;
+    /// other addresses are the Internet.
+    Addresses(Vec<(IpAddr, u8)>),
+}
+
+impl Default for Attribution {
+    fn default() -> Self {
+        Attribution::Addresses(
+            DEFAULT_CUSTOMERS
+                .iter()
+                .filter_map(|p| parse_prefix(p))
+                .collect(),
+        )
+    }
+}
+
+/// Room for an address written out, so naming a subscriber by address allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct AddrText {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl Default for AddrText {
+    fn default() -> Self {
+        AddrText {
+            buf: [0; 48],
+            len: 0,
+        }
+    }
+}
+
+impl std::fmt::Write for AddrText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(std::fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+impl AddrText {
+    fn set(&mut self, a: IpAddr) -> &str {
+        use std::fmt::Write;
+        self.len = 0;
+        // An address is at most 45 characters: this cannot fail.
+        let _ = write!(self, "{a}");
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl Attribution {
+    /// The subscriber behind `addr` (with `port`, where a map shares addresses by port
+    /// blocks), or `None` for an address that is nobody's; `scratch` holds an address name.
+    pub fn name<'a>(
+        &'a self,
+        addr: IpAddr,
+        port: u16,
+        scratch: &'a mut AddrText,
+    ) -> Option<&'a str> {
+        match self {
+            Attribution::Map(m) => m.lookup(addr, port),
+            Attribution::Addresses(nets) => nets
+                .iter()
+                .any(|&(n, l)| n.is_ipv4() == addr.is_ipv4() && masked(addr, l) == n)
+                .then(|| scratch.set(addr)),
+        }
+    }
+}
+
 impl Subscribers {
     /// Reads a map.
     pub fn parse(text: &str) -> Result<Subscribers, BadLine> {
@@ -74,16 +178,7 @@ impl Subscribers {
             if !(2..=3).contains(&toks.len()) {
                 return Err(bad("syntax"));
             }
-            let (addr, len) = match toks[0].split_once('/') {
-                Some((a, l)) => (a, Some(l)),
-                None => (toks[0], None),
-            };
-            let net: IpAddr = addr.parse().map_err(|_| bad("prefix"))?;
-            let full = if net.is_ipv4() { 32 } else { 128 };
-            let len: u8 = match len {
-                Some(l) => l.parse().ok().filter(|l| *l <= full).ok_or(bad("prefix"))?,
-                None => full,
-            };
+            let (net, len) = parse_prefix(toks[0]).ok_or(bad("prefix"))?;
             let ports = match toks.get(2) {
                 None => (0, u16::MAX),
                 Some(p) => {
@@ -102,7 +197,7 @@ impl Subscribers {
                 return Err(bad("too-many"));
             }
             entries.push(Entry {
-                net: masked(net, len),
+                net,
                 len,
                 ports,
                 id: toks[1].to_string(),
@@ -190,6 +285,33 @@ mod tests {
 203.0.113.77    sub-2077
 2001:db8:42::/48 sub-3000
 ";
+
+    #[test]
+    fn without_a_map_private_addresses_are_subscribers_named_by_address() {
+        let a = Attribution::default();
+        let mut t = AddrText::default();
+        let name =
+            |ip: &str, t: &mut AddrText| a.name(ip.parse().unwrap(), 80, t).map(str::to_owned);
+        assert_eq!(
+            name("192.168.1.20", &mut t).as_deref(),
+            Some("192.168.1.20")
+        );
+        assert_eq!(name("100.64.3.4", &mut t).as_deref(), Some("100.64.3.4"));
+        assert_eq!(name("100.128.0.1", &mut t), None);
+        assert_eq!(name("8.8.8.8", &mut t), None);
+        let long = "fd00:1234:5678:9abc:def0:1234:5678:9abc";
+        assert_eq!(name(long, &mut t).as_deref(), Some(long));
+        assert_eq!(name("2001:db8::1", &mut t), None);
+        assert_eq!(
+            parse_prefix("10.1.2.3/8"),
+            Some(("10.0.0.0".parse().unwrap(), 8))
+        );
+        assert_eq!(parse_prefix("10.1.2.3/33"), None);
+        assert_eq!(
+            parse_prefix("::ffff:1.2.3.4"),
+            Some(("::ffff:1.2.3.4".parse().unwrap(), 128))
+        );
+    }
 
     #[test]
     fn the_longest_prefix_then_the_port_block() {

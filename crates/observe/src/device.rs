@@ -224,8 +224,12 @@ const _: () = assert!(iotgate_wire::tunnel::Tunnel::COUNT <= 8);
 /// Everything known about one device.
 #[derive(Debug, Clone)]
 pub struct Device {
-    /// Hardware address.
+    /// Hardware address; all zero for a subscriber, which is known by its id instead.
     pub mac: Mac,
+    /// The subscriber's id when this device stands for an ISP's subscriber (`iotgate collect`
+    /// names the customer behind an address from its subscriber map): everything seen from
+    /// that customer's addresses, whatever devices it has.
+    pub subscriber: Option<Box<str>>,
     /// Vendor from the OUI registry.
     pub vendor: Option<&'static str>,
     /// First frame seen from it, ns.
@@ -371,6 +375,7 @@ impl Device {
     pub fn new(mac: Mac, ts: i64) -> Self {
         Device {
             mac,
+            subscriber: None,
             vendor: crate::oui::vendor(&mac),
             first_ns: ts,
             last_ns: ts,
@@ -412,6 +417,15 @@ impl Device {
             recent: [0; RECENT_MESSAGES],
             recent_next: 0,
             last_answer: 0,
+        }
+    }
+
+    /// A new, empty subscriber (no MAC, no vendor).
+    pub fn subscriber(id: &str, ts: i64) -> Self {
+        Device {
+            subscriber: Some(id.into()),
+            vendor: None,
+            ..Device::new(Mac([0; 6]), ts)
         }
     }
 
@@ -680,6 +694,8 @@ pub struct Inventory {
     /// Devices in the order first seen.
     pub devices: Vec<Device>,
     index: Map<Mac, u32>,
+    /// Subscriber id → index, for the devices that stand for an ISP's subscribers.
+    subs: Map<Box<str>, u32>,
     /// For each address some device owns, the devices owning it, lowest position first (one,
     /// almost always): naming the device behind an address is one lookup.
     owners: Map<IpAddr, Vec<u32>>,
@@ -737,6 +753,46 @@ impl Inventory {
         self.devices.push(Device::new(mac, ts));
         self.index.insert(mac, i);
         Some(i)
+    }
+
+    /// Finds or creates the device standing for subscriber `id`; `None` over the limit (counted
+    /// with the MACs that did not fit).
+    pub fn upsert_subscriber(&mut self, id: &str, ts: i64, lim: &Limits) -> Option<u32> {
+        if let Some(&i) = self.subs.get(id) {
+            return Some(i);
+        }
+        if self.devices.len() >= lim.max_devices {
+            self.dropped_macs += 1;
+            return None;
+        }
+        let i = self.devices.len() as u32;
+        self.devices.push(Device::subscriber(id, ts));
+        self.subs.insert(id.into(), i);
+        Some(i)
+    }
+
+    /// Looks up a subscriber's device by id.
+    pub fn get_subscriber(&self, id: &str) -> Option<u32> {
+        self.subs.get(id).copied()
+    }
+
+    /// Records that device `i` (a subscriber) uses `ip`, as the subscriber map says: no router
+    /// inference, the map is the authority. At most 64 addresses per family are kept.
+    pub fn claim_address(&mut self, i: u32, ip: IpAddr) {
+        let d = &mut self.devices[i as usize];
+        if d.owns(&ip) || ip.is_unspecified() || iotgate_wire::net::is_group(&ip) {
+            return;
+        }
+        let added = match ip {
+            IpAddr::V4(a) => d.ipv4.len() < 64 && d.ipv4.insert(a),
+            IpAddr::V6(a) => d.ipv6.len() < 64 && d.ipv6.insert(a),
+        };
+        if added {
+            let list = self.owners.entry(ip).or_default();
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        }
     }
 
     /// Marks the device behind `mac` as a gateway (it forwards LAN traffic to the Internet).

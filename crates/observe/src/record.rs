@@ -91,6 +91,21 @@ impl FlowRecord {
     }
 }
 
+/// The initiator's first packet's flags as far as a record tells: its cumulative flags when
+/// it sent one packet (a probe: SYN, or the odd combinations of stealth scans); a SYN when
+/// the connection began with one (a whole connection's flags are SYN, ACK and FIN together,
+/// which no first packet has); otherwise what it sent, a connection whose start was missed.
+fn first_flags(cumulative: u8, packets: u64) -> u8 {
+    let f = cumulative & (tcp::SYN | tcp::ACK | tcp::FIN | tcp::RST);
+    if packets <= 1 {
+        f
+    } else if f & tcp::SYN != 0 {
+        tcp::SYN
+    } else {
+        f
+    }
+}
+
 /// Largest packet or byte count taken from one record direction (2^40, a terabyte): larger ones
 /// are clamped, so that sums over many records cannot overflow.
 pub const MAX_COUNT: u64 = 1 << 40;
@@ -101,6 +116,14 @@ impl<O: FlowObserver> Analyzer<O> {
     /// and the flow is folded into the inventory. Records do not enter the flow table: an
     /// exporter has already decided the flow is over.
     pub fn process_record(&mut self, rec: &FlowRecord) {
+        self.process_record_for(rec, [None, None]);
+    }
+
+    /// [`Analyzer::process_record`] with the subscribers behind the record's source and
+    /// destination (`subs[0]`, `subs[1]`) when a collector knows them: that side's flow is
+    /// attributed to the subscriber's device (created on first sight), whose addresses are
+    /// those the map gave it. A side with a subscriber ignores the record's MAC.
+    pub fn process_record_for(&mut self, rec: &FlowRecord, subs: [Option<&str>; 2]) {
         let clamp = |v: [u64; 2]| v.map(|x| x.min(MAX_COUNT));
         let start_ns = crate::engine::clamp_ts(rec.start_ns);
         let rec = &FlowRecord {
@@ -119,10 +142,17 @@ impl<O: FlowObserver> Analyzer<O> {
         let side = usize::from(!src_is_a);
         let mut f = rec.flow(side as u8);
         let lim = self.cfg.limits;
-        for (mac, ip, s) in [
-            (rec.src_mac, rec.src, side),
-            (rec.dst_mac, rec.dst, 1 - side),
+        for (mac, ip, s, sub) in [
+            (rec.src_mac, rec.src, side, subs[0]),
+            (rec.dst_mac, rec.dst, 1 - side, subs[1]),
         ] {
+            if let Some(id) = sub {
+                if let Some(i) = self.inv.upsert_subscriber(id, rec.start_ns, &lim) {
+                    self.inv.claim_address(i, ip);
+                    f.dev[s] = i;
+                }
+                continue;
+            }
             let Some(mac) = mac else { continue };
             if let Some(i) = self.inv.upsert(mac, rec.start_ns, &lim) {
                 // Only a source address is proof of ownership, as on the packet path.
@@ -148,7 +178,7 @@ impl<O: FlowObserver> Analyzer<O> {
         self.flows.stats.created += 1;
         let first = FirstPacket {
             side: side as u8,
-            tcp_flags: rec.tcp_flags[0] & (tcp::SYN | tcp::ACK | tcp::FIN | tcp::RST),
+            tcp_flags: first_flags(rec.tcp_flags[0], rec.packets[0]),
             seq: 0,
             src_mac: rec.src_mac,
             icmp_type: f.icmp[0].map(|(t, _)| t),

@@ -72,6 +72,7 @@
 //! assert!(alerts.iter().any(|a| a.kind == iotgate_judge::detect::Kind::Scan));
 //! ```
 
+pub mod flowfeed;
 pub mod run;
 mod session;
 

@@ -189,6 +189,12 @@ impl Session {
         self.an.process_record(rec);
     }
 
+    /// Feeds one flow record whose source and destination belong to the subscribers named in
+    /// `subs` (`None`: not a subscriber's side, or not known); alerts then name the subscriber.
+    pub fn push_record_for(&mut self, rec: &FlowRecord, subs: [Option<&str>; 2]) {
+        self.an.process_record_for(rec, subs);
+    }
+
     /// Time moved on to `now` (ns since the epoch) without packets: idle flows end, windows
     /// close, and alerts that only need time are raised. Earlier times are ignored.
     pub fn advance(&mut self, now: i64) {

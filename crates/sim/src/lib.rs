@@ -9,6 +9,7 @@
 //! in timestamp order and identical for identical options.
 
 mod build;
+pub mod isp;
 pub mod profiles;
 pub mod stress;
 
@@ -162,6 +163,11 @@ pub(crate) fn record_header(ts: i64, len: u32) -> [u8; 16] {
     h[8..12].copy_from_slice(&len.to_le_bytes());
     h[12..16].copy_from_slice(&len.to_le_bytes());
     h
+}
+
+/// The Mirai command server's address (what a threat feed listing it by address names).
+pub fn c2_address() -> String {
+    fmt_ip(&cloud_ip(C2_NAME))
 }
 
 /// `capture.pcap` → `capture.truth.json`.

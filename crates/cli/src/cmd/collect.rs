@@ -6,7 +6,9 @@
 
 use crate::failure::{print_out, Done, Failure};
 use iotgate_explain::{Arg, Localizer};
-use iotgate_flows::{Decoder, Record};
+use iotgate_flows::subscribers::{Attribution, Subscribers};
+use iotgate_flows::Record;
+use iotgate_pipeline::flowfeed::FlowFeed;
 use iotgate_sources::Capture;
 use std::path::PathBuf;
 
@@ -85,10 +87,76 @@ fn socket(l: &Localizer, m: &clap::ArgMatches) -> Result<std::net::UdpSocket, Fa
     Ok(sock)
 }
 
+/// Largest subscriber map read (a million entries of a few dozen bytes each fit).
+const MAX_MAP_BYTES: usize = 128 << 20;
+
+/// Who is behind a record's sides: `--subscribers FILE`, else `--customers PREFIX,...`, else
+/// the private, CGNAT and unique-local ranges, each address its own subscriber.
+fn attribution(l: &Localizer, m: &clap::ArgMatches) -> Result<Attribution, Failure> {
+    if let Some(path) = m.get_one::<PathBuf>("subscribers") {
+        let shown = path.display().to_string();
+        let bytes = crate::files::read_limited(path, MAX_MAP_BYTES).map_err(|e| {
+            Failure::failed(l.ta(
+                "mud-read-error",
+                &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))],
+            ))
+        })?;
+        if bytes.len() > MAX_MAP_BYTES {
+            return Err(Failure::failed(crate::files::too_large(
+                l,
+                path,
+                MAX_MAP_BYTES,
+            )));
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let map = Subscribers::parse(&text).map_err(|b| {
+            Failure::failed(l.ta(
+                "collect-err-map",
+                &[
+                    ("path", Arg::S(&shown)),
+                    ("line", Arg::N(b.line as f64)),
+                    ("why", Arg::S(&l.t(&format!("collect-map-{}", b.why)))),
+                ],
+            ))
+        })?;
+        return Ok(Attribution::Map(map));
+    }
+    if let Some(list) = m.get_one::<String>("customers") {
+        let mut nets = Vec::new();
+        for tok in list.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            match iotgate_flows::subscribers::parse_prefix(tok) {
+                Some(p) => nets.push(p),
+                None => {
+                    return Err(Failure::usage(
+                        l.ta("collect-err-prefix", &[("prefix", Arg::S(tok))]),
+                    ))
+                }
+            }
+        }
+        return Ok(Attribution::Addresses(nets));
+    }
+    Ok(Attribution::default())
+}
+
+/// One export packet: printed as records (`out`, no session), or into the session.
+fn take(
+    feed: &mut FlowFeed,
+    session: Option<&mut iotgate_pipeline::Session>,
+    exporter: std::net::IpAddr,
+    pkt: &[u8],
+    out: &mut Vec<Record>,
+) {
+    match session {
+        Some(s) => feed.packet(s, exporter, pkt),
+        None => feed.decoder.decode(exporter, pkt, out),
+    }
+}
+
 /// Runs `iotgate collect`.
 pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     let print = m.get_one::<String>("records").is_some();
     let detect = crate::detect_args::detectors_from_args(l, m).map_err(Failure::usage)?;
+    let who = attribution(l, m)?;
     let cap;
     let mut input = match m.get_one::<PathBuf>("replay") {
         Some(path) => {
@@ -126,7 +194,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
             ..iotgate_pipeline::SessionConfig::default()
         })
     });
-    let mut d = Decoder::new();
+    let mut feed = FlowFeed::new(who);
     let mut out: Vec<Record> = Vec::new();
     let mut not_udp = 0u64;
     let mut buf = vec![0u8; 65_536];
@@ -145,7 +213,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                         not_udp += 1;
                         continue;
                     };
-                    d.decode(ip.src, u.payload, &mut out);
+                    take(&mut feed, session.as_mut(), ip.src, u.payload, &mut out);
                 }
                 Input::Listen { sock, stop, until } => {
                     if stop.load(std::sync::atomic::Ordering::Relaxed)
@@ -154,7 +222,9 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                         break;
                     }
                     match sock.recv_from(&mut buf) {
-                        Ok((n, from)) => d.decode(from.ip(), &buf[..n], &mut out),
+                        Ok((n, from)) => {
+                            take(&mut feed, session.as_mut(), from.ip(), &buf[..n], &mut out)
+                        }
                         Err(e)
                             if matches!(
                                 e.kind(),
@@ -178,14 +248,13 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                     w.flush()?;
                 }
             }
-            if let Some(s) = session.as_mut() {
-                for r in &out {
-                    s.push_record(&flow_record(r));
-                }
-            }
+        }
+        if let Some(s) = session.as_mut() {
+            feed.finish(s);
         }
         Ok(())
     });
+    let d = &feed.decoder;
     let s = &d.stats;
     crate::note!(
         "iotgate: {}",
@@ -223,25 +292,4 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
             }
         }
     })
-}
-
-/// A decoded record as the engine takes it: one direction (NetFlow and IPFIX records are
-/// unidirectional unless the exporter says otherwise), with the MACs when the exporter gave
-/// them (a home router's IPFIX; an ISP's exports have none: the home is behind NAT).
-fn flow_record(r: &Record) -> iotgate_observe::record::FlowRecord {
-    let ns = |ms: Option<i64>| ms.unwrap_or(0).saturating_mul(1_000_000);
-    iotgate_observe::record::FlowRecord {
-        src: r.src,
-        dst: r.dst,
-        sport: r.sport,
-        dport: r.dport,
-        proto: r.proto,
-        packets: [r.packets.unwrap_or(0), 0],
-        bytes: [r.bytes.unwrap_or(0), 0],
-        tcp_flags: [r.tcp_flags, 0],
-        start_ns: ns(r.start_ms),
-        end_ns: ns(r.end_ms.or(r.start_ms)),
-        src_mac: r.src_mac.map(iotgate_wire::Mac),
-        dst_mac: r.dst_mac.map(iotgate_wire::Mac),
-    }
 }

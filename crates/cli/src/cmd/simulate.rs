@@ -26,6 +26,9 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
         Err(e) => return Err(fail(out, &e)),
     };
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    if let Some(format) = m.get_one::<String>("netflow") {
+        return isp(l, m, &opts, format, out, &truth_path, &mut w);
+    }
     if let Some(kind) = m.get_one::<String>("stress") {
         use iotgate_sim::stress::{write_stress, Stress};
         let kind = if kind == "random-scan" {
@@ -72,6 +75,59 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                 ("packets", Arg::N(truth.packets as f64)),
                 ("bytes", Arg::N(truth.bytes as f64)),
                 ("path", Arg::S(&out.display().to_string())),
+                ("truth", Arg::S(&truth_path.display().to_string())),
+            ]
+        )
+    );
+    Ok(())
+}
+
+/// `simulate --netflow`: an ISP's flow exports, its subscriber map and the ground truth.
+fn isp(
+    l: &Localizer,
+    m: &clap::ArgMatches,
+    home: &iotgate_sim::Options,
+    format: &str,
+    out: &std::path::Path,
+    truth_path: &std::path::Path,
+    w: &mut std::io::BufWriter<std::fs::File>,
+) -> Done {
+    use iotgate_flows::export::Format;
+    let fail = |p: &std::path::Path, e: &dyn std::fmt::Display| {
+        Failure::failed(write_error(l, &p.display().to_string(), &e))
+    };
+    let opts = iotgate_sim::isp::IspOptions {
+        subscribers: *m.get_one::<usize>("subscribers").unwrap_or(&50),
+        infected: home.infected,
+        stealthy: home.stealthy,
+        floods: usize::from(home.flood),
+        devices: home.devices,
+        packets: home.packets,
+        seed: home.seed,
+        format: if format == "v9" {
+            Format::V9
+        } else {
+            Format::Ipfix
+        },
+    };
+    let map_path = iotgate_sim::isp::map_path_for(out);
+    let mut map = Vec::new();
+    let truth = iotgate_sim::isp::write_isp(&opts, w, &mut map)
+        .and_then(|t| std::io::Write::flush(w).map(|_| t))
+        .map_err(|e| fail(out, &e))?;
+    std::fs::write(&map_path, map).map_err(|e| fail(&map_path, &e))?;
+    let json = serde_json::to_string_pretty(&truth).unwrap_or_default();
+    std::fs::write(truth_path, json).map_err(|e| fail(truth_path, &e))?;
+    crate::note!(
+        "{}",
+        l.ta(
+            "sim-isp-done",
+            &[
+                ("packets", Arg::N(truth.packets as f64)),
+                ("records", Arg::N(truth.records as f64)),
+                ("homes", Arg::N(truth.subscribers.len() as f64)),
+                ("path", Arg::S(&out.display().to_string())),
+                ("map", Arg::S(&map_path.display().to_string())),
                 ("truth", Arg::S(&truth_path.display().to_string())),
             ]
         )

@@ -131,6 +131,9 @@ pub struct Alert {
     pub confidence: f32,
     /// The device it is about (the attacker, or the target when the device is attacked).
     pub mac: Mac,
+    /// The subscriber it is about, when the device stands for one (ISP mode; `mac` is then
+    /// zero).
+    pub subscriber: Option<Box<str>>,
     /// Its index in the inventory.
     pub dev: u32,
     /// First evidence, ns.
@@ -277,6 +280,7 @@ impl Alerts {
             severity: seed.severity,
             confidence: seed.confidence,
             mac: dev.mac,
+            subscriber: dev.subscriber.clone(),
             dev: seed.dev,
             first_ns: seed.first_ns.min(seed.ts),
             last_ns: seed.ts,
@@ -310,6 +314,7 @@ fn peer_of(
     let mac = inv
         .owner_except(&ip, di)
         .and_then(|i| inv.devices.get(i as usize))
+        .filter(|d| d.subscriber.is_none())
         .map(|d| d.mac);
     (mac, dev.name_for(&ip).map(str::to_string))
 }

@@ -118,6 +118,7 @@ impl Detectors {
                 .cmp(&a.severity)
                 .then(a.raised_ns.cmp(&b.raised_ns))
                 .then(a.mac.cmp(&b.mac))
+                .then(a.subscriber.cmp(&b.subscriber))
                 .then(a.kind.cmp(&b.kind))
         });
         out

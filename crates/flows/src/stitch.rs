@@ -1,0 +1,281 @@
+//! Pairing unidirectional records into conversations. NetFlow and most IPFIX exporters send one
+//! record per direction: the client's SYNs and the server's SYN-ACKs arrive apart. Taken alone,
+//! every reply would look like a connection the server opened, and every answered connection
+//! like an unanswered one — so a collector pairs them first. A record waits here until its
+//! reverse (the same 5-tuple, swapped) arrives, at most [`Stitcher::hold_ms`] of export time;
+//! then the earlier starter is the initiator. One left alone goes on as one direction, the
+//! server's replies recognised by their ports. Bounded: the oldest waiting record is let go
+//! when [`Stitcher::max_pending`] wait.
+
+use crate::Record;
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+
+/// One conversation: the initiator's record, and the responder's when both were seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    /// The initiator's direction (its `src` is the initiator); `None` when only the
+    /// responder's replies were seen.
+    pub forward: Option<Record>,
+    /// The responder's direction, when seen.
+    pub reverse: Option<Record>,
+}
+
+type Key = (IpAddr, IpAddr, u16, u16, u8);
+
+fn key(r: &Record) -> Key {
+    (r.src, r.dst, r.sport, r.dport, r.proto)
+}
+
+/// True when a record's source looks like the server of the exchange: a well-known port
+/// facing a port that is not, or (both registered or above) a port below the dynamic range
+/// (49152, RFC 6335; Linux starts at 32768) facing one in it.
+pub fn from_server(r: &Record) -> bool {
+    if !matches!(r.proto, 6 | 17 | 132) {
+        return false;
+    }
+    let (s, d) = (r.sport, r.dport);
+    d >= 1024 && (s < 1024 || (s < 32768 && d >= 32768))
+}
+
+/// The pairing table.
+#[derive(Debug, Clone)]
+pub struct Stitcher {
+    /// How long a record waits for its reverse, ms of export time.
+    pub hold_ms: i64,
+    /// Most records waiting at once.
+    pub max_pending: usize,
+    pending: HashMap<Key, (Record, u64)>,
+    /// (deadline, key, generation) in arrival order.
+    queue: VecDeque<(i64, Key, u64)>,
+    gen: u64,
+    /// The latest end time seen: the export clock.
+    clock: i64,
+    /// Conversations given out with both directions.
+    pub paired: u64,
+    /// Records given out alone.
+    pub alone: u64,
+    /// Records let go early because the table was full.
+    pub crowded: u64,
+}
+
+impl Default for Stitcher {
+    fn default() -> Self {
+        Stitcher::new(10_000, 1 << 18)
+    }
+}
+
+impl Stitcher {
+    /// A table holding records `hold_ms` at most, `max_pending` at once.
+    pub fn new(hold_ms: i64, max_pending: usize) -> Self {
+        Stitcher {
+            hold_ms,
+            max_pending: max_pending.max(1),
+            pending: HashMap::new(),
+            queue: VecDeque::new(),
+            gen: 0,
+            clock: i64::MIN,
+            paired: 0,
+            alone: 0,
+            crowded: 0,
+        }
+    }
+
+    /// Takes one record; conversations that are complete, or whose wait ended, go to `out`.
+    pub fn push(&mut self, r: &Record, out: &mut Vec<Conversation>) {
+        let t = r.end_ms.or(r.start_ms).unwrap_or(self.clock);
+        if t > self.clock {
+            self.clock = t;
+            self.expire(out);
+        }
+        let rev = (r.dst, r.src, r.dport, r.sport, r.proto);
+        if let Some((other, _)) = self.pending.remove(&rev) {
+            self.paired += 1;
+            out.push(pair(other, r.clone()));
+            return;
+        }
+        let k = key(r);
+        if let Some((old, _)) = self.pending.remove(&k) {
+            // The same direction again (a flow cut by the active timeout): the older goes on.
+            self.alone += 1;
+            out.push(alone(old));
+        }
+        while self.pending.len() >= self.max_pending {
+            let Some((_, k, g)) = self.queue.pop_front() else {
+                break;
+            };
+            if self.pending.get(&k).is_some_and(|(_, pg)| *pg == g) {
+                if let Some((old, _)) = self.pending.remove(&k) {
+                    self.crowded += 1;
+                    self.alone += 1;
+                    out.push(alone(old));
+                }
+            }
+        }
+        self.gen += 1;
+        self.pending.insert(k, (r.clone(), self.gen));
+        self.queue
+            .push_back((t.saturating_add(self.hold_ms), k, self.gen));
+    }
+
+    /// Lets go of the records whose wait ended by the export clock.
+    fn expire(&mut self, out: &mut Vec<Conversation>) {
+        while let Some(&(deadline, k, g)) = self.queue.front() {
+            if deadline > self.clock {
+                break;
+            }
+            self.queue.pop_front();
+            if self.pending.get(&k).is_some_and(|(_, pg)| *pg == g) {
+                if let Some((old, _)) = self.pending.remove(&k) {
+                    self.alone += 1;
+                    out.push(alone(old));
+                }
+            }
+        }
+        // Entries already paired leave stale queue slots behind: drop them when they dominate.
+        if self.queue.len() > 2 * self.pending.len() + 1024 {
+            let pending = &self.pending;
+            self.queue
+                .retain(|(_, k, g)| pending.get(k).is_some_and(|(_, pg)| pg == g));
+        }
+    }
+
+    /// Lets every waiting record go (the input ended), in arrival order.
+    pub fn flush(&mut self, out: &mut Vec<Conversation>) {
+        self.clock = i64::MAX;
+        self.expire(out);
+        let mut rest: Vec<_> = self.pending.drain().map(|(_, v)| v).collect();
+        rest.sort_by_key(|(_, g)| *g);
+        for (r, _) in rest {
+            self.alone += 1;
+            out.push(alone(r));
+        }
+        self.queue.clear();
+    }
+
+    /// Records waiting.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+/// Two directions: the earlier starter initiated; at the same millisecond, the ports decide.
+fn pair(a: Record, b: Record) -> Conversation {
+    let (sa, sb) = (a.start_ms.unwrap_or(0), b.start_ms.unwrap_or(0));
+    let a_first = match sa.cmp(&sb) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Equal => !from_server(&a) || from_server(&b),
+    };
+    let (f, r) = if a_first { (a, b) } else { (b, a) };
+    Conversation {
+        forward: Some(f),
+        reverse: Some(r),
+    }
+}
+
+fn alone(r: Record) -> Conversation {
+    if from_server(&r) {
+        Conversation {
+            forward: None,
+            reverse: Some(r),
+        }
+    } else {
+        Conversation {
+            forward: Some(r),
+            reverse: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rec(src: &str, dst: &str, sport: u16, dport: u16, start: i64, end: i64) -> Record {
+        Record {
+            exporter: "192.0.2.1".parse().unwrap(),
+            domain: 0,
+            src: src.parse().unwrap(),
+            dst: dst.parse().unwrap(),
+            sport,
+            dport,
+            proto: 6,
+            packets: Some(3),
+            bytes: Some(180),
+            start_ms: Some(start),
+            end_ms: Some(end),
+            tcp_flags: 0x12,
+            sampling: None,
+            src_mac: None,
+            dst_mac: None,
+        }
+    }
+
+    #[test]
+    fn a_reply_joins_its_request_and_a_lone_reply_is_known_by_its_ports() {
+        let mut s = Stitcher::new(10_000, 16);
+        let mut out = Vec::new();
+        let req = rec("10.0.0.1", "192.0.2.9", 40000, 443, 1000, 2000);
+        let resp = rec("192.0.2.9", "10.0.0.1", 443, 40000, 1001, 2000);
+        // The reply arrives first: still, the earlier starter initiated.
+        s.push(&resp, &mut out);
+        s.push(&req, &mut out);
+        assert_eq!(
+            out,
+            [Conversation {
+                forward: Some(req),
+                reverse: Some(resp)
+            }]
+        );
+        out.clear();
+        let lone = rec("192.0.2.9", "10.0.0.2", 23, 51000, 3000, 3000);
+        let probe = rec("10.0.0.3", "198.51.100.4", 51000, 23, 3000, 3000);
+        s.push(&lone, &mut out);
+        s.push(&probe, &mut out);
+        assert!(out.is_empty());
+        // 10 s of export time later both go on alone, each the right way round.
+        s.push(
+            &rec("10.0.0.9", "192.0.2.1", 1, 2, 13_001, 13_001),
+            &mut out,
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(
+            (out[0].forward.is_none(), out[0].reverse.is_some()),
+            (true, true)
+        );
+        assert_eq!(
+            (out[1].forward.is_some(), out[1].reverse.is_none()),
+            (true, true)
+        );
+        s.flush(&mut out);
+        assert_eq!((s.pending(), s.paired, s.alone), (0, 1, 3));
+    }
+
+    proptest! {
+        /// Whatever arrives, every record comes out exactly once and the table stays bounded.
+        #[test]
+        fn every_record_comes_out_once(
+            recs in prop::collection::vec((0u8..6, 0u8..6, 0u16..4, 0u16..4, 0i64..30_000), 0..300),
+        ) {
+            let mut s = Stitcher::new(5_000, 8);
+            let mut out = Vec::new();
+            let mut t = 0;
+            let mut n = 0;
+            for (a, b, sp, dp, dt) in recs {
+                t += dt / 100;
+                let r = rec(&format!("10.0.0.{a}"), &format!("10.0.0.{b}"), sp, dp, t, t);
+                s.push(&r, &mut out);
+                n += 1;
+                prop_assert!(s.pending() <= 8);
+            }
+            s.flush(&mut out);
+            let got: usize = out
+                .iter()
+                .map(|c| usize::from(c.forward.is_some()) + usize::from(c.reverse.is_some()))
+                .sum();
+            prop_assert_eq!(got, n);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Flow exports into a session: export packets decoded (`iotgate_flows::Decoder`), the two
+//! directions of each conversation paired (`stitch`), each side attributed to its subscriber
+//! (`subscribers::Attribution`), and the result fed to a [`Session`] as flow records. What
+//! `iotgate collect` runs, and what its evaluation and workers run.
+
+use crate::Session;
+use iotgate_flows::stitch::{Conversation, Stitcher};
+use iotgate_flows::subscribers::{AddrText, Attribution};
+use iotgate_flows::{Decoder, Record};
+use std::net::IpAddr;
+
+/// Decoder, pairing table and attribution for one stream of exports.
+pub struct FlowFeed {
+    /// The decoder (its counts in `decoder.stats`).
+    pub decoder: Decoder,
+    /// The pairing table (its counts too).
+    pub stitch: Stitcher,
+    who: Attribution,
+    names: (AddrText, AddrText),
+    convs: Vec<Conversation>,
+    records: Vec<Record>,
+}
+
+impl FlowFeed {
+    /// A feed attributing with `who`.
+    pub fn new(who: Attribution) -> Self {
+        FlowFeed {
+            decoder: Decoder::new(),
+            stitch: Stitcher::default(),
+            who,
+            names: Default::default(),
+            convs: Vec::new(),
+            records: Vec::new(),
+        }
+    }
+
+    /// One export packet from `exporter`: its records, paired, into `s`.
+    pub fn packet(&mut self, s: &mut Session, exporter: IpAddr, pkt: &[u8]) {
+        self.records.clear();
+        self.decoder.decode(exporter, pkt, &mut self.records);
+        for r in &self.records {
+            self.stitch.push(r, &mut self.convs);
+        }
+        self.feed(s);
+    }
+
+    /// Records already decoded (from a worker's stream), into `s`.
+    pub fn records(&mut self, s: &mut Session, recs: &[Record]) {
+        for r in recs {
+            self.stitch.push(r, &mut self.convs);
+        }
+        self.feed(s);
+    }
+
+    /// The input ended: records still waiting for their other direction go in alone.
+    pub fn finish(&mut self, s: &mut Session) {
+        self.stitch.flush(&mut self.convs);
+        self.feed(s);
+    }
+
+    fn feed(&mut self, s: &mut Session) {
+        // Without a map, a MAC the exporter reports (a home router's IPFIX) names the device
+        // better than its address; a map is the operator's word.
+        let who = &self.who;
+        let names = &mut self.names;
+        let mac_first = matches!(who, Attribution::Addresses(_));
+        for c in self.convs.drain(..) {
+            let Some(fr) = flow_record(&c) else { continue };
+            let subs = [
+                (!(mac_first && fr.src_mac.is_some()))
+                    .then(|| who.name(fr.src, fr.sport, &mut names.0))
+                    .flatten(),
+                (!(mac_first && fr.dst_mac.is_some()))
+                    .then(|| who.name(fr.dst, fr.dport, &mut names.1))
+                    .flatten(),
+            ];
+            s.push_record_for(&fr, subs);
+        }
+    }
+}
+
+/// A conversation as the engine takes it: the initiator's direction and the responder's, with
+/// the MACs when the exporter gave them (a home router's IPFIX; an ISP's exports have none:
+/// the home is behind NAT).
+pub fn flow_record(c: &Conversation) -> Option<iotgate_observe::record::FlowRecord> {
+    let ns = |ms: Option<i64>| ms.unwrap_or(0).saturating_mul(1_000_000);
+    let count = |r: Option<&Record>, f: fn(&Record) -> Option<u64>| r.and_then(f).unwrap_or(0);
+    let (f, r) = (c.forward.as_ref(), c.reverse.as_ref());
+    // The initiator's view: from the forward record, else the reply turned round.
+    let (src, dst, sport, dport, proto) = match (f, r) {
+        (Some(f), _) => (f.src, f.dst, f.sport, f.dport, f.proto),
+        (None, Some(r)) => (r.dst, r.src, r.dport, r.sport, r.proto),
+        (None, None) => return None,
+    };
+    let start = f.iter().chain(r.iter()).filter_map(|x| x.start_ms).min();
+    let end = f
+        .iter()
+        .chain(r.iter())
+        .filter_map(|x| x.end_ms.or(x.start_ms))
+        .max();
+    Some(iotgate_observe::record::FlowRecord {
+        src,
+        dst,
+        sport,
+        dport,
+        proto,
+        packets: [count(f, |x| x.packets), count(r, |x| x.packets)],
+        bytes: [count(f, |x| x.bytes), count(r, |x| x.bytes)],
+        tcp_flags: [f.map_or(0, |x| x.tcp_flags), r.map_or(0, |x| x.tcp_flags)],
+        start_ns: ns(start),
+        end_ns: ns(end.or(start)),
+        src_mac: f
+            .and_then(|x| x.src_mac)
+            .or(r.and_then(|x| x.dst_mac))
+            .map(iotgate_wire::Mac),
+        dst_mac: f
+            .and_then(|x| x.dst_mac)
+            .or(r.and_then(|x| x.src_mac))
+            .map(iotgate_wire::Mac),
+    })
+}
