@@ -260,6 +260,21 @@ pub fn command(l: &Localizer) -> Command {
                         .value_parser(value_parser!(usize))
                         .help(l.t("cli-peers")),
                 )
+                .arg(
+                    Arg::new("indicator")
+                        .long("indicator")
+                        .value_name("FILE")
+                        .requires("indicator-key")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-analyze-indicator")),
+                )
+                .arg(
+                    Arg::new("indicator-key")
+                        .long("indicator-key")
+                        .value_name("KEY")
+                        .requires("indicator")
+                        .help(l.t("cli-analyze-indicator-key")),
+                )
                 .args(mud_args(l, "cli-analyze-mud"))
                 .args(detect_args(l)),
         )
@@ -680,6 +695,23 @@ pub fn command(l: &Localizer) -> Command {
                         .long("customers")
                         .value_name("PREFIX,...")
                         .help(l.t("cli-collect-customers")),
+                )
+                .arg(
+                    Arg::new("indicators")
+                        .long("indicators")
+                        .value_name("DIR")
+                        .requires("signing-key")
+                        .conflicts_with("records")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-collect-indicators")),
+                )
+                .arg(
+                    Arg::new("signing-key")
+                        .long("signing-key")
+                        .value_name("FILE")
+                        .requires("indicators")
+                        .value_parser(value_parser!(PathBuf))
+                        .help(l.t("cli-collect-signing-key")),
                 )
                 .args(detect_args(l)),
         )

@@ -7,6 +7,7 @@ mod cmd;
 mod detect_args;
 mod failure;
 mod files;
+mod indicator_args;
 mod mud_args;
 mod progress;
 

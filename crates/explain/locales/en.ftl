@@ -1095,6 +1095,30 @@ cli-collect-for = With --listen: stop after this many seconds
 collect-listening = receiving flow exports on udp://{ $addr } (Ctrl-C ends and reports)
 cli-collect-subscribers = The subscriber map: one PREFIX SUBSCRIBER [FIRST-LAST] per line (the port block for shared CGNAT addresses); the longest prefix, then the port block, decides
 cli-collect-customers = Without a map: the customer side, as comma-separated prefixes; each address in them is a subscriber (default: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7)
+cli-analyze-indicator = An indicator from your Internet provider (a signed JSON file): instead of the report, name the devices whose flows match it, with the evidence side by side
+cli-analyze-indicator-key = The provider's public key (64 hex digits, or a file holding them) the indicator must be signed with
+cli-collect-indicators = After the run, write one signed indicator per alert into this folder (remote addresses and ports, protocol, time window, behaviour; nothing about the subscriber), plus index.json saying which subscriber each is about (for you, not for homes)
+cli-collect-signing-key = The Ed25519 key indicators are signed with (64 hex digits in a file; created, readable by you only, when it does not exist)
+indicator-err-key = { $path }: not a signing key (the file should hold 64 hex digits)
+indicator-key-created = created the signing key { $path } (keep it private)
+indicator-public-key = indicators are signed with the key whose public half is { $key } (give homes this)
+indicator-written = { $n } signed indicators written to { $dir }
+indicator-refused = { $path }: indicator refused: { $why } { $detail }
+indicator-refused-syntax = not an indicator:
+indicator-refused-schema = not an iotgate.indicator/1 indicator
+indicator-refused-bad-key = the key given is not a public key (64 hex digits)
+indicator-refused-other-issuer = it was signed with another key than the one given
+indicator-refused-signature = its signature does not verify: it was changed after signing, or forged
+indicator-head = Indicator: { $kind } ({ $detail }) between { $start } and { $end }, with { $n ->
+    [one] one remote endpoint
+   *[other] { $n } remote endpoints
+ }: { $remotes }
+indicator-none = No device in this capture talked with those endpoints in that window.
+indicator-device = { $device } matches { $n ->
+    [one] one endpoint
+   *[other] { $n } endpoints
+ }:
+indicator-peer = { $remote } (port { $port }): { $flows } flows from { $first } to { $last }, { $packets } packets sent
 collect-err-map = { $path }, line { $line }: { $why }
 collect-map-syntax = write PREFIX SUBSCRIBER [FIRST-LAST], for example 203.0.113.0/24 sub-42 or 100.64.1.1 sub-43 1024-2047
 collect-map-prefix = not an address or prefix (ADDR or ADDR/LEN)

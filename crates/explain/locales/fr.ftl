@@ -1092,6 +1092,30 @@ cli-collect-for = Avec --listen : s'arrêter après ce nombre de secondes
 collect-listening = réception des exports de flux sur udp://{ $addr } (Ctrl-C termine et fait le rapport)
 cli-collect-subscribers = La table des abonnés : une ligne PRÉFIXE ABONNÉ [PREMIER-DERNIER] (le bloc de ports pour les adresses CGNAT partagées) ; le préfixe le plus long, puis le bloc de ports, décide
 cli-collect-customers = Sans table : le côté clients, en préfixes séparés par des virgules ; chaque adresse qu'ils contiennent est un abonné (par défaut : 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7)
+cli-analyze-indicator = Un indicateur de votre fournisseur d'accès (un fichier JSON signé) : au lieu du rapport, nommer les appareils dont les flux y correspondent, avec les preuves côte à côte
+cli-analyze-indicator-key = La clé publique du fournisseur (64 chiffres hexadécimaux, ou un fichier qui les contient) avec laquelle l'indicateur doit être signé
+cli-collect-indicators = Après l'exécution, écrire dans ce dossier un indicateur signé par alerte (adresses et ports distants, protocole, fenêtre de temps, comportement ; rien sur l'abonné), et index.json indiquant quel abonné chacun concerne (pour vous, pas pour les foyers)
+cli-collect-signing-key = La clé Ed25519 qui signe les indicateurs (64 chiffres hexadécimaux dans un fichier ; créé, lisible par vous seul, s'il n'existe pas)
+indicator-err-key = { $path } : pas une clé de signature (le fichier doit contenir 64 chiffres hexadécimaux)
+indicator-key-created = clé de signature { $path } créée (gardez-la secrète)
+indicator-public-key = les indicateurs sont signés avec la clé dont la moitié publique est { $key } (à donner aux foyers)
+indicator-written = { $n } indicateurs signés écrits dans { $dir }
+indicator-refused = { $path } : indicateur refusé : { $why } { $detail }
+indicator-refused-syntax = pas un indicateur :
+indicator-refused-schema = pas un indicateur iotgate.indicator/1
+indicator-refused-bad-key = la clé donnée n'est pas une clé publique (64 chiffres hexadécimaux)
+indicator-refused-other-issuer = il a été signé avec une autre clé que celle donnée
+indicator-refused-signature = sa signature ne se vérifie pas : il a été modifié après signature, ou contrefait
+indicator-head = Indicateur : { $kind } ({ $detail }) entre { $start } et { $end }, avec { $n ->
+    [one] un point distant
+   *[other] { $n } points distants
+ } : { $remotes }
+indicator-none = Aucun appareil de cette capture n'a échangé avec ces points dans cette fenêtre.
+indicator-device = { $device } correspond à { $n ->
+    [one] un point
+   *[other] { $n } points
+ } :
+indicator-peer = { $remote } (port { $port }) : { $flows } flux de { $first } à { $last }, { $packets } paquets envoyés
 collect-err-map = { $path }, ligne { $line } : { $why }
 collect-map-syntax = écrivez PRÉFIXE ABONNÉ [PREMIER-DERNIER], par exemple 203.0.113.0/24 abo-42 ou 100.64.1.1 abo-43 1024-2047
 collect-map-prefix = ni une adresse ni un préfixe (ADRESSE ou ADRESSE/LONGUEUR)

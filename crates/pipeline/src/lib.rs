@@ -73,6 +73,7 @@
 //! ```
 
 pub mod flowfeed;
+pub mod indicator;
 pub mod run;
 mod session;
 

@@ -142,6 +142,8 @@ struct Tap {
     scratch: Vec<Record>,
     last_ms: i64,
     packets: u64,
+    /// The home's own capture, when kept.
+    tee: Option<Vec<u8>>,
 }
 
 impl Tap {
@@ -196,6 +198,9 @@ impl Tap {
 
 impl Write for Tap {
     fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        if let Some(t) = &mut self.tee {
+            t.extend_from_slice(b);
+        }
         self.buf.extend_from_slice(b);
         if !self.header_done {
             if self.buf.len() < 24 {
@@ -282,12 +287,31 @@ fn roles(o: &IspOptions) -> Vec<(bool, bool, bool)> {
     roles
 }
 
+/// The homes (indexes, subscriber `i` being [`subscriber_id`]`(i)`) given a Mirai-infected
+/// camera, in the order chosen.
+pub fn infected_homes(o: &IspOptions) -> Vec<usize> {
+    let r = roles(o);
+    (0..r.len()).filter(|&i| r[i].0).collect()
+}
+
 /// Writes the export capture to `w` and the subscriber map to `map`; returns the ground truth.
 pub fn write_isp<W: Write, M: Write>(
     o: &IspOptions,
     w: &mut W,
     map: &mut M,
 ) -> io::Result<IspTruth> {
+    write_isp_keeping(o, w, map, None).map(|(t, _)| t)
+}
+
+/// [`write_isp`], also returning home `keep`'s own capture (what a gateway in that home would
+/// have seen), for matching the ISP's findings in the home.
+pub fn write_isp_keeping<W: Write, M: Write>(
+    o: &IspOptions,
+    w: &mut W,
+    map: &mut M,
+    keep: Option<usize>,
+) -> io::Result<(IspTruth, Option<Vec<u8>>)> {
+    let mut kept = None;
     if o.subscribers == 0 || o.subscribers > MAX_SUBSCRIBERS {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -331,6 +355,7 @@ pub fn write_isp<W: Write, M: Write>(
             scratch: Vec::new(),
             last_ms: 0,
             packets: 0,
+            tee: (keep == Some(i)).then(Vec::new),
         };
         let truth = crate::write(&home, &mut tap)?;
         let mut rest = Vec::new();
@@ -338,6 +363,9 @@ pub fn write_isp<W: Write, M: Write>(
         let end = tap.last_ms + 1000;
         tap.out.extend(rest.into_iter().map(|r| (end, r)));
         home_packets += tap.packets;
+        if tap.tee.is_some() {
+            kept = tap.tee.take();
+        }
         all.append(&mut tap.out);
         for a in truth.attacks {
             attacks.push(TruthIspAttack {
@@ -374,7 +402,7 @@ pub fn write_isp<W: Write, M: Write>(
             packets += 1;
         }
     }
-    Ok(IspTruth {
+    let truth = IspTruth {
         schema: "iotgate.isp-simulation/1",
         seed: o.seed,
         format: if o.format == Format::V9 {
@@ -388,5 +416,6 @@ pub fn write_isp<W: Write, M: Write>(
         exporter: Ipv4Addr::from(EXPORTER).to_string(),
         subscribers,
         attacks,
-    })
+    };
+    Ok((truth, kept))
 }

@@ -172,6 +172,16 @@ fn read_input(l: &Localizer, m: &clap::ArgMatches, cfg: SessionConfig) -> Result
 
 /// Runs the command.
 pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> Done {
+    // An indicator is checked before the capture is read: a refused one stops here.
+    let indicator = match (
+        m.try_get_one::<PathBuf>("indicator").ok().flatten(),
+        m.try_get_one::<String>("indicator-key").ok().flatten(),
+    ) {
+        (Some(p), Some(k)) => {
+            Some(crate::indicator_args::read_verified(l, p, k).map_err(Failure::failed)?)
+        }
+        _ => None,
+    };
     let snap = session_config(l, m, mode)
         .and_then(|cfg| read_input(l, m, cfg))
         .map_err(Failure::usage)?;
@@ -180,6 +190,23 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> Done {
         for w in &c.warnings {
             crate::note!("iotgate: {}: {} {}", c.path, l.t("warning"), w.render(l));
         }
+    }
+    if let Some(ind) = &indicator {
+        let found = iotgate_pipeline::indicator::matches(ind, &report);
+        return print_out(l, |out| {
+            match m.get_one::<String>("format").map(String::as_str) {
+                Some("json") => {
+                    let doc = serde_json::json!({
+                        "schema": "iotgate.indicator-match/1",
+                        "indicator": ind,
+                        "devices": found,
+                    });
+                    write_json_pretty(&mut *out, &doc)?;
+                    writeln!(out)
+                }
+                _ => out.write_all(crate::indicator_args::text(l, ind, &found).as_bytes()),
+            }
+        });
     }
     if let Some(lr) = &snap.learner {
         return crate::mud_args::write_learned(l, m, lr, &report);

@@ -275,6 +275,23 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
         return Ok(());
     };
     let report = session.finish().report();
+    if let (Some(dir), Some(key)) = (
+        m.get_one::<PathBuf>("indicators"),
+        m.get_one::<PathBuf>("signing-key"),
+    ) {
+        let key = crate::indicator_args::signing_key(l, key)?;
+        let n = crate::indicator_args::write_all(l, dir, &key, &report)?;
+        crate::note!(
+            "iotgate: {}",
+            l.ta(
+                "indicator-written",
+                &[
+                    ("n", Arg::N(n as f64)),
+                    ("dir", Arg::S(&dir.display().to_string()))
+                ]
+            )
+        );
+    }
     print_out(l, |w| {
         match m.get_one::<String>("format").map(String::as_str) {
             Some("json") => {
