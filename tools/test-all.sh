@@ -13,7 +13,10 @@ cd "$(dirname "$0")/.."
 # SSH passwords in the live brute-force test.
 # fonts-dejavu-core: the font the label's SVG is laid out for; the render test measures its text.
 # chromium: the real browser the gateway's dashboard is tested in (headless, from cargo test).
-PKGS="libyang2-tools nftables iproute2 busybox-static mosquitto openssh-client fonts-dejavu-core chromium"
+# nats-server: the JetStream cluster (three servers on loopback) ISP mode's scale-out and
+# node-kill test run on. tshark: the oracle the flow-export decoder and the simulated ISP's
+# exports are compared with.
+PKGS="libyang2-tools nftables iproute2 busybox-static mosquitto openssh-client fonts-dejavu-core chromium nats-server tshark"
 if [ -n "$PKGS" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update

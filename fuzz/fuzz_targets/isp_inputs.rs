@@ -1,5 +1,6 @@
 //! Fuzz target: what ISP mode reads from files and the network besides export packets — a
-//! subscriber map (then looked up), an indicator checked against a key — and the record
+//! subscriber map (then looked up), an indicator checked against a key, a record batch from
+//! the cluster's stream — and the record
 //! pairing table fed records made from the same bytes. Nothing may panic; pairing gives every
 //! record back exactly once and stays within its bound.
 #![no_main]
@@ -18,6 +19,12 @@ fuzz_target!(|data: &[u8]| {
             let ip = std::net::IpAddr::from([b[0], b[1], b[2], b[3]]);
             let _ = a.name(ip, u16::from_be_bytes([b[4], b[5]]), &mut t);
         }
+    }
+    let mut recs = Vec::new();
+    if iotgate_scale::batch::decode(data, &mut recs).is_ok() {
+        let mut again = Vec::new();
+        iotgate_scale::batch::encode(&recs, &mut again);
+        assert_eq!(again.len(), data.len());
     }
     let key = "9408da10a7a1295e824e9246bb34257aa4425d939499606c62c4e16789ba5b08";
     let _ = iotgate_pipeline::indicator::verify(&text, key);

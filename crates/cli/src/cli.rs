@@ -634,6 +634,55 @@ pub fn command(l: &Localizer) -> Command {
             Command::new("collect")
                 .about(l.t("cli-collect-about"))
                 .long_about(l.t("cli-collect-long"))
+                .subcommand_negates_reqs(true)
+                .args_conflicts_with_subcommands(true)
+                .subcommand(
+                    Command::new("worker")
+                        .about(l.t("cli-worker-about"))
+                        .long_about(l.t("cli-worker-long"))
+                        .arg(nats_arg(l).required(true))
+                        .arg(partitions_arg(l))
+                        .arg(
+                            Arg::new("take")
+                                .long("take")
+                                .value_name("P,P,...")
+                                .value_delimiter(',')
+                                .value_parser(value_parser!(u32))
+                                .help(l.t("cli-worker-take")),
+                        )
+                        .arg(
+                            Arg::new("until-idle")
+                                .long("until-idle")
+                                .value_name("SECONDS")
+                                .value_parser(value_parser!(u64))
+                                .help(l.t("cli-worker-until-idle")),
+                        )
+                        .arg(
+                            Arg::new("subscribers")
+                                .long("subscribers")
+                                .value_name("FILE")
+                                .value_parser(value_parser!(PathBuf))
+                                .conflicts_with("customers")
+                                .help(l.t("cli-collect-subscribers")),
+                        )
+                        .arg(
+                            Arg::new("customers")
+                                .long("customers")
+                                .value_name("PREFIX,...")
+                                .help(l.t("cli-collect-customers")),
+                        )
+                        .args(detect_args(l)),
+                )
+                .arg(nats_arg(l).conflicts_with_all(["records", "indicators"]))
+                .arg(partitions_arg(l))
+                .arg(
+                    Arg::new("replicas")
+                        .long("replicas")
+                        .value_name("N")
+                        .default_value("3")
+                        .value_parser(value_parser!(u64).range(1..=5))
+                        .help(l.t("cli-collect-replicas")),
+                )
                 .group(
                     clap::ArgGroup::new("exports")
                         .args(["replay", "listen"])
@@ -883,4 +932,23 @@ fn detect_args(l: &Localizer) -> [Arg; 2] {
             .value_parser(value_parser!(PathBuf))
             .help(l.t("cli-blocklist")),
     ]
+}
+
+/// `--nats URL,...`: the NATS servers of the cluster.
+fn nats_arg(l: &Localizer) -> Arg {
+    Arg::new("nats")
+        .long("nats")
+        .value_name("URL,...")
+        .help(l.t("cli-collect-nats"))
+}
+
+/// `--partitions N`: how records are split between workers (the same for collectors and
+/// workers).
+fn partitions_arg(l: &Localizer) -> Arg {
+    Arg::new("partitions")
+        .long("partitions")
+        .value_name("N")
+        .default_value("8")
+        .value_parser(value_parser!(u32).range(1..=1024))
+        .help(l.t("cli-collect-partitions"))
 }

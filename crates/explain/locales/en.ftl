@@ -1119,6 +1119,17 @@ indicator-device = { $device } matches { $n ->
    *[other] { $n } endpoints
  }:
 indicator-peer = { $remote } (port { $port }): { $flows } flows from { $first } to { $last }, { $packets } packets sent
+cli-collect-nats = Publish the decoded records to a NATS JetStream cluster (comma-separated server URLs, e.g. nats://10.0.0.1:4222,nats://10.0.0.2:4222) for `iotgate collect worker` to detect on, instead of detecting here
+cli-collect-partitions = How many partitions records are split into by subscriber (collectors and workers must agree)
+cli-collect-replicas = Copies the cluster keeps of the streams and checkpoints (3: one server may fail without losing anything)
+cli-worker-about = Detect on records published by collectors, per partition, from a NATS JetStream cluster
+cli-worker-long = Takes partitions of the records stream as durable pull consumers, pairs, attributes and runs the detectors on them as `iotgate collect` does, publishes alerts (deterministic ids: one alert is stored once) to the alerts stream, acknowledges the records and keeps its checkpoint in the cluster's key-value bucket. A worker started for the partitions of one that died rebuilds its state from the records it had acknowledged and goes on. Prints one JSON line per partition when it stops.{ "\u000A\u000A" }Example:{ "\u000A" }  iotgate collect worker --nats nats://127.0.0.1:4222 --partitions 8 --take 0,1,2,3 --subscribers subscribers.txt
+cli-worker-take = The partitions this worker takes (default: all)
+cli-worker-until-idle = Stop when nothing has been pending for this many seconds (the input ended)
+nats-err = NATS ({ $urls }): { $error }
+nats-err-take = there is no partition { $p }: partitions are numbered 0 to { $n } minus one
+nats-published = published { $records } records in { $messages } messages ({ $duplicates } duplicates dropped by the stream, { $retries } retries); acknowledgement latency p50 { $p50 } ms, p99 { $p99 } ms; longest wait for a round { $stall } ms
+nats-undelivered = { $records } records could not be published to the cluster before the deadline (is a majority of its servers up?): they were not delivered
 collect-err-map = { $path }, line { $line }: { $why }
 collect-map-syntax = write PREFIX SUBSCRIBER [FIRST-LAST], for example 203.0.113.0/24 sub-42 or 100.64.1.1 sub-43 1024-2047
 collect-map-prefix = not an address or prefix (ADDR or ADDR/LEN)

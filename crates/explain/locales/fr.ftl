@@ -1116,6 +1116,17 @@ indicator-device = { $device } correspond à { $n ->
    *[other] { $n } points
  } :
 indicator-peer = { $remote } (port { $port }) : { $flows } flux de { $first } à { $last }, { $packets } paquets envoyés
+cli-collect-nats = Publier les enregistrements décodés vers une grappe NATS JetStream (URL des serveurs séparées par des virgules, p. ex. nats://10.0.0.1:4222,nats://10.0.0.2:4222) pour que `iotgate collect worker` y applique les détecteurs, au lieu de les appliquer ici
+cli-collect-partitions = En combien de partitions les enregistrements sont répartis par abonné (collecteurs et travailleurs doivent s'accorder)
+cli-collect-replicas = Copies que la grappe garde des flux et des points de reprise (3 : un serveur peut tomber sans rien perdre)
+cli-worker-about = Appliquer les détecteurs, partition par partition, aux enregistrements publiés par les collecteurs dans une grappe NATS JetStream
+cli-worker-long = Prend des partitions du flux d'enregistrements comme consommateurs durables en mode tiré, apparie, attribue et applique les détecteurs comme `iotgate collect`, publie les alertes (identifiants déterministes : une alerte n'est stockée qu'une fois) dans le flux des alertes, acquitte les enregistrements et garde son point de reprise dans le magasin clé-valeur de la grappe. Un travailleur lancé pour les partitions d'un autre qui est mort reconstruit son état à partir des enregistrements acquittés et continue. Écrit une ligne JSON par partition quand il s'arrête.{ "\u000A\u000A" }Exemple :{ "\u000A" }  iotgate collect worker --nats nats://127.0.0.1:4222 --partitions 8 --take 0,1,2,3 --subscribers abonnes.txt
+cli-worker-take = Les partitions que prend ce travailleur (par défaut : toutes)
+cli-worker-until-idle = S'arrêter quand plus rien n'est en attente depuis ce nombre de secondes (l'entrée est finie)
+nats-err = NATS ({ $urls }) : { $error }
+nats-err-take = il n'y a pas de partition { $p } : les partitions sont numérotées de 0 à { $n } moins un
+nats-published = { $records } enregistrements publiés en { $messages } messages ({ $duplicates } doublons écartés par le flux, { $retries } nouvelles tentatives) ; latence d'acquittement p50 { $p50 } ms, p99 { $p99 } ms ; plus longue attente d'une tournée { $stall } ms
+nats-undelivered = { $records } enregistrements n'ont pas pu être publiés dans la grappe avant l'échéance (une majorité de ses serveurs fonctionne-t-elle ?) : ils n'ont pas été livrés
 collect-err-map = { $path }, ligne { $line } : { $why }
 collect-map-syntax = écrivez PRÉFIXE ABONNÉ [PREMIER-DERNIER], par exemple 203.0.113.0/24 abo-42 ou 100.64.1.1 abo-43 1024-2047
 collect-map-prefix = ni une adresse ni un préfixe (ADRESSE ou ADRESSE/LONGUEUR)

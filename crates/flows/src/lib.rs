@@ -21,6 +21,26 @@ pub const MAX_FIELDS: usize = 128;
 /// A template not seen again for this long (export time, seconds) is forgotten.
 pub const TEMPLATE_AGE_S: u32 = 30 * 60;
 
+/// What identifies an export packet for its exporter: (export time in seconds, sequence
+/// number, observation domain), from its header — NetFlow v5 and v9, IPFIX; `None` for other
+/// packets. A packet sent again (a retried publish) has the same; the next one another.
+pub fn packet_id(pkt: &[u8]) -> Option<(u32, u32, u32)> {
+    let be = |o: usize| -> Option<u32> {
+        pkt.get(o..o + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    match pkt.get(..2)? {
+        [0, 5] => Some((
+            be(8)?,
+            be(16)?,
+            u32::from(*pkt.get(20)?) << 8 | u32::from(*pkt.get(21)?),
+        )),
+        [0, 9] => Some((be(8)?, be(12)?, be(16)?)),
+        [0, 10] => Some((be(4)?, be(8)?, be(12)?)),
+        _ => None,
+    }
+}
+
 /// One flow as an exporter reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {

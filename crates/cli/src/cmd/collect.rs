@@ -92,7 +92,7 @@ const MAX_MAP_BYTES: usize = 128 << 20;
 
 /// Who is behind a record's sides: `--subscribers FILE`, else `--customers PREFIX,...`, else
 /// the private, CGNAT and unique-local ranges, each address its own subscriber.
-fn attribution(l: &Localizer, m: &clap::ArgMatches) -> Result<Attribution, Failure> {
+pub fn attribution(l: &Localizer, m: &clap::ArgMatches) -> Result<Attribution, Failure> {
     if let Some(path) = m.get_one::<PathBuf>("subscribers") {
         let shown = path.display().to_string();
         let bytes = crate::files::read_limited(path, MAX_MAP_BYTES).map_err(|e| {
@@ -142,21 +142,34 @@ fn attribution(l: &Localizer, m: &clap::ArgMatches) -> Result<Attribution, Failu
 fn take(
     feed: &mut FlowFeed,
     session: Option<&mut iotgate_pipeline::Session>,
+    nats: Option<&mut super::scale::NatsOut>,
     exporter: std::net::IpAddr,
     pkt: &[u8],
     out: &mut Vec<Record>,
 ) {
-    match session {
-        Some(s) => feed.packet(s, exporter, pkt),
-        None => feed.decoder.decode(exporter, pkt, out),
+    match (session, nats) {
+        (Some(s), _) => feed.packet(s, exporter, pkt),
+        (None, Some(n)) => {
+            feed.decoder.decode(exporter, pkt, out);
+            n.packet(exporter, pkt, out);
+            out.clear();
+        }
+        (None, None) => feed.decoder.decode(exporter, pkt, out),
     }
 }
 
 /// Runs `iotgate collect`.
 pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
+    if let Some(("worker", w)) = m.subcommand() {
+        return super::scale::worker(l, w);
+    }
     let print = m.get_one::<String>("records").is_some();
     let detect = crate::detect_args::detectors_from_args(l, m).map_err(Failure::usage)?;
     let who = attribution(l, m)?;
+    let mut nats = match m.get_one::<String>("nats") {
+        Some(_) => Some(super::scale::publisher(l, m, who.clone())?),
+        None => None,
+    };
     let cap;
     let mut input = match m.get_one::<PathBuf>("replay") {
         Some(path) => {
@@ -188,7 +201,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
             }
         }
     };
-    let mut session = (!print).then(|| {
+    let mut session = (!print && nats.is_none()).then(|| {
         iotgate_pipeline::Session::new(iotgate_pipeline::SessionConfig {
             detect,
             ..iotgate_pipeline::SessionConfig::default()
@@ -213,7 +226,14 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                         not_udp += 1;
                         continue;
                     };
-                    take(&mut feed, session.as_mut(), ip.src, u.payload, &mut out);
+                    take(
+                        &mut feed,
+                        session.as_mut(),
+                        nats.as_mut(),
+                        ip.src,
+                        u.payload,
+                        &mut out,
+                    );
                 }
                 Input::Listen { sock, stop, until } => {
                     if stop.load(std::sync::atomic::Ordering::Relaxed)
@@ -222,9 +242,14 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                         break;
                     }
                     match sock.recv_from(&mut buf) {
-                        Ok((n, from)) => {
-                            take(&mut feed, session.as_mut(), from.ip(), &buf[..n], &mut out)
-                        }
+                        Ok((n, from)) => take(
+                            &mut feed,
+                            session.as_mut(),
+                            nats.as_mut(),
+                            from.ip(),
+                            &buf[..n],
+                            &mut out,
+                        ),
                         Err(e)
                             if matches!(
                                 e.kind(),
@@ -271,6 +296,10 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
         )
     );
     done?;
+    if let Some(n) = nats {
+        // A replayed capture ends; a socket is only stopped.
+        return n.finish(l, m.get_one::<PathBuf>("replay").is_some());
+    }
     let Some(session) = session else {
         return Ok(());
     };

@@ -9,5 +9,6 @@ pub mod fetch;
 pub mod label;
 pub mod mud;
 pub mod probe;
+pub mod scale;
 pub mod serve;
 pub mod simulate;

@@ -1,0 +1,154 @@
+//! `iotgate collect --nats` (the collector publishes records to the cluster's stream) and
+//! `iotgate collect worker` (a worker takes partitions and detects): `iotgate_scale` driven
+//! from the command line, on a small tokio runtime of its own.
+
+use crate::failure::{Done, Failure};
+use iotgate_explain::{Arg, Localizer};
+use iotgate_flows::subscribers::Attribution;
+use iotgate_flows::Record;
+use iotgate_scale::collector::Publisher;
+
+/// The collector's publishing side.
+pub struct NatsOut {
+    rt: tokio::runtime::Runtime,
+    publisher: Publisher,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(e.to_string()))
+}
+
+fn nats_failure(l: &Localizer, urls: &str, e: &str) -> Failure {
+    Failure::failed(l.ta("nats-err", &[("urls", Arg::S(urls)), ("error", Arg::S(e))]))
+}
+
+/// Connects for `--nats`, creating the streams and bucket when missing.
+pub fn publisher(
+    l: &Localizer,
+    m: &clap::ArgMatches,
+    who: Attribution,
+) -> Result<NatsOut, Failure> {
+    let urls = m.get_one::<String>("nats").cloned().unwrap_or_default();
+    let parts = *m.get_one::<u32>("partitions").unwrap_or(&8);
+    let replicas = *m.get_one::<u64>("replicas").unwrap_or(&3) as usize;
+    let rt = runtime()?;
+    let js = rt.block_on(async {
+        let js = iotgate_scale::connect(&urls).await?;
+        iotgate_scale::ensure(&js, replicas).await?;
+        Ok::<_, String>(js)
+    });
+    let js = js.map_err(|e| nats_failure(l, &urls, &e))?;
+    Ok(NatsOut {
+        rt,
+        publisher: Publisher::new(js, parts, who),
+    })
+}
+
+impl NatsOut {
+    /// One export packet's records.
+    pub fn packet(&mut self, exporter: std::net::IpAddr, pkt: &[u8], recs: &[Record]) {
+        let p = &mut self.publisher;
+        self.rt.block_on(p.packet(exporter, pkt, recs));
+    }
+
+    /// Publishes what is left (with `ended`, the input's end: workers may stop) and says what
+    /// was published; fails when anything could not be.
+    pub fn finish(mut self, l: &Localizer, ended: bool) -> Done {
+        let p = &mut self.publisher;
+        match p.last_id().map(str::to_string) {
+            Some(id) if ended => self.rt.block_on(p.end(&id)),
+            _ => self.rt.block_on(p.flush()),
+        }
+        let s = &self.publisher.stats;
+        let ms = |q| f64::from(s.latency_quantile(q).unwrap_or(0)) / 1000.0;
+        crate::note!(
+            "iotgate: {}",
+            l.ta(
+                "nats-published",
+                &[
+                    ("messages", Arg::N(s.messages as f64)),
+                    ("records", Arg::N(s.records as f64)),
+                    ("duplicates", Arg::N(s.duplicates as f64)),
+                    ("retries", Arg::N(s.retries as f64)),
+                    ("p50", Arg::N(ms(0.5))),
+                    ("p99", Arg::N(ms(0.99))),
+                    ("stall", Arg::N(s.longest_stall_ms as f64)),
+                ]
+            )
+        );
+        if s.undelivered > 0 {
+            return Err(Failure::failed(l.ta(
+                "nats-undelivered",
+                &[("records", Arg::N(s.undelivered as f64))],
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// `iotgate collect worker`.
+pub fn worker(l: &Localizer, m: &clap::ArgMatches) -> Done {
+    let urls = m.get_one::<String>("nats").cloned().unwrap_or_default();
+    let parts = *m.get_one::<u32>("partitions").unwrap_or(&8);
+    let take: Vec<u32> = match m.get_many::<u32>("take") {
+        Some(v) => v.copied().collect(),
+        None => (0..parts).collect(),
+    };
+    if let Some(bad) = take.iter().find(|&&p| p >= parts) {
+        return Err(Failure::usage(l.ta(
+            "nats-err-take",
+            &[
+                ("p", Arg::N(f64::from(*bad))),
+                ("n", Arg::N(f64::from(parts))),
+            ],
+        )));
+    }
+    let who = super::collect::attribution(l, m)?;
+    let detect = crate::detect_args::detectors_from_args(l, m).map_err(Failure::usage)?;
+    let cfg = iotgate_scale::worker::WorkerConfig {
+        partitions: take.clone(),
+        who,
+        detect,
+        until_idle: m
+            .get_one::<u64>("until-idle")
+            .map(|s| std::time::Duration::from_secs(*s)),
+    };
+    let rt = runtime()?;
+    let reports = rt.block_on(async {
+        let js = iotgate_scale::connect(&urls).await?;
+        let mut tasks = Vec::new();
+        for &p in &take {
+            let (js, cfg) = (js.clone(), cfg.clone());
+            tasks.push(tokio::spawn(iotgate_scale::worker::run_partition(
+                js, cfg, p,
+            )));
+        }
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.map_err(|e| e.to_string())??);
+        }
+        Ok::<_, String>(out)
+    });
+    let reports = reports.map_err(|e| nats_failure(l, &urls, &e))?;
+    crate::failure::print_out(l, |w| {
+        for r in &reports {
+            serde_json::to_writer(
+                &mut *w,
+                &serde_json::json!({
+                    "partition": r.partition,
+                    "rebuilt": r.rebuilt,
+                    "processed": r.processed,
+                    "records": r.records,
+                    "alerts_new": r.alerts_new,
+                    "pending": r.pending,
+                }),
+            )?;
+            writeln!(w)?;
+        }
+        Ok(())
+    })
+}
