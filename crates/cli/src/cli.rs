@@ -710,6 +710,22 @@ pub fn command(l: &Localizer) -> Command {
                         .help(l.t("cli-collect-rcvbuf")),
                 )
                 .arg(
+                    Arg::new("sockets")
+                        .long("sockets")
+                        .value_name("N")
+                        .requires("listen")
+                        .default_value("1")
+                        .value_parser(value_parser!(u32).range(1..=64))
+                        .help(l.t("cli-collect-sockets")),
+                )
+                .arg(
+                    Arg::new("metrics")
+                        .long("metrics")
+                        .value_name("ADDR:PORT")
+                        .requires("listen")
+                        .help(l.t("cli-collect-metrics")),
+                )
+                .arg(
                     Arg::new("for")
                         .long("for")
                         .value_name("SECONDS")

@@ -8,8 +8,10 @@ mod detect_args;
 mod failure;
 mod files;
 mod indicator_args;
+mod metrics;
 mod mud_args;
 mod progress;
+mod receive;
 
 use failure::Failure;
 use iotgate_explain::{Lang, Localizer};

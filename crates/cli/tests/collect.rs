@@ -239,3 +239,61 @@ fn exports_received_on_a_socket() {
         "{rest}"
     );
 }
+
+/// Two sockets on one address (SO_REUSEPORT) with the counters served: exports sent from
+/// several source ports reach the collector whichever socket the kernel picks, and
+/// `/metrics` counts the records, the unreadable packet and the kernel's drops (none).
+#[test]
+fn several_sockets_and_the_metrics_endpoint() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let metrics = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let maddr = metrics.local_addr().unwrap().to_string();
+    drop(metrics);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["--lang", "en", "collect", "--listen", "udp://127.0.0.1:0"])
+        .args(["--sockets", "2", "--metrics", &maddr, "--for", "4"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.contains("2 sockets"), "{line}");
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("udp://"))
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    for n in [2u8, 3, 1, 4, 5, 6] {
+        let tx = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        tx.send_to(&v5(n), &addr).unwrap();
+    }
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .send_to(b"not an export", &addr)
+        .unwrap();
+    // The text is rebuilt at most once a second.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let mut c = std::net::TcpStream::connect(&maddr).unwrap();
+    c.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut body = String::new();
+    c.read_to_string(&mut body).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    assert!(out.status.success(), "{rest}");
+    assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+    let records = 2 + 3 + 1 + 4 + 5 + 6;
+    for want in [
+        format!("iotgate_collect_records_total {records}"),
+        "iotgate_collect_datagrams_total 7".to_string(),
+        "iotgate_collect_dropped_total{what=\"malformed\"} 1".to_string(),
+        "iotgate_collect_dropped_total{what=\"kernel\"} 0".to_string(),
+        "iotgate_collect_exporters 1".to_string(),
+    ] {
+        assert!(body.contains(&want), "{want} not in {body}");
+    }
+    assert!(rest.contains("7 datagrams received on 2 sockets"), "{rest}");
+}

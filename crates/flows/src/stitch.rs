@@ -45,7 +45,7 @@ pub struct Stitcher {
     pub hold_ms: i64,
     /// Most records waiting at once.
     pub max_pending: usize,
-    pending: HashMap<Key, (Record, u64)>,
+    pending: HashMap<Key, (Record, u64), foldhash::fast::RandomState>,
     /// (deadline, key, generation) in arrival order.
     queue: VecDeque<(i64, Key, u64)>,
     gen: u64,
@@ -71,7 +71,7 @@ impl Stitcher {
         Stitcher {
             hold_ms,
             max_pending: max_pending.max(1),
-            pending: HashMap::new(),
+            pending: HashMap::default(),
             queue: VecDeque::new(),
             gen: 0,
             clock: i64::MIN,

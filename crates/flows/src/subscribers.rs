@@ -28,7 +28,8 @@ struct Entry {
 }
 
 /// The prefixes of one length: each with its port blocks and their subscribers.
-type Prefixes = std::collections::HashMap<IpAddr, Vec<((u16, u16), String)>>;
+type Prefixes =
+    std::collections::HashMap<IpAddr, Vec<((u16, u16), String)>, foldhash::fast::RandomState>;
 
 /// The map, ready for lookups.
 #[derive(Debug, Clone, Default)]

@@ -40,9 +40,9 @@ fn json(r: &Record) -> serde_json::Value {
 enum Input<'a> {
     /// A capture of them.
     Replay(iotgate_sources::Reader<'a>),
-    /// A UDP socket routers send to, until `stop` (Ctrl-C) or the deadline.
+    /// UDP sockets routers send to, until `stop` (Ctrl-C) or the deadline.
     Listen {
-        sock: std::net::UdpSocket,
+        recv: crate::receive::Receiver,
         stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
         until: Option<std::time::Instant>,
     },
@@ -53,39 +53,27 @@ fn listen_addr(s: &str) -> Option<std::net::SocketAddr> {
     s.strip_prefix("udp://").unwrap_or(s).parse().ok()
 }
 
-/// The UDP socket for `--listen`, its receive buffer set when asked (`SO_RCVBUF`: the kernel
-/// keeps what arrives while a burst is decoded; it may grant less, never more than its limit).
-fn socket(l: &Localizer, m: &clap::ArgMatches) -> Result<std::net::UdpSocket, Failure> {
-    use std::os::fd::AsRawFd;
+/// The sockets for `--listen`: `--sockets` of them on one address (SO_REUSEPORT), their receive
+/// buffers set when asked (`SO_RCVBUF`: the kernel keeps what arrives while a burst is
+/// decoded; it may grant less, never more than its limit).
+fn receiver(l: &Localizer, m: &clap::ArgMatches) -> Result<crate::receive::Receiver, Failure> {
     let spec = m.get_one::<String>("listen").cloned().unwrap_or_default();
     let Some(addr) = listen_addr(&spec) else {
         return Err(Failure::usage(
             l.ta("collect-err-listen", &[("addr", Arg::S(&spec))]),
         ));
     };
-    let sock = std::net::UdpSocket::bind(addr).map_err(|e| {
+    let n = *m.get_one::<u32>("sockets").unwrap_or(&1) as usize;
+    crate::receive::Receiver::open(addr, n, m.get_one::<u32>("rcvbuf").copied()).map_err(|e| {
         Failure::failed(l.ta(
             "serve-err-listen",
             &[("addr", Arg::S(&spec)), ("error", Arg::S(&e.to_string()))],
         ))
-    })?;
-    if let Some(bytes) = m.get_one::<u32>("rcvbuf") {
-        let v = libc::c_int::try_from(*bytes).unwrap_or(libc::c_int::MAX);
-        // SAFETY: a plain integer option on a socket this function owns.
-        unsafe {
-            libc::setsockopt(
-                sock.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_RCVBUF,
-                (&v as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            );
-        }
-    }
-    sock.set_read_timeout(Some(std::time::Duration::from_millis(200)))
-        .map_err(|e| Failure::failed(e.to_string()))?;
-    Ok(sock)
+    })
 }
+
+/// Distinct exporters counted for the metrics.
+const MAX_EXPORTERS: usize = 65_536;
 
 /// Largest subscriber map read (a million entries of a few dozen bytes each fit).
 const MAX_MAP_BYTES: usize = 128 << 20;
@@ -181,19 +169,19 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
             )
         }
         None => {
-            let sock = socket(l, m)?;
+            let recv = receiver(l, m)?;
             crate::note!(
                 "iotgate: {}",
                 l.ta(
                     "collect-listening",
-                    &[(
-                        "addr",
-                        Arg::S(&sock.local_addr().map(|a| a.to_string()).unwrap_or_default())
-                    )]
+                    &[
+                        ("addr", Arg::S(&recv.local.to_string())),
+                        ("sockets", Arg::N(recv.sockets() as f64)),
+                    ]
                 )
             );
             Input::Listen {
-                sock,
+                recv,
                 stop: super::analyze::stop_on_interrupt(),
                 until: m
                     .get_one::<u64>("for")
@@ -210,7 +198,8 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     let mut feed = FlowFeed::new(who);
     let mut out: Vec<Record> = Vec::new();
     let mut not_udp = 0u64;
-    let mut buf = vec![0u8; 65_536];
+    let mut exporters: std::collections::HashSet<std::net::IpAddr> = Default::default();
+    let metrics = crate::metrics::Metrics::start(l, m)?;
     let done = print_out(l, |w| {
         loop {
             out.clear();
@@ -235,33 +224,39 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                         &mut out,
                     );
                 }
-                Input::Listen { sock, stop, until } => {
+                Input::Listen { recv, stop, until } => {
                     if stop.load(std::sync::atomic::Ordering::Relaxed)
                         || until.is_some_and(|t| std::time::Instant::now() >= t)
                     {
                         break;
                     }
-                    match sock.recv_from(&mut buf) {
-                        Ok((n, from)) => take(
+                    let timeout = std::time::Duration::from_millis(200);
+                    let Ok(batch) = recv.rx.recv_timeout(timeout) else {
+                        metrics.update(&feed, recv, nats.as_ref(), &exporters);
+                        continue;
+                    };
+                    for &(from, start, len) in &batch.items {
+                        if exporters.len() < MAX_EXPORTERS {
+                            exporters.insert(from);
+                        }
+                        take(
                             &mut feed,
                             session.as_mut(),
                             nats.as_mut(),
-                            from.ip(),
-                            &buf[..n],
+                            from,
+                            &batch.data[start..start + len],
                             &mut out,
-                        ),
-                        Err(e)
-                            if matches!(
-                                e.kind(),
-                                std::io::ErrorKind::WouldBlock
-                                    | std::io::ErrorKind::TimedOut
-                                    | std::io::ErrorKind::Interrupted
-                            ) =>
-                        {
-                            continue
+                        );
+                        if print {
+                            for r in &out {
+                                serde_json::to_writer(&mut *w, &json(r))?;
+                                w.write_all(b"\n")?;
+                            }
+                            out.clear();
                         }
-                        Err(e) => return Err(e),
                     }
+                    let _ = recv.back.try_send(batch);
+                    metrics.update(&feed, recv, nats.as_ref(), &exporters);
                 }
             }
             if print {
@@ -279,6 +274,23 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
         }
         Ok(())
     });
+    if let Input::Listen { recv, .. } = input {
+        crate::note!(
+            "iotgate: {}",
+            l.ta(
+                "collect-received",
+                &[
+                    (
+                        "datagrams",
+                        Arg::N(recv.datagrams.load(std::sync::atomic::Ordering::Relaxed) as f64)
+                    ),
+                    ("sockets", Arg::N(recv.sockets() as f64)),
+                    ("drops", Arg::N(recv.kernel_drops() as f64)),
+                ]
+            )
+        );
+        recv.close();
+    }
     let d = &feed.decoder;
     let s = &d.stats;
     crate::note!(

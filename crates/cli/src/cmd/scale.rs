@@ -49,6 +49,11 @@ pub fn publisher(
 }
 
 impl NatsOut {
+    /// What was published so far.
+    pub fn stats(&self) -> &iotgate_scale::collector::PublishStats {
+        &self.publisher.stats
+    }
+
     /// One export packet's records.
     pub fn packet(&mut self, exporter: std::net::IpAddr, pkt: &[u8], recs: &[Record]) {
         let p = &mut self.publisher;

@@ -1,0 +1,312 @@
+//! Receiving flow exports for `collect --listen`: N UDP sockets bound to one address with
+//! SO_REUSEPORT (the kernel spreads exporters over them by address and port hash, so one
+//! exporter always reaches the same socket), each drained by its own thread with `recvmmsg`,
+//! up to [`SLOTS`] datagrams per system call; batches go to the decoding thread over a bounded
+//! channel and come back to be reused, so nothing is allocated per packet. When decoding falls
+//! behind, the readers wait and the kernel's buffers fill: what the kernel then drops is read
+//! per socket from `/proc/net/udp` and `/proc/net/udp6` (the `drops` column), never guessed.
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+
+/// Datagrams read per system call.
+pub const SLOTS: usize = 64;
+/// Largest datagram kept whole (a UDP payload cannot be longer).
+const SLOT_BYTES: usize = 65_536;
+/// Batches in flight between the readers and the decoder.
+const QUEUE: usize = 16;
+
+/// Datagrams read together: their bytes one after another, and per datagram its sender and
+/// where its bytes are.
+#[derive(Default)]
+pub struct Batch {
+    /// The datagrams' bytes.
+    pub data: Vec<u8>,
+    /// (sender, start, length) per datagram.
+    pub items: Vec<(IpAddr, usize, usize)>,
+}
+
+/// The sockets and their reader threads.
+pub struct Receiver {
+    /// Filled batches.
+    pub rx: mpsc::Receiver<Batch>,
+    /// Where emptied batches go back.
+    pub back: mpsc::SyncSender<Batch>,
+    /// The address bound (the port chosen, when 0 was asked).
+    pub local: SocketAddr,
+    inodes: Vec<u64>,
+    stop: Arc<AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+    /// Datagrams read by all sockets.
+    pub datagrams: Arc<AtomicU64>,
+    /// `recvmmsg` calls made.
+    pub calls: Arc<AtomicU64>,
+}
+
+fn sockaddr(addr: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
+    // SAFETY: an all-zero sockaddr_storage is a valid value.
+    let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let len = match addr {
+        SocketAddr::V4(a) => {
+            let sin = libc::sockaddr_in {
+                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_port: a.port().to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from_ne_bytes(a.ip().octets()),
+                },
+                sin_zero: [0; 8],
+            };
+            // SAFETY: sockaddr_in fits in sockaddr_storage.
+            unsafe { std::ptr::write((&mut ss as *mut libc::sockaddr_storage).cast(), sin) };
+            std::mem::size_of::<libc::sockaddr_in>()
+        }
+        SocketAddr::V6(a) => {
+            let sin6 = libc::sockaddr_in6 {
+                sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                sin6_port: a.port().to_be(),
+                sin6_flowinfo: 0,
+                sin6_addr: libc::in6_addr {
+                    s6_addr: a.ip().octets(),
+                },
+                sin6_scope_id: a.scope_id(),
+            };
+            // SAFETY: sockaddr_in6 fits in sockaddr_storage.
+            unsafe { std::ptr::write((&mut ss as *mut libc::sockaddr_storage).cast(), sin6) };
+            std::mem::size_of::<libc::sockaddr_in6>()
+        }
+    };
+    (ss, len as libc::socklen_t)
+}
+
+fn from_sockaddr(ss: &libc::sockaddr_storage) -> IpAddr {
+    match i32::from(ss.ss_family) {
+        libc::AF_INET => {
+            // SAFETY: the family says the storage holds a sockaddr_in.
+            let sin: &libc::sockaddr_in = unsafe { &*(ss as *const _ as *const libc::sockaddr_in) };
+            IpAddr::V4(Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes()))
+        }
+        libc::AF_INET6 => {
+            // SAFETY: the family says the storage holds a sockaddr_in6.
+            let s6: &libc::sockaddr_in6 =
+                unsafe { &*(ss as *const _ as *const libc::sockaddr_in6) };
+            let a = Ipv6Addr::from(s6.sin6_addr.s6_addr);
+            a.to_ipv4_mapped().map_or(IpAddr::V6(a), IpAddr::V4)
+        }
+        _ => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+    }
+}
+
+fn setopt(fd: i32, level: i32, name: i32, v: libc::c_int) -> io::Result<()> {
+    // SAFETY: an integer option on a socket we own.
+    let r = unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            (&v as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// One socket with SO_REUSEPORT, bound to `addr`.
+fn bind(addr: SocketAddr, rcvbuf: Option<u32>) -> io::Result<UdpSocket> {
+    let fam = if addr.is_ipv4() {
+        libc::AF_INET
+    } else {
+        libc::AF_INET6
+    };
+    // SAFETY: a new socket; its descriptor is owned by the UdpSocket below.
+    let fd = unsafe { libc::socket(fam, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fd is a socket just created and owned by nobody else.
+    let sock = unsafe { UdpSocket::from_raw_fd(fd) };
+    setopt(fd, libc::SOL_SOCKET, libc::SO_REUSEPORT, 1)?;
+    if let Some(b) = rcvbuf {
+        setopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            libc::c_int::try_from(b).unwrap_or(libc::c_int::MAX),
+        )?;
+    }
+    let (ss, len) = sockaddr(addr);
+    // SAFETY: ss holds a valid address of length len.
+    if unsafe { libc::bind(fd, (&ss as *const libc::sockaddr_storage).cast(), len) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // Readers wake up now and then to see whether they should stop.
+    sock.set_read_timeout(Some(std::time::Duration::from_millis(200)))?;
+    Ok(sock)
+}
+
+fn inode(sock: &UdpSocket) -> u64 {
+    // SAFETY: fstat on a descriptor we own, into a zeroed stat.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        if libc::fstat(sock.as_raw_fd(), &mut st) == 0 {
+            st.st_ino
+        } else {
+            0
+        }
+    }
+}
+
+/// Reads datagrams from `sock` until `stop`, `SLOTS` at a time.
+fn read_loop(
+    sock: UdpSocket,
+    tx: mpsc::SyncSender<Batch>,
+    back: Arc<std::sync::Mutex<mpsc::Receiver<Batch>>>,
+    stop: Arc<AtomicBool>,
+    datagrams: Arc<AtomicU64>,
+    calls: Arc<AtomicU64>,
+) {
+    let mut bufs = vec![0u8; SLOTS * SLOT_BYTES];
+    // SAFETY: zeroed sockaddr_storage values are valid.
+    let mut names: Vec<libc::sockaddr_storage> = vec![unsafe { std::mem::zeroed() }; SLOTS];
+    let mut iov: Vec<libc::iovec> = Vec::with_capacity(SLOTS);
+    // SAFETY: a zeroed mmsghdr is valid; its pointers are set below before use.
+    let mut hdrs: Vec<libc::mmsghdr> = vec![unsafe { std::mem::zeroed() }; SLOTS];
+    let fd = sock.as_raw_fd();
+    while !stop.load(Ordering::Relaxed) {
+        iov.clear();
+        for (i, chunk) in bufs.chunks_mut(SLOT_BYTES).enumerate() {
+            iov.push(libc::iovec {
+                iov_base: chunk.as_mut_ptr().cast(),
+                iov_len: SLOT_BYTES,
+            });
+            let h = &mut hdrs[i].msg_hdr;
+            h.msg_name = (&mut names[i] as *mut libc::sockaddr_storage).cast();
+            h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+            h.msg_control = std::ptr::null_mut();
+            h.msg_controllen = 0;
+            h.msg_flags = 0;
+        }
+        for (i, h) in hdrs.iter_mut().enumerate() {
+            h.msg_hdr.msg_iov = &mut iov[i];
+            h.msg_hdr.msg_iovlen = 1;
+            h.msg_len = 0;
+        }
+        // SAFETY: hdrs, iov, names and bufs live across the call and describe SLOTS valid
+        // buffers; MSG_WAITFORONE returns once one datagram (or the timeout) is there.
+        let n = unsafe {
+            libc::recvmmsg(
+                fd,
+                hdrs.as_mut_ptr(),
+                SLOTS as libc::c_uint,
+                libc::MSG_WAITFORONE,
+                std::ptr::null_mut(),
+            )
+        };
+        calls.fetch_add(1, Ordering::Relaxed);
+        if n <= 0 {
+            continue;
+        }
+        let n = n as usize;
+        // A batch to fill: one given back, else a new one while few are in flight.
+        let mut b = back
+            .lock()
+            .ok()
+            .and_then(|r| r.try_recv().ok())
+            .unwrap_or_default();
+        b.data.clear();
+        b.items.clear();
+        for i in 0..n {
+            let len = (hdrs[i].msg_len as usize).min(SLOT_BYTES);
+            let start = b.data.len();
+            b.data
+                .extend_from_slice(&bufs[i * SLOT_BYTES..i * SLOT_BYTES + len]);
+            b.items.push((from_sockaddr(&names[i]), start, len));
+        }
+        datagrams.fetch_add(n as u64, Ordering::Relaxed);
+        if tx.send(b).is_err() {
+            return;
+        }
+    }
+}
+
+impl Receiver {
+    /// Binds `n` sockets to `addr` and starts their readers.
+    pub fn open(addr: SocketAddr, n: usize, rcvbuf: Option<u32>) -> io::Result<Receiver> {
+        let first = bind(addr, rcvbuf)?;
+        let local = first.local_addr()?;
+        let mut socks = vec![first];
+        for _ in 1..n.max(1) {
+            socks.push(bind(local, rcvbuf)?);
+        }
+        let (tx, rx) = mpsc::sync_channel(QUEUE);
+        let (back, back_rx) = mpsc::sync_channel(QUEUE * 2);
+        let back_rx = Arc::new(std::sync::Mutex::new(back_rx));
+        let stop = Arc::new(AtomicBool::new(false));
+        let datagrams = Arc::new(AtomicU64::new(0));
+        let calls = Arc::new(AtomicU64::new(0));
+        let inodes = socks.iter().map(inode).collect();
+        let threads = socks
+            .into_iter()
+            .map(|s| {
+                let (tx, back_rx, stop) = (tx.clone(), back_rx.clone(), stop.clone());
+                let (d, c) = (datagrams.clone(), calls.clone());
+                std::thread::spawn(move || read_loop(s, tx, back_rx, stop, d, c))
+            })
+            .collect();
+        Ok(Receiver {
+            rx,
+            back,
+            local,
+            inodes,
+            stop,
+            threads,
+            datagrams,
+            calls,
+        })
+    }
+
+    /// What the kernel dropped on these sockets (full receive buffers), from
+    /// `/proc/net/udp` and `/proc/net/udp6`.
+    pub fn kernel_drops(&self) -> u64 {
+        let mut total = 0;
+        for f in ["/proc/net/udp", "/proc/net/udp6"] {
+            let Ok(text) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            for line in text.lines().skip(1) {
+                let cols: Vec<&str> = line.split_whitespace().collect();
+                // sl local rem st tx:rx tr:when retr uid timeout inode ref pointer drops
+                let (Some(ino), Some(drops)) = (cols.get(9), cols.last()) else {
+                    continue;
+                };
+                if ino
+                    .parse::<u64>()
+                    .is_ok_and(|i| i != 0 && self.inodes.contains(&i))
+                {
+                    total += drops.parse::<u64>().unwrap_or(0);
+                }
+            }
+        }
+        total
+    }
+
+    /// Sockets.
+    pub fn sockets(&self) -> usize {
+        self.inodes.len()
+    }
+
+    /// Stops the readers and waits for them.
+    pub fn close(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        drop(self.rx);
+        for t in self.threads {
+            let _ = t.join();
+        }
+    }
+}
