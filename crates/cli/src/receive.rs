@@ -31,10 +31,12 @@ pub struct Batch {
 
 /// The sockets and their reader threads.
 pub struct Receiver {
-    /// Filled batches.
-    pub rx: mpsc::Receiver<Batch>,
+    /// Filled batches (from reader threads).
+    rx: mpsc::Receiver<Batch>,
     /// Where emptied batches go back.
-    pub back: mpsc::SyncSender<Batch>,
+    back: mpsc::SyncSender<Batch>,
+    /// With one socket, no thread: the caller reads it (half the wake-ups at low rates).
+    inline: Option<(UdpSocket, Slots, Batch)>,
     /// The address bound (the port chosen, when 0 was asked).
     pub local: SocketAddr,
     inodes: Vec<u64>,
@@ -162,6 +164,77 @@ fn inode(sock: &UdpSocket) -> u64 {
     }
 }
 
+/// The buffers one `recvmmsg` call reads into.
+struct Slots {
+    bufs: Vec<u8>,
+    names: Vec<libc::sockaddr_storage>,
+    iov: Vec<libc::iovec>,
+    hdrs: Vec<libc::mmsghdr>,
+}
+
+// SAFETY: the raw pointers inside point into the struct's own vectors and are rebuilt
+// before every call; nothing is shared.
+unsafe impl Send for Slots {}
+
+impl Slots {
+    fn new() -> Slots {
+        Slots {
+            bufs: vec![0u8; SLOTS * SLOT_BYTES],
+            // SAFETY: zeroed sockaddr_storage and mmsghdr values are valid; the pointers
+            // are set before use.
+            names: vec![unsafe { std::mem::zeroed() }; SLOTS],
+            iov: Vec::with_capacity(SLOTS),
+            hdrs: vec![unsafe { std::mem::zeroed() }; SLOTS],
+        }
+    }
+
+    /// One `recvmmsg` on `fd` (waiting up to the socket's timeout for the first datagram);
+    /// what it read is appended to `b`. Returns the datagrams read.
+    fn read(&mut self, fd: i32, b: &mut Batch) -> usize {
+        self.iov.clear();
+        for (i, chunk) in self.bufs.chunks_mut(SLOT_BYTES).enumerate() {
+            self.iov.push(libc::iovec {
+                iov_base: chunk.as_mut_ptr().cast(),
+                iov_len: SLOT_BYTES,
+            });
+            let h = &mut self.hdrs[i].msg_hdr;
+            h.msg_name = (&mut self.names[i] as *mut libc::sockaddr_storage).cast();
+            h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+            h.msg_control = std::ptr::null_mut();
+            h.msg_controllen = 0;
+            h.msg_flags = 0;
+        }
+        for (i, h) in self.hdrs.iter_mut().enumerate() {
+            h.msg_hdr.msg_iov = &mut self.iov[i];
+            h.msg_hdr.msg_iovlen = 1;
+            h.msg_len = 0;
+        }
+        // SAFETY: hdrs, iov, names and bufs live across the call and describe SLOTS valid
+        // buffers; MSG_WAITFORONE returns once one datagram (or the timeout) is there.
+        let n = unsafe {
+            libc::recvmmsg(
+                fd,
+                self.hdrs.as_mut_ptr(),
+                SLOTS as libc::c_uint,
+                libc::MSG_WAITFORONE,
+                std::ptr::null_mut(),
+            )
+        };
+        if n <= 0 {
+            return 0;
+        }
+        let n = n as usize;
+        for i in 0..n {
+            let len = (self.hdrs[i].msg_len as usize).min(SLOT_BYTES);
+            let start = b.data.len();
+            b.data
+                .extend_from_slice(&self.bufs[i * SLOT_BYTES..i * SLOT_BYTES + len]);
+            b.items.push((from_sockaddr(&self.names[i]), start, len));
+        }
+        n
+    }
+}
+
 /// Reads datagrams from `sock` until `stop`, `SLOTS` at a time.
 fn read_loop(
     sock: UdpSocket,
@@ -171,48 +244,9 @@ fn read_loop(
     datagrams: Arc<AtomicU64>,
     calls: Arc<AtomicU64>,
 ) {
-    let mut bufs = vec![0u8; SLOTS * SLOT_BYTES];
-    // SAFETY: zeroed sockaddr_storage values are valid.
-    let mut names: Vec<libc::sockaddr_storage> = vec![unsafe { std::mem::zeroed() }; SLOTS];
-    let mut iov: Vec<libc::iovec> = Vec::with_capacity(SLOTS);
-    // SAFETY: a zeroed mmsghdr is valid; its pointers are set below before use.
-    let mut hdrs: Vec<libc::mmsghdr> = vec![unsafe { std::mem::zeroed() }; SLOTS];
+    let mut slots = Slots::new();
     let fd = sock.as_raw_fd();
     while !stop.load(Ordering::Relaxed) {
-        iov.clear();
-        for (i, chunk) in bufs.chunks_mut(SLOT_BYTES).enumerate() {
-            iov.push(libc::iovec {
-                iov_base: chunk.as_mut_ptr().cast(),
-                iov_len: SLOT_BYTES,
-            });
-            let h = &mut hdrs[i].msg_hdr;
-            h.msg_name = (&mut names[i] as *mut libc::sockaddr_storage).cast();
-            h.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-            h.msg_control = std::ptr::null_mut();
-            h.msg_controllen = 0;
-            h.msg_flags = 0;
-        }
-        for (i, h) in hdrs.iter_mut().enumerate() {
-            h.msg_hdr.msg_iov = &mut iov[i];
-            h.msg_hdr.msg_iovlen = 1;
-            h.msg_len = 0;
-        }
-        // SAFETY: hdrs, iov, names and bufs live across the call and describe SLOTS valid
-        // buffers; MSG_WAITFORONE returns once one datagram (or the timeout) is there.
-        let n = unsafe {
-            libc::recvmmsg(
-                fd,
-                hdrs.as_mut_ptr(),
-                SLOTS as libc::c_uint,
-                libc::MSG_WAITFORONE,
-                std::ptr::null_mut(),
-            )
-        };
-        calls.fetch_add(1, Ordering::Relaxed);
-        if n <= 0 {
-            continue;
-        }
-        let n = n as usize;
         // A batch to fill: one given back, else a new one while few are in flight.
         let mut b = back
             .lock()
@@ -221,12 +255,10 @@ fn read_loop(
             .unwrap_or_default();
         b.data.clear();
         b.items.clear();
-        for i in 0..n {
-            let len = (hdrs[i].msg_len as usize).min(SLOT_BYTES);
-            let start = b.data.len();
-            b.data
-                .extend_from_slice(&bufs[i * SLOT_BYTES..i * SLOT_BYTES + len]);
-            b.items.push((from_sockaddr(&names[i]), start, len));
+        let n = slots.read(fd, &mut b);
+        calls.fetch_add(1, Ordering::Relaxed);
+        if n == 0 {
+            continue;
         }
         datagrams.fetch_add(n as u64, Ordering::Relaxed);
         if tx.send(b).is_err() {
@@ -244,13 +276,27 @@ impl Receiver {
         for _ in 1..n.max(1) {
             socks.push(bind(local, rcvbuf)?);
         }
+        let inodes: Vec<u64> = socks.iter().map(inode).collect();
         let (tx, rx) = mpsc::sync_channel(QUEUE);
         let (back, back_rx) = mpsc::sync_channel(QUEUE * 2);
         let back_rx = Arc::new(std::sync::Mutex::new(back_rx));
         let stop = Arc::new(AtomicBool::new(false));
         let datagrams = Arc::new(AtomicU64::new(0));
         let calls = Arc::new(AtomicU64::new(0));
-        let inodes = socks.iter().map(inode).collect();
+        if socks.len() == 1 {
+            let sock = socks.pop().expect("one socket");
+            return Ok(Receiver {
+                rx,
+                back,
+                inline: Some((sock, Slots::new(), Batch::default())),
+                local,
+                inodes,
+                stop,
+                threads: Vec::new(),
+                datagrams,
+                calls,
+            });
+        }
         let threads = socks
             .into_iter()
             .map(|s| {
@@ -262,6 +308,7 @@ impl Receiver {
         Ok(Receiver {
             rx,
             back,
+            inline: None,
             local,
             inodes,
             stop,
@@ -294,6 +341,37 @@ impl Receiver {
             }
         }
         total
+    }
+
+    /// The next datagrams, waiting up to about 200 ms; `None` when none came. Give the batch
+    /// back with [`Receiver::done`].
+    pub fn next(&mut self) -> Option<Batch> {
+        if let Some((sock, slots, spare)) = &mut self.inline {
+            let mut b = std::mem::take(spare);
+            b.data.clear();
+            b.items.clear();
+            let n = slots.read(sock.as_raw_fd(), &mut b);
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            self.datagrams.fetch_add(n as u64, Ordering::Relaxed);
+            if n == 0 {
+                *spare = b;
+                return None;
+            }
+            return Some(b);
+        }
+        self.rx
+            .recv_timeout(std::time::Duration::from_millis(200))
+            .ok()
+    }
+
+    /// Gives an emptied batch back for reuse.
+    pub fn done(&mut self, b: Batch) {
+        match &mut self.inline {
+            Some((_, _, spare)) => *spare = b,
+            None => {
+                let _ = self.back.try_send(b);
+            }
+        }
     }
 
     /// Sockets.

@@ -230,8 +230,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                     {
                         break;
                     }
-                    let timeout = std::time::Duration::from_millis(200);
-                    let Ok(batch) = recv.rx.recv_timeout(timeout) else {
+                    let Some(batch) = recv.next() else {
                         metrics.update(&feed, recv, nats.as_ref(), &exporters);
                         continue;
                     };
@@ -255,7 +254,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                             out.clear();
                         }
                     }
-                    let _ = recv.back.try_send(batch);
+                    recv.done(batch);
                     metrics.update(&feed, recv, nats.as_ref(), &exporters);
                 }
             }
