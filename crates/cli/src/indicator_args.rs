@@ -73,7 +73,7 @@ pub fn write_all(
         let ind = key.sign(body);
         let name = format!("indicator-{:04}-{}.json", index.len() + 1, a.kind.id());
         let path = dir.join(&name);
-        let text = serde_json::to_string_pretty(&ind).unwrap_or_default();
+        let text = serde_json::to_string_pretty(&ind.to_json()).unwrap_or_default();
         std::fs::write(&path, text + "\n").map_err(|e| fail(&path, &e))?;
         index.push(serde_json::json!({
             "file": name,
@@ -134,6 +134,7 @@ pub fn read_verified(l: &Localizer, path: &Path, trusted: &str) -> Result<Indica
 
 /// The matches as text, in `l`'s language.
 pub fn text(l: &Localizer, ind: &Indicator, found: &[DeviceMatch]) -> String {
+    let ind = &ind.body;
     use std::fmt::Write;
     let time = |ns: i64| iotgate_explain::typed::Time(ns).to_string();
     let remote = |r: &indicator::Remote| match r.port {

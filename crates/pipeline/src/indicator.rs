@@ -58,48 +58,24 @@ pub struct Body {
     pub end_ms: i64,
 }
 
-/// A signed indicator, as written to a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A signed indicator: the body, and its signature written beside the body's members in the
+/// file.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Indicator {
-    /// [`SCHEMA`].
-    pub schema: String,
-    /// The issuer's public key, hex.
-    pub issuer: String,
-    /// Alert kind.
-    pub kind: String,
-    /// Its variant.
-    pub detail: String,
-    /// `outbound` or `inbound`.
-    pub direction: String,
-    /// IP protocol.
-    pub proto: u8,
-    /// The service ports the behaviour aimed at.
-    pub ports: Vec<u16>,
-    /// The other side.
-    pub remotes: Vec<Remote>,
-    /// Window start, ms since 1970.
-    pub start_ms: i64,
-    /// Window end, ms since 1970.
-    pub end_ms: i64,
+    /// What is signed.
+    pub body: Body,
     /// Ed25519 signature of the body, hex.
     pub signature: String,
 }
 
 impl Indicator {
-    fn body(&self) -> Body {
-        Body {
-            schema: self.schema.clone(),
-            issuer: self.issuer.clone(),
-            kind: self.kind.clone(),
-            detail: self.detail.clone(),
-            direction: self.direction.clone(),
-            proto: self.proto,
-            ports: self.ports.clone(),
-            remotes: self.remotes.clone(),
-            start_ms: self.start_ms,
-            end_ms: self.end_ms,
+    /// The indicator as its file holds it: the body's members, then `signature`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(&self.body).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("signature".into(), self.signature.clone().into());
         }
+        v
     }
 }
 
@@ -149,16 +125,7 @@ impl Key {
     pub fn sign(&self, body: Body) -> Indicator {
         let sig = self.0.sign(&canonical(&body));
         Indicator {
-            schema: body.schema,
-            issuer: body.issuer,
-            kind: body.kind,
-            detail: body.detail,
-            direction: body.direction,
-            proto: body.proto,
-            ports: body.ports,
-            remotes: body.remotes,
-            start_ms: body.start_ms,
-            end_ms: body.end_ms,
+            body,
             signature: hex(&sig.to_bytes()),
         }
     }
@@ -198,25 +165,33 @@ impl Refused {
 
 /// Reads and verifies an indicator against the operator's public key (hex).
 pub fn verify(text: &str, trusted: &str) -> Result<Indicator, Refused> {
-    let ind: Indicator = serde_json::from_str(text).map_err(|e| Refused::Syntax(e.to_string()))?;
-    if ind.schema != SCHEMA {
+    let mut v: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(text).map_err(|e| Refused::Syntax(e.to_string()))?;
+    let signature = match v.remove("signature") {
+        Some(serde_json::Value::String(s)) => s,
+        _ => return Err(Refused::Signature),
+    };
+    // Every other member must be the body's: an added one is refused here.
+    let body: Body = serde_json::from_value(serde_json::Value::Object(v))
+        .map_err(|e| Refused::Syntax(e.to_string()))?;
+    if body.schema != SCHEMA {
         return Err(Refused::Schema);
     }
     let key = unhex::<32>(trusted)
         .and_then(|b| VerifyingKey::from_bytes(&b).ok())
         .ok_or(Refused::BadKey)?;
-    if !ind.issuer.eq_ignore_ascii_case(trusted.trim()) {
+    if !body.issuer.eq_ignore_ascii_case(trusted.trim()) {
         return Err(Refused::OtherIssuer);
     }
-    let sig = unhex::<64>(&ind.signature)
+    let sig = unhex::<64>(&signature)
         .map(|b| Signature::from_bytes(&b))
         .ok_or(Refused::Signature)?;
-    key.verify(&canonical(&ind.body()), &sig)
+    key.verify(&canonical(&body), &sig)
         .map_err(|_| Refused::Signature)?;
-    if ind.remotes.len() > MAX_REMOTES {
+    if body.remotes.len() > MAX_REMOTES || body.ports.len() > MAX_REMOTES {
         return Err(Refused::Schema);
     }
-    Ok(ind)
+    Ok(Indicator { body, signature })
 }
 
 /// The indicator body for an alert of a report: its peer and the remote sides of its sample
@@ -318,6 +293,7 @@ pub struct DeviceMatch {
 /// same port when the indicator names one, the same protocol when it names one, within the
 /// window (with [`SLACK_MS`] either side). Most matching endpoints first.
 pub fn matches(ind: &Indicator, report: &Analysis) -> Vec<DeviceMatch> {
+    let ind = &ind.body;
     let (lo, hi) = (
         (ind.start_ms - SLACK_MS).saturating_mul(1_000_000),
         (ind.end_ms + SLACK_MS).saturating_mul(1_000_000),
@@ -414,7 +390,7 @@ mod tests {
         let k = Key::generate().unwrap();
         let pubkey = k.public();
         let ind = k.sign(body(&pubkey));
-        let text = serde_json::to_string_pretty(&ind).unwrap();
+        let text = serde_json::to_string_pretty(&ind.to_json()).unwrap();
         assert_eq!(verify(&text, &pubkey), Ok(ind.clone()));
         // A key file reads back to the same key.
         assert_eq!(Key::parse(&k.to_text()).unwrap().public(), pubkey);
@@ -429,7 +405,7 @@ mod tests {
         let other = Key::generate().unwrap();
         assert_eq!(verify(&text, &other.public()), Err(Refused::OtherIssuer));
         let forged = other.sign(body(&pubkey));
-        let forged = serde_json::to_string(&forged).unwrap();
+        let forged = forged.to_json().to_string();
         assert_eq!(verify(&forged, &pubkey), Err(Refused::Signature));
         assert_eq!(verify(&text, "zz"), Err(Refused::BadKey));
     }

@@ -198,7 +198,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches, mode: Mode) -> Done {
                 Some("json") => {
                     let doc = serde_json::json!({
                         "schema": "iotgate.indicator-match/1",
-                        "indicator": ind,
+                        "indicator": ind.to_json(),
                         "devices": found,
                     });
                     write_json_pretty(&mut *out, &doc)?;
