@@ -122,6 +122,9 @@ pub async fn ensure(js: &jetstream::Context, replicas: usize) -> Result<(), Stri
     Ok(())
 }
 
+/// How long connecting may take.
+pub const CONNECT_WAIT: Duration = Duration::from_secs(15);
+
 /// Connects to the cluster (comma-separated server URLs) and opens JetStream.
 pub async fn connect(urls: &str) -> Result<jetstream::Context, String> {
     let servers: Vec<async_nats::ServerAddr> = urls
@@ -129,12 +132,24 @@ pub async fn connect(urls: &str) -> Result<jetstream::Context, String> {
         .map(|u| u.trim().parse())
         .collect::<Result<_, _>>()
         .map_err(|e| format!("{urls}: {e}"))?;
-    let client = async_nats::ConnectOptions::new()
-        .retry_on_initial_connect()
-        .connection_timeout(Duration::from_secs(3))
-        .connect(servers)
-        .await
-        .map_err(|e| format!("{urls}: {e}"))?;
+    // Servers still starting are waited for, 15 s at most: then the failure is said.
+    let start = std::time::Instant::now();
+    let client = loop {
+        let tried = async_nats::ConnectOptions::new()
+            .connection_timeout(Duration::from_secs(3))
+            .connect(servers.clone())
+            .await;
+        match tried {
+            Ok(c) => break c,
+            Err(e) if start.elapsed() >= CONNECT_WAIT => {
+                return Err(format!(
+                    "no server answered within {} s ({e})",
+                    CONNECT_WAIT.as_secs()
+                ))
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    };
     let mut js = jetstream::new(client);
     js.set_timeout(Duration::from_secs(2));
     Ok(js)
