@@ -135,12 +135,12 @@ fn bind(addr: SocketAddr, rcvbuf: Option<u32>) -> io::Result<UdpSocket> {
     let sock = unsafe { UdpSocket::from_raw_fd(fd) };
     setopt(fd, libc::SOL_SOCKET, libc::SO_REUSEPORT, 1)?;
     if let Some(b) = rcvbuf {
-        setopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUF,
-            libc::c_int::try_from(b).unwrap_or(libc::c_int::MAX),
-        )?;
+        let v = libc::c_int::try_from(b).unwrap_or(libc::c_int::MAX);
+        // Beyond net.core.rmem_max only with CAP_NET_ADMIN (SO_RCVBUFFORCE); otherwise the
+        // kernel grants what its limit allows.
+        if setopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, v).is_err() {
+            setopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUF, v)?;
+        }
     }
     let (ss, len) = sockaddr(addr);
     // SAFETY: ss holds a valid address of length len.
