@@ -6,10 +6,14 @@ use iotgate_explain::{Arg, Localizer};
 use iotgate_sources::{FileKind, SkipReason};
 use std::path::Path;
 
-/// Reads a profile-sized file ([`read_limited`]); the error is a localised line naming the file
-/// (and, for a file over the limit, its actual size).
+/// Reads a profile-sized file ([`read_bounded`] at the MUD profile limit).
 pub fn read_file(l: &Localizer, path: &Path) -> Result<Vec<u8>, String> {
-    let limit = iotgate_mud::MAX_PROFILE_BYTES;
+    read_bounded(l, path, iotgate_mud::MAX_PROFILE_BYTES)
+}
+
+/// Reads at most `limit` bytes of a file the user named ([`read_limited`]); the error is a
+/// localised line naming the file (and, for a file over the limit, its actual size).
+pub fn read_bounded(l: &Localizer, path: &Path, limit: usize) -> Result<Vec<u8>, String> {
     let bytes = read_limited(path, limit).map_err(|e| {
         l.ta(
             "mud-read-error",

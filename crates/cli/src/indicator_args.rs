@@ -104,15 +104,7 @@ pub fn read_verified(l: &Localizer, path: &Path, trusted: &str) -> Result<Indica
     } else {
         trusted.trim().to_string()
     };
-    let bytes = crate::files::read_limited(path, indicator::MAX_BYTES).map_err(|e| {
-        l.ta(
-            "mud-read-error",
-            &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))],
-        )
-    })?;
-    if bytes.len() > indicator::MAX_BYTES {
-        return Err(crate::files::too_large(l, path, indicator::MAX_BYTES));
-    }
+    let bytes = crate::files::read_bounded(l, path, indicator::MAX_BYTES)?;
     indicator::verify(&String::from_utf8_lossy(&bytes), &key_text).map_err(|r| {
         let detail = match &r {
             indicator::Refused::Syntax(e) => e.clone(),

@@ -8,7 +8,7 @@
 //! exporter sent. What cannot be published before the deadline is counted, never dropped
 //! silently.
 
-use crate::{batch, partition, records_subject};
+use crate::{batch, fnv, partition, records_subject};
 use async_nats::jetstream::{self, context::PublishAckFuture};
 use iotgate_flows::subscribers::{AddrText, Attribution};
 use iotgate_flows::Record;
@@ -214,13 +214,4 @@ impl Publisher {
     pub fn last_id(&self) -> Option<&str> {
         self.round_id.as_deref().or(self.last_round.as_deref())
     }
-}
-
-fn fnv(b: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for x in b {
-        h ^= u64::from(*x);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }

@@ -47,7 +47,8 @@ pub fn partition(r: &Record, who: &Attribution, names: &mut (AddrText, AddrText)
     (h % u64::from(n.max(1))) as u32
 }
 
-fn fnv(b: &[u8]) -> u64 {
+/// FNV-1a: the partition hash (stable across processes and versions, unlike a seeded one).
+pub(crate) fn fnv(b: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for x in b {
         h ^= u64::from(*x);
@@ -204,38 +205,9 @@ mod tests {
 pub mod inspect {
     use super::*;
 
-    /// The records stream: (messages, records in them); every message read and decoded.
-    pub async fn records(js: &jetstream::Context) -> Result<(u64, u64), String> {
-        let mut s = js
-            .get_stream(RECORDS_STREAM)
-            .await
-            .map_err(|e| e.to_string())?;
-        let last = s
-            .info()
-            .await
-            .map_err(|e| e.to_string())?
-            .state
-            .last_sequence;
-        let (mut msgs, mut recs, mut out) = (0, 0, Vec::new());
-        for seq in 1..=last {
-            let Ok(m) = s.direct_get(seq).await else {
-                continue;
-            };
-            out.clear();
-            if batch::decode(&m.payload, &mut out).is_ok() {
-                msgs += 1;
-                recs += out.len() as u64;
-            }
-        }
-        Ok((msgs, recs))
-    }
-
-    /// Every alert in the alerts stream, as published.
-    pub async fn alerts(js: &jetstream::Context) -> Result<Vec<serde_json::Value>, String> {
-        let mut s = js
-            .get_stream(ALERTS_STREAM)
-            .await
-            .map_err(|e| e.to_string())?;
+    /// Every message of `stream`, in order.
+    async fn payloads(js: &jetstream::Context, stream: &str) -> Result<Vec<bytes::Bytes>, String> {
+        let mut s = js.get_stream(stream).await.map_err(|e| e.to_string())?;
         let last = s
             .info()
             .await
@@ -245,12 +217,32 @@ pub mod inspect {
         let mut out = Vec::new();
         for seq in 1..=last {
             if let Ok(m) = s.direct_get(seq).await {
-                if let Ok(v) = serde_json::from_slice(&m.payload) {
-                    out.push(v);
-                }
+                out.push(m.payload);
             }
         }
         Ok(out)
+    }
+
+    /// The records stream: (messages, records in them); every message read and decoded.
+    pub async fn records(js: &jetstream::Context) -> Result<(u64, u64), String> {
+        let (mut msgs, mut recs, mut out) = (0, 0, Vec::new());
+        for p in payloads(js, RECORDS_STREAM).await? {
+            out.clear();
+            if batch::decode(&p, &mut out).is_ok() {
+                msgs += 1;
+                recs += out.len() as u64;
+            }
+        }
+        Ok((msgs, recs))
+    }
+
+    /// Every alert in the alerts stream, as published.
+    pub async fn alerts(js: &jetstream::Context) -> Result<Vec<serde_json::Value>, String> {
+        Ok(payloads(js, ALERTS_STREAM)
+            .await?
+            .iter()
+            .filter_map(|p| serde_json::from_slice(p).ok())
+            .collect())
     }
 
     /// The records stream's leader (a server name), and whether every replica is current.

@@ -83,19 +83,7 @@ const MAX_MAP_BYTES: usize = 128 << 20;
 pub fn attribution(l: &Localizer, m: &clap::ArgMatches) -> Result<Attribution, Failure> {
     if let Some(path) = m.get_one::<PathBuf>("subscribers") {
         let shown = path.display().to_string();
-        let bytes = crate::files::read_limited(path, MAX_MAP_BYTES).map_err(|e| {
-            Failure::failed(l.ta(
-                "mud-read-error",
-                &[("path", Arg::S(&shown)), ("error", Arg::S(&e.to_string()))],
-            ))
-        })?;
-        if bytes.len() > MAX_MAP_BYTES {
-            return Err(Failure::failed(crate::files::too_large(
-                l,
-                path,
-                MAX_MAP_BYTES,
-            )));
-        }
+        let bytes = crate::files::read_bounded(l, path, MAX_MAP_BYTES).map_err(Failure::failed)?;
         let text = String::from_utf8_lossy(&bytes);
         let map = Subscribers::parse(&text).map_err(|b| {
             Failure::failed(l.ta(
@@ -124,6 +112,17 @@ pub fn attribution(l: &Localizer, m: &clap::ArgMatches) -> Result<Attribution, F
         return Ok(Attribution::Addresses(nets));
     }
     Ok(Attribution::default())
+}
+
+/// Writes the records `--records json` collected (`out` is empty otherwise), one JSON object a
+/// line, and empties `out`.
+fn print_records(w: &mut dyn std::io::Write, out: &mut Vec<Record>) -> std::io::Result<()> {
+    for r in out.iter() {
+        serde_json::to_writer(&mut *w, &json(r))?;
+        w.write_all(b"\n")?;
+    }
+    out.clear();
+    Ok(())
 }
 
 /// One export packet: printed as records (`out`, no session), or into the session.
@@ -202,7 +201,6 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
     let metrics = crate::metrics::Metrics::start(l, m)?;
     let done = print_out(l, |w| {
         loop {
-            out.clear();
             match &mut input {
                 Input::Replay(reader) => {
                     let Some(p) = reader.next_packet() else { break };
@@ -246,26 +244,16 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                             &batch.data[start..start + len],
                             &mut out,
                         );
-                        if print {
-                            for r in &out {
-                                serde_json::to_writer(&mut *w, &json(r))?;
-                                w.write_all(b"\n")?;
-                            }
-                            out.clear();
-                        }
+                        // Printed as each packet is read: `out` holds one packet's records.
+                        print_records(w, &mut out)?;
                     }
                     recv.done(batch);
                     metrics.update(&feed, recv, nats.as_ref(), &exporters);
                 }
             }
-            if print {
-                for r in &out {
-                    serde_json::to_writer(&mut *w, &json(r))?;
-                    w.write_all(b"\n")?;
-                }
-                if matches!(input, Input::Listen { .. }) {
-                    w.flush()?;
-                }
+            print_records(w, &mut out)?;
+            if print && matches!(input, Input::Listen { .. }) {
+                w.flush()?;
             }
         }
         if let Some(s) = session.as_mut() {
