@@ -9,8 +9,10 @@
 //! A replacement worker for a partition reads the checkpoint and rebuilds the detectors'
 //! state by replaying the partition's records up to the last acknowledged one (the stream
 //! keeps them; nothing is published while rebuilding, since its alerts were), then goes on
-//! from the durable consumer: records a dead worker took but never acknowledged come again.
-//! Each record therefore counts once in the state, and the alerts equal a run without faults.
+//! from the durable consumer. Records a dead worker took but never acknowledged come again
+//! late, behind later ones; the worker reads ahead from the stream to keep stream order (see
+//! [`run_partition`]). Each record therefore counts once, in order, in the state, and the
+//! alerts equal a run without faults.
 
 use crate::{batch, records_subject, retry, ALERTS_SUBJECT, CHECKPOINTS, RECORDS_STREAM};
 use async_nats::jetstream::{self, consumer::pull};
@@ -48,6 +50,11 @@ pub struct PartitionReport {
     pub rebuilt: u64,
     /// Messages processed from the consumer.
     pub processed: u64,
+    /// Messages read from the stream directly to keep the order (ones a dead worker took, or
+    /// a lost delivery).
+    pub read_ahead: u64,
+    /// Deliveries of messages already processed, only acknowledged.
+    pub redelivered: u64,
     /// Records in them.
     pub records: u64,
     /// Alert publishes the stream stored (not duplicates).
@@ -124,7 +131,80 @@ async fn publish_alerts<'a>(
     Ok(new)
 }
 
+/// One partition's detectors and where they are in the stream.
+struct Part {
+    p: u32,
+    session: Session,
+    feed: FlowFeed,
+    recs: Vec<iotgate_flows::Record>,
+    /// Messages processed (rebuilt ones included): checkpoints fall every
+    /// [`CHECKPOINT_MESSAGES`].
+    done: u64,
+    /// The stream sequence of the last message processed.
+    last: u64,
+    /// The end-of-input marker was seen.
+    ended: bool,
+}
+
+impl Part {
+    /// Runs one message through the detectors; returns its records' count.
+    fn take(&mut self, seq: u64, payload: &[u8]) -> usize {
+        self.recs.clear();
+        let mut n = 0;
+        if payload == batch::END {
+            self.ended = true;
+        } else if batch::decode(payload, &mut self.recs).is_ok() {
+            n = self.recs.len();
+            self.feed.records(&mut self.session, &self.recs);
+        }
+        self.last = seq;
+        self.done += 1;
+        n
+    }
+
+    /// After a message: at a checkpoint, publishes the alerts raised so far.
+    async fn publish_due(&mut self, js: &jetstream::Context) -> Result<u64, String> {
+        if !self.done.is_multiple_of(CHECKPOINT_MESSAGES) {
+            return Ok(0);
+        }
+        let now: Vec<Alert> = self.session.alerts_raised().cloned().collect();
+        publish_alerts(js, now.iter(), self.p).await
+    }
+}
+
+/// The partition's first message at or after stream sequence `from`, read from the stream
+/// itself; `None` when there is none.
+async fn next_stored(
+    stream: &jetstream::stream::Stream,
+    p: u32,
+    from: u64,
+) -> Result<Option<jetstream::message::StreamMessage>, String> {
+    use jetstream::stream::DirectGetErrorKind;
+    let mut last = String::new();
+    for _ in 0..60 {
+        match stream
+            .direct_get_next_for_subject(records_subject(p), Some(from))
+            .await
+        {
+            Ok(m) => return Ok(Some(m)),
+            Err(e) if e.kind() == DirectGetErrorKind::NotFound => return Ok(None),
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    Err(format!(
+        "partition {p}, reading from sequence {from}: {last}"
+    ))
+}
+
 /// Runs one partition until the input ends (`until_idle`) or forever.
+///
+/// Records are processed in stream order, whatever order the consumer delivers them in:
+/// the detectors pair and count in time, so a record handled after a later one would change
+/// the alerts. A consumer delivers first deliveries in order, one consumer sequence each;
+/// when a message is a redelivery, or the consumer sequence skipped (a delivery lost, or
+/// taken by a dead worker), the partition's messages before it are read from the stream
+/// directly, and when they come again from the consumer they are only acknowledged.
 pub async fn run_partition(
     js: jetstream::Context,
     cfg: WorkerConfig,
@@ -138,56 +218,38 @@ pub async fn run_partition(
     let stream = retry("records stream", || js.get_stream(RECORDS_STREAM)).await?;
     let name = format!("part-{p}");
     let consumer: jetstream::consumer::PullConsumer = retry("consumer", || {
-        stream.get_or_create_consumer(
-            &name,
-            pull::Config {
-                durable_name: Some(name.clone()),
-                filter_subject: records_subject(p),
-                ack_policy: jetstream::consumer::AckPolicy::Explicit,
-                ack_wait: Duration::from_secs(5),
-                max_ack_pending: 4096,
-                ..Default::default()
-            },
-        )
+        stream.get_or_create_consumer(&name, consumer_config(p))
     })
     .await?;
-    let mut session = Session::new(SessionConfig {
-        detect: cfg.detect.clone(),
-        ..SessionConfig::default()
-    });
-    let mut feed = FlowFeed::new(cfg.who.clone());
-    let mut recs = Vec::new();
+    let mut part = Part {
+        p,
+        session: Session::new(SessionConfig {
+            detect: cfg.detect.clone(),
+            ..SessionConfig::default()
+        }),
+        feed: FlowFeed::new(cfg.who.clone()),
+        recs: Vec::new(),
+        done: 0,
+        last: 0,
+        ended: false,
+    };
     // Rebuild: the records acknowledged before, replayed in order without publishing.
     let floor = retry("consumer info", || consumer.get_info())
         .await?
         .ack_floor
         .stream_sequence;
-    let mut done: u64 = 0;
-    let mut ended_rebuilt = false;
-    if floor > 0 {
-        let mut seq = 0;
-        while seq < floor {
-            let next = retry("rebuild", || {
-                stream.direct_get_next_for_subject(records_subject(p), Some(seq + 1))
-            })
-            .await;
-            let Ok(m) = next else { break };
-            seq = m.sequence;
-            if seq > floor {
-                break;
+    while part.last < floor {
+        match next_stored(&stream, p, part.last + 1).await? {
+            Some(m) if m.sequence <= floor => {
+                part.take(m.sequence, &m.payload);
+                rep.rebuilt += 1;
             }
-            recs.clear();
-            if m.payload.as_ref() == batch::END {
-                ended_rebuilt = true;
-            } else if batch::decode(&m.payload, &mut recs).is_ok() {
-                feed.records(&mut session, &recs);
-            }
-            done += 1;
-            rep.rebuilt += 1;
+            _ => break,
         }
     }
     let mut idle_since = Instant::now();
-    let mut ended = ended_rebuilt;
+    // The consumer sequence of the last delivery seen.
+    let mut last_delivery: Option<u64> = None;
     loop {
         let batch = consumer
             .fetch()
@@ -209,7 +271,7 @@ pub async fn run_partition(
             // consumer's leader says nothing is pending (a leader election stalls the input
             // for seconds: idleness alone is no end).
             if let Some(limit) = cfg.until_idle {
-                if ended && idle_since.elapsed() >= limit {
+                if part.ended && idle_since.elapsed() >= limit {
                     let info = consumer.get_info().await;
                     if let Ok(i) = info {
                         let led = i.cluster.as_ref().is_none_or(|c| c.leader.is_some());
@@ -223,33 +285,38 @@ pub async fn run_partition(
             continue;
         }
         idle_since = Instant::now();
-        let mut last_seq = 0;
         for m in &got {
-            if let Ok(info) = m.info() {
-                last_seq = info.stream_sequence;
+            let Ok(info) = m.info() else { continue };
+            let (seq, delivery) = (info.stream_sequence, info.consumer_sequence);
+            let in_order = info.delivered == 1 && last_delivery.is_some_and(|d| d + 1 == delivery);
+            last_delivery = Some(delivery);
+            if seq <= part.last {
+                // Processed already (read from the stream, or before a restart).
+                rep.redelivered += 1;
+                continue;
             }
-            recs.clear();
-            if m.payload.as_ref() == batch::END {
-                ended = true;
-            } else if batch::decode(&m.payload, &mut recs).is_ok() {
-                rep.records += recs.len() as u64;
-                feed.records(&mut session, &recs);
+            if !in_order {
+                while let Some(n) = next_stored(&stream, p, part.last + 1).await? {
+                    if n.sequence >= seq {
+                        break;
+                    }
+                    rep.records += part.take(n.sequence, &n.payload) as u64;
+                    rep.read_ahead += 1;
+                    rep.alerts_new += part.publish_due(&js).await?;
+                }
             }
-            done += 1;
+            rep.records += part.take(seq, &m.payload) as u64;
             rep.processed += 1;
-            if done.is_multiple_of(CHECKPOINT_MESSAGES) {
-                let now: Vec<Alert> = session.alerts_raised().cloned().collect();
-                rep.alerts_new += publish_alerts(&js, now.iter(), p).await?;
-            }
+            rep.alerts_new += part.publish_due(&js).await?;
         }
         for m in &got {
             let _ = retry("ack", || m.double_ack()).await;
         }
-        let cp = serde_json::json!({"seq": last_seq, "messages": done}).to_string();
+        let cp = serde_json::json!({"seq": part.last, "messages": part.done}).to_string();
         let _ = retry("checkpoint", || kv.put(format!("p{p}"), cp.clone().into())).await;
     }
-    feed.finish(&mut session);
-    let snap = session.finish();
+    part.feed.finish(&mut part.session);
+    let snap = part.session.finish();
     if let Some(alerts) = &snap.alerts {
         rep.alerts_new += publish_alerts(&js, alerts.iter(), p).await?;
     }
@@ -259,4 +326,18 @@ pub async fn run_partition(
         .map(|i| i.num_pending)
         .unwrap_or(0);
     Ok(rep)
+}
+
+/// The durable pull consumer of partition `p`: explicit acknowledgements, a message not
+/// acknowledged within 5 s delivered again.
+pub fn consumer_config(p: u32) -> pull::Config {
+    let name = format!("part-{p}");
+    pull::Config {
+        durable_name: Some(name),
+        filter_subject: records_subject(p),
+        ack_policy: jetstream::consumer::AckPolicy::Explicit,
+        ack_wait: Duration::from_secs(5),
+        max_ack_pending: 4096,
+        ..Default::default()
+    }
 }

@@ -147,6 +147,8 @@ pub fn worker(l: &Localizer, m: &clap::ArgMatches) -> Done {
                     "partition": r.partition,
                     "rebuilt": r.rebuilt,
                     "processed": r.processed,
+                    "read_ahead": r.read_ahead,
+                    "redelivered": r.redelivered,
                     "records": r.records,
                     "alerts_new": r.alerts_new,
                     "pending": r.pending,
