@@ -18,6 +18,15 @@ pub const SLOTS: usize = 64;
 const SLOT_BYTES: usize = 65_536;
 /// Batches in flight between the readers and the decoder.
 const QUEUE: usize = 16;
+/// After a read of fewer than [`COALESCE_BELOW`] datagrams, a reader waits this long before
+/// the next, letting datagrams gather in the socket's buffer: at low rates one wake-up per
+/// datagram costs more than decoding it (a scheduler round trip each), and flow records lose
+/// nothing by waiting a millisecond (exporters hold them for seconds to minutes). At the rate
+/// that fills a batch no reader waits; below it, what arrives in the pause is fewer than
+/// [`COALESCE_BELOW`] datagrams, which the receive buffer holds (see [`Slots::small`]).
+const COALESCE: std::time::Duration = std::time::Duration::from_millis(1);
+/// Datagrams per read below which the reader pauses.
+const COALESCE_BELOW: usize = 16;
 
 /// Datagrams read together: their bytes one after another, and per datagram its sender and
 /// where its bytes are.
@@ -170,15 +179,42 @@ struct Slots {
     names: Vec<libc::sockaddr_storage>,
     iov: Vec<libc::iovec>,
     hdrs: Vec<libc::mmsghdr>,
+    /// The socket's receive buffer, bytes (as the kernel counts them, overhead included).
+    rcvbuf: usize,
+    /// The last read was small: pause before the next.
+    small: bool,
 }
 
 // SAFETY: the raw pointers inside point into the struct's own vectors and are rebuilt
 // before every call; nothing is shared.
 unsafe impl Send for Slots {}
 
+/// The receive buffer the kernel gave `fd`, bytes.
+fn rcvbuf_of(fd: i32) -> usize {
+    let mut v: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: an integer option read into a local of the right size.
+    let r = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&mut v as *mut libc::c_int).cast(),
+            &mut len,
+        )
+    };
+    if r == 0 {
+        usize::try_from(v).unwrap_or(0)
+    } else {
+        0
+    }
+}
+
 impl Slots {
-    fn new() -> Slots {
+    fn new(fd: i32) -> Slots {
         Slots {
+            rcvbuf: rcvbuf_of(fd),
+            small: false,
             bufs: vec![0u8; SLOTS * SLOT_BYTES],
             // SAFETY: zeroed sockaddr_storage and mmsghdr values are valid; the pointers
             // are set before use.
@@ -191,6 +227,9 @@ impl Slots {
     /// One `recvmmsg` on `fd` (waiting up to the socket's timeout for the first datagram);
     /// what it read is appended to `b`. Returns the datagrams read.
     fn read(&mut self, fd: i32, b: &mut Batch) -> usize {
+        if std::mem::take(&mut self.small) {
+            std::thread::sleep(COALESCE);
+        }
         self.iov.clear();
         for (i, chunk) in self.bufs.chunks_mut(SLOT_BYTES).enumerate() {
             self.iov.push(libc::iovec {
@@ -224,6 +263,7 @@ impl Slots {
             return 0;
         }
         let n = n as usize;
+        let before = b.data.len();
         for i in 0..n {
             let len = (self.hdrs[i].msg_len as usize).min(SLOT_BYTES);
             let start = b.data.len();
@@ -231,6 +271,10 @@ impl Slots {
                 .extend_from_slice(&self.bufs[i * SLOT_BYTES..i * SLOT_BYTES + len]);
             b.items.push((from_sockaddr(&self.names[i]), start, len));
         }
+        // Pause before the next read only when what came is small against the receive
+        // buffer too (the kernel charges each datagram about twice its bytes), so as much
+        // again arriving during the pause fits.
+        self.small = n < COALESCE_BELOW && (b.data.len() - before) * 8 < self.rcvbuf;
         n
     }
 }
@@ -244,8 +288,8 @@ fn read_loop(
     datagrams: Arc<AtomicU64>,
     calls: Arc<AtomicU64>,
 ) {
-    let mut slots = Slots::new();
     let fd = sock.as_raw_fd();
+    let mut slots = Slots::new(fd);
     while !stop.load(Ordering::Relaxed) {
         // A batch to fill: one given back, else a new one while few are in flight.
         let mut b = back
@@ -285,10 +329,11 @@ impl Receiver {
         let calls = Arc::new(AtomicU64::new(0));
         if socks.len() == 1 {
             let sock = socks.pop().expect("one socket");
+            let slots = Slots::new(sock.as_raw_fd());
             return Ok(Receiver {
                 rx,
                 back,
-                inline: Some((sock, Slots::new(), Batch::default())),
+                inline: Some((sock, slots, Batch::default())),
                 local,
                 inodes,
                 stop,

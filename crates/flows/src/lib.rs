@@ -118,7 +118,7 @@ struct Key {
 
 /// One field of a template: its element id (enterprise fields are kept as unknown), and its
 /// length (`u16::MAX`: variable, IPFIX).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Field {
     id: u16,
     enterprise: bool,
@@ -136,9 +136,12 @@ struct Template {
 /// Decodes export packets; keeps the templates and the sampling rates exporters declared.
 #[derive(Debug, Default)]
 pub struct Decoder {
-    templates: HashMap<Key, Template>,
+    templates: HashMap<Key, Template, foldhash::fast::RandomState>,
     order: VecDeque<Key>,
-    sampling: HashMap<(IpAddr, u32), u32>,
+    sampling: HashMap<(IpAddr, u32), u32, foldhash::fast::RandomState>,
+    /// A template's fields as read, before they are kept (reused: exporters resend their
+    /// templates often, and a template sent again unchanged is only refreshed).
+    scratch: Vec<Field>,
     /// What it did.
     pub stats: Stats,
 }
@@ -347,7 +350,8 @@ impl Decoder {
             if fields == 0 || fields > MAX_FIELDS {
                 return false;
             }
-            let mut fs = Vec::with_capacity(fields);
+            let mut fs = std::mem::take(&mut self.scratch);
+            fs.clear();
             for _ in 0..fields {
                 let (Some(t), Some(l)) = (u16_at(b, at), u16_at(b, at + 2)) else {
                     return false;
@@ -366,14 +370,21 @@ impl Decoder {
                     len: l,
                 });
             }
-            self.learn(
-                key,
-                Template {
-                    fields: fs,
-                    options,
-                    seen_s: now_s,
-                },
-            );
+            match self.templates.get_mut(&key) {
+                Some(t) if t.options == options && t.fields == fs => {
+                    self.stats.templates_learnt += 1;
+                    t.seen_s = now_s;
+                }
+                _ => self.learn(
+                    key,
+                    Template {
+                        fields: fs.clone(),
+                        options,
+                        seen_s: now_s,
+                    },
+                ),
+            }
+            self.scratch = fs;
             b = b.get(at..).unwrap_or(&[]);
         }
         true

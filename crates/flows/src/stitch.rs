@@ -8,6 +8,7 @@
 //! when [`Stitcher::max_pending`] wait.
 
 use crate::Record;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 
@@ -21,10 +22,37 @@ pub struct Conversation {
     pub reverse: Option<Record>,
 }
 
-type Key = (IpAddr, IpAddr, u16, u16, u8);
+/// A direction of a conversation, compact (hashed twice per record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    src: u128,
+    dst: u128,
+    ports: u32,
+    /// The protocol, and which addresses are IPv6 (an IPv4 address and its IPv4-mapped IPv6
+    /// form stay apart).
+    proto: u16,
+}
+
+fn addr_bits(ip: IpAddr) -> (u128, u16) {
+    match ip {
+        IpAddr::V4(a) => (u128::from(u32::from(a)), 0),
+        IpAddr::V6(a) => (u128::from(a), 1),
+    }
+}
+
+fn key_of(src: IpAddr, dst: IpAddr, sport: u16, dport: u16, proto: u8) -> Key {
+    let (s, fs) = addr_bits(src);
+    let (d, fd) = addr_bits(dst);
+    Key {
+        src: s,
+        dst: d,
+        ports: (u32::from(sport) << 16) | u32::from(dport),
+        proto: u16::from(proto) | (fs << 8) | (fd << 9),
+    }
+}
 
 fn key(r: &Record) -> Key {
-    (r.src, r.dst, r.sport, r.dport, r.proto)
+    key_of(r.src, r.dst, r.sport, r.dport, r.proto)
 }
 
 /// True when a record's source looks like the server of the exchange: a well-known port
@@ -45,9 +73,14 @@ pub struct Stitcher {
     pub hold_ms: i64,
     /// Most records waiting at once.
     pub max_pending: usize,
-    pending: HashMap<Key, (Record, u64), foldhash::fast::RandomState>,
-    /// (deadline, key, generation) in arrival order.
-    queue: VecDeque<(i64, Key, u64)>,
+    /// The direction waiting → its slot. Small entries: the records stay in `slots`.
+    pending: HashMap<Key, u32, foldhash::fast::RandomState>,
+    /// Records waiting, each with its generation (0: the slot is free); reused.
+    slots: Vec<(Record, u64)>,
+    free: Vec<u32>,
+    /// (deadline, slot, generation) in arrival order: a record paired meanwhile left a slot of
+    /// another generation behind, so its entry lapses without a lookup.
+    queue: VecDeque<(i64, u32, u64)>,
     gen: u64,
     /// The latest end time seen: the export clock.
     clock: i64,
@@ -72,6 +105,8 @@ impl Stitcher {
             hold_ms,
             max_pending: max_pending.max(1),
             pending: HashMap::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
             queue: VecDeque::new(),
             gen: 0,
             clock: i64::MIN,
@@ -81,6 +116,14 @@ impl Stitcher {
         }
     }
 
+    /// Empties slot `i`, giving its record.
+    fn release(&mut self, i: u32) -> Record {
+        let slot = &mut self.slots[i as usize];
+        slot.1 = 0;
+        self.free.push(i);
+        slot.0.clone()
+    }
+
     /// Takes one record; conversations that are complete, or whose wait ended, go to `out`.
     pub fn push(&mut self, r: &Record, out: &mut Vec<Conversation>) {
         let t = r.end_ms.or(r.start_ms).unwrap_or(self.clock);
@@ -88,55 +131,75 @@ impl Stitcher {
             self.clock = t;
             self.expire(out);
         }
-        let rev = (r.dst, r.src, r.dport, r.sport, r.proto);
-        if let Some((other, _)) = self.pending.remove(&rev) {
+        let rev = key_of(r.dst, r.src, r.dport, r.sport, r.proto);
+        if let Some(i) = self.pending.remove(&rev) {
             self.paired += 1;
+            let other = self.release(i);
             out.push(pair(other, r.clone()));
             return;
         }
         let k = key(r);
-        if let Some((old, _)) = self.pending.remove(&k) {
-            // The same direction again (a flow cut by the active timeout): the older goes on.
-            self.alone += 1;
-            out.push(alone(old));
-        }
-        while self.pending.len() >= self.max_pending {
-            let Some((_, k, g)) = self.queue.pop_front() else {
+        while self.pending.len() >= self.max_pending && !self.pending.contains_key(&k) {
+            let Some((_, i, g)) = self.queue.pop_front() else {
                 break;
             };
-            if self.pending.get(&k).is_some_and(|(_, pg)| *pg == g) {
-                if let Some((old, _)) = self.pending.remove(&k) {
-                    self.crowded += 1;
-                    self.alone += 1;
-                    out.push(alone(old));
-                }
+            if self.slots[i as usize].1 == g {
+                let old = self.release(i);
+                self.pending.remove(&key(&old));
+                self.crowded += 1;
+                self.alone += 1;
+                out.push(alone(old));
             }
         }
         self.gen += 1;
-        self.pending.insert(k, (r.clone(), self.gen));
-        self.queue
-            .push_back((t.saturating_add(self.hold_ms), k, self.gen));
+        let deadline = t.saturating_add(self.hold_ms);
+        match self.pending.entry(k) {
+            Entry::Occupied(e) => {
+                // The same direction again (a flow cut by the active timeout): the older goes
+                // on, the newer waits in its slot.
+                let i = *e.get();
+                self.alone += 1;
+                let slot = &mut self.slots[i as usize];
+                let old = std::mem::replace(slot, (r.clone(), self.gen)).0;
+                out.push(alone(old));
+                self.queue.push_back((deadline, i, self.gen));
+            }
+            Entry::Vacant(v) => {
+                let i = match self.free.pop() {
+                    Some(i) => {
+                        self.slots[i as usize] = (r.clone(), self.gen);
+                        i
+                    }
+                    None => {
+                        self.slots.push((r.clone(), self.gen));
+                        (self.slots.len() - 1) as u32
+                    }
+                };
+                v.insert(i);
+                self.queue.push_back((deadline, i, self.gen));
+            }
+        }
     }
 
     /// Lets go of the records whose wait ended by the export clock.
     fn expire(&mut self, out: &mut Vec<Conversation>) {
-        while let Some(&(deadline, k, g)) = self.queue.front() {
+        while let Some(&(deadline, i, g)) = self.queue.front() {
             if deadline > self.clock {
                 break;
             }
             self.queue.pop_front();
-            if self.pending.get(&k).is_some_and(|(_, pg)| *pg == g) {
-                if let Some((old, _)) = self.pending.remove(&k) {
-                    self.alone += 1;
-                    out.push(alone(old));
-                }
+            if self.slots[i as usize].1 == g {
+                let old = self.release(i);
+                self.pending.remove(&key(&old));
+                self.alone += 1;
+                out.push(alone(old));
             }
         }
-        // Entries already paired leave stale queue slots behind: drop them when they dominate.
+        // Entries already paired leave lapsed queue entries behind: drop them when they
+        // dominate.
         if self.queue.len() > 2 * self.pending.len() + 1024 {
-            let pending = &self.pending;
-            self.queue
-                .retain(|(_, k, g)| pending.get(k).is_some_and(|(_, pg)| pg == g));
+            let slots = &self.slots;
+            self.queue.retain(|&(_, i, g)| slots[i as usize].1 == g);
         }
     }
 
@@ -144,10 +207,15 @@ impl Stitcher {
     pub fn flush(&mut self, out: &mut Vec<Conversation>) {
         self.clock = i64::MAX;
         self.expire(out);
-        let mut rest: Vec<_> = self.pending.drain().map(|(_, v)| v).collect();
-        rest.sort_by_key(|(_, g)| *g);
-        for (r, _) in rest {
+        let mut rest: Vec<(u64, u32)> = self
+            .pending
+            .drain()
+            .map(|(_, i)| (self.slots[i as usize].1, i))
+            .collect();
+        rest.sort_unstable();
+        for (_, i) in rest {
             self.alone += 1;
+            let r = self.release(i);
             out.push(alone(r));
         }
         self.queue.clear();

@@ -179,38 +179,23 @@ impl Learner {
     /// entries (no allocation), so that a device's routine flows after the learning window cost
     /// little; [`Learner::unknown`] then describes the rest.
     pub fn knows_kinds(&self, inv: &Inventory, key: &FlowKey, f: &Flow) -> bool {
-        for side in 0..2 {
-            let Some(dev) = inv.devices.get(f.dev[side] as usize) else {
-                continue;
-            };
-            if dev.mac != self.mac {
-                continue;
-            }
-            let ctx = Ctx::new(inv, dev, inv.devices.get(f.dev[1 - side] as usize), None);
-            let initiated = f.initiator as usize == side;
-            let theirs = key.addr(1 - side);
-            let service = key.port(1 - f.initiator as usize);
-            let has_ports = matches!(key.proto, 6 | 17 | 132) && service != 0;
-            let class = if has_ports && service == 53 && ctx.is_controller(URN_DNS, &theirs) {
-                0
-            } else if ctx.is_local(&theirs) {
-                1
-            } else {
-                2
-            };
-            let port = has_ports.then_some((service, !initiated));
-            let (sent, recv) = if initiated { (0, 1) } else { (1, 0) };
-            for (from_device, dir) in [(true, sent), (false, recv)] {
-                if f.pkts[dir] > 0
-                    && !self
-                        .kinds
-                        .contains(&kind_key(from_device, key.proto, port, class))
-                {
-                    return false;
-                }
-            }
-        }
-        true
+        each_kind(self.mac, inv, key, f, |k| self.kinds.contains(&k))
+    }
+
+    /// Learns only the kinds of connection `f` needs (what [`Learner::knows_kinds`] and
+    /// [`Learner::unknown`] compare with), without entries: the behaviour-change detector's
+    /// learning, with no allocation per flow. A learner fed this way writes no profile.
+    pub fn learn_kinds(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
+        let kinds = &mut self.kinds;
+        each_kind(self.mac, inv, key, f, |k| {
+            kinds.insert(k);
+            true
+        });
+    }
+
+    /// Kinds of connection learned.
+    pub fn kinds_len(&self) -> usize {
+        self.kinds.len()
     }
 
     fn rules_of(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow, out: &mut Vec<Rule>) {
@@ -408,6 +393,45 @@ fn kind_of(r: &Rule) -> KindKey {
         Peer::Name(_) | Peer::Addr(_) => 2,
     };
     kind_key(r.from_device, r.proto, r.port, class)
+}
+
+/// Calls `each` with every kind of connection flow `f` needs of device `mac` (the kinds
+/// [`kind_of`] gives its entries), until `each` says false; returns false then.
+fn each_kind(
+    mac: Mac,
+    inv: &Inventory,
+    key: &FlowKey,
+    f: &Flow,
+    mut each: impl FnMut(KindKey) -> bool,
+) -> bool {
+    for side in 0..2 {
+        let Some(dev) = inv.devices.get(f.dev[side] as usize) else {
+            continue;
+        };
+        if dev.mac != mac {
+            continue;
+        }
+        let ctx = Ctx::new(inv, dev, inv.devices.get(f.dev[1 - side] as usize), None);
+        let initiated = f.initiator as usize == side;
+        let theirs = key.addr(1 - side);
+        let service = key.port(1 - f.initiator as usize);
+        let has_ports = matches!(key.proto, 6 | 17 | 132) && service != 0;
+        let class = if has_ports && service == 53 && ctx.is_controller(URN_DNS, &theirs) {
+            0
+        } else if ctx.is_local(&theirs) {
+            1
+        } else {
+            2
+        };
+        let port = has_ports.then_some((service, !initiated));
+        let (sent, recv) = if initiated { (0, 1) } else { (1, 0) };
+        for (from_device, dir) in [(true, sent), (false, recv)] {
+            if f.pkts[dir] > 0 && !each(kind_key(from_device, key.proto, port, class)) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// The kind of connection, with high ports outside the notable ones as one "high port":

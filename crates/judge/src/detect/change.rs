@@ -1,6 +1,7 @@
-//! Behaviour change: a device's flows during a learning window become a learned MUD profile
-//! (the `mud learn` logic); afterwards, entries its flows would need that the profile lacks are
-//! new behaviour, and enough of them raise an alert.
+//! Behaviour change: a device's flows during a learning window teach the kinds of connection
+//! it makes (direction, protocol, service port, kind of peer — as `mud learn` classes its
+//! entries); afterwards, kinds its flows need that were not learned are new behaviour, and
+//! enough of them raise an alert.
 
 use super::alert::{Kind, Sample, Seed};
 use super::detector::{event, side_dev, Cx, Detector};
@@ -9,7 +10,7 @@ use crate::Severity;
 use iotgate_observe::flow::{Flow, FlowKey};
 use rustc_hash::FxHashSet;
 
-/// Devices followed at most (each holds a learned profile of at most `MAX_RULES` entries).
+/// Devices followed at most (each holds the kinds of connection it was seen making).
 const MAX_DEVICES: usize = 1024;
 /// New entries remembered per device.
 const MAX_NEW: usize = 256;
@@ -37,7 +38,7 @@ impl Change {
         self.devs
             .iter()
             .flatten()
-            .map(|d| 256 + d.learner.len() * 96 + d.new.len() * 64)
+            .map(|d| 256 + d.learner.kinds_len() * 16 + d.new.len() * 64)
             .sum()
     }
 
@@ -77,9 +78,7 @@ impl Change {
             }
             st.start = st.start.min(f.first_ns);
             if f.first_ns < st.start + window {
-                if st.learner.len() < crate::mud_learn::MAX_RULES {
-                    st.learner.flow(inv, key, f);
-                }
+                st.learner.learn_kinds(inv, key, f);
                 continue;
             }
             if st.new.len() >= MAX_NEW {
@@ -141,7 +140,7 @@ impl Change {
                 let mut v: Vec<String> = d.new.iter().cloned().collect();
                 v.sort();
                 a.set("new_entries", v.len() as u64);
-                a.set("learned_entries", d.learner.len() as u64);
+                a.set("learned_kinds", d.learner.kinds_len() as u64);
                 v.truncate(20);
                 a.items = v;
             }
