@@ -19,6 +19,12 @@ use std::net::IpAddr;
 /// Distinct entries learned at most; a device doing more (a scan) gives a truncated profile.
 pub const MAX_RULES: usize = 4096;
 
+/// Kinds of connection learned at most by [`Learner::learn_kinds`] (a device shows tens; ports
+/// from 1024 up count as one kind, except the notable ones): a device making more in its
+/// learning window (a scan of every port) has shown no baseline worth more, and its state
+/// stays the same however long the flood.
+pub const MAX_KINDS: usize = 256;
+
 /// Bytes of a learned profile kept for all but its entries: the MUD URL, system information,
 /// maker, dates, policies, and the (at most four) ACLs' own members with their
 /// [`iotgate_mud::write::ACL_ENTRIES_OVERHEAD`] — a few kilobytes; only a MUD URL given on the
@@ -184,11 +190,14 @@ impl Learner {
 
     /// Learns only the kinds of connection `f` needs (what [`Learner::knows_kinds`] and
     /// [`Learner::unknown`] compare with), without entries: the behaviour-change detector's
-    /// learning, with no allocation per flow. A learner fed this way writes no profile.
+    /// learning, with no allocation per flow, at most [`MAX_KINDS`]. A learner fed this way
+    /// writes no profile.
     pub fn learn_kinds(&mut self, inv: &Inventory, key: &FlowKey, f: &Flow) {
         let kinds = &mut self.kinds;
         each_kind(self.mac, inv, key, f, |k| {
-            kinds.insert(k);
+            if kinds.len() < MAX_KINDS {
+                kinds.insert(k);
+            }
             true
         });
     }
