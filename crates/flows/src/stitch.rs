@@ -124,6 +124,14 @@ impl Stitcher {
         slot.0.clone()
     }
 
+    /// Gives the record still waiting in slot `i` out alone.
+    fn let_go(&mut self, i: u32, out: &mut Vec<Conversation>) {
+        let old = self.release(i);
+        self.pending.remove(&key(&old));
+        self.alone += 1;
+        out.push(alone(old));
+    }
+
     /// Takes one record; conversations that are complete, or whose wait ended, go to `out`.
     pub fn push(&mut self, r: &Record, out: &mut Vec<Conversation>) {
         let t = r.end_ms.or(r.start_ms).unwrap_or(self.clock);
@@ -144,11 +152,8 @@ impl Stitcher {
                 break;
             };
             if self.slots[i as usize].1 == g {
-                let old = self.release(i);
-                self.pending.remove(&key(&old));
                 self.crowded += 1;
-                self.alone += 1;
-                out.push(alone(old));
+                self.let_go(i, out);
             }
         }
         self.gen += 1;
@@ -189,10 +194,7 @@ impl Stitcher {
             }
             self.queue.pop_front();
             if self.slots[i as usize].1 == g {
-                let old = self.release(i);
-                self.pending.remove(&key(&old));
-                self.alone += 1;
-                out.push(alone(old));
+                self.let_go(i, out);
             }
         }
         // Entries already paired leave lapsed queue entries behind: drop them when they

@@ -180,21 +180,20 @@ async fn next_stored(
     from: u64,
 ) -> Result<Option<jetstream::message::StreamMessage>, String> {
     use jetstream::stream::DirectGetErrorKind;
-    let mut last = String::new();
-    for _ in 0..60 {
-        match stream
-            .direct_get_next_for_subject(records_subject(p), Some(from))
-            .await
-        {
-            Ok(m) => return Ok(Some(m)),
-            Err(e) if e.kind() == DirectGetErrorKind::NotFound => return Ok(None),
-            Err(e) => last = e.to_string(),
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    Err(format!(
-        "partition {p}, reading from sequence {from}: {last}"
-    ))
+    retry(
+        &format!("partition {p}, reading from sequence {from}"),
+        || async {
+            match stream
+                .direct_get_next_for_subject(records_subject(p), Some(from))
+                .await
+            {
+                Ok(m) => Ok(Some(m)),
+                Err(e) if e.kind() == DirectGetErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        },
+    )
+    .await
 }
 
 /// Runs one partition until the input ends (`until_idle`) or forever.
