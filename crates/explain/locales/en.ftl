@@ -1088,6 +1088,7 @@ cli-collect-long = Reads the export packets routers send (NetFlow v5, v9, IPFIX,
 cli-collect-replay = A capture of export packets (pcap or pcapng) to read
 cli-collect-records = Print every flow record (json: one object per line); without it, only the counts
 collect-summary = { $packets } export packets, { $records } flow records; { $malformed } unreadable, { $notemplate } data sets without their template, { $templates } templates kept, { $other } other frames
+collect-pairing = { $paired } conversations paired (both directions), { $alone } records alone (no reverse within the wait), { $crowded } let go early (pairing table full)
 cli-collect-format = Without --records: the report (alerts from the detectors run on the records) as text or json
 cli-collect-listen = Receive exports on this UDP address (udp://0.0.0.0:2055), until Ctrl-C or --for
 cli-collect-rcvbuf = The socket's receive buffer in bytes (what the kernel keeps while a burst is decoded; it may grant less)

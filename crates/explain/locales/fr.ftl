@@ -1085,6 +1085,7 @@ cli-collect-long = Lit les paquets d'export qu'envoient les routeurs (NetFlow v5
 cli-collect-replay = Une capture de paquets d'export (pcap ou pcapng) à lire
 cli-collect-records = Écrire chaque enregistrement de flux (json : un objet par ligne) ; sans cette option, seulement les comptes
 collect-summary = { $packets } paquets d'export, { $records } enregistrements de flux ; { $malformed } illisibles, { $notemplate } ensembles de données sans leur gabarit, { $templates } gabarits gardés, { $other } autres trames
+collect-pairing = { $paired } conversations appariées (les deux sens), { $alone } enregistrements seuls (pas de sens inverse pendant l'attente), { $crowded } lâchés plus tôt (table d'appariement pleine)
 cli-collect-format = Sans --records : le rapport (les alertes des détecteurs appliqués aux enregistrements) en texte ou en json
 cli-collect-listen = Recevoir les exports sur cette adresse UDP (udp://0.0.0.0:2055), jusqu'à Ctrl-C ou --for
 cli-collect-rcvbuf = Le tampon de réception de la socket, en octets (ce que le noyau garde pendant qu'une rafale est décodée ; il peut accorder moins)

@@ -128,6 +128,9 @@ struct Field {
 #[derive(Debug, Clone)]
 struct Template {
     fields: Vec<Field>,
+    /// The template record as it came (header and fields): a resend with the same bytes is
+    /// recognised by one comparison, before any field is read.
+    raw: Box<[u8]>,
     /// An options template (its records describe the exporter, not flows).
     options: bool,
     seen_s: u32,
@@ -350,6 +353,15 @@ impl Decoder {
             if fields == 0 || fields > MAX_FIELDS {
                 return false;
             }
+            // Exporters resend their templates unchanged, often in every packet.
+            if let Some(t) = self.templates.get_mut(&key) {
+                if t.options == options && b.starts_with(&t.raw) {
+                    self.stats.templates_learnt += 1;
+                    t.seen_s = now_s;
+                    b = &b[t.raw.len()..];
+                    continue;
+                }
+            }
             let mut fs = std::mem::take(&mut self.scratch);
             fs.clear();
             for _ in 0..fields {
@@ -374,11 +386,13 @@ impl Decoder {
                 Some(t) if t.options == options && t.fields == fs => {
                     self.stats.templates_learnt += 1;
                     t.seen_s = now_s;
+                    t.raw = b[..at].into();
                 }
                 _ => self.learn(
                     key,
                     Template {
                         fields: fs.clone(),
+                        raw: b[..at].into(),
                         options,
                         seen_s: now_s,
                     },

@@ -8,8 +8,8 @@
 //! when [`Stitcher::max_pending`] wait.
 
 use crate::Record;
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
 use std::net::IpAddr;
 
 /// One conversation: the initiator's record, and the responder's when both were seen.
@@ -51,10 +51,6 @@ fn key_of(src: IpAddr, dst: IpAddr, sport: u16, dport: u16, proto: u8) -> Key {
     }
 }
 
-fn key(r: &Record) -> Key {
-    key_of(r.src, r.dst, r.sport, r.dport, r.proto)
-}
-
 /// True when a record's source looks like the server of the exchange: a well-known port
 /// facing a port that is not, or (both registered or above) a port below the dynamic range
 /// (49152, RFC 6335; Linux starts at 32768) facing one in it.
@@ -66,6 +62,10 @@ pub fn from_server(r: &Record) -> bool {
     d >= 1024 && (s < 1024 || (s < 32768 && d >= 32768))
 }
 
+fn key(r: &Record) -> Key {
+    key_of(r.src, r.dst, r.sport, r.dport, r.proto)
+}
+
 /// The pairing table.
 #[derive(Debug, Clone)]
 pub struct Stitcher {
@@ -73,14 +73,21 @@ pub struct Stitcher {
     pub hold_ms: i64,
     /// Most records waiting at once.
     pub max_pending: usize,
-    /// The direction waiting → its slot. Small entries: the records stay in `slots`.
-    pending: HashMap<Key, u32, foldhash::fast::RandomState>,
-    /// Records waiting, each with its generation (0: the slot is free); reused.
-    slots: Vec<(Record, u64)>,
+    /// The slots of the records waiting, found by their direction's hash: 4 bytes an entry
+    /// (the records stay in `slots`), so the table stays in cache, and a record is let go by
+    /// its hash, kept in the queue, without reading it, hashing or comparing again.
+    pending: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+    /// Records waiting; reused.
+    slots: Vec<Record>,
+    /// Each slot's generation (0: free), apart from the records: checking whether a queue
+    /// entry lapsed reads 8 bytes, not the record.
+    gens: Vec<u64>,
     free: Vec<u32>,
-    /// (deadline, slot, generation) in arrival order: a record paired meanwhile left a slot of
-    /// another generation behind, so its entry lapses without a lookup.
-    queue: VecDeque<(i64, u32, u64)>,
+    /// (deadline, slot, generation, the direction's hash) in arrival order: a record paired
+    /// meanwhile left a slot of another generation behind, so its entry lapses without a
+    /// lookup.
+    queue: VecDeque<(i64, u32, u64, u64)>,
     gen: u64,
     /// The latest end time seen: the export clock.
     clock: i64,
@@ -104,8 +111,10 @@ impl Stitcher {
         Stitcher {
             hold_ms,
             max_pending: max_pending.max(1),
-            pending: HashMap::default(),
+            pending: hashbrown::HashTable::new(),
+            hasher: Default::default(),
             slots: Vec::new(),
+            gens: Vec::new(),
             free: Vec::new(),
             queue: VecDeque::new(),
             gen: 0,
@@ -118,16 +127,18 @@ impl Stitcher {
 
     /// Empties slot `i`, giving its record.
     fn release(&mut self, i: u32) -> Record {
-        let slot = &mut self.slots[i as usize];
-        slot.1 = 0;
+        self.gens[i as usize] = 0;
         self.free.push(i);
-        slot.0.clone()
+        self.slots[i as usize].clone()
     }
 
-    /// Gives the record still waiting in slot `i` out alone.
-    fn let_go(&mut self, i: u32, out: &mut Vec<Conversation>) {
+    /// Gives the record still waiting in slot `i`, whose direction hashed to `hash`, out
+    /// alone.
+    fn let_go(&mut self, i: u32, hash: u64, out: &mut Vec<Conversation>) {
+        if let Ok(e) = self.pending.find_entry(hash, |&x| x == i) {
+            e.remove();
+        }
         let old = self.release(i);
-        self.pending.remove(&key(&old));
         self.alone += 1;
         out.push(alone(old));
     }
@@ -140,68 +151,83 @@ impl Stitcher {
             self.expire(out);
         }
         let rev = key_of(r.dst, r.src, r.dport, r.sport, r.proto);
-        if let Some(i) = self.pending.remove(&rev) {
+        let slots = &self.slots;
+        if let Ok(e) = self.pending.find_entry(self.hasher.hash_one(rev), |&i| {
+            key(&slots[i as usize]) == rev
+        }) {
+            let (i, _) = e.remove();
             self.paired += 1;
             let other = self.release(i);
             out.push(pair(other, r.clone()));
             return;
         }
-        let k = key(r);
-        while self.pending.len() >= self.max_pending && !self.pending.contains_key(&k) {
-            let Some((_, i, g)) = self.queue.pop_front() else {
+        let k = key_of(r.src, r.dst, r.sport, r.dport, r.proto);
+        let hk = self.hasher.hash_one(k);
+        let waiting = |s: &Self| {
+            let slots = &s.slots;
+            s.pending
+                .find(hk, |&i| key(&slots[i as usize]) == k)
+                .copied()
+        };
+        let same = waiting(self);
+        while same.is_none() && self.pending.len() >= self.max_pending {
+            let Some((_, i, g, h)) = self.queue.pop_front() else {
                 break;
             };
-            if self.slots[i as usize].1 == g {
+            if self.gens[i as usize] == g {
                 self.crowded += 1;
-                self.let_go(i, out);
+                self.let_go(i, h, out);
             }
         }
         self.gen += 1;
         let deadline = t.saturating_add(self.hold_ms);
-        match self.pending.entry(k) {
-            Entry::Occupied(e) => {
+        match same {
+            Some(i) => {
                 // The same direction again (a flow cut by the active timeout): the older goes
                 // on, the newer waits in its slot.
-                let i = *e.get();
                 self.alone += 1;
-                let slot = &mut self.slots[i as usize];
-                let old = std::mem::replace(slot, (r.clone(), self.gen)).0;
+                let old = std::mem::replace(&mut self.slots[i as usize], r.clone());
+                self.gens[i as usize] = self.gen;
                 out.push(alone(old));
-                self.queue.push_back((deadline, i, self.gen));
+                self.queue.push_back((deadline, i, self.gen, hk));
             }
-            Entry::Vacant(v) => {
+            None => {
                 let i = match self.free.pop() {
                     Some(i) => {
-                        self.slots[i as usize] = (r.clone(), self.gen);
+                        self.slots[i as usize] = r.clone();
+                        self.gens[i as usize] = self.gen;
                         i
                     }
                     None => {
-                        self.slots.push((r.clone(), self.gen));
+                        self.slots.push(r.clone());
+                        self.gens.push(self.gen);
                         (self.slots.len() - 1) as u32
                     }
                 };
-                v.insert(i);
-                self.queue.push_back((deadline, i, self.gen));
+                let (slots, hasher) = (&self.slots, &self.hasher);
+                self.pending
+                    .insert_unique(hk, i, |&x| hasher.hash_one(key(&slots[x as usize])));
+                self.queue.push_back((deadline, i, self.gen, hk));
             }
         }
     }
 
     /// Lets go of the records whose wait ended by the export clock.
     fn expire(&mut self, out: &mut Vec<Conversation>) {
-        while let Some(&(deadline, i, g)) = self.queue.front() {
+        while let Some(&(deadline, i, g, h)) = self.queue.front() {
             if deadline > self.clock {
                 break;
             }
             self.queue.pop_front();
-            if self.slots[i as usize].1 == g {
-                self.let_go(i, out);
+            if self.gens[i as usize] == g {
+                self.let_go(i, h, out);
             }
         }
         // Entries already paired leave lapsed queue entries behind: drop them when they
         // dominate.
         if self.queue.len() > 2 * self.pending.len() + 1024 {
-            let slots = &self.slots;
-            self.queue.retain(|&(_, i, g)| slots[i as usize].1 == g);
+            let gens = &self.gens;
+            self.queue.retain(|&(_, i, g, _)| gens[i as usize] == g);
         }
     }
 
@@ -212,7 +238,7 @@ impl Stitcher {
         let mut rest: Vec<(u64, u32)> = self
             .pending
             .drain()
-            .map(|(_, i)| (self.slots[i as usize].1, i))
+            .map(|i| (self.gens[i as usize], i))
             .collect();
         rest.sort_unstable();
         for (_, i) in rest {

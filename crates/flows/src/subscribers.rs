@@ -27,9 +27,10 @@ struct Entry {
     id: String,
 }
 
-/// The prefixes of one length: each with its port blocks and their subscribers.
+/// The prefixes of one length: each with its port blocks and their subscribers' positions
+/// in [`Subscribers::ids`].
 type Prefixes =
-    std::collections::HashMap<IpAddr, Vec<((u16, u16), String)>, foldhash::fast::RandomState>;
+    std::collections::HashMap<IpAddr, Vec<((u16, u16), u32)>, foldhash::fast::RandomState>;
 
 /// The map, ready for lookups.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +38,26 @@ pub struct Subscribers {
     /// Per prefix length in use (longest first, IPv4 and IPv6 apart): the prefixes, each with
     /// its port blocks sorted.
     by_len: Vec<(bool, u8, Prefixes)>,
+    /// Each subscriber id once, in the order first listed.
+    ids: Vec<Box<str>>,
+    /// One bit per IPv4 /16 that some IPv4 prefix of the map touches (8 KiB, empty without
+    /// IPv4 entries): an address of the Internet, most of them, is turned away by one read
+    /// that stays in cache instead of a lookup per prefix length.
+    v4_16: Vec<u64>,
+    /// Tells this map's positions from another's (unique in the process).
+    generation: u64,
     count: usize,
+}
+
+/// A subscriber found in a map: the id, and where the map keeps it — a number a consumer can
+/// index by instead of hashing the id (`map` says which map the number belongs to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found<'a> {
+    /// The subscriber id.
+    pub id: &'a str,
+    /// The map's generation and the id's position in it; `None` for a subscriber named by its
+    /// address (no map).
+    pub slot: Option<(u64, u32)>,
 }
 
 fn masked(a: IpAddr, len: u8) -> IpAddr {
@@ -157,10 +177,27 @@ impl Attribution {
     ) -> Option<&'a str> {
         match self {
             Attribution::Map(m) => m.lookup(addr, port),
+            Attribution::Addresses(_) => self.find(addr, port, scratch).map(|f| f.id),
+        }
+    }
+
+    /// [`Attribution::name`], with where the map keeps the id.
+    #[inline]
+    pub fn find<'a>(
+        &'a self,
+        addr: IpAddr,
+        port: u16,
+        scratch: &'a mut AddrText,
+    ) -> Option<Found<'a>> {
+        match self {
+            Attribution::Map(m) => m.find(addr, port),
             Attribution::Addresses(nets) => nets
                 .iter()
                 .any(|&(n, l)| n.is_ipv4() == addr.is_ipv4() && masked(addr, l) == n)
-                .then(|| scratch.set(addr)),
+                .then(|| Found {
+                    id: scratch.set(addr),
+                    slot: None,
+                }),
         }
     }
 }
@@ -225,7 +262,29 @@ impl Subscribers {
         }
         let count = entries.len();
         let mut by_len: Vec<(bool, u8, Prefixes)> = Vec::new();
+        let mut ids: Vec<Box<str>> = Vec::new();
+        let mut numbered: std::collections::HashMap<String, u32> = Default::default();
+        let mut v4_16 = Vec::new();
         for e in entries {
+            if let IpAddr::V4(a) = e.net {
+                if v4_16.is_empty() {
+                    v4_16 = vec![0u64; 1024];
+                }
+                let first = u32::from(a) >> 16;
+                let span = 1u32 << 16u32.saturating_sub(u32::from(e.len));
+                for x in first..(first + span).min(1 << 16) {
+                    v4_16[(x >> 6) as usize] |= 1 << (x & 63);
+                }
+            }
+            let id = match numbered.get(&e.id) {
+                Some(&n) => n,
+                None => {
+                    let n = ids.len() as u32;
+                    ids.push(e.id.as_str().into());
+                    numbered.insert(e.id, n);
+                    n
+                }
+            };
             let v6 = e.net.is_ipv6();
             let slot = match by_len.iter().position(|(f, l, _)| *f == v6 && *l == e.len) {
                 Some(i) => i,
@@ -234,14 +293,17 @@ impl Subscribers {
                     by_len.len() - 1
                 }
             };
-            by_len[slot]
-                .2
-                .entry(e.net)
-                .or_default()
-                .push((e.ports, e.id));
+            by_len[slot].2.entry(e.net).or_default().push((e.ports, id));
         }
         by_len.sort_by_key(|p| std::cmp::Reverse(p.1));
-        Ok(Subscribers { by_len, count })
+        static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Ok(Subscribers {
+            by_len,
+            ids,
+            v4_16,
+            generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            count,
+        })
     }
 
     /// Entries in the map.
@@ -256,6 +318,18 @@ impl Subscribers {
 
     /// The subscriber behind `addr` (and `port`, where addresses are shared), if the map says.
     pub fn lookup(&self, addr: IpAddr, port: u16) -> Option<&str> {
+        self.find(addr, port).map(|f| f.id)
+    }
+
+    /// [`Subscribers::lookup`], with where the map keeps the id.
+    pub fn find(&self, addr: IpAddr, port: u16) -> Option<Found<'_>> {
+        if let IpAddr::V4(a) = addr {
+            let x = u32::from(a) >> 16;
+            let word = self.v4_16.get((x >> 6) as usize).copied().unwrap_or(0);
+            if word & (1 << (x & 63)) == 0 {
+                return None;
+            }
+        }
         // Longest first: the first prefix that holds the address decides; a shared address
         // with no block for this port belongs to nobody known.
         for (v6, len, nets) in &self.by_len {
@@ -263,10 +337,13 @@ impl Subscribers {
                 continue;
             }
             if let Some(blocks) = nets.get(&masked(addr, *len)) {
-                return blocks
+                let (_, n) = blocks
                     .iter()
-                    .find(|((a, b), _)| (*a..=*b).contains(&port))
-                    .map(|(_, id)| id.as_str());
+                    .find(|((a, b), _)| (*a..=*b).contains(&port))?;
+                return Some(Found {
+                    id: self.ids.get(*n as usize)?,
+                    slot: Some((self.generation, *n)),
+                });
             }
         }
         None

@@ -10,8 +10,6 @@ use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
 use iotgate_observe::hashing::{Map, Set};
 use iotgate_observe::{Device, Inventory};
 use iotgate_wire::Mac;
-use std::cell::OnceCell;
-use std::collections::BTreeSet;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -411,7 +409,6 @@ pub(crate) struct Ctx<'a> {
     pub(crate) dev: &'a Device,
     remote_dev: Option<&'a Device>,
     cfg: Option<&'a AuditConfig>,
-    gateways: OnceCell<BTreeSet<IpAddr>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -427,22 +424,7 @@ impl<'a> Ctx<'a> {
             dev,
             remote_dev,
             cfg,
-            gateways: OnceCell::new(),
         }
-    }
-
-    /// The network's routers: announced by DHCP, or devices seen routing or serving DHCP.
-    fn gateways(&self) -> &BTreeSet<IpAddr> {
-        self.gateways.get_or_init(|| {
-            let mut g = self.inv.network_routers.clone();
-            for d in &self.inv.devices {
-                if d.routes || d.dhcp_server {
-                    g.extend(d.ipv4.iter().map(|a| IpAddr::V4(*a)));
-                    g.extend(d.ipv6.iter().map(|a| IpAddr::V6(*a)));
-                }
-            }
-            g
-        })
     }
 }
 
@@ -470,12 +452,12 @@ impl Context for Ctx<'_> {
         match uri {
             URN_DNS => {
                 if self.inv.network_resolvers.is_empty() {
-                    self.gateways().contains(ip)
+                    self.inv.is_gateway(ip)
                 } else {
                     self.inv.network_resolvers.contains(ip)
                 }
             }
-            URN_GATEWAY => self.gateways().contains(ip),
+            URN_GATEWAY => self.inv.is_gateway(ip),
             _ => false,
         }
     }

@@ -309,7 +309,8 @@ pub struct Device {
     pub sessions: [u32; iotgate_wire::ident::SESSIONS.len()],
     /// Frames it sent that were not IP (ARP, LLDP, EAPOL...).
     pub non_ip_frames: u64,
-    /// The address last accepted by `note_address` (a fast path for repeated calls).
+    /// The address last accepted by `note_address` or `claim_address` (a fast path for
+    /// repeated calls).
     last_addr: Option<IpAddr>,
     /// Seeded hashes of the last [`RECENT_MESSAGES`] announcements (SSDP, mDNS) taken in from
     /// this device, 0 for none: they only ever add to bounded sets, so a repeat, which is most
@@ -696,6 +697,10 @@ pub struct Inventory {
     index: Map<Mac, u32>,
     /// Subscriber id → index, for the devices that stand for an ISP's subscribers.
     subs: Map<Box<str>, u32>,
+    /// The same by the id's position in the collector's map (`u32::MAX`: not seen yet), for
+    /// the map of generation `sub_map`: one array read instead of hashing the id.
+    sub_slots: Vec<u32>,
+    sub_map: u64,
     /// For each address some device owns, the devices owning it, lowest position first (one,
     /// almost always): naming the device behind an address is one lookup.
     owners: Map<IpAddr, Vec<u32>>,
@@ -710,6 +715,10 @@ pub struct Inventory {
     /// The last MAC already marked as a gateway.
     last_gateway: Option<Mac>,
 }
+
+/// Positions in a subscriber map remembered for [`Inventory::upsert_subscriber`] (4 bytes
+/// each); subscribers further down a larger map are found by their id.
+pub const MAX_SUB_SLOTS: usize = 1 << 20;
 
 /// ClientHellos remembered per device to skip recomputing their fingerprints.
 pub const HELLOS_SEEN: usize = 128;
@@ -757,7 +766,44 @@ impl Inventory {
 
     /// Finds or creates the device standing for subscriber `id`; `None` over the limit (counted
     /// with the MACs that did not fit).
-    pub fn upsert_subscriber(&mut self, id: &str, ts: i64, lim: &Limits) -> Option<u32> {
+    /// `slot` is where the collector's map keeps the id (its generation and position), when
+    /// it has one.
+    #[inline]
+    pub fn upsert_subscriber(
+        &mut self,
+        id: &str,
+        slot: Option<(u64, u32)>,
+        ts: i64,
+        lim: &Limits,
+    ) -> Option<u32> {
+        if let Some((map, n)) = slot {
+            if map == self.sub_map {
+                if let Some(&i) = self.sub_slots.get(n as usize) {
+                    if i != u32::MAX {
+                        return Some(i);
+                    }
+                }
+            }
+        }
+        let i = self.upsert_subscriber_by_id(id, ts, lim)?;
+        if let Some((map, n)) = slot {
+            let n = n as usize;
+            if n < MAX_SUB_SLOTS {
+                if map != self.sub_map {
+                    self.sub_slots.clear();
+                    self.sub_map = map;
+                }
+                if n >= self.sub_slots.len() {
+                    self.sub_slots.resize(n + 1, u32::MAX);
+                }
+                self.sub_slots[n] = i;
+            }
+        }
+        Some(i)
+    }
+
+    /// [`Inventory::upsert_subscriber`] by the id alone.
+    fn upsert_subscriber_by_id(&mut self, id: &str, ts: i64, lim: &Limits) -> Option<u32> {
         if let Some(&i) = self.subs.get(id) {
             return Some(i);
         }
@@ -778,9 +824,18 @@ impl Inventory {
 
     /// Records that device `i` (a subscriber) uses `ip`, as the subscriber map says: no router
     /// inference, the map is the authority. At most 64 addresses per family are kept.
+    #[inline]
     pub fn claim_address(&mut self, i: u32, ip: IpAddr) {
         let d = &mut self.devices[i as usize];
-        if d.owns(&ip) || ip.is_unspecified() || iotgate_wire::net::is_group(&ip) {
+        // A subscriber's records mostly carry the address of the one before.
+        if d.last_addr == Some(ip) {
+            return;
+        }
+        if d.owns(&ip) {
+            d.last_addr = Some(ip);
+            return;
+        }
+        if ip.is_unspecified() || iotgate_wire::net::is_group(&ip) {
             return;
         }
         let added = match ip {
@@ -788,6 +843,7 @@ impl Inventory {
             IpAddr::V6(a) => d.ipv6.len() < 64 && d.ipv6.insert(a),
         };
         if added {
+            d.last_addr = Some(ip);
             let list = self.owners.entry(ip).or_default();
             if let Err(at) = list.binary_search(&i) {
                 list.insert(at, i);
@@ -861,6 +917,18 @@ impl Inventory {
                 }
             }
         }
+    }
+
+    /// True if `ip` is one of the network's routers: announced by DHCP, or owned by a device
+    /// seen routing or serving DHCP. One lookup, whatever the number of devices.
+    pub fn is_gateway(&self, ip: &IpAddr) -> bool {
+        self.network_routers.contains(ip)
+            || self.owners.get(ip).is_some_and(|l| {
+                l.iter().any(|&i| {
+                    let d = &self.devices[i as usize];
+                    d.routes || d.dhcp_server
+                })
+            })
     }
 
     /// The first device in inventory order, other than `except`, that owns `ip`.

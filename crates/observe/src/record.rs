@@ -110,6 +110,23 @@ fn first_flags(cumulative: u8, packets: u64) -> u8 {
 /// are clamped, so that sums over many records cannot overflow.
 pub const MAX_COUNT: u64 = 1 << 40;
 
+/// The subscriber on one side of a record, as a collector's map names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subscriber<'a> {
+    /// The subscriber id.
+    pub id: &'a str,
+    /// Where the map keeps the id — the map's generation and the id's position — so that the
+    /// subscriber's device is found again without hashing the id; `None` without a map.
+    pub slot: Option<(u64, u32)>,
+}
+
+impl<'a> Subscriber<'a> {
+    /// A subscriber known by its id alone.
+    pub fn named(id: &'a str) -> Self {
+        Subscriber { id, slot: None }
+    }
+}
+
 impl<O: FlowObserver> Analyzer<O> {
     /// Processes one flow record: devices are found from the MACs when the record has them,
     /// then the observer hears the flow start, get its reply and packet milestone, and end,
@@ -123,7 +140,7 @@ impl<O: FlowObserver> Analyzer<O> {
     /// destination (`subs[0]`, `subs[1]`) when a collector knows them: that side's flow is
     /// attributed to the subscriber's device (created on first sight), whose addresses are
     /// those the map gave it. A side with a subscriber ignores the record's MAC.
-    pub fn process_record_for(&mut self, rec: &FlowRecord, subs: [Option<&str>; 2]) {
+    pub fn process_record_for(&mut self, rec: &FlowRecord, subs: [Option<Subscriber<'_>>; 2]) {
         let clamp = |v: [u64; 2]| v.map(|x| x.min(MAX_COUNT));
         let start_ns = crate::engine::clamp_ts(rec.start_ns);
         let rec = &FlowRecord {
@@ -146,8 +163,11 @@ impl<O: FlowObserver> Analyzer<O> {
             (rec.src_mac, rec.src, side, subs[0]),
             (rec.dst_mac, rec.dst, 1 - side, subs[1]),
         ] {
-            if let Some(id) = sub {
-                if let Some(i) = self.inv.upsert_subscriber(id, rec.start_ns, &lim) {
+            if let Some(sub) = sub {
+                if let Some(i) = self
+                    .inv
+                    .upsert_subscriber(sub.id, sub.slot, rec.start_ns, &lim)
+                {
                     self.inv.claim_address(i, ip);
                     f.dev[s] = i;
                 }

@@ -5,8 +5,9 @@
 
 use crate::Session;
 use iotgate_flows::stitch::{Conversation, Stitcher};
-use iotgate_flows::subscribers::{AddrText, Attribution};
+use iotgate_flows::subscribers::{AddrText, Attribution, Found};
 use iotgate_flows::{Decoder, Record};
+use iotgate_observe::record::Subscriber;
 use std::net::IpAddr;
 
 /// Decoder, pairing table and attribution for one stream of exports.
@@ -68,15 +69,23 @@ impl FlowFeed {
             let Some(fr) = flow_record(&c) else { continue };
             let subs = [
                 (!(mac_first && fr.src_mac.is_some()))
-                    .then(|| who.name(fr.src, fr.sport, &mut names.0))
+                    .then(|| sub(who.find(fr.src, fr.sport, &mut names.0)))
                     .flatten(),
                 (!(mac_first && fr.dst_mac.is_some()))
-                    .then(|| who.name(fr.dst, fr.dport, &mut names.1))
+                    .then(|| sub(who.find(fr.dst, fr.dport, &mut names.1)))
                     .flatten(),
             ];
             s.push_record_for(&fr, subs);
         }
     }
+}
+
+/// A subscriber the map found, as the session takes it.
+fn sub(f: Option<Found<'_>>) -> Option<Subscriber<'_>> {
+    f.map(|f| Subscriber {
+        id: f.id,
+        slot: f.slot,
+    })
 }
 
 /// A conversation as the engine takes it: the initiator's direction and the responder's, with

@@ -191,7 +191,11 @@ impl Session {
 
     /// Feeds one flow record whose source and destination belong to the subscribers named in
     /// `subs` (`None`: not a subscriber's side, or not known); alerts then name the subscriber.
-    pub fn push_record_for(&mut self, rec: &FlowRecord, subs: [Option<&str>; 2]) {
+    pub fn push_record_for(
+        &mut self,
+        rec: &FlowRecord,
+        subs: [Option<iotgate_observe::record::Subscriber<'_>>; 2],
+    ) {
         self.an.process_record_for(rec, subs);
     }
 

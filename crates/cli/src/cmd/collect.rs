@@ -294,6 +294,20 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
             ]
         )
     );
+    if nats.is_none() {
+        let st = &feed.stitch;
+        crate::note!(
+            "iotgate: {}",
+            l.ta(
+                "collect-pairing",
+                &[
+                    ("paired", Arg::N(st.paired as f64)),
+                    ("alone", Arg::N(st.alone as f64)),
+                    ("crowded", Arg::N(st.crowded as f64)),
+                ]
+            )
+        );
+    }
     done?;
     if let Some(n) = nats {
         // A replayed capture ends; a socket is only stopped.

@@ -23,8 +23,6 @@ const HOST_SLOTS: usize = 8;
 #[derive(Default, Clone)]
 struct PortSlot {
     first: i64,
-    proto: u8,
-    port: u16,
     seen: Bits,
     probes: u32,
     answered: u32,
@@ -33,7 +31,6 @@ struct PortSlot {
 #[derive(Default, Clone)]
 struct HostSlot {
     first: i64,
-    addr: u128,
     ports: Bits,
     probes: u32,
     accepted: u32,
@@ -44,7 +41,12 @@ struct HostSlot {
 struct Dev {
     window: i64,
     ports: Vec<PortSlot>,
+    /// Each port slot's (protocol, port) as `proto << 16 | port`, side by side: finding a slot
+    /// reads one cache line, not one per slot.
+    port_keys: Vec<u32>,
     hosts: Vec<HostSlot>,
+    /// Each host slot's address, side by side.
+    host_keys: Vec<u128>,
     mirai: u32,
     stealth: u32,
     mirai_first: i64,
@@ -151,7 +153,9 @@ impl Dev {
         if ts >= self.window + window || ts < self.window {
             self.window = ts;
             self.ports.clear();
+            self.port_keys.clear();
             self.hosts.clear();
+            self.host_keys.clear();
             self.mirai = 0;
             self.stealth = 0;
             self.stealth_host = None;
@@ -327,21 +331,15 @@ impl Dev {
 
     /// The port slot of `(proto, port)` (see [`slot`]).
     fn port_slot(&mut self, p: &Probe) -> Option<usize> {
-        let found = self
-            .ports
-            .iter()
-            .position(|s| s.proto == p.proto && s.port == p.port);
         let fresh = || PortSlot {
             first: p.ts,
-            proto: p.proto,
-            port: p.port,
             ..Default::default()
         };
         slot(
-            &mut self.ports,
+            (&mut self.ports, &mut self.port_keys),
+            port_key(p.proto, p.port),
             PORT_SLOTS,
             &mut self.misses,
-            found,
             fresh,
             |s| s.probes,
         )
@@ -398,17 +396,15 @@ impl Dev {
 
     /// The host slot of the probe's target (see [`slot`]).
     fn host_slot(&mut self, p: &Probe) -> Option<usize> {
-        let found = self.hosts.iter().position(|s| s.addr == p.bits);
         let fresh = || HostSlot {
             first: p.ts,
-            addr: p.bits,
             ..Default::default()
         };
         slot(
-            &mut self.hosts,
+            (&mut self.hosts, &mut self.host_keys),
+            p.bits,
             HOST_SLOTS,
             &mut self.misses,
-            found,
             fresh,
             |s| s.probes,
         )
@@ -470,23 +466,25 @@ impl Dev {
     }
 }
 
-/// The slot a probe counts in: the one `found`, else a `fresh` one added while fewer than
-/// `cap` are in use, else — on one miss in eight — the quietest (fewest `probes`) replaced: a real
-/// scan comes back to its port or host at once, one-off destinations do not get to churn the
+/// The slot a probe counts in, found by its `key` (`keys` holds each slot's, in step with
+/// `slots`): the one with that key, else a `fresh` one added while fewer than `cap` are in
+/// use, else — on one miss in eight — the quietest (fewest `probes`) replaced: a real scan
+/// comes back to its port or host at once, one-off destinations do not get to churn the
 /// table. None on the other misses.
-fn slot<T>(
-    slots: &mut Vec<T>,
+fn slot<T, K: PartialEq + Copy>(
+    (slots, keys): (&mut Vec<T>, &mut Vec<K>),
+    key: K,
     cap: usize,
     misses: &mut u32,
-    found: Option<usize>,
     fresh: impl FnOnce() -> T,
     probes: impl Fn(&T) -> u32,
 ) -> Option<usize> {
-    if found.is_some() {
-        return found;
+    if let Some(i) = keys.iter().position(|k| *k == key) {
+        return Some(i);
     }
     if slots.len() < cap {
         slots.push(fresh());
+        keys.push(key);
         return Some(slots.len() - 1);
     }
     *misses = misses.wrapping_add(1);
@@ -497,7 +495,14 @@ fn slot<T>(
         .min_by_key(|&i| probes(&slots[i]))
         .unwrap_or(0);
     slots[i] = fresh();
+    keys[i] = key;
     Some(i)
+}
+
+/// A port slot's key: the protocol and the port.
+#[inline]
+fn port_key(proto: u8, port: u16) -> u32 {
+    (u32::from(proto) << 16) | u32::from(port)
 }
 
 /// A scan alert about device `dev` (no peer: one per attacker, however many targets).
@@ -527,7 +532,10 @@ fn scan_seed(
 
 impl Scan {
     fn state_bytes(&self) -> usize {
-        self.devs.len() * (std::mem::size_of::<Dev>() + PORT_SLOTS * 140 + HOST_SLOTS * 150 + 512)
+        use std::mem::size_of;
+        let slots = PORT_SLOTS * (size_of::<PortSlot>() + size_of::<u32>())
+            + HOST_SLOTS * (size_of::<HostSlot>() + size_of::<u128>());
+        self.devs.len() * (size_of::<Dev>() + slots + 512)
     }
 
     /// Thresholds in sketch bits for `cfg` (computed once per configuration): TCP targets,
@@ -609,18 +617,15 @@ impl Scan {
             if key.proto == 6 {
                 d.slow_ok.insert(mix(key_bits(key, resp)));
             }
-            if let Some(s) = d
-                .ports
-                .iter_mut()
-                .find(|s| s.proto == key.proto && s.port == port)
-            {
-                s.answered += 1;
+            let k = port_key(key.proto, port);
+            if let Some(at) = d.port_keys.iter().position(|x| *x == k) {
+                d.ports[at].answered += 1;
             }
         }
         let a = key_bits(key, resp);
-        if let Some(s) = d.hosts.iter_mut().find(|s| s.addr == a) {
+        if let Some(at) = d.host_keys.iter().position(|x| *x == a) {
             if accepted {
-                s.accepted += 1;
+                d.hosts[at].accepted += 1;
             }
         }
     }
