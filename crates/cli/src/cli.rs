@@ -658,6 +658,12 @@ pub fn command(l: &Localizer) -> Command {
                                 .help(l.t("cli-worker-until-idle")),
                         )
                         .arg(
+                            Arg::new("metrics")
+                                .long("metrics")
+                                .value_name("ADDR:PORT")
+                                .help(l.t("cli-worker-metrics")),
+                        )
+                        .arg(
                             Arg::new("subscribers")
                                 .long("subscribers")
                                 .value_name("FILE")

@@ -46,41 +46,57 @@ fn serve(listener: std::net::TcpListener, text: Arc<Mutex<String>>) {
     }
 }
 
+/// Serves `GET /metrics` on `addr` from a thread of its own; the text served is the one
+/// in the returned cell.
+pub fn listen(l: &Localizer, addr: &str) -> Result<Arc<Mutex<String>>, Failure> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
+        Failure::failed(l.ta(
+            "serve-err-listen",
+            &[("addr", Arg::S(addr)), ("error", Arg::S(&e.to_string()))],
+        ))
+    })?;
+    let bound = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    crate::note!(
+        "iotgate: {}",
+        l.ta("collect-metrics", &[("addr", Arg::S(&bound))])
+    );
+    let text = Arc::new(Mutex::new(String::new()));
+    let t = text.clone();
+    std::thread::spawn(move || serve(listener, t));
+    Ok(text)
+}
+
+/// Prometheus text: a metric's help and type, then its rows (labels, value).
+pub fn family<L: AsRef<str>>(
+    o: &mut String,
+    name: &str,
+    kind: &str,
+    help: &str,
+    rows: &[(L, u64)],
+) {
+    o.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
+    for (labels, v) in rows {
+        let labels = labels.as_ref();
+        if labels.is_empty() {
+            o.push_str(&format!("{name} {v}\n"));
+        } else {
+            o.push_str(&format!("{name}{{{labels}}} {v}\n"));
+        }
+    }
+}
+
 impl Metrics {
     /// Starts serving when `--metrics` was given.
     pub fn start(l: &Localizer, m: &clap::ArgMatches) -> Result<Metrics, Failure> {
-        let Some(addr) = m.try_get_one::<String>("metrics").ok().flatten() else {
-            return Ok(Metrics {
-                text: None,
-                last: Default::default(),
-            });
+        let text = match m.try_get_one::<String>("metrics").ok().flatten() {
+            Some(addr) => Some(listen(l, addr)?),
+            None => None,
         };
-        let listener = std::net::TcpListener::bind(addr.as_str()).map_err(|e| {
-            Failure::failed(l.ta(
-                "serve-err-listen",
-                &[("addr", Arg::S(addr)), ("error", Arg::S(&e.to_string()))],
-            ))
-        })?;
-        crate::note!(
-            "iotgate: {}",
-            l.ta(
-                "collect-metrics",
-                &[(
-                    "addr",
-                    Arg::S(
-                        &listener
-                            .local_addr()
-                            .map(|a| a.to_string())
-                            .unwrap_or_default()
-                    )
-                )]
-            )
-        );
-        let text = Arc::new(Mutex::new(String::new()));
-        let t = text.clone();
-        std::thread::spawn(move || serve(listener, t));
         Ok(Metrics {
-            text: Some(text),
+            text,
             last: Default::default(),
         })
     }
@@ -104,14 +120,7 @@ impl Metrics {
         let ld = std::sync::atomic::Ordering::Relaxed;
         let mut o = String::new();
         let mut put = |name: &str, kind: &str, help: &str, rows: &[(&str, u64)]| {
-            o.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
-            for (labels, v) in rows {
-                if labels.is_empty() {
-                    o.push_str(&format!("{name} {v}\n"));
-                } else {
-                    o.push_str(&format!("{name}{{{labels}}} {v}\n"));
-                }
-            }
+            family(&mut o, name, kind, help, rows)
         };
         put(
             "iotgate_collect_datagrams_total",

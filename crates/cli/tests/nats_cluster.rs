@@ -407,3 +407,110 @@ fn a_replacement_keeps_stream_order_after_a_worker_died_holding_messages() {
     assert!(!out.contains("\"read_ahead\":0,"), "{out}");
     std::fs::remove_dir_all(&base).ok();
 }
+
+/// `GET /metrics` from a server on loopback; None until it answers.
+fn scrape(port: u16) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    c.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    c.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        .ok()?;
+    let mut s = String::new();
+    c.read_to_string(&mut s).ok()?;
+    Some(s)
+}
+
+/// The sum over partitions of a metric's rows, and how many rows it had.
+fn metric_sum(text: &str, name: &str) -> (u64, usize) {
+    let rows: Vec<u64> = text
+        .lines()
+        .filter(|l| l.starts_with(&format!("{name}{{partition=")))
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .collect();
+    (rows.iter().sum(), rows.len())
+}
+
+/// A worker's `--metrics` endpoint: per partition, what it processed and its consumer lag,
+/// while it runs; the counts agree with its final report and with the stream, and the lag
+/// is 0 once every record is in.
+#[test]
+fn a_worker_serves_its_progress_and_consumer_lag() {
+    if Command::new("nats-server")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("nats-server is not installed: the worker metrics test is skipped");
+        return;
+    }
+    let base = std::env::temp_dir().join(format!("iotgate-wmetrics-{}", std::process::id()));
+    std::fs::create_dir_all(&base).unwrap();
+    let (exports, map, records) = simulate(&base, "corpus", 40, 3);
+    let port = free_port();
+    let _server = Single::start(&base.join("nats"), port);
+    let url = format!("nats://127.0.0.1:{port}");
+    let o = collector(&url, &map, &exports)
+        .args(["--replicas", "1"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mport = free_port();
+    let w = iotgate()
+        .args(["collect", "worker", "--nats", &url, "--partitions", "4"])
+        .args(["--until-idle", "6", "--subscribers"])
+        .arg(&map)
+        .args(["--metrics", &format!("127.0.0.1:{mport}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Scrape until every record is counted (the worker waits 6 idle seconds before it stops).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Some(t) = scrape(mport) {
+            last = t;
+            if metric_sum(&last, "iotgate_worker_records_total").0 == records {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Once more after the text's next rebuild (once a second), so that no row is caught
+    // half-way through an update.
+    std::thread::sleep(Duration::from_millis(1500));
+    if let Some(t) = scrape(mport) {
+        last = t;
+    }
+    let out = w.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        last.contains("# TYPE iotgate_worker_consumer_lag gauge"),
+        "{last}"
+    );
+    assert_eq!(
+        metric_sum(&last, "iotgate_worker_records_total"),
+        (records, 4),
+        "{last}"
+    );
+    let (lag, parts) = metric_sum(&last, "iotgate_worker_consumer_lag");
+    assert_eq!((lag, parts), (0, 4), "{last}");
+    // The same counts as the report it printed when it stopped.
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    let messages: u64 = report
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| v["processed"].as_u64().unwrap_or(0) + v["read_ahead"].as_u64().unwrap_or(0))
+        .sum();
+    assert!(messages > 0, "{report}");
+    assert_eq!(
+        metric_sum(&last, "iotgate_worker_messages_total").0,
+        messages,
+        "{last}\n{report}"
+    );
+    std::fs::remove_dir_all(&base).ok();
+}

@@ -1127,6 +1127,7 @@ cli-worker-about = Detect on records published by collectors, per partition, fro
 cli-worker-long = Takes partitions of the records stream as durable pull consumers, pairs, attributes and runs the detectors on them as `iotgate collect` does, publishes alerts (deterministic ids: one alert is stored once) to the alerts stream, acknowledges the records and keeps its checkpoint in the cluster's key-value bucket. A worker started for the partitions of one that died rebuilds its state from the records it had acknowledged and goes on. Prints one JSON line per partition when it stops.{ "\u000A\u000A" }Example:{ "\u000A" }  iotgate collect worker --nats nats://127.0.0.1:4222 --partitions 8 --take 0,1,2,3 --subscribers subscribers.txt
 cli-worker-take = The partitions this worker takes (default: all)
 cli-worker-until-idle = Stop when nothing has been pending for this many seconds (the input ended)
+cli-worker-metrics = Serve the worker's counters in Prometheus text format on http://ADDR:PORT/metrics: messages and records processed, alerts published, redeliveries and the consumer lag, per partition
 nats-err = NATS ({ $urls }): { $error }
 nats-err-take = there is no partition { $p }: partitions are numbered 0 to { $n } minus one
 nats-published = published { $records } records in { $messages } messages ({ $duplicates } duplicates dropped by the stream, { $retries } retries); acknowledgement latency p50 { $p50 } ms, p99 { $p99 } ms; longest wait for a round { $stall } ms

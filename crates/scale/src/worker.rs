@@ -22,6 +22,8 @@ use iotgate_judge::detect::Alert;
 use iotgate_pipeline::flowfeed::FlowFeed;
 use iotgate_pipeline::{Session, SessionConfig};
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Messages between two checkpoints.
@@ -39,6 +41,44 @@ pub struct WorkerConfig {
     /// Stop once nothing is pending for this long (the input ended); `None`: run until
     /// stopped.
     pub until_idle: Option<Duration>,
+    /// Counters kept up to date while it runs, one per partition taken (for a metrics
+    /// endpoint); a partition without one counts only into its report.
+    pub live: Arc<Vec<Live>>,
+}
+
+/// What one partition's worker has done so far, readable from another thread while it runs.
+#[derive(Debug, Default)]
+pub struct Live {
+    /// The partition.
+    pub partition: u32,
+    /// Messages processed (from the consumer or read from the stream to keep the order).
+    pub messages: AtomicU64,
+    /// Records in them.
+    pub records: AtomicU64,
+    /// Deliveries of messages already processed, only acknowledged.
+    pub redelivered: AtomicU64,
+    /// Alerts the alerts stream stored.
+    pub alerts_new: AtomicU64,
+    /// Consumer lag: messages of the partition not yet delivered to this worker, as the
+    /// last delivery said (0 once it caught up).
+    pub lag: AtomicU64,
+    /// Messages replayed to rebuild the state when it started.
+    pub rebuilt: AtomicU64,
+}
+
+impl Live {
+    /// Counters for each of `partitions`.
+    pub fn for_partitions(partitions: &[u32]) -> Arc<Vec<Live>> {
+        Arc::new(
+            partitions
+                .iter()
+                .map(|&p| Live {
+                    partition: p,
+                    ..Default::default()
+                })
+                .collect(),
+        )
+    }
 }
 
 /// What one partition's worker did.
@@ -246,6 +286,21 @@ pub async fn run_partition(
             _ => break,
         }
     }
+    let live = cfg.live.iter().find(|l| l.partition == p);
+    let show = |rep: &PartitionReport, lag: Option<u64>| {
+        if let Some(l) = live {
+            let o = Ordering::Relaxed;
+            l.rebuilt.store(rep.rebuilt, o);
+            l.messages.store(rep.processed + rep.read_ahead, o);
+            l.records.store(rep.records, o);
+            l.redelivered.store(rep.redelivered, o);
+            l.alerts_new.store(rep.alerts_new, o);
+            if let Some(n) = lag {
+                l.lag.store(n, o);
+            }
+        }
+    };
+    show(&rep, None);
     let mut idle_since = Instant::now();
     // The consumer sequence of the last delivery seen.
     let mut last_delivery: Option<u64> = None;
@@ -284,8 +339,10 @@ pub async fn run_partition(
             continue;
         }
         idle_since = Instant::now();
+        let mut lag = None;
         for m in &got {
             let Ok(info) = m.info() else { continue };
+            lag = Some(info.pending);
             let (seq, delivery) = (info.stream_sequence, info.consumer_sequence);
             let in_order = info.delivered == 1 && last_delivery.is_some_and(|d| d + 1 == delivery);
             last_delivery = Some(delivery);
@@ -313,6 +370,7 @@ pub async fn run_partition(
         }
         let cp = serde_json::json!({"seq": part.last, "messages": part.done}).to_string();
         let _ = retry("checkpoint", || kv.put(format!("p{p}"), cp.clone().into())).await;
+        show(&rep, lag);
     }
     part.feed.finish(&mut part.session);
     let snap = part.session.finish();
@@ -324,6 +382,7 @@ pub async fn run_partition(
         .await
         .map(|i| i.num_pending)
         .unwrap_or(0);
+    show(&rep, Some(rep.pending));
     Ok(rep)
 }
 

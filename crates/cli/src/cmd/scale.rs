@@ -95,6 +95,67 @@ impl NatsOut {
     }
 }
 
+/// Reads one of a partition's live counters.
+type Counter = fn(&iotgate_scale::worker::Live) -> &std::sync::atomic::AtomicU64;
+
+/// A worker's counters in Prometheus text format, one row per partition.
+fn worker_metrics(live: &[iotgate_scale::worker::Live]) -> String {
+    use std::sync::atomic::Ordering;
+    let mut o = String::new();
+    let rows = |f: Counter| -> Vec<(String, u64)> {
+        live.iter()
+            .map(|p| {
+                (
+                    format!("partition=\"{}\"", p.partition),
+                    f(p).load(Ordering::Relaxed),
+                )
+            })
+            .collect()
+    };
+    let families: [(&str, &str, &str, Counter); 6] = [
+        (
+            "iotgate_worker_messages_total",
+            "counter",
+            "Messages (batches of records) processed, in stream order.",
+            |p| &p.messages,
+        ),
+        (
+            "iotgate_worker_records_total",
+            "counter",
+            "Flow records processed.",
+            |p| &p.records,
+        ),
+        (
+            "iotgate_worker_rebuilt_total",
+            "counter",
+            "Messages replayed at start to rebuild the detectors' state.",
+            |p| &p.rebuilt,
+        ),
+        (
+            "iotgate_worker_redelivered_total",
+            "counter",
+            "Deliveries of messages already processed, only acknowledged.",
+            |p| &p.redelivered,
+        ),
+        (
+            "iotgate_worker_alerts_published_total",
+            "counter",
+            "Alerts the alerts stream stored (duplicates not counted).",
+            |p| &p.alerts_new,
+        ),
+        (
+            "iotgate_worker_consumer_lag",
+            "gauge",
+            "Messages of the partition not yet delivered to this worker (as of the last delivery).",
+            |p| &p.lag,
+        ),
+    ];
+    for (name, kind, help, f) in families {
+        crate::metrics::family(&mut o, name, kind, help, &rows(f));
+    }
+    o
+}
+
 /// `iotgate collect worker`.
 pub fn worker(l: &Localizer, m: &clap::ArgMatches) -> Done {
     let urls = m.get_one::<String>("nats").cloned().unwrap_or_default();
@@ -121,7 +182,19 @@ pub fn worker(l: &Localizer, m: &clap::ArgMatches) -> Done {
         until_idle: m
             .get_one::<u64>("until-idle")
             .map(|s| std::time::Duration::from_secs(*s)),
+        live: iotgate_scale::worker::Live::for_partitions(&take),
     };
+    if let Some(addr) = m.get_one::<String>("metrics") {
+        let text = crate::metrics::listen(l, addr)?;
+        let live = cfg.live.clone();
+        std::thread::spawn(move || loop {
+            let body = worker_metrics(&live);
+            if let Ok(mut t) = text.lock() {
+                *t = body;
+            }
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        });
+    }
     let rt = runtime()?;
     let reports = rt.block_on(async {
         let js = iotgate_scale::connect(&urls).await?;
