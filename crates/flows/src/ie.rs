@@ -78,16 +78,31 @@ impl Fields {
             .map(|r| u32::try_from(r).unwrap_or(u32::MAX))
     }
 
-    /// The flow record, when the data record names both ends.
-    pub(crate) fn record(&self, exporter: IpAddr, domain: u32, c: Clock) -> Option<Record> {
+    /// The exporter's start time the record declares (ms since 1970), if any.
+    pub(crate) fn init_ms(&self) -> Option<u64> {
+        self.init_ms
+    }
+
+    /// The flow record, when the data record names both ends. Times relative to the
+    /// exporter's uptime are placed by the start time this record gives, else the uptime in
+    /// the packet's header (v9), else the start time the exporter declared in an options
+    /// record (`declared_init_ms`; IPFIX exporters such as softflowd send it that way).
+    pub(crate) fn record(
+        &self,
+        exporter: IpAddr,
+        domain: u32,
+        c: Clock,
+        declared_init_ms: Option<u64>,
+    ) -> Option<Record> {
         let (src, dst) = (self.src?, self.dst?);
         let export_ms = i64::from(c.export_s) * 1000;
         let from_uptime = |t: u64| -> Option<i64> {
             let t = i64::try_from(t).ok()?;
-            match (c.uptime_ms, self.init_ms) {
-                (_, Some(init)) => Some(i64::try_from(init).ok()? + t),
-                (Some(up), None) => Some(export_ms - (i64::from(up) - t)),
-                (None, None) => None,
+            match (self.init_ms, c.uptime_ms, declared_init_ms) {
+                (Some(init), _, _) => Some(i64::try_from(init).ok()?.checked_add(t)?),
+                (None, Some(up), _) => export_ms.checked_sub(i64::from(up) - t),
+                (None, None, Some(init)) => Some(i64::try_from(init).ok()?.checked_add(t)?),
+                (None, None, None) => None,
             }
         };
         let ms = |abs: Option<u64>, up: Option<u64>| -> Option<i64> {

@@ -136,12 +136,23 @@ struct Template {
     seen_s: u32,
 }
 
-/// Decodes export packets; keeps the templates and the sampling rates exporters declared.
+/// What an exporter's options records declared, per observation domain: its sampling rate
+/// and when it started (systemInitTimeMilliseconds, which IPFIX times relative to the
+/// exporter's uptime need: IPFIX headers, unlike v9's, carry no uptime).
+#[derive(Debug, Default, Clone, Copy)]
+struct Declared {
+    sampling: Option<u32>,
+    init_ms: Option<u64>,
+}
+
+/// Decodes export packets; keeps the templates and what exporters declared in options
+/// records (sampling rates, start times).
 #[derive(Debug, Default)]
 pub struct Decoder {
     templates: HashMap<Key, Template, foldhash::fast::RandomState>,
     order: VecDeque<Key>,
-    sampling: HashMap<(IpAddr, u32), u32, foldhash::fast::RandomState>,
+    /// At most [`MAX_TEMPLATES`] exporter and domain pairs; a new one is not kept beyond.
+    declared: HashMap<(IpAddr, u32), Declared, foldhash::fast::RandomState>,
     /// A template's fields as read, before they are kept (reused: exporters resend their
     /// templates often, and a template sent again unchanged is only refreshed).
     scratch: Vec<Field>,
@@ -456,7 +467,7 @@ impl Decoder {
         // (no copy of the template per packet).
         let Decoder {
             templates,
-            sampling,
+            declared,
             stats,
             ..
         } = self;
@@ -504,16 +515,24 @@ impl Decoder {
             }
             b = &b[at..];
             if t.options {
-                if let Some(rate) = r.sampling() {
-                    sampling.insert((exporter, domain), rate);
+                let (rate, init) = (r.sampling(), r.init_ms());
+                if rate.is_some() || init.is_some() {
+                    let k = (exporter, domain);
+                    if declared.len() < MAX_TEMPLATES || declared.contains_key(&k) {
+                        let d = declared.entry(k).or_default();
+                        d.sampling = rate.or(d.sampling);
+                        d.init_ms = init.or(d.init_ms);
+                    }
                 }
                 continue;
             }
-            match r.record(exporter, domain, clock) {
+            let known = declared
+                .get(&(exporter, domain))
+                .copied()
+                .unwrap_or_default();
+            match r.record(exporter, domain, clock, known.init_ms) {
                 Some(mut rec) => {
-                    rec.sampling = r
-                        .sampling()
-                        .or_else(|| sampling.get(&(exporter, domain)).copied());
+                    rec.sampling = r.sampling().or(known.sampling);
                     out.push(rec);
                 }
                 None => stats.not_flows += 1,

@@ -8,7 +8,7 @@
 //! when [`Stitcher::max_pending`] wait.
 
 use crate::Record;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 
@@ -97,7 +97,16 @@ pub struct Stitcher {
     pub alone: u64,
     /// Records let go early because the table was full.
     pub crowded: u64,
+    /// Endpoints (address, port, protocol) seen serving, and how often: a service keeps its
+    /// port across conversations while clients take new ones, so where neither the times nor
+    /// the port ranges tell who initiated (exporters such as softflowd give both directions
+    /// the same start time; embedded stacks take client ports below 32768), the endpoint seen
+    /// serving before is the server. At most [`MAX_SERVERS`], then started afresh.
+    servers: HashMap<(u128, u16, u16), u32, foldhash::fast::RandomState>,
 }
+
+/// Most endpoints remembered as servers (about 2 MB).
+pub const MAX_SERVERS: usize = 65_536;
 
 impl Default for Stitcher {
     fn default() -> Self {
@@ -122,6 +131,81 @@ impl Stitcher {
             paired: 0,
             alone: 0,
             crowded: 0,
+            servers: HashMap::default(),
+        }
+    }
+
+    /// The server end of a record's conversation: its source when it was sent by the server.
+    fn endpoint(ip: IpAddr, port: u16, proto: u8) -> (u128, u16, u16) {
+        let (a, fam) = addr_bits(ip);
+        (a, (fam << 8) | u16::from(proto), port)
+    }
+
+    /// How often the source of `r` was seen serving.
+    fn served(&self, ip: IpAddr, port: u16, proto: u8) -> u32 {
+        if self.servers.is_empty() {
+            return 0;
+        }
+        self.servers
+            .get(&Self::endpoint(ip, port, proto))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Remembers that `ip`, `port` served a conversation.
+    fn serving(&mut self, ip: IpAddr, port: u16, proto: u8) {
+        if !matches!(proto, 6 | 17 | 132) {
+            return;
+        }
+        if self.servers.len() >= MAX_SERVERS {
+            self.servers.clear();
+        }
+        let n = self
+            .servers
+            .entry(Self::endpoint(ip, port, proto))
+            .or_insert(0);
+        *n = n.saturating_add(1);
+    }
+
+    /// Two directions: the earlier starter initiated; at the same millisecond the ports
+    /// decide, else the endpoint seen serving more often is the server.
+    fn pair(&mut self, a: Record, b: Record) -> Conversation {
+        let (sa, sb) = (a.start_ms.unwrap_or(0), b.start_ms.unwrap_or(0));
+        let a_first = match sa.cmp(&sb) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Greater => false,
+            std::cmp::Ordering::Equal => {
+                let (fa, fb) = (from_server(&a), from_server(&b));
+                if fa != fb {
+                    fb
+                } else {
+                    self.served(a.src, a.sport, a.proto) <= self.served(b.src, b.sport, b.proto)
+                }
+            }
+        };
+        let (f, r) = if a_first { (a, b) } else { (b, a) };
+        self.serving(r.src, r.sport, r.proto);
+        Conversation {
+            forward: Some(f),
+            reverse: Some(r),
+        }
+    }
+
+    /// One direction alone: the server's replies when its ports say so, or when its source
+    /// was seen serving more than its destination.
+    fn alone(&self, r: Record) -> Conversation {
+        let reply = from_server(&r)
+            || self.served(r.src, r.sport, r.proto) > self.served(r.dst, r.dport, r.proto);
+        if reply {
+            Conversation {
+                forward: None,
+                reverse: Some(r),
+            }
+        } else {
+            Conversation {
+                forward: Some(r),
+                reverse: None,
+            }
         }
     }
 
@@ -140,7 +224,8 @@ impl Stitcher {
         }
         let old = self.release(i);
         self.alone += 1;
-        out.push(alone(old));
+        let c = self.alone(old);
+        out.push(c);
     }
 
     /// Takes one record; conversations that are complete, or whose wait ended, go to `out`.
@@ -158,7 +243,8 @@ impl Stitcher {
             let (i, _) = e.remove();
             self.paired += 1;
             let other = self.release(i);
-            out.push(pair(other, r.clone()));
+            let c = self.pair(other, r.clone());
+            out.push(c);
             return;
         }
         let k = key_of(r.src, r.dst, r.sport, r.dport, r.proto);
@@ -188,7 +274,8 @@ impl Stitcher {
                 self.alone += 1;
                 let old = std::mem::replace(&mut self.slots[i as usize], r.clone());
                 self.gens[i as usize] = self.gen;
-                out.push(alone(old));
+                let c = self.alone(old);
+                out.push(c);
                 self.queue.push_back((deadline, i, self.gen, hk));
             }
             None => {
@@ -244,7 +331,8 @@ impl Stitcher {
         for (_, i) in rest {
             self.alone += 1;
             let r = self.release(i);
-            out.push(alone(r));
+            let c = self.alone(r);
+            out.push(c);
         }
         self.queue.clear();
     }
@@ -252,35 +340,6 @@ impl Stitcher {
     /// Records waiting.
     pub fn pending(&self) -> usize {
         self.pending.len()
-    }
-}
-
-/// Two directions: the earlier starter initiated; at the same millisecond, the ports decide.
-fn pair(a: Record, b: Record) -> Conversation {
-    let (sa, sb) = (a.start_ms.unwrap_or(0), b.start_ms.unwrap_or(0));
-    let a_first = match sa.cmp(&sb) {
-        std::cmp::Ordering::Less => true,
-        std::cmp::Ordering::Greater => false,
-        std::cmp::Ordering::Equal => !from_server(&a) || from_server(&b),
-    };
-    let (f, r) = if a_first { (a, b) } else { (b, a) };
-    Conversation {
-        forward: Some(f),
-        reverse: Some(r),
-    }
-}
-
-fn alone(r: Record) -> Conversation {
-    if from_server(&r) {
-        Conversation {
-            forward: None,
-            reverse: Some(r),
-        }
-    } else {
-        Conversation {
-            forward: Some(r),
-            reverse: None,
-        }
     }
 }
 
@@ -347,6 +406,34 @@ mod tests {
         );
         s.flush(&mut out);
         assert_eq!((s.pending(), s.paired, s.alone), (0, 1, 3));
+    }
+
+    /// softflowd gives both directions one start time, and an embedded stack took client
+    /// ports below 32768: once the hub's cloud was seen serving on port 9999 (a connection
+    /// whose client port was plainly ephemeral), its later connections are the hub's too.
+    #[test]
+    fn a_tie_goes_to_the_endpoint_seen_serving() {
+        let mut s = Stitcher::new(10_000, 64);
+        let mut out = Vec::new();
+        let (hub, cloud) = ("192.168.1.127", "8.209.66.141");
+        s.push(&rec(cloud, hub, 9999, 34458, 1000, 2000), &mut out);
+        s.push(&rec(hub, cloud, 34458, 9999, 1000, 2000), &mut out);
+        for (i, port) in [7158u16, 1635, 11362].into_iter().enumerate() {
+            let t = 3000 + i as i64;
+            // The cloud's direction first, at the same millisecond.
+            s.push(&rec(cloud, hub, 9999, port, t, t + 5), &mut out);
+            s.push(&rec(hub, cloud, port, 9999, t, t + 5), &mut out);
+        }
+        assert_eq!(out.len(), 4);
+        for c in &out {
+            let f = c.forward.as_ref().unwrap();
+            assert_eq!((f.src.to_string(), f.dport), (hub.to_string(), 9999), "{c:?}");
+        }
+        // A reply alone from the known server is a reply.
+        s.push(&rec(cloud, hub, 9999, 2984, 4000, 4000), &mut out);
+        s.flush(&mut out);
+        let last = out.last().unwrap();
+        assert!(last.forward.is_none() && last.reverse.is_some(), "{last:?}");
     }
 
     proptest! {

@@ -147,6 +147,81 @@ fn ipfix_templates_data_and_withdrawal() {
     assert_eq!(out.len(), 2);
 }
 
+/// softflowd's IPFIX: record times relative to the exporter's uptime (flowStartSysUpTime,
+/// flowEndSysUpTime), its start time (systemInitTimeMilliseconds) declared once in an options
+/// record. Without it every time was unknown, and pairing and the detectors' windows ran
+/// blind (a hub's connections to its cloud turned inbound).
+#[test]
+fn ipfix_uptime_times_placed_by_the_declared_start_time() {
+    let field = |t: &mut Vec<u8>, id: u16, len: u16| {
+        t.extend_from_slice(&id.to_be_bytes());
+        t.extend_from_slice(&len.to_be_bytes());
+    };
+    // Options template 256: scope meteringProcessId (143), then systemInitTimeMilliseconds.
+    let mut ot = vec![1, 0, 0, 2, 0, 1];
+    field(&mut ot, 143, 4);
+    field(&mut ot, 160, 8);
+    // Template 1024: addresses, ports, protocol, packets, start and end as uptime (ms).
+    let mut t = vec![4, 0, 0, 8];
+    for (id, len) in [
+        (8, 4),
+        (12, 4),
+        (7, 2),
+        (11, 2),
+        (4, 1),
+        (2, 4),
+        (22, 4),
+        (21, 4),
+    ] {
+        field(&mut t, id, len);
+    }
+    let init: u64 = 1_700_000_000_000 - 3_600_000;
+    let mut opt = 1u32.to_be_bytes().to_vec();
+    opt.extend_from_slice(&init.to_be_bytes());
+    let mut rec = vec![192, 168, 1, 127, 8, 209, 66, 141];
+    rec.extend_from_slice(&7158u16.to_be_bytes());
+    rec.extend_from_slice(&9999u16.to_be_bytes());
+    rec.push(6);
+    rec.extend_from_slice(&100u32.to_be_bytes());
+    rec.extend_from_slice(&1_000u32.to_be_bytes());
+    rec.extend_from_slice(&61_000u32.to_be_bytes());
+    let mut d = Decoder::new();
+    let mut out = Vec::new();
+    // Before the options record: the times are not known.
+    d.decode(
+        exporter(),
+        &ipfix(1, &[set(2, &t), set(1024, &rec)]),
+        &mut out,
+    );
+    assert_eq!((out[0].start_ms, out[0].end_ms), (None, None));
+    d.decode(
+        exporter(),
+        &ipfix(1, &[set(3, &ot), set(256, &opt), set(1024, &rec)]),
+        &mut out,
+    );
+    let want = i64::try_from(init).unwrap();
+    assert_eq!(
+        (out[1].start_ms, out[1].end_ms),
+        (Some(want + 1_000), Some(want + 61_000))
+    );
+    // Another observation domain declared nothing.
+    d.decode(
+        exporter(),
+        &ipfix(2, &[set(2, &t), set(1024, &rec)]),
+        &mut out,
+    );
+    assert_eq!(out[2].start_ms, None);
+    // A start time at the end of the range cannot overflow.
+    let mut huge = 1u32.to_be_bytes().to_vec();
+    huge.extend_from_slice(&(i64::MAX as u64).to_be_bytes());
+    d.decode(
+        exporter(),
+        &ipfix(1, &[set(256, &huge), set(1024, &rec)]),
+        &mut out,
+    );
+    assert_eq!(out[3].start_ms, None);
+}
+
 #[test]
 fn netflow_v9_with_sampling_from_an_options_record() {
     let mut p = vec![0, 9, 0, 3];
