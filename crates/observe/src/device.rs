@@ -616,8 +616,13 @@ impl Device {
 
     /// Every name this device resolved to `ip` (at most [`NameSet::CAP`], oldest first).
     pub fn names_for(&self, ip: &IpAddr) -> impl DoubleEndedIterator<Item = &str> {
-        self.bindings
-            .get(ip)
+        // Flow records teach no names: most devices have none, and hashing is then wasted.
+        let found = if self.bindings.is_empty() {
+            None
+        } else {
+            self.bindings.get(ip)
+        };
+        found
             .map(NameSet::ids)
             .unwrap_or(&[])
             .iter()

@@ -115,6 +115,8 @@ impl Flood {
         let d = self.devs.entry(dev);
         let resp = 1 - first.side as usize;
         let victim = if resp == 0 { key.a } else { key.b };
+        // The second this flow counts in first: its port belongs to that second.
+        roll(cfg, inv, alerts, d, dev, f.first_ns);
         d.dports[cat].insert(mix(key.port(resp) as u128));
         count(
             cfg, inv, alerts, d, dev, cat, victim, key.v4, f.first_ns, key, f,
@@ -273,10 +275,7 @@ fn count(
     key: &FlowKey,
     f: &Flow,
 ) {
-    if ts >= d.second + SEC || ts < d.second {
-        close_second(cfg, inv, alerts, d, dev, ts);
-        d.second = ts - ts.rem_euclid(SEC);
-    }
+    roll(cfg, inv, alerts, d, dev, ts);
     if d.cur[cat] == 0 {
         d.began[cat] = ts;
     }
@@ -304,6 +303,15 @@ fn ceiling(cfg: &DetectConfig, cat: usize) -> u32 {
     }
 }
 
+/// Moves on to the second `ts` falls in, closing the current one, unless `ts` is in it.
+#[inline]
+fn roll(cfg: &DetectConfig, inv: &Inventory, alerts: &mut Alerts, d: &mut Dev, dev: u32, ts: i64) {
+    if ts >= d.second + SEC || ts < d.second {
+        close_second(cfg, inv, alerts, d, dev, ts);
+        d.second = ts - ts.rem_euclid(SEC);
+    }
+}
+
 /// Ends the current second: judges each category, then folds it into the baseline.
 fn close_second(
     cfg: &DetectConfig,
@@ -315,6 +323,13 @@ fn close_second(
 ) {
     for cat in 0..CATS {
         let n = d.cur[cat];
+        if n == 0 {
+            // Nothing of this kind this second (most of them, for most devices): only the
+            // baseline decays and an episode ends; the sketches are still empty.
+            d.base[cat] *= 0.9;
+            d.sweep[cat] = (0, 0);
+            continue;
+        }
         d.peak[cat] = d.peak[cat].max(n);
         let flooding =
             n >= ceiling(cfg, cat) && judge(cfg, inv, alerts, d, dev, cat, d.second + SEC - 1);
@@ -343,8 +358,9 @@ fn close_second(
     // Quiet seconds in between lower the baseline too.
     if now != i64::MAX && d.second > 0 {
         let idle = ((now - d.second) / SEC - 1).clamp(0, 64) as i32;
+        let decay = 0.9f32.powi(idle);
         for b in &mut d.base {
-            *b *= 0.9f32.powi(idle);
+            *b *= decay;
         }
     }
 }
