@@ -427,7 +427,11 @@ mod tests {
         assert_eq!(out.len(), 4);
         for c in &out {
             let f = c.forward.as_ref().unwrap();
-            assert_eq!((f.src.to_string(), f.dport), (hub.to_string(), 9999), "{c:?}");
+            assert_eq!(
+                (f.src.to_string(), f.dport),
+                (hub.to_string(), 9999),
+                "{c:?}"
+            );
         }
         // A reply alone from the known server is a reply.
         s.push(&rec(cloud, hub, 9999, 2984, 4000, 4000), &mut out);
