@@ -689,6 +689,15 @@ pub fn command(l: &Localizer) -> Command {
                         .value_parser(value_parser!(u64).range(1..=5))
                         .help(l.t("cli-collect-replicas")),
                 )
+                .arg(
+                    Arg::new("retention")
+                        .long("retention")
+                        .value_name("HOURS")
+                        .default_value("24")
+                        .value_parser(value_parser!(u64).range(1..=8760))
+                        .requires("nats")
+                        .help(l.t("cli-collect-retention")),
+                )
                 .group(
                     clap::ArgGroup::new("exports")
                         .args(["replay", "listen"])

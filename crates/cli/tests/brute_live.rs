@@ -7,7 +7,6 @@
 mod common;
 
 use common::sh;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -15,7 +14,8 @@ use std::time::Duration;
 struct Lab {
     server: String,
     guesser: String,
-    dir: PathBuf,
+    /// The scratch folder, removed when dropped (after the processes are stopped).
+    _dir: tempfile::TempDir,
     children: Vec<Child>,
 }
 
@@ -28,7 +28,6 @@ impl Drop for Lab {
         for ns in [&self.server, &self.guesser] {
             let _ = Command::new("ip").args(["netns", "del", ns]).status();
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -45,12 +44,15 @@ fn ssh_guessing_on_port_2222_is_found_from_the_protocol() {
     };
     assert!(have("ssh"), "the OpenSSH client (openssh-client) is needed");
     let id = std::process::id() % 100_000;
-    let dir = std::env::temp_dir().join(format!("iotgate-brute-{id}"));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::Builder::new()
+        .prefix("iotgate-brute-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path().to_path_buf();
     let mut lab = Lab {
         server: format!("igbs{id}"),
         guesser: format!("igbg{id}"),
-        dir: dir.clone(),
+        _dir: tmp,
         children: Vec::new(),
     };
     let (srv, gsr) = (lab.server.clone(), lab.guesser.clone());

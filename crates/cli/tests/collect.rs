@@ -149,14 +149,17 @@ fn a_scan_in_a_home_routers_ipfix_is_found() {
             })
             .collect::<Vec<_>>(),
     );
-    let path = std::env::temp_dir().join(format!("iotgate-collect-{}.pcap", std::process::id()));
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-collect-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("exports.pcap");
     std::fs::write(&path, pcap).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_iotgate"))
         .args(["--lang", "en", "collect", "--format", "json", "--replay"])
         .arg(&path)
         .output()
         .unwrap();
-    std::fs::remove_file(&path).ok();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let alerts: Vec<(String, String)> = r["alerts"]

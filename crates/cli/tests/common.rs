@@ -279,6 +279,8 @@ pub struct Netns {
     pub children: Vec<std::process::Child>,
     /// The scratch folder.
     pub dir: PathBuf,
+    /// Removes the scratch folder when dropped (after the processes are stopped).
+    _scratch: tempfile::TempDir,
 }
 
 impl Netns {
@@ -286,12 +288,15 @@ impl Netns {
     /// and a scratch folder.
     pub fn new(prefix: &str, tags: &[&str]) -> Netns {
         let id = std::process::id() % 100_000;
-        let dir = std::env::temp_dir().join(format!("iotgate-{prefix}-{id}"));
-        std::fs::create_dir_all(&dir).expect("dir");
+        let scratch = tempfile::Builder::new()
+            .prefix(&format!("iotgate-{prefix}-"))
+            .tempdir()
+            .expect("dir");
         let net = Netns {
             names: tags.iter().map(|t| format!("{prefix}{t}{id}")).collect(),
             children: Vec::new(),
-            dir,
+            dir: scratch.path().to_path_buf(),
+            _scratch: scratch,
         };
         for n in &net.names {
             sh(&["ip", "netns", "add", n]);
@@ -312,7 +317,6 @@ impl Drop for Netns {
                 .args(["netns", "del", n])
                 .status();
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -98,19 +98,20 @@ fn the_attack_corpus_does_not_regress() {
 
 #[test]
 fn a_bad_expected_list_is_located() {
-    let dir = std::env::temp_dir().join(format!("iotgate-corpus-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-corpus-")
+        .tempdir()
+        .unwrap();
     std::fs::write(
-        dir.join("expected.tsv"),
+        dir.path().join("expected.tsv"),
         "file\texpect\tattacker\tvictim\nx.pcap\tScan!\ta\tb\n",
     )
     .unwrap();
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_iotgate"))
         .args(["--lang", "en", "evaluate", "--corpus"])
-        .arg(&dir)
+        .arg(dir.path())
         .output()
         .unwrap();
-    std::fs::remove_dir_all(&dir).ok();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
     assert!(

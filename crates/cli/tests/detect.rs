@@ -129,9 +129,11 @@ fn iot_sentinel_raises_nothing_serious() {
 /// all for clean devices beyond the weaknesses planted in them.
 #[test]
 fn simulated_infection_is_found_quickly_and_only_there() {
-    let dir = std::env::temp_dir().join(format!("iotgate-detect-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("sim.pcap");
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-detect-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("sim.pcap");
     let opts = iotgate_sim::Options {
         devices: 12,
         packets: 400_000,
@@ -145,7 +147,6 @@ fn simulated_infection_is_found_quickly_and_only_there() {
         iotgate_judge::detect::Blocklist::parse("bad.txt", "# C2\ncnc.mirai-botnet.example\n")
             .unwrap();
     let r = analyze_detect(std::slice::from_ref(&path), vec![list]);
-    std::fs::remove_dir_all(&dir).ok();
     let bad = truth.devices.iter().find(|d| d.infected).unwrap();
     let first = |kind: &str| {
         truth
@@ -231,9 +232,11 @@ fn secs_between(t0_ns: i64, t: &iotgate_explain::model::Time) -> f64 {
 
 #[test]
 fn blocklist_and_setting_errors_are_located() {
-    let dir = std::env::temp_dir().join(format!("iotgate-bl-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bl = dir.join("list.txt");
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-bl-")
+        .tempdir()
+        .unwrap();
+    let bl = dir.path().join("list.txt");
     std::fs::write(&bl, "203.0.113.0/24\nnot valid here\n").unwrap();
     let exe = env!("CARGO_BIN_EXE_iotgate");
     let cap = proto("ndpi/tcp_scan.pcapng");
@@ -292,7 +295,6 @@ fn blocklist_and_setting_errors_are_located() {
         help.contains("scan-targets") && help.contains("learn-window"),
         "{help}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Ten-million-packet floods are the release benchmark (BENCHMARKS.md, under 300 MB); here a
@@ -300,15 +302,17 @@ fn blocklist_and_setting_errors_are_located() {
 #[test]
 fn detector_state_stays_bounded_under_floods() {
     use iotgate_sim::stress::{write_stress, Stress};
-    let dir = std::env::temp_dir().join(format!("iotgate-stress-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-stress-")
+        .tempdir()
+        .unwrap();
     for (kind, want) in [
         (Stress::RandomScan, ("scan", "sweep")),
         (Stress::SpoofedSynFlood, ("flood", "syn")),
     ] {
         let mut sizes = Vec::new();
         for n in [100_000u64, 1_000_000] {
-            let path = dir.join(format!("{kind:?}-{n}.pcap"));
+            let path = dir.path().join(format!("{kind:?}-{n}.pcap"));
             let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
             write_stress(kind, n, 5, &mut w).unwrap();
             std::io::Write::flush(&mut w).unwrap();
@@ -368,7 +372,6 @@ fn detector_state_stays_bounded_under_floods() {
         assert_eq!(sizes[0], sizes[1], "{kind:?}");
         assert!(sizes[1] < 1 << 20, "{kind:?}: {}", sizes[1]);
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The evaluation table (the one docs/detection.md keeps): every detector that has something
@@ -469,15 +472,16 @@ fn hand_built_attacks_are_named() {
             &tcp(41_000, 8443, 5, 0, 0x02),
         ),
     ));
-    let dir = std::env::temp_dir().join(format!("iotgate-hand-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("hand.pcap");
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-hand-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("hand.pcap");
     std::fs::write(&path, pcap(&rec)).unwrap();
     let list = iotgate_judge::detect::Blocklist::parse("nets.txt", "192.0.2.0/24\n").unwrap();
     let r = analyze_detect(std::slice::from_ref(&path), vec![list.clone()]);
     // The same alerts, worded in French, in the terminal report and the HTML page.
     let fr = analyze_detect(std::slice::from_ref(&path), vec![list]);
-    std::fs::remove_dir_all(&dir).ok();
     let lf = iotgate_explain::Localizer::new(iotgate_explain::Lang::Fr);
     let text = iotgate_explain::text::render(&fr, &lf, iotgate_explain::text::Style::new(false), 8);
     let html = iotgate_explain::html::render(&fr, &lf);

@@ -102,10 +102,16 @@ fn pcapng(pkts: &[Pkt]) -> Vec<u8> {
     o
 }
 
-fn write(name: &str, bytes: &[u8]) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("iotgate-formats-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    let p = d.join(name);
+/// A scratch folder for one test, removed when dropped (even when the test fails).
+fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("iotgate-formats-")
+        .tempdir()
+        .unwrap()
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
     p
 }
@@ -139,13 +145,14 @@ fn pcap_variants_and_pcapng_agree() {
     let (orig, pkts) = sample();
     let base = common::analyze(&[orig]);
     let want = fingerprint(&base);
+    let dir = scratch();
     for (name, bytes) in [
         ("be.pcap", pcap(&pkts, 1, true, false)),
         ("ns.pcap", pcap(&pkts, 1, false, true)),
         ("be-ns.pcap", pcap(&pkts, 1, true, true)),
         ("multi.pcapng", pcapng(&pkts)),
     ] {
-        let a = common::analyze(&[write(name, &bytes)]);
+        let a = common::analyze(&[write(&dir, name, &bytes)]);
         assert_eq!(a.summary.packets, pkts.len() as u64, "{name}");
         assert_eq!(fingerprint(&a), want, "{name} differs");
     }
@@ -157,7 +164,8 @@ fn timestamps_keep_their_resolution() {
         ts_ns: 1_600_000_000_123_456_789,
         data: vec![0u8; 60],
     }];
-    let a = common::analyze(&[write("one-ns.pcap", &pcap(&pkts, 1, false, true))]);
+    let dir = scratch();
+    let a = common::analyze(&[write(&dir, "one-ns.pcap", &pcap(&pkts, 1, false, true))]);
     assert_eq!(
         a.summary.first_seen.map(|t| t.to_string()).as_deref(),
         Some("2020-09-13T12:26:40.123456Z")
@@ -207,9 +215,10 @@ fn linux_sll_and_sll2_keep_source_addresses() {
         v.sort();
         v
     };
-    let a = common::analyze(&[write("sll.pcap", &pcap(&sll, 113, false, false))]);
+    let dir = scratch();
+    let a = common::analyze(&[write(&dir, "sll.pcap", &pcap(&sll, 113, false, false))]);
     assert_eq!(macs(&a), macs(&base), "SLL");
-    let b = common::analyze(&[write("sll2.pcap", &pcap(&sll2, 276, false, false))]);
+    let b = common::analyze(&[write(&dir, "sll2.pcap", &pcap(&sll2, 276, false, false))]);
     assert_eq!(macs(&b), macs(&base), "SLL2");
     assert_eq!(a.summary.flows, base.summary.flows);
     assert_eq!(b.summary.flows, base.summary.flows);
@@ -227,7 +236,8 @@ fn raw_ip_gives_the_same_flows() {
         })
         .collect();
     let base = common::analyze(&[orig]);
-    let a = common::analyze(&[write("raw.pcap", &pcap(&raw, 101, false, false))]);
+    let dir = scratch();
+    let a = common::analyze(&[write(&dir, "raw.pcap", &pcap(&raw, 101, false, false))]);
     assert_eq!(a.summary.packets, raw.len() as u64);
     assert_eq!(a.summary.flows, base.summary.flows);
     assert_eq!(a.summary.decode_errors, 0);
@@ -235,6 +245,7 @@ fn raw_ip_gives_the_same_flows() {
 
 #[test]
 fn one_and_two_threads_agree() {
+    let dir = scratch();
     let sim = {
         let mut b = Vec::new();
         let o = iotgate_sim::Options {
@@ -246,7 +257,7 @@ fn one_and_two_threads_agree() {
             stealthy: 0,
         };
         iotgate_sim::write(&o, &mut b).unwrap();
-        write("threads.pcap", &b)
+        write(&dir, "threads.pcap", &b)
     };
     let d = common::data().join("pcap/iot-sentinel/D-LinkCam");
     let inputs: Vec<Vec<PathBuf>> = vec![

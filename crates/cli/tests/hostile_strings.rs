@@ -8,7 +8,7 @@
 mod common;
 
 use resvg::usvg;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// What a hostile device or file writes into a value.
@@ -224,21 +224,16 @@ fn check_text(what: &str, s: &str) {
     );
 }
 
-struct Dir(PathBuf);
-impl Drop for Dir {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
 #[test]
 fn hostile_strings_reach_no_reader_raw() {
-    let dir = Dir(std::env::temp_dir().join(format!("iotgate-hostile-{}", std::process::id())));
-    std::fs::create_dir_all(&dir.0).unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-hostile-")
+        .tempdir()
+        .unwrap();
     let (pcap, mud, decl) = (
-        dir.0.join("evil.pcap"),
-        dir.0.join("evil.json"),
-        dir.0.join("evil.toml"),
+        dir.path().join("evil.pcap"),
+        dir.path().join("evil.json"),
+        dir.path().join("evil.toml"),
     );
     hostile_capture(&pcap);
     hostile_mud(&mud);
@@ -250,7 +245,7 @@ fn hostile_strings_reach_no_reader_raw() {
     );
     let mudarg = format!("{MAC}={mud}");
     for lang in ["en", "fr"] {
-        let html = dir.0.join(format!("r-{lang}.html"));
+        let html = dir.path().join(format!("r-{lang}.html"));
         let text = run(&[
             "--lang",
             lang,
@@ -295,8 +290,8 @@ fn hostile_strings_reach_no_reader_raw() {
         let check = run(&["--lang", lang, "mud", "check", &mud]);
         check_text("mud check", &check);
 
-        let svg = dir.0.join(format!("l-{lang}.svg"));
-        let lhtml = dir.0.join(format!("l-{lang}.html"));
+        let svg = dir.path().join(format!("l-{lang}.svg"));
+        let lhtml = dir.path().join(format!("l-{lang}.html"));
         let label = run(&[
             "--lang",
             lang,

@@ -16,8 +16,10 @@ fn iotgate(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn an_indicator_from_flow_mode_names_the_device_in_the_home() {
-    let dir = std::env::temp_dir().join(format!("iotgate-indicator-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-indicator-")
+        .tempdir()
+        .unwrap();
     let opts = iotgate_sim::isp::IspOptions {
         subscribers: 12,
         infected: 2,
@@ -33,7 +35,7 @@ fn an_indicator_from_flow_mode_names_the_device_in_the_home() {
     let (mut pcap, mut map) = (Vec::new(), Vec::new());
     let (truth, kept) =
         iotgate_sim::isp::write_isp_keeping(&opts, &mut pcap, &mut map, Some(home)).unwrap();
-    let p = |n: &str| dir.join(n).display().to_string();
+    let p = |n: &str| dir.path().join(n).display().to_string();
     std::fs::write(p("exports.pcap"), &pcap).unwrap();
     std::fs::write(p("map.txt"), &map).unwrap();
     std::fs::write(p("home.pcap"), kept.unwrap()).unwrap();
@@ -136,5 +138,4 @@ fn an_indicator_from_flow_mode_names_the_device_in_the_home() {
         );
         assert!(o.stdout.is_empty());
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -67,21 +67,18 @@ fn evidence(l: &Value, fw: &str, id: &str) -> String {
 }
 
 struct Sim {
-    dir: PathBuf,
+    /// The scratch folder, removed when dropped (even when the test fails).
+    dir: tempfile::TempDir,
     pcap: PathBuf,
     truth: iotgate_sim::Truth,
 }
 
-impl Drop for Sim {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.dir).ok();
-    }
-}
-
 fn simulate(name: &str) -> Sim {
-    let dir = std::env::temp_dir().join(format!("iotgate-label-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pcap = dir.join("sim.pcap");
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("iotgate-label-{name}-"))
+        .tempdir()
+        .unwrap();
+    let pcap = dir.path().join("sim.pcap");
     let opts = iotgate_sim::Options {
         devices: 10,
         packets: 150_000,
@@ -173,7 +170,7 @@ fn one_run_assesses_every_framework_from_capture_and_declaration() {
         assert_eq!(outcome(&good, fw, id), "not-assessed", "{fw}:{id}");
     }
     let decl = write(
-        &sim.dir,
+        sim.dir.path(),
         "decl.toml",
         "manufacturer = \"TP-Link\"\nmodel = \"HS110\"\nsupport_until = \"2025-06-30\"\n\
          vulnerability_disclosure = \"https://example.com/security\"\n\
@@ -216,7 +213,7 @@ fn one_run_assesses_every_framework_from_capture_and_declaration() {
     assert!(evidence(&declared, "psti", "3").contains("ended on 2025-06-30"));
     assert_eq!(declared["device"]["declared"], "TP-Link HS110");
     let unique = write(
-        &sim.dir,
+        sim.dir.path(),
         "unique.toml",
         "default_password = \"unique\"\nvulnerability_disclosure = \"security@example.com\"\n\
          support_until = \"2030-01-01\"\n",
@@ -305,8 +302,9 @@ fn errors_say_what_was_wrong_and_where() {
         err.contains("02:00:00:00:00:99") && err.contains("devices seen"),
         "{err}"
     );
+    let dir = sim.dir.path();
     let bad = write(
-        &sim.dir,
+        dir,
         "bad.toml",
         "default_password = \"shared\"\nsupport_until = 2027\n",
     );
@@ -314,11 +312,11 @@ fn errors_say_what_was_wrong_and_where() {
     let (code, err) = run(&["--capture", &pcap, "--device", &dev, "--declaration", &bad]);
     assert_eq!(code, Some(2));
     assert!(err.contains("bad.toml") && err.contains("line 2"), "{err}");
-    let typo = write(&sim.dir, "typo.toml", "default_pasword = \"unique\"\n");
+    let typo = write(dir, "typo.toml", "default_pasword = \"unique\"\n");
     let (code, err) = run(&["--capture", &pcap, "--device", &dev, "--declaration", &typo]);
     assert_eq!(code, Some(2));
     assert!(err.contains("default_pasword"), "{err}");
-    let date = write(&sim.dir, "date.toml", "support_until = \"2027-02-30\"\n");
+    let date = write(dir, "date.toml", "support_until = \"2027-02-30\"\n");
     let (code, err) = run(&["--capture", &pcap, "--device", &dev, "--declaration", &date]);
     assert_eq!(code, Some(2));
     assert!(err.contains("2027-02-30"), "{err}");
@@ -450,8 +448,10 @@ fn a_mud_profile_counts_as_the_makers_word_and_the_capture_is_held_to_it() {
     // The same profile saying the plug is no longer supported and pointing to an SBOM, and
     // allowing nothing from the device: unsupported fails 5.3-13 and PSTI 3, the SBOM passes
     // CRA II.1, and the plug's cloud traffic breaks the profile (CRA I.2.j).
-    let dir = std::env::temp_dir().join(format!("iotgate-label-mud-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-label-mud-")
+        .tempdir()
+        .unwrap();
     let mut doc: Value = serde_json::from_slice(&std::fs::read(&unsw).unwrap()).unwrap();
     let mud = &mut doc["ietf-mud:mud"];
     mud["is-supported"] = Value::Bool(false);
@@ -466,9 +466,12 @@ fn a_mud_profile_counts_as_the_makers_word_and_the_capture_is_held_to_it() {
             acl["aces"]["ace"] = serde_json::json!([]);
         }
     }
-    let bent = write(&dir, "bent.json", &serde_json::to_string(&doc).unwrap());
+    let bent = write(
+        dir.path(),
+        "bent.json",
+        &serde_json::to_string(&doc).unwrap(),
+    );
     let l = label_json(&["--capture", &pcap, "--device", plug, "--mud", &bent]);
-    std::fs::remove_dir_all(&dir).ok();
     assert_eq!(check(&l, "mud-supported"), "fail");
     assert_eq!(check(&l, "mud-sbom"), "pass");
     assert_eq!(check(&l, "mud-conformance"), "fail");

@@ -7,27 +7,22 @@
 mod common;
 
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::Command;
 
 struct Sim {
-    dir: PathBuf,
+    /// The scratch folder, removed when dropped (even when the test fails).
+    dir: tempfile::TempDir,
     pcap: String,
     clean: String,
     infected: String,
 }
 
-impl Drop for Sim {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.dir).ok();
-    }
-}
-
 fn simulate(name: &str) -> Sim {
-    let dir =
-        std::env::temp_dir().join(format!("iotgate-label-forms-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pcap = dir.join("sim.pcap");
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("iotgate-label-forms-{name}-"))
+        .tempdir()
+        .unwrap();
+    let pcap = dir.path().join("sim.pcap");
     let truth = common::simulate(
         &pcap,
         &iotgate_sim::Options {
@@ -68,10 +63,11 @@ const DECLARATION: &str = "default_password = \"unique\"\nupdate_mechanism = \"a
 /// `iotgate label` for `mac` in `lang` with the declaration; text report (with --all), JSON,
 /// SVG and HTML.
 fn render(sim: &Sim, mac: &str, lang: &str) -> (String, Value, String, String) {
-    let decl = sim.dir.join("decl.toml");
+    let dir = sim.dir.path();
+    let decl = dir.join("decl.toml");
     std::fs::write(&decl, DECLARATION).unwrap();
-    let svg = sim.dir.join(format!("{mac}-{lang}.svg").replace(':', ""));
-    let html = sim.dir.join(format!("{mac}-{lang}.html").replace(':', ""));
+    let svg = dir.join(format!("{mac}-{lang}.svg").replace(':', ""));
+    let html = dir.join(format!("{mac}-{lang}.html").replace(':', ""));
     let run = |extra: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_iotgate"))
             .args(["label", "--date", "2026-11-22", "--lang", lang])
@@ -316,7 +312,7 @@ fn tiered_weakness_and_laboratory_verdicts_in_every_output_and_language() {
 #[test]
 fn a_cls_level_1_failure_contradicts_the_scheme_and_says_which_level() {
     let sim = simulate("level1");
-    let decl = sim.dir.join("shared.toml");
+    let decl = sim.dir.path().join("shared.toml");
     std::fs::write(&decl, "default_password = \"shared\"\n").unwrap();
     for (lang, words) in [
         ("en", "the evidence contradicts level 1"),

@@ -112,9 +112,11 @@ fn no_transit_requirement_passes_against_the_evidence() {
 /// ten sessions, passes the transit requirements — the rule is not "never pass".
 #[test]
 fn a_device_that_only_speaks_tls_passes() {
-    let dir = std::env::temp_dir().join(format!("iotgate-transit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("sim.pcap");
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-transit-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("sim.pcap");
     let truth = common::simulate(
         &path,
         &iotgate_sim::Options {
@@ -130,7 +132,6 @@ fn a_device_that_only_speaks_tls_passes() {
         .find(|d| !d.infected && d.planted_findings.is_empty() && d.kind == "plug")
         .expect("a clean plug");
     let a = common::analyze_detect(std::slice::from_ref(&path), Vec::new());
-    std::fs::remove_dir_all(&dir).ok();
     let d = a.devices.iter().find(|d| d.mac == plug.mac).unwrap();
     let lab = label(
         &Localizer::new(Lang::En),
@@ -261,9 +262,11 @@ fn no_capture_check_passes_below_the_evidence_it_declares() {
 /// 5.5-7. Built exactly as the README builds it.
 #[test]
 fn the_readme_camera_claims_nothing_about_data_in_transit() {
-    let dir = std::env::temp_dir().join(format!("iotgate-readme-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pcap = dir.join("demo.pcap");
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-readme-")
+        .tempdir()
+        .unwrap();
+    let pcap = dir.path().join("demo.pcap");
     let run = |args: &[&str]| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_iotgate"))
             .args(args)
@@ -297,7 +300,6 @@ fn the_readme_camera_claims_nothing_about_data_in_transit() {
         "--format",
         "json",
     ]);
-    std::fs::remove_dir_all(&dir).ok();
     let j: serde_json::Value = serde_json::from_slice(&json).unwrap();
     let en = j["frameworks"]
         .as_array()

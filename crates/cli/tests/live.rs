@@ -147,7 +147,8 @@ fn an_interface_that_does_not_exist_is_named() {
 struct Lab {
     gw: String,
     dev: String,
-    dir: PathBuf,
+    /// The scratch folder, removed when dropped (after the processes are stopped).
+    _dir: tempfile::TempDir,
     children: Vec<std::process::Child>,
 }
 
@@ -160,7 +161,6 @@ impl Drop for Lab {
         for ns in [&self.gw, &self.dev] {
             let _ = Command::new("ip").args(["netns", "del", ns]).status();
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -202,13 +202,17 @@ fn a_live_capture_in_a_namespace_lists_its_devices_by_name() {
         return;
     }
     let id = std::process::id() % 100_000;
-    let dir = std::env::temp_dir().join(format!("iotgate-live-{id}"));
+    let tmp = tempfile::Builder::new()
+        .prefix("iotgate-live-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path().to_path_buf();
     std::fs::create_dir_all(dir.join("www")).unwrap();
     std::fs::write(dir.join("www/index.html"), "hello from the gateway\n").unwrap();
     let mut lab = Lab {
         gw: format!("iglg{id}"),
         dev: format!("igld{id}"),
-        dir: dir.clone(),
+        _dir: tmp,
         children: Vec::new(),
     };
     let (gw, dev) = (lab.gw.clone(), lab.dev.clone());

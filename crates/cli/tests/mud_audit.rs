@@ -166,7 +166,11 @@ fn analyze_carries_the_audit_in_every_format() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("MUD audit of 50:c7:bf:00:c7:03"), "{text}");
     assert!(text.contains("time-a.nist.gov"), "{text}");
-    let html = std::env::temp_dir().join(format!("iotgate-mud-{}.html", std::process::id()));
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-mud-")
+        .tempdir()
+        .unwrap();
+    let html = dir.path().join("report.html");
     let o = Command::new(env!("CARGO_BIN_EXE_iotgate"))
         .args(["analyze", "--lang", "en", "--html"])
         .arg(&html)
@@ -179,7 +183,6 @@ fn analyze_carries_the_audit_in_every_format() {
         .expect("run");
     assert!(o.status.success());
     let page = std::fs::read_to_string(&html).expect("html written");
-    let _ = std::fs::remove_file(&html);
     assert!(page.contains("Checked against the makers’ MUD profiles"));
     assert!(page.contains("2.asia.pool.ntp.org"));
 }

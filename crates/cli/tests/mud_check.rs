@@ -95,12 +95,14 @@ fn signatures_are_verified_against_the_given_anchor() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("signature: valid — signed by O=Demo Luminaire Manufacturer, CN=luminaire.example.com on 2018-09-17T22:20:06"), "{out}");
     // One byte of the profile changed: refused, saying why.
-    let dir = std::env::temp_dir().join(format!("iotgate-sig-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-sig-")
+        .tempdir()
+        .expect("dir");
     let mut p = std::fs::read(mud("cisco/Luminaire_150.json")).expect("read");
     let i = p.len() / 3;
     p[i] ^= 0x20;
-    let changed = dir.join("Luminaire_150.json");
+    let changed = dir.path().join("Luminaire_150.json");
     std::fs::write(&changed, &p).expect("write");
     let (code, out, _) = run(&[
         "mud",
@@ -113,7 +115,6 @@ fn signatures_are_verified_against_the_given_anchor() {
         &mud("cisco/Luminaire_150.p7s"),
         changed.to_str().expect("path"),
     ]);
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("signature: NOT valid — the profile is not the one that was signed"),

@@ -62,7 +62,11 @@ fn fetch_verifies_caches_and_refuses_what_it_must() {
         ("/nosig/Luminaire_150.json".to_string(), profile.clone()),
     ]);
     let (port, hits) = serve(files, &ca, &ca_key);
-    let base = std::env::temp_dir().join(format!("iotgate-fetch-{}", std::process::id()));
+    let tmp = tempfile::Builder::new()
+        .prefix("iotgate-fetch-")
+        .tempdir()
+        .expect("dir");
+    let base = tmp.path();
     let dir = base.join("cache");
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::write(base.join("luminaire-ca.pem"), cisco("luminaire-cacert.pem")).expect("ca");
@@ -133,7 +137,6 @@ fn fetch_verifies_caches_and_refuses_what_it_must() {
     assert_eq!(code, 1);
     assert!(out.contains("names no file"), "{out}");
     assert!(!out.contains("does not start with"), "{out}");
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 /// A small capture: a device announcing `url` in DHCP (option 161), then a CoAP message to a LAN
@@ -248,7 +251,11 @@ fn audit_fetches_the_announced_url() {
         ),
     ]);
     let (port, _) = serve(files, &ca, &ca_key);
-    let base = std::env::temp_dir().join(format!("iotgate-afetch-{}", std::process::id()));
+    let tmp = tempfile::Builder::new()
+        .prefix("iotgate-afetch-")
+        .tempdir()
+        .expect("dir");
+    let base = tmp.path();
     std::fs::create_dir_all(base.join("cache")).expect("dir");
     std::fs::write(base.join("luminaire-ca.pem"), cisco("luminaire-cacert.pem")).expect("ca");
     std::fs::write(base.join("test-ca.pem"), ca.to_pem().expect("pem")).expect("roots");
@@ -307,5 +314,4 @@ fn audit_fetches_the_announced_url() {
         p.contains("could not be used") && p.contains("changed after signing"),
         "{p}"
     );
-    let _ = std::fs::remove_dir_all(&base);
 }

@@ -112,8 +112,11 @@ fn yanglint(profile: &Path) {
 
 #[test]
 fn learned_profiles_are_valid_and_fit_their_device_only() {
-    let tmp = std::env::temp_dir().join(format!("iotgate-learn-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).expect("temp dir");
+    let scratch = tempfile::Builder::new()
+        .prefix("iotgate-learn-")
+        .tempdir()
+        .expect("temp dir");
+    let tmp = scratch.path();
     let devs = devices();
     let mut learned = 0;
     for (i, (dir, mac)) in devs.iter().enumerate() {
@@ -156,6 +159,5 @@ fn learned_profiles_are_valid_and_fit_their_device_only() {
             "{name}: learning is not deterministic"
         );
     }
-    let _ = std::fs::remove_dir_all(&tmp);
     assert!(learned >= 28, "{learned}");
 }

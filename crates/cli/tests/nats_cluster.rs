@@ -165,9 +165,12 @@ fn the_cluster_survives_a_killed_leader_and_worker() {
         eprintln!("nats-server is not installed: the node-kill test is skipped");
         return;
     }
-    let base = std::env::temp_dir().join(format!("iotgate-nats-{}", std::process::id()));
-    std::fs::create_dir_all(&base).unwrap();
-    let (exports, map, records) = simulate(&base, "corpus", 60, 7);
+    let tmp = tempfile::Builder::new()
+        .prefix("iotgate-nats-")
+        .tempdir()
+        .unwrap();
+    let base = tmp.path();
+    let (exports, map, records) = simulate(base, "corpus", 60, 7);
     let rt = tokio::runtime::Runtime::new().unwrap();
 
     // Run A: no faults — the reference.
@@ -296,7 +299,7 @@ fn the_cluster_survives_a_killed_leader_and_worker() {
     }
 
     // Two of three servers down: the collector fails and says what it could not deliver.
-    let (small, small_map, _) = simulate(&base, "late", 4, 99);
+    let (small, small_map, _) = simulate(base, "late", 4, 99);
     let second = (dead + 1) % 3;
     c.kill(dead);
     c.kill(second);
@@ -305,7 +308,6 @@ fn the_cluster_survives_a_killed_leader_and_worker() {
     assert!(!o.status.success(), "{err}");
     assert!(err.contains("could not be published"), "{err}");
     drop(c);
-    std::fs::remove_dir_all(&base).ok();
 }
 
 /// One `nats-server` with JetStream on loopback.
@@ -349,9 +351,12 @@ fn a_replacement_keeps_stream_order_after_a_worker_died_holding_messages() {
         eprintln!("nats-server is not installed: the redelivery test is skipped");
         return;
     }
-    let base = std::env::temp_dir().join(format!("iotgate-redeliver-{}", std::process::id()));
-    std::fs::create_dir_all(&base).unwrap();
-    let (exports, map, records) = simulate(&base, "corpus", 60, 7);
+    let tmp = tempfile::Builder::new()
+        .prefix("iotgate-redeliver-")
+        .tempdir()
+        .unwrap();
+    let base = tmp.path();
+    let (exports, map, records) = simulate(base, "corpus", 60, 7);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let run = |name: &str, die: bool| {
         let port = free_port();
@@ -405,7 +410,6 @@ fn a_replacement_keeps_stream_order_after_a_worker_died_holding_messages() {
     // It had to read ahead of the consumer, and only acknowledged what came again.
     assert!(out.contains("\"read_ahead\":"), "{out}");
     assert!(!out.contains("\"read_ahead\":0,"), "{out}");
-    std::fs::remove_dir_all(&base).ok();
 }
 
 /// `GET /metrics` from a server on loopback; None until it answers.
@@ -443,9 +447,12 @@ fn a_worker_serves_its_progress_and_consumer_lag() {
         eprintln!("nats-server is not installed: the worker metrics test is skipped");
         return;
     }
-    let base = std::env::temp_dir().join(format!("iotgate-wmetrics-{}", std::process::id()));
-    std::fs::create_dir_all(&base).unwrap();
-    let (exports, map, records) = simulate(&base, "corpus", 40, 3);
+    let tmp = tempfile::Builder::new()
+        .prefix("iotgate-wmetrics-")
+        .tempdir()
+        .unwrap();
+    let base = tmp.path();
+    let (exports, map, records) = simulate(base, "corpus", 40, 3);
     let port = free_port();
     let _server = Single::start(&base.join("nats"), port);
     let url = format!("nats://127.0.0.1:{port}");
@@ -512,5 +519,53 @@ fn a_worker_serves_its_progress_and_consumer_lag() {
         messages,
         "{last}\n{report}"
     );
-    std::fs::remove_dir_all(&base).ok();
+}
+
+/// `--retention HOURS` sets how long the records stream keeps records, on a new stream and
+/// on one that exists already.
+#[test]
+fn the_records_stream_keeps_records_as_long_as_told() {
+    if Command::new("nats-server")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("nats-server is not installed: the retention test is skipped");
+        return;
+    }
+    let base = tempfile::Builder::new()
+        .prefix("iotgate-retention-")
+        .tempdir()
+        .unwrap();
+    let (exports, map, _) = simulate(base.path(), "corpus", 10, 5);
+    let port = free_port();
+    let _server = Single::start(&base.path().join("nats"), port);
+    let url = format!("nats://127.0.0.1:{port}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let max_age = || {
+        rt.block_on(async {
+            let js = iotgate_scale::connect(&url).await.unwrap();
+            let mut s = js.get_stream(iotgate_scale::RECORDS_STREAM).await.unwrap();
+            s.info().await.unwrap().config.max_age
+        })
+    };
+    let publish = |extra: &[&str]| {
+        let o = collector(&url, &map, &exports)
+            .args(["--replicas", "1"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    publish(&[]);
+    assert_eq!(max_age(), Duration::from_secs(24 * 3600));
+    publish(&["--retention", "2"]);
+    assert_eq!(max_age(), Duration::from_secs(2 * 3600));
+    // Out of range: refused before anything is sent.
+    let o = collector(&url, &map, &exports)
+        .args(["--replicas", "1", "--retention", "0"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert_eq!(max_age(), Duration::from_secs(2 * 3600));
 }

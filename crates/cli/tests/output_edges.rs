@@ -6,21 +6,16 @@
 mod common;
 
 use std::fs::File;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
-fn setup() -> (Dir, String, String) {
-    let dir = std::env::temp_dir().join(format!("iotgate-output-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pcap = dir.join("sim.pcap");
+/// A simulated capture in a scratch folder (removed when dropped, even when the test fails),
+/// its path and a device's MAC.
+fn setup() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-output-")
+        .tempdir()
+        .unwrap();
+    let pcap = dir.path().join("sim.pcap");
     let truth = common::simulate(
         &pcap,
         &iotgate_sim::Options {
@@ -33,7 +28,7 @@ fn setup() -> (Dir, String, String) {
         },
     );
     let mac = truth.devices[0].mac.clone();
-    (Dir(dir), pcap.display().to_string(), mac)
+    (dir, pcap.display().to_string(), mac)
 }
 
 /// Every command that prints, with enough output to fill a pipe buffer where it can.

@@ -63,17 +63,17 @@ fn session(rec: &mut Vec<(i64, Vec<u8>)>, t: &mut i64, sport: u16, dport: u16, p
 }
 
 fn analyze(rec: &[(i64, Vec<u8>)], name: &str) -> Value {
-    let path = std::env::temp_dir().join(format!(
-        "iotgate-partial-{name}-{}.pcap",
-        std::process::id()
-    ));
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("iotgate-partial-{name}-"))
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join(format!("{name}.pcap"));
     std::fs::write(&path, pcap(rec)).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_iotgate"))
         .args(["analyze", "--format", "json"])
         .arg(&path)
         .output()
         .unwrap();
-    std::fs::remove_file(&path).ok();
     assert!(
         out.status.success(),
         "{}",

@@ -7,7 +7,7 @@ mod common;
 
 use common::sh;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output};
 
 const STRONG: &str = "Vx9-unique-Q2r";
@@ -15,7 +15,8 @@ const STRONG: &str = "Vx9-unique-Q2r";
 /// A network namespace with services on loopback addresses, removed on drop.
 struct Lab {
     ns: String,
-    dir: PathBuf,
+    /// The scratch folder, removed when dropped (after the processes are stopped).
+    dir: tempfile::TempDir,
     children: Vec<Child>,
 }
 
@@ -26,7 +27,6 @@ impl Drop for Lab {
             let _ = c.wait();
         }
         let _ = Command::new("ip").args(["netns", "del", &self.ns]).status();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -99,14 +99,18 @@ fn lab() -> Option<Lab> {
         return None;
     }
     let id = std::process::id() % 100_000;
-    let dir = std::env::temp_dir().join(format!("iotgate-probe-{id}"));
+    let tmp = tempfile::Builder::new()
+        .prefix("iotgate-probe-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path().to_path_buf();
     std::fs::create_dir_all(dir.join("www")).unwrap();
     std::fs::write(dir.join("www/index.html"), "camera\n").unwrap();
     let ns = format!("igp{id}");
     sh(&["ip", "netns", "add", &ns]);
     let mut lab = Lab {
         ns,
-        dir: dir.clone(),
+        dir: tmp,
         children: Vec::new(),
     };
     sh(&["ip", "-n", &lab.ns, "link", "set", "lo", "up"]);
@@ -295,7 +299,7 @@ fn default_passwords_are_found_and_unique_ones_are_not() {
     // The acceptance run: one label from the simulator's capture of a device that logs in over
     // Telnet, plus the probe of the namespace's camera that takes admin/admin, fails
     // EN 303 645 5.1-1, UK PSTI 1, OWASP I1 and EN 18031 AUM-5 together, with the evidence.
-    let pcap = lab.dir.join("sim.pcap");
+    let pcap = lab.dir.path().join("sim.pcap");
     let truth = common::simulate(
         &pcap,
         &iotgate_sim::Options {

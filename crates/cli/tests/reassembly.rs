@@ -14,11 +14,12 @@ const CLIENT: [u8; 4] = [192, 168, 1, 20];
 const SERVER: [u8; 4] = [93, 184, 216, 34];
 const SECOND: i64 = 1_000_000_000;
 
-/// A scratch folder for this test binary.
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("iotgate-reasm-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A scratch folder for one test, removed when dropped (even when the test fails).
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("iotgate-reasm-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// (a) The Hue bridge sends `POST ` alone in one segment and the rest of the request —
@@ -221,7 +222,8 @@ fn tls_of(path: &Path) -> serde_json::Value {
 /// cuts it), and in two TLS records: the same SNI, JA3, JA4 and versions.
 #[test]
 fn a_hello_in_two_segments_reads_as_in_one() {
-    let dir = scratch("split");
+    let tmp = scratch("split");
+    let dir = tmp.path();
     let hs = pq_hello("updates.camera.example");
     let one_record = records(&hs, &[]);
     assert!(
@@ -255,7 +257,7 @@ fn a_hello_in_two_segments_reads_as_in_one() {
     for p in [&split, &rec, &rec_one] {
         assert_eq!(tls_of(p), want, "{}", p.display());
     }
-    std::fs::remove_dir_all(&dir).unwrap();
+    tmp.close().unwrap();
 }
 
 /// (d) Segments that overtake one another are placed by sequence number, as the server places
@@ -265,7 +267,8 @@ fn a_hello_in_two_segments_reads_as_in_one() {
 /// and sent out of order, still shows them.
 #[test]
 fn segments_out_of_order_read_as_in_order() {
-    let dir = scratch("order");
+    let tmp = scratch("order");
+    let dir = tmp.path();
     let t0 = 1_700_000_000 * SECOND;
     let hello = records(&pq_hello("reorder.camera.example"), &[]);
     let (a, rest) = hello.split_at(600);
@@ -323,7 +326,7 @@ fn segments_out_of_order_read_as_in_order() {
     write_pcap(&p, &pkts);
     let report = common::analyze(&[p]);
     assert_eq!(report.summary.reassembly_overlap_conflicts, 1);
-    std::fs::remove_dir_all(&dir).unwrap();
+    tmp.close().unwrap();
 }
 
 /// Run by [`peak_rss_kib`] in a fresh process (this test binary, run again): analyses the
@@ -375,7 +378,8 @@ fn peak_rss_kib(path: &Path, slots: usize) -> i64 {
 #[test]
 fn a_flood_of_unfinished_hellos_stays_in_the_pool() {
     const N: u16 = 20_000;
-    let dir = scratch("flood");
+    let tmp = scratch("flood");
+    let dir = tmp.path();
     let hello = records(&pq_hello("flood.example"), &[]);
     let t0 = 1_700_000_000 * SECOND;
     let mut recs = Vec::new();
@@ -415,5 +419,5 @@ fn a_flood_of_unfinished_hellos_stays_in_the_pool() {
         pooled - without < 8 * 1024,
         "peak {pooled} KiB with reassembly, {without} KiB without"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
+    tmp.close().unwrap();
 }

@@ -12,10 +12,14 @@ fn iotgate() -> Command {
     c
 }
 
-fn tmp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("iotgate-test-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
+/// `name` in a scratch folder, and the folder (removed when dropped, even when the test fails).
+fn tmp(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let d = tempfile::Builder::new()
+        .prefix("iotgate-test-")
+        .tempdir()
+        .unwrap();
+    let p = d.path().join(name);
+    (d, p)
 }
 
 #[test]
@@ -62,7 +66,7 @@ fn the_fuzzed_dhcp_capture_is_survived() {
 
 #[test]
 fn garbage_file_is_a_one_line_error_with_status_2() {
-    let p = tmp("garbage.pcap");
+    let (_dir, p) = tmp("garbage.pcap");
     std::fs::write(&p, b"GARBAGE, not a capture at all\n").unwrap();
     let out = iotgate().args(["analyze"]).arg(&p).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -76,7 +80,7 @@ fn garbage_file_is_a_one_line_error_with_status_2() {
 
 #[test]
 fn empty_file_is_a_one_line_error_with_status_2() {
-    let p = tmp("empty.pcap");
+    let (_dir, p) = tmp("empty.pcap");
     std::fs::write(&p, b"").unwrap();
     let out = iotgate().args(["analyze"]).arg(&p).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -87,7 +91,7 @@ fn empty_file_is_a_one_line_error_with_status_2() {
 
 #[test]
 fn errors_are_localised() {
-    let p = tmp("vide.pcap");
+    let (_dir, p) = tmp("vide.pcap");
     std::fs::write(&p, b"").unwrap();
     let out = iotgate()
         .args(["analyze", "--lang", "fr"])
@@ -116,7 +120,7 @@ fn truncated_capture_gives_its_packets_and_a_warning() {
     let src = common::data().join("pcap/iot-sentinel/Aria/Setup-A-1-STA.pcap");
     let full = common::analyze(std::slice::from_ref(&src));
     let bytes = std::fs::read(&src).unwrap();
-    let p = tmp("truncated.pcap");
+    let (_dir, p) = tmp("truncated.pcap");
     std::fs::write(&p, &bytes[..bytes.len() - 37]).unwrap();
     let cut = common::analyze(std::slice::from_ref(&p));
     assert_eq!(cut.summary.packets, full.summary.packets - 1);
@@ -151,7 +155,7 @@ fn a_folder_is_read_as_a_folder_of_captures() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let empty = tmp("emptydir");
+    let (_dir, empty) = tmp("emptydir");
     std::fs::create_dir_all(&empty).unwrap();
     let out = iotgate().args(["analyze"]).arg(&empty).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -200,7 +204,7 @@ fn unsupported_link_types_are_reported() {
     b.extend_from_slice(&[
         1, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 8, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0,
     ]);
-    let p = tmp("radiotap.pcap");
+    let (_dir, p) = tmp("radiotap.pcap");
     std::fs::write(&p, &b).unwrap();
     let a = common::analyze(std::slice::from_ref(&p));
     assert_eq!(a.summary.unsupported_link, 1);

@@ -189,10 +189,12 @@ fn start_with(db: &Path, capture: &Path, speed: &str, more: &[&str]) -> Server {
     }
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("iotgate-serve-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch folder for one test, removed when dropped (even when the test fails).
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("iotgate-serve-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// Waits (a few seconds at most) until `f` holds.
@@ -206,7 +208,8 @@ fn eventually(what: &str, mut f: impl FnMut() -> bool) {
 
 #[test]
 fn the_gateway_dashboard_from_setup_to_restart() {
-    let dir = scratch("flow");
+    let tmp = scratch("flow");
+    let dir = tmp.path();
     let capture = dir.join("home.pcap");
     let truth = common::simulate(
         &capture,
@@ -555,7 +558,6 @@ fn the_gateway_dashboard_from_setup_to_restart() {
         r.body
     );
     drop(srv);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Unlocks every account of the database at `db` (what an operator would do with the
@@ -577,7 +579,8 @@ fn the_systemd_unit_verifies() {
     assert!(out.status.success());
     let unit = std::fs::read_to_string(common::root().join("dist/iotgate.service")).unwrap();
     assert!(unit.contains("ExecStart=/usr/local/bin/iotgate serve"));
-    let dir = scratch("unit");
+    let tmp = scratch("unit");
+    let dir = tmp.path();
     let path = dir.join("iotgate.service");
     std::fs::write(
         &path,
@@ -594,7 +597,6 @@ fn the_systemd_unit_verifies() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A new API token for the database at `db`, as `iotgate token create` prints it.
@@ -612,7 +614,8 @@ fn token(db: &Path) -> String {
 /// which SQLite finds intact, and a restarted gateway shows it again.
 #[test]
 fn kill_9_during_a_replay_keeps_what_was_shown() {
-    let dir = scratch("kill");
+    let tmp = scratch("kill");
+    let dir = tmp.path();
     let capture = dir.join("home.pcap");
     let truth = common::simulate(
         &capture,
@@ -688,7 +691,6 @@ fn kill_9_during_a_replay_keeps_what_was_shown() {
         assert!(again.1.contains(id), "alert {id} not shown after restart");
     }
     drop(srv);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Every occurrence of `from` in `b` replaced by `to` (the same length).
@@ -743,7 +745,8 @@ fn mac_bytes(mac: &str) -> Vec<u8> {
 /// device of its own; and the operator can split a merge.
 #[test]
 fn a_device_back_under_a_new_random_mac_is_one_device() {
-    let dir = scratch("identity");
+    let tmp = scratch("identity");
+    let dir = tmp.path();
     let first = dir.join("first.pcap");
     let truth = common::simulate(
         &first,
@@ -878,14 +881,14 @@ fn a_device_back_under_a_new_random_mac_is_one_device() {
         .unwrap()
         .iter()
         .any(|a| a.action == "merge" && a.reason.starts_with(r1)));
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The webhook: a loopback endpoint receives each new alert of medium severity or worse as
 /// JSON, and nothing below; a webhook that is not HTTPS (nor loopback) is refused at start.
 #[test]
 fn new_severe_alerts_are_posted_to_the_webhook() {
-    let dir = scratch("hook");
+    let tmp = scratch("hook");
+    let dir = tmp.path();
     let capture = dir.join("home.pcap");
     common::simulate(
         &capture,
@@ -997,13 +1000,13 @@ fn new_severe_alerts_are_posted_to_the_webhook() {
     assert!(!std::env::temp_dir()
         .join(format!("iotgate-demo-{pid}"))
         .exists());
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A simulated home with an infected camera (seed 3), a database with the user alice and an
 /// API token.
 struct Home {
-    dir: PathBuf,
+    /// The scratch folder, removed when dropped (even when the test fails).
+    dir: tempfile::TempDir,
     capture: PathBuf,
     cam: String,
     db: PathBuf,
@@ -1012,7 +1015,7 @@ struct Home {
 
 fn home(name: &str) -> Home {
     let dir = scratch(name);
-    let capture = dir.join("home.pcap");
+    let capture = dir.path().join("home.pcap");
     let truth = common::simulate(
         &capture,
         &iotgate_sim::Options {
@@ -1031,7 +1034,7 @@ fn home(name: &str) -> Home {
         .unwrap()
         .mac
         .clone();
-    let db = dir.join("gw.db");
+    let db = dir.path().join("gw.db");
     add_user(&db, "alice", "correct horse battery");
     let tok = token(&db);
     Home {
@@ -1094,7 +1097,7 @@ fn api(a: SocketAddr, token: &str, method: &str, path: &str, body: &str) -> (u16
 #[test]
 fn quarantine_by_hand_by_itself_and_released_after_a_clean_period() {
     let Home {
-        dir,
+        dir: _dir,
         capture,
         cam,
         db,
@@ -1307,7 +1310,6 @@ fn quarantine_by_hand_by_itself_and_released_after_a_clean_period() {
     );
     assert!(api(a, &tok, "GET", &path, "").1.contains("\"mud\":null"));
     drop(srv);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A DHCP request from `mac` announcing `host` and the MUD URL `url` (option 161).
@@ -1334,7 +1336,8 @@ fn dhcp_announcing(mac: [u8; 6], host: &str, url: &str) -> Vec<u8> {
 fn announced_mud_profiles_are_fetched_and_verified() {
     use openssl::cms::{CMSOptions, CmsContentInfo};
     use tls::{cert, key, serve_shared};
-    let dir = scratch("mudfetch");
+    let tmp = scratch("mudfetch");
+    let dir = tmp.path();
     let ca_key = key();
     let ca = cert("iotgate test CA", &ca_key, None);
     let signer_key = key();
@@ -1468,7 +1471,6 @@ fn announced_mud_profiles_are_fetched_and_verified() {
     let log = http(a, "GET", "/actions", &auth, "").body;
     assert!(log.contains("changed after signing"), "{log}");
     drop(srv);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Detectors from the settings page reach the analysis while it runs: a blocklist naming the
@@ -1477,7 +1479,7 @@ fn announced_mud_profiles_are_fetched_and_verified() {
 #[test]
 fn detectors_from_the_settings_page_apply_while_it_runs() {
     let Home {
-        dir,
+        dir: _dir,
         capture,
         cam,
         db,
@@ -1515,5 +1517,4 @@ fn detectors_from_the_settings_page_apply_while_it_runs() {
     let page = http(a, "GET", "/settings", &auth, "").body;
     assert!(page.contains("mp-us-relay.mydlink.com") && page.contains("scan-ports=30"));
     drop(srv);
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -13,10 +13,16 @@ fn sim(opts: &Options) -> (Vec<u8>, iotgate_sim::Truth) {
     (buf, t)
 }
 
-fn save(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("iotgate-sim-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    let p = d.join(name);
+/// A scratch folder for one test, removed when dropped (even when the test fails).
+fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("iotgate-sim-")
+        .tempdir()
+        .unwrap()
+}
+
+fn save(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
     p
 }
@@ -42,6 +48,7 @@ fn same_seed_same_capture() {
 
 #[test]
 fn analysis_finds_what_was_planted() {
+    let dir = scratch();
     for seed in [1, 2, 3] {
         let o = Options {
             devices: 12,
@@ -52,7 +59,7 @@ fn analysis_finds_what_was_planted() {
             stealthy: 0,
         };
         let (bytes, truth) = sim(&o);
-        let a = common::analyze(&[save(&format!("s{seed}.pcap"), &bytes)]);
+        let a = common::analyze(&[save(&dir, &format!("s{seed}.pcap"), &bytes)]);
         assert_eq!(a.summary.packets, truth.packets);
         assert_eq!(a.summary.decode_errors, 0);
         for t in &truth.devices {
@@ -211,7 +218,8 @@ fn reports_render_in_both_languages() {
         stealthy: 0,
     };
     let (bytes, _) = sim(&o);
-    let p = save("lang.pcap", &bytes);
+    let dir = scratch();
+    let p = save(&dir, "lang.pcap", &bytes);
     for (lang, word) in [
         (iotgate_explain::Lang::En, "What to do:"),
         (iotgate_explain::Lang::Fr, "Que faire :"),

@@ -72,16 +72,15 @@ fn session(
 
 fn analyse(name: &str, mut recs: Vec<(i64, Vec<u8>)>) -> Analysis {
     recs.sort_by_key(|r| r.0);
-    let dir = std::env::temp_dir().join(format!("iotgate-topo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    // One file per call: tests run in parallel, and a capture is memory-mapped while read.
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = dir.join(format!("{n}-{name}"));
+    // One folder per call (tests run in parallel, and a capture is memory-mapped while read),
+    // removed when dropped, even when the analysis fails.
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-topo-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join(name);
     std::fs::write(&path, pcap(&recs)).unwrap();
-    let a = common::analyze_detect(std::slice::from_ref(&path), vec![]);
-    std::fs::remove_file(&path).ok();
-    a
+    common::analyze_detect(std::slice::from_ref(&path), vec![])
 }
 
 fn of_kind<'a>(a: &'a Analysis, kind: &str) -> Vec<&'a AlertOut> {

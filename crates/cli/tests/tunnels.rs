@@ -9,7 +9,7 @@ mod common;
 
 use iotgate_sources::Capture;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Captures whose devices send TLS server names and HTTP user agents (all Ethernet).
 const CAPTURES: [&str; 4] = [
@@ -380,10 +380,12 @@ fn said(report: &Value, with_fingerprints: bool) -> Vec<(String, Vec<Value>)> {
     out
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("iotgate-tunnels-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch folder for one test, removed when dropped (even when the test fails).
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("iotgate-tunnels-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 type Wrap = fn(&Pkt, usize) -> Pkt;
@@ -402,7 +404,8 @@ fn tunnelled_devices_say_what_they_say_unwrapped() {
         ("capwap-802.3", capwap_8023, true),
         ("capwap-802.11", capwap_80211, true),
     ];
-    let dir = scratch("same");
+    let tmp = scratch("same");
+    let dir = tmp.path();
     let mut names = 0;
     let mut agents = 0;
     for cap in CAPTURES {
@@ -452,7 +455,6 @@ fn tunnelled_devices_say_what_they_say_unwrapped() {
             }
         }
     }
-    std::fs::remove_dir_all(&dir).ok();
     assert!(names >= 20 && agents >= 4, "{names} names, {agents} agents");
 }
 
@@ -461,7 +463,8 @@ fn tunnel_endpoints_are_devices_and_their_flows_are_counted() {
     // The outer flow is analysed as well as the inner ones: the VXLAN endpoint is a device
     // with one peer (UDP 4789), and the inner devices keep their own peers.
     let pkts = read(&common::data().join(CAPTURES[0]));
-    let dir = scratch("outer");
+    let tmp = scratch("outer");
+    let dir = tmp.path();
     let path = dir.join("vxlan.pcap");
     let w: Vec<Pkt> = pkts.iter().enumerate().map(|(n, k)| vxlan(k, n)).collect();
     write_pcap(&path, &w);
@@ -469,7 +472,6 @@ fn tunnel_endpoints_are_devices_and_their_flows_are_counted() {
     let plain = dir.join("plain.pcap");
     write_pcap(&plain, &pkts);
     let want = analyze(&plain);
-    std::fs::remove_dir_all(&dir).ok();
     let devices = got["devices"].as_array().unwrap();
     let tep = devices
         .iter()
@@ -501,7 +503,8 @@ fn capwap_stations_keep_their_macs_and_peers() {
     // the 802.3 frame's MACs, or the 802.11 frame's source and destination stations (SA, DA),
     // never the access point's radio. The tunnel endpoint that sends is the only other.
     let pkts = read(&common::data().join(CAPTURES[1]));
-    let dir = scratch("capwap");
+    let tmp = scratch("capwap");
+    let dir = tmp.path();
     let plain = dir.join("plain.pcap");
     write_pcap(&plain, &pkts);
     let want = analyze(&plain);
@@ -543,7 +546,6 @@ fn capwap_stations_keep_their_macs_and_peers() {
             assert_eq!(g["vendor"], d["vendor"], "{name}: {mac}");
         }
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 const MAC_A: [u8; 6] = [0x02, 0, 0, 0, 0, 0x0a];
@@ -571,11 +573,11 @@ fn forty_extension_headers_do_not_hide_a_dns_query() {
     let src: std::net::IpAddr = "fe80::a".parse().unwrap();
     let dst: std::net::IpAddr = "fe80::53".parse().unwrap();
     let f = common::frames::ip_ttl(MAC_A, MAC_R, src, dst, 64, 60, &chain);
-    let dir = scratch("ext");
+    let tmp = scratch("ext");
+    let dir = tmp.path();
     let path = dir.join("ext.pcap");
     std::fs::write(&path, common::frames::pcap(&[(1_000_000_000, f)])).unwrap();
     let r = analyze(&path);
-    std::fs::remove_dir_all(&dir).ok();
     let peers = device(&r, "02:00:00:00:00:0a")["peers"]
         .as_array()
         .unwrap()
@@ -604,7 +606,8 @@ fn a_lying_total_length_is_counted_as_the_frame_was() {
         &common::frames::udp(40000, 7777, &[]),
     );
     small.resize(60, 0);
-    let dir = scratch("len");
+    let tmp = scratch("len");
+    let dir = tmp.path();
     let path = dir.join("len.pcap");
     let recs = [
         (1_000_000_000, f.clone()),
@@ -614,7 +617,6 @@ fn a_lying_total_length_is_counted_as_the_frame_was() {
     ];
     std::fs::write(&path, common::frames::pcap(&recs)).unwrap();
     let r = analyze(&path);
-    std::fs::remove_dir_all(&dir).ok();
     assert_eq!(r["summary"]["bytes"], 57 * 2 + 60 * 2);
     let d = device(&r, "02:00:00:00:00:0a");
     let mut bytes: Vec<(u64, u64, u64)> = d["peers"]

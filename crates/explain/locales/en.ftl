@@ -1123,6 +1123,7 @@ indicator-peer = { $remote } (port { $port }): { $flows } flows from { $first } 
 cli-collect-nats = Publish the decoded records to a NATS JetStream cluster (comma-separated server URLs, e.g. nats://10.0.0.1:4222,nats://10.0.0.2:4222) for `iotgate collect worker` to detect on, instead of detecting here
 cli-collect-partitions = How many partitions records are split into by subscriber (collectors and workers must agree)
 cli-collect-replicas = Copies the cluster keeps of the streams and checkpoints (3: one server may fail without losing anything)
+cli-collect-retention = With --nats: how long the records stream keeps records, in hours (a replacement worker rebuilds from them; after that they are gone). Set on the existing stream too
 cli-worker-about = Detect on records published by collectors, per partition, from a NATS JetStream cluster
 cli-worker-long = Takes partitions of the records stream as durable pull consumers, pairs, attributes and runs the detectors on them as `iotgate collect` does, publishes alerts (deterministic ids: one alert is stored once) to the alerts stream, acknowledges the records and keeps its checkpoint in the cluster's key-value bucket. A worker started for the partitions of one that died rebuilds its state from the records it had acknowledged and goes on. Prints one JSON line per partition when it stops.{ "\u000A\u000A" }Example:{ "\u000A" }  iotgate collect worker --nats nats://127.0.0.1:4222 --partitions 8 --take 0,1,2,3 --subscribers subscribers.txt
 cli-worker-take = The partitions this worker takes (default: all)

@@ -159,8 +159,11 @@ fn every_shared_flow_capture_decodes_as_tshark_does() {
     );
     // Exporters send templates now and then: the captures of data alone come with one of
     // templates, and the two are read together (appended, as mergecap -a does) too.
-    let tmp = std::env::temp_dir().join(format!("iotgate-flows-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).expect("tmp");
+    let scratch = tempfile::Builder::new()
+        .prefix("iotgate-flows-")
+        .tempdir()
+        .expect("tmp");
+    let tmp = scratch.path();
     let mut pairs = Vec::new();
     for f in &files {
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -207,7 +210,6 @@ fn every_shared_flow_capture_decodes_as_tshark_does() {
             ));
         }
     }
-    std::fs::remove_dir_all(&tmp).ok();
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     eprintln!(
         "{records} records from {with_records} of {} captures, as tshark",

@@ -25,9 +25,11 @@ fn json(a: &iotgate_explain::Analysis) -> serde_json::Value {
 
 #[test]
 fn half_an_hour_snapshotted_every_minute_equals_one_shot() {
-    let dir = std::env::temp_dir().join(format!("iotgate-stream-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path: PathBuf = dir.join("half-hour.pcap");
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-stream-")
+        .tempdir()
+        .unwrap();
+    let path: PathBuf = dir.path().join("half-hour.pcap");
     // Three devices and an infected camera: about 105 k packets a simulated minute.
     let opts = iotgate_sim::Options {
         devices: 3,
@@ -114,5 +116,4 @@ fn half_an_hour_snapshotted_every_minute_equals_one_shot() {
         late >> 20
     );
     drop(caps);
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -76,8 +76,13 @@ where
 }
 
 /// Creates (or finds) the records and alerts streams and the checkpoint bucket, with
-/// `replicas` copies each (3 on a three-server cluster: one server may fail).
-pub async fn ensure(js: &jetstream::Context, replicas: usize) -> Result<(), String> {
+/// `replicas` copies each (3 on a three-server cluster: one server may fail). The records
+/// stream keeps records for `retention` (an existing stream is set to it when it differs).
+pub async fn ensure(
+    js: &jetstream::Context,
+    replicas: usize,
+    retention: Duration,
+) -> Result<(), String> {
     use jetstream::stream::{Config, StorageType};
     let records = Config {
         name: RECORDS_STREAM.into(),
@@ -87,12 +92,18 @@ pub async fn ensure(js: &jetstream::Context, replicas: usize) -> Result<(), Stri
         // A retried publish inside this window is recognised by its id and dropped.
         duplicate_window: Duration::from_secs(10 * 60),
         // Records are kept only as long as a replacement worker needs them to rebuild.
-        max_age: Duration::from_secs(24 * 3600),
+        max_age: retention,
         // A replacement worker rebuilds by reading its partition's records directly.
         allow_direct: true,
         ..Default::default()
     };
-    retry(RECORDS_STREAM, || js.get_or_create_stream(records.clone())).await?;
+    let stream = retry(RECORDS_STREAM, || js.get_or_create_stream(records.clone())).await?;
+    let current = &stream.cached_info().config;
+    if current.max_age != retention {
+        let mut cfg = current.clone();
+        cfg.max_age = retention;
+        retry(RECORDS_STREAM, || js.update_stream(cfg.clone())).await?;
+    }
     let alerts = Config {
         name: ALERTS_STREAM.into(),
         subjects: vec![ALERTS_SUBJECT.into()],

@@ -16,13 +16,13 @@ const SESSION: &str = "5e5510115e5510115e5510115e5510115e5510115e5510115e5510115
 const CSRF: &str = "c5rfc5rfc5rf";
 const TOKEN: &str = "70c3470c3470c3470c3470c3470c3470c3470c3470c3470c3470c3470c3470c3";
 
-fn app() -> Arc<web::App> {
-    let dir = std::env::temp_dir().join(format!("iotgate-api-props-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("p.db");
-    for ext in ["", "-wal", "-shm"] {
-        std::fs::remove_file(format!("{}{ext}", db.display())).ok();
-    }
+/// The app on a fresh database, and its folder (removed when dropped, even when a case fails).
+fn app() -> (tempfile::TempDir, Arc<web::App>) {
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-api-props-")
+        .tempdir()
+        .unwrap();
+    let db = dir.path().join("p.db");
     let mut s = Store::open(&db).unwrap();
     s.add_user(
         "alice",
@@ -63,7 +63,7 @@ fn app() -> Arc<web::App> {
     })
     .unwrap();
     let (events, _) = tokio::sync::broadcast::channel(4);
-    Arc::new(web::App {
+    let app = Arc::new(web::App {
         store: Mutex::new(s),
         limiter: auth::Limiter::default(),
         setup: Mutex::new(Some(auth::digest("setup-token"))),
@@ -74,7 +74,8 @@ fn app() -> Arc<web::App> {
         detect: Default::default(),
         pending: Default::default(),
         labels: Default::default(),
-    })
+    });
+    (dir, app)
 }
 
 fn path() -> impl Strategy<Value = String> {
@@ -173,7 +174,7 @@ proptest! {
             r#"{"ietf-mud:mud": {"mud-version": 1}}"#,
         ])),
     ) {
-        let app = app();
+        let (_dir, app) = app();
         let mut body: Vec<u8> = if let Some(j) = json.filter(|_| ctype == "application/json") {
             j.as_bytes().to_vec()
         } else if use_junk {

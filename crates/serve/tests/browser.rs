@@ -14,10 +14,12 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
-fn scratch() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("iotgate-browser-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A scratch folder, removed when dropped (even when the test fails).
+fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("iotgate-browser-")
+        .tempdir()
+        .unwrap()
 }
 
 /// The simulator's home network with an infected camera, where one uninfected device's host
@@ -142,8 +144,9 @@ async fn the_dashboard_in_chromium() {
         eprintln!("skipped: {CHROMIUM} is not installed (tools/test-all.sh installs it)");
         return;
     }
-    let dir = scratch();
-    let (path, hostile) = capture(&dir);
+    let tmp = scratch();
+    let dir = tmp.path();
+    let (path, hostile) = capture(dir);
     let cap = iotgate_sources::Capture::open(&path).unwrap();
     let cfg = Config {
         db: dir.join("gw.db"),
@@ -318,5 +321,4 @@ async fn the_dashboard_in_chromium() {
     driver.abort();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     server.join().unwrap();
-    std::fs::remove_dir_all(&dir).ok();
 }

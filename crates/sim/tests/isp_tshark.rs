@@ -46,6 +46,10 @@ fn tshark(path: &std::path::Path, port: u16) -> Option<Vec<Row>> {
 
 #[test]
 fn tshark_reads_the_simulated_exports_as_iotgate_does() {
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-isp-tshark-")
+        .tempdir()
+        .unwrap();
     for (format, port) in [(Format::V9, 2055), (Format::Ipfix, 4739)] {
         let opts = iotgate_sim::isp::IspOptions {
             subscribers: 6,
@@ -59,10 +63,7 @@ fn tshark_reads_the_simulated_exports_as_iotgate_does() {
         };
         let (mut pcap, mut map) = (Vec::new(), Vec::new());
         let truth = iotgate_sim::isp::write_isp(&opts, &mut pcap, &mut map).unwrap();
-        let path = std::env::temp_dir().join(format!(
-            "iotgate-isp-tshark-{}-{port}.pcap",
-            std::process::id()
-        ));
+        let path = dir.path().join(format!("{port}.pcap"));
         std::fs::write(&path, &pcap).unwrap();
         let theirs = tshark(&path, port);
         // Ours, from the same packets.
@@ -76,7 +77,6 @@ fn tshark_reads_the_simulated_exports_as_iotgate_does() {
             };
             d.decode(ip.src, u.payload, &mut recs);
         }
-        std::fs::remove_file(&path).ok();
         assert_eq!(recs.len() as u64, truth.records);
         assert_eq!(d.stats.malformed + d.stats.no_template, 0);
         let Some(theirs) = theirs else {

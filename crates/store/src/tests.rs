@@ -2,14 +2,15 @@
 
 use super::*;
 
-pub(crate) fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("iotgate-store-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    for ext in ["", "-wal", "-shm"] {
-        std::fs::remove_file(format!("{}{ext}", p.display())).ok();
-    }
-    p
+/// A fresh database path in a scratch folder, and the folder (removed when dropped, even when
+/// the test fails).
+pub(crate) fn scratch(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-store-")
+        .tempdir()
+        .unwrap();
+    let p = dir.path().join(name);
+    (dir, p)
 }
 
 pub(crate) fn dev(mac: &str, t: i64) -> DeviceUpdate {
@@ -43,7 +44,7 @@ pub(crate) fn alert(key: &str, mac: &str, t: i64, severity: &str) -> AlertUpdate
 
 #[test]
 fn devices_and_alerts_are_kept_and_updated() {
-    let p = scratch("basic.db");
+    let (_dir, p) = scratch("basic.db");
     let mut s = Store::open(&p).unwrap();
     let w = s
         .apply(&Batch {
@@ -108,7 +109,7 @@ fn devices_and_alerts_are_kept_and_updated() {
 
 #[test]
 fn people_actions_are_recorded() {
-    let p = scratch("actions.db");
+    let (_dir, p) = scratch("actions.db");
     let mut s = Store::open(&p).unwrap();
     s.apply(&Batch {
         devices: vec![dev("02:00:00:00:00:01", 10)],
@@ -180,7 +181,7 @@ fn people_actions_are_recorded() {
 
 #[test]
 fn users_settings_and_lockout() {
-    let p = scratch("users.db");
+    let (_dir, p) = scratch("users.db");
     let mut s = Store::open(&p).unwrap();
     assert_eq!(s.user_count().unwrap(), 0);
     assert!(s.add_user("alice", "$argon2id$x", "fr", 1).unwrap());
@@ -210,7 +211,7 @@ fn users_settings_and_lockout() {
 
 #[test]
 fn what_is_not_a_database_is_refused_with_its_path() {
-    let p = scratch("garbage.db");
+    let (_dir, p) = scratch("garbage.db");
     std::fs::write(
         &p,
         b"this is not a database at all, just some bytes\n".repeat(200),
@@ -224,7 +225,7 @@ fn what_is_not_a_database_is_refused_with_its_path() {
     assert!(e.to_string().contains("garbage.db"), "{e}");
 
     // A database from a newer iotgate is refused, not misread.
-    let p = scratch("newer.db");
+    let (_dir, p) = scratch("newer.db");
     drop(Store::open(&p).unwrap());
     let c = Connection::open(&p).unwrap();
     c.execute(
@@ -245,7 +246,7 @@ fn what_is_not_a_database_is_refused_with_its_path() {
 
 #[test]
 fn the_writer_batches_and_writes_what_is_pending_when_closed() {
-    let p = scratch("writer.db");
+    let (_dir, p) = scratch("writer.db");
     let w = writer::Writer::start(&p, std::time::Duration::from_secs(3600)).unwrap();
     for i in 0..50 {
         assert!(w.send(Batch {
@@ -312,7 +313,7 @@ proptest::proptest! {
 
 #[test]
 fn a_device_back_under_a_random_mac_is_one_device_and_can_be_split() {
-    let p = scratch("identity.db");
+    let (_dir, p) = scratch("identity.db");
     let mut s = Store::open(&p).unwrap();
     let phone = |mac: &str, name: &str, t: i64| DeviceUpdate {
         name: Some(name.into()),
@@ -406,7 +407,7 @@ fn a_device_back_under_a_random_mac_is_one_device_and_can_be_split() {
 
 #[test]
 fn quarantine_is_kept_released_and_outlives_a_split() {
-    let p = scratch("quarantine.db");
+    let (_dir, p) = scratch("quarantine.db");
     let mut s = Store::open(&p).unwrap();
     s.apply(&Batch {
         devices: vec![dev("02:00:00:00:00:01", 10), dev("02:00:00:00:00:02", 10)],
@@ -467,7 +468,7 @@ fn quarantine_is_kept_released_and_outlives_a_split() {
 
 #[test]
 fn a_mac_split_from_a_quarantined_device_stays_in_quarantine() {
-    let p = scratch("qsplit.db");
+    let (_dir, p) = scratch("qsplit.db");
     let mut s = Store::open(&p).unwrap();
     let mut a = dev("00:11:22:00:00:01", 10);
     a.client_id = Some("ff00aa".into());
@@ -498,7 +499,7 @@ fn a_mac_split_from_a_quarantined_device_stays_in_quarantine() {
 
 #[test]
 fn a_version_1_database_is_brought_up_to_date() {
-    let p = scratch("v1.db");
+    let (_dir, p) = scratch("v1.db");
     {
         let c = Connection::open(&p).unwrap();
         c.execute_batch(schema::PRAGMAS).unwrap();
@@ -527,7 +528,7 @@ fn a_version_1_database_is_brought_up_to_date() {
 
 #[test]
 fn a_mud_profile_is_held_replaced_and_cleared() {
-    let p = scratch("mud.db");
+    let (_dir, p) = scratch("mud.db");
     let mut s = Store::open(&p).unwrap();
     s.apply(&Batch {
         devices: vec![dev("02:00:00:00:00:01", 10)],
@@ -568,7 +569,7 @@ fn a_mud_profile_is_held_replaced_and_cleared() {
 
 #[test]
 fn without_dhcp_a_device_is_known_again_by_its_name_and_software() {
-    let p = scratch("software.db");
+    let (_dir, p) = scratch("software.db");
     let mut s = Store::open(&p).unwrap();
     let with = |mac: &str, t: i64, name: &str, sw: &str| {
         let mut d = dev(mac, t);

@@ -66,9 +66,11 @@ fn child_writes_until_killed() {
 
 #[test]
 fn kill_9_loses_at_most_the_last_batch_and_never_damages() {
-    let dir = std::env::temp_dir().join(format!("iotgate-store-kill-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("kill.db");
+    let dir = tempfile::Builder::new()
+        .prefix("iotgate-store-kill-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("kill.db");
     let exe = std::env::current_exe().unwrap();
     let mut acknowledged = 0u64;
     // Killed after a growing number of acknowledged commits, and at a varying delay after the
@@ -112,5 +114,4 @@ fn kill_9_loses_at_most_the_last_batch_and_never_damages() {
         );
         assert_eq!(s.alerts(None, usize::MAX).unwrap().len() as u64, devices);
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

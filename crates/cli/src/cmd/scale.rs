@@ -35,10 +35,12 @@ pub fn publisher(
     let urls = m.get_one::<String>("nats").cloned().unwrap_or_default();
     let parts = *m.get_one::<u32>("partitions").unwrap_or(&8);
     let replicas = *m.get_one::<u64>("replicas").unwrap_or(&3) as usize;
+    let retention =
+        std::time::Duration::from_secs(*m.get_one::<u64>("retention").unwrap_or(&24) * 3600);
     let rt = runtime()?;
     let js = rt.block_on(async {
         let js = iotgate_scale::connect(&urls).await?;
-        iotgate_scale::ensure(&js, replicas).await?;
+        iotgate_scale::ensure(&js, replicas, retention).await?;
         Ok::<_, String>(js)
     });
     let js = js.map_err(|e| nats_failure(l, &urls, &e))?;
