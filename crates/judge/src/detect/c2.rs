@@ -61,10 +61,11 @@ struct CheckIns {
 }
 
 /// A device's check-in destinations, with a tag per destination side by side (a hash of
-/// address and port): finding one reads a cache line or two, not one per destination.
+/// address and port), kept in the table itself: finding one reads two cache lines, not one
+/// per destination.
 #[derive(Clone, Default)]
 struct CheckInTable {
-    tags: Vec<u64>,
+    tags: [u64; CHECKIN_DESTS],
     list: Vec<CheckIns>,
 }
 
@@ -91,7 +92,7 @@ pub(crate) struct C2 {
     dests: FxHashMap<u32, Vec<Dest>>,
     misses: FxHashMap<u32, u32>,
     tunnels: FxHashMap<u32, Tunnel>,
-    checkins: FxHashMap<u32, CheckInTable>,
+    checkins: super::detector::DevMap<CheckInTable>,
 }
 
 impl C2 {
@@ -347,7 +348,7 @@ impl C2 {
         let Some(dev) = side_dev(cx.inv, f, i) else {
             return;
         };
-        if self.checkins.len() >= 16_384 && !self.checkins.contains_key(&dev) {
+        if self.checkins.len() >= 16_384 && self.checkins.get_mut(dev).is_none() {
             return;
         }
         let server = key.addr(r);
@@ -357,8 +358,8 @@ impl C2 {
         };
         let (port, ts) = (key.port(r), f.first_ns);
         let tag = checkin_tag(addr, port);
-        let CheckInTable { tags, list: v } = self.checkins.entry(dev).or_default();
-        let at = match tags
+        let CheckInTable { tags, list: v } = self.checkins.entry(dev);
+        let at = match tags[..v.len()]
             .iter()
             .zip(v.iter())
             .position(|(t, c)| *t == tag && c.addr == addr && c.port == port)
@@ -376,8 +377,8 @@ impl C2 {
                     alert: None,
                 };
                 if v.len() < CHECKIN_DESTS {
+                    tags[v.len()] = tag;
                     v.push(fresh);
-                    tags.push(tag);
                     v.len() - 1
                 } else {
                     // The destination with the fewest sessions gives way.
@@ -413,14 +414,16 @@ impl C2 {
             return;
         }
         let span = c.last - c.first;
-        let cv = (c.m2 / (c.n - 1).max(1) as f64).sqrt() / c.mean.max(1.0);
+        // The spread of sizes last: a square root, needed only once the counts qualify.
+        let spread = || (c.m2 / (c.n - 1).max(1) as f64).sqrt() / c.mean.max(1.0);
         if c.n < CHECKIN_MIN
             || span < CHECKIN_SPAN_NS
             || (c.n as i64) * 60_000_000_000 < CHECKIN_PER_MIN * span
-            || cv > CHECKIN_SIZE_CV
+            || spread() > CHECKIN_SIZE_CV
         {
             return;
         }
+        let cv = spread();
         let seed = Seed {
             kind: Kind::C2,
             detail: "check-ins",
