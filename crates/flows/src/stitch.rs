@@ -55,11 +55,12 @@ fn key_of(src: IpAddr, dst: IpAddr, sport: u16, dport: u16, proto: u8) -> Key {
 /// facing a port that is not, or (both registered or above) a port below the dynamic range
 /// (49152, RFC 6335; Linux starts at 32768) facing one in it.
 pub fn from_server(r: &Record) -> bool {
-    if !matches!(r.proto, 6 | 17 | 132) {
-        return false;
-    }
-    let (s, d) = (r.sport, r.dport);
-    d >= 1024 && (s < 1024 || (s < 32768 && d >= 32768))
+    server_port(r.sport, r.dport, r.proto)
+}
+
+/// True when port `s` facing port `d` looks like the server's (see [`from_server`]).
+fn server_port(s: u16, d: u16, proto: u8) -> bool {
+    matches!(proto, 6 | 17 | 132) && d >= 1024 && (s < 1024 || (s < 32768 && d >= 32768))
 }
 
 fn key(r: &Record) -> Key {
@@ -184,7 +185,10 @@ impl Stitcher {
             }
         };
         let (f, r) = if a_first { (a, b) } else { (b, a) };
-        self.serving(r.src, r.sport, r.proto);
+        // Ports below 1024 are told by their range already (no lookup per conversation).
+        if r.sport >= 1024 {
+            self.serving(r.src, r.sport, r.proto);
+        }
         Conversation {
             forward: Some(f),
             reverse: Some(r),
@@ -195,7 +199,8 @@ impl Stitcher {
     /// was seen serving more than its destination.
     fn alone(&self, r: Record) -> Conversation {
         let reply = from_server(&r)
-            || self.served(r.src, r.sport, r.proto) > self.served(r.dst, r.dport, r.proto);
+            || (!server_port(r.dport, r.sport, r.proto)
+                && self.served(r.src, r.sport, r.proto) > self.served(r.dst, r.dport, r.proto));
         if reply {
             Conversation {
                 forward: None,
