@@ -133,6 +133,20 @@ fn alert_set(rt: &tokio::runtime::Runtime, urls: &str) -> BTreeSet<(String, Stri
     .collect()
 }
 
+/// A folder for one test, removed when it ends; `None` (the test skipped, with a note) when
+/// nats-server is not installed.
+fn scratch(test: &str, prefix: &str) -> Option<tempfile::TempDir> {
+    if Command::new("nats-server")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("nats-server is not installed: the {test} test is skipped");
+        return None;
+    }
+    Some(tempfile::Builder::new().prefix(prefix).tempdir().unwrap())
+}
+
 fn simulate(dir: &Path, name: &str, subscribers: usize, seed: u64) -> (PathBuf, PathBuf, u64) {
     let opts = iotgate_sim::isp::IspOptions {
         subscribers,
@@ -157,18 +171,9 @@ fn simulate(dir: &Path, name: &str, subscribers: usize, seed: u64) -> (PathBuf, 
 
 #[test]
 fn the_cluster_survives_a_killed_leader_and_worker() {
-    if Command::new("nats-server")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("nats-server is not installed: the node-kill test is skipped");
+    let Some(tmp) = scratch("node-kill", "iotgate-nats-") else {
         return;
-    }
-    let tmp = tempfile::Builder::new()
-        .prefix("iotgate-nats-")
-        .tempdir()
-        .unwrap();
+    };
     let base = tmp.path();
     let (exports, map, records) = simulate(base, "corpus", 60, 7);
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -343,18 +348,9 @@ impl Drop for Single {
 #[test]
 fn a_replacement_keeps_stream_order_after_a_worker_died_holding_messages() {
     use futures_util::StreamExt;
-    if Command::new("nats-server")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("nats-server is not installed: the redelivery test is skipped");
+    let Some(tmp) = scratch("redelivery", "iotgate-redeliver-") else {
         return;
-    }
-    let tmp = tempfile::Builder::new()
-        .prefix("iotgate-redeliver-")
-        .tempdir()
-        .unwrap();
+    };
     let base = tmp.path();
     let (exports, map, records) = simulate(base, "corpus", 60, 7);
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -439,18 +435,9 @@ fn metric_sum(text: &str, name: &str) -> (u64, usize) {
 /// is 0 once every record is in.
 #[test]
 fn a_worker_serves_its_progress_and_consumer_lag() {
-    if Command::new("nats-server")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("nats-server is not installed: the worker metrics test is skipped");
+    let Some(tmp) = scratch("worker metrics", "iotgate-wmetrics-") else {
         return;
-    }
-    let tmp = tempfile::Builder::new()
-        .prefix("iotgate-wmetrics-")
-        .tempdir()
-        .unwrap();
+    };
     let base = tmp.path();
     let (exports, map, records) = simulate(base, "corpus", 40, 3);
     let port = free_port();
@@ -525,18 +512,9 @@ fn a_worker_serves_its_progress_and_consumer_lag() {
 /// on one that exists already.
 #[test]
 fn the_records_stream_keeps_records_as_long_as_told() {
-    if Command::new("nats-server")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("nats-server is not installed: the retention test is skipped");
+    let Some(base) = scratch("retention", "iotgate-retention-") else {
         return;
-    }
-    let base = tempfile::Builder::new()
-        .prefix("iotgate-retention-")
-        .tempdir()
-        .unwrap();
+    };
     let (exports, map, _) = simulate(base.path(), "corpus", 10, 5);
     let port = free_port();
     let _server = Single::start(&base.path().join("nats"), port);
