@@ -486,6 +486,15 @@ impl Decoder {
         if min == 0 {
             return;
         }
+        // What the exporter declared, looked up once per set (an options set only adds to it).
+        let known = if t.options {
+            Declared::default()
+        } else {
+            declared
+                .get(&(exporter, domain))
+                .copied()
+                .unwrap_or_default()
+        };
         while b.len() >= min {
             let mut r = ie::Fields::default();
             let mut at = 0usize;
@@ -526,10 +535,6 @@ impl Decoder {
                 }
                 continue;
             }
-            let known = declared
-                .get(&(exporter, domain))
-                .copied()
-                .unwrap_or_default();
             match r.record(exporter, domain, clock, known.init_ms) {
                 Some(mut rec) => {
                     rec.sampling = r.sampling().or(known.sampling);

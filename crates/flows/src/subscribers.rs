@@ -50,7 +50,8 @@ pub struct Subscribers {
 }
 
 /// A subscriber found in a map: the id, and where the map keeps it — a number a consumer can
-/// index by instead of hashing the id (`map` says which map the number belongs to).
+/// index by instead of hashing the id (with the map's generation, so that numbers of two maps
+/// are never confused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Found<'a> {
     /// The subscriber id.
@@ -264,17 +265,14 @@ impl Subscribers {
         let mut by_len: Vec<(bool, u8, Prefixes)> = Vec::new();
         let mut ids: Vec<Box<str>> = Vec::new();
         let mut numbered: std::collections::HashMap<String, u32> = Default::default();
-        let mut v4_16 = Vec::new();
+        // The /16s each IPv4 prefix touches, as ranges, merged before the bitmap is filled:
+        // a million short prefixes cost a sort, not a million fills.
+        let mut spans: Vec<(u32, u32)> = Vec::new();
         for e in entries {
             if let IpAddr::V4(a) = e.net {
-                if v4_16.is_empty() {
-                    v4_16 = vec![0u64; 1024];
-                }
                 let first = u32::from(a) >> 16;
                 let span = 1u32 << 16u32.saturating_sub(u32::from(e.len));
-                for x in first..(first + span).min(1 << 16) {
-                    v4_16[(x >> 6) as usize] |= 1 << (x & 63);
-                }
+                spans.push((first, (first + span).min(1 << 16)));
             }
             let id = match numbered.get(&e.id) {
                 Some(&n) => n,
@@ -296,6 +294,18 @@ impl Subscribers {
             by_len[slot].2.entry(e.net).or_default().push((e.ports, id));
         }
         by_len.sort_by_key(|p| std::cmp::Reverse(p.1));
+        let mut v4_16 = Vec::new();
+        if !spans.is_empty() {
+            v4_16 = vec![0u64; 1024];
+            spans.sort_unstable();
+            let mut filled = 0;
+            for (first, end) in spans {
+                for x in first.max(filled)..end {
+                    v4_16[(x >> 6) as usize] |= 1 << (x & 63);
+                }
+                filled = filled.max(end);
+            }
+        }
         static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Subscribers {
             by_len,

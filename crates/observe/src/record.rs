@@ -120,13 +120,6 @@ pub struct Subscriber<'a> {
     pub slot: Option<(u64, u32)>,
 }
 
-impl<'a> Subscriber<'a> {
-    /// A subscriber known by its id alone.
-    pub fn named(id: &'a str) -> Self {
-        Subscriber { id, slot: None }
-    }
-}
-
 impl<O: FlowObserver> Analyzer<O> {
     /// Processes one flow record: devices are found from the MACs when the record has them,
     /// then the observer hears the flow start, get its reply and packet milestone, and end,
