@@ -777,6 +777,15 @@ pub fn command(l: &Localizer) -> Command {
                         .help(l.t("cli-collect-customers")),
                 )
                 .arg(
+                    Arg::new("peers")
+                        .long("peers")
+                        .value_name("N")
+                        .default_value("0")
+                        .conflicts_with_all(["nats", "records"])
+                        .value_parser(value_parser!(u64).range(0..=65_536))
+                        .help(l.t("cli-collect-peers")),
+                )
+                .arg(
                     Arg::new("indicators")
                         .long("indicators")
                         .value_name("DIR")

@@ -233,13 +233,13 @@ pub fn evaluate_flows(
             Subscribers::parse(&String::from_utf8_lossy(&map))
                 .map_err(|b| format!("map line {}: {}", b.line, b.why))?,
         );
-        let mut session = iotgate_pipeline::Session::new(SessionConfig {
-            detect: Some(DetectSettings {
+        let mut session = iotgate_pipeline::Session::new(SessionConfig::isp(
+            Some(DetectSettings {
                 cfg: DetectConfig::default(),
                 lists: vec![list.clone()],
             }),
-            ..SessionConfig::default()
-        });
+            0,
+        ));
         let mut feed = iotgate_pipeline::flowfeed::FlowFeed::new(who);
         let path = std::env::temp_dir().join(format!(
             "iotgate-eval-flows-{}-{seed}.pcap",

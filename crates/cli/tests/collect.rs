@@ -180,6 +180,39 @@ fn a_scan_in_a_home_routers_ipfix_is_found() {
         "{alerts:?}"
     );
     assert!(String::from_utf8_lossy(&o.stderr).contains("600 flow records"));
+
+    // Privacy by design: whom the device talked to is not kept unless asked, only totals.
+    let dev = |r: &serde_json::Value| {
+        r["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["mac"] == "02:11:22:33:44:55")
+            .cloned()
+            .unwrap()
+    };
+    let d = dev(&r);
+    assert_eq!(d["peers"].as_array().unwrap().len(), 0, "{d}");
+    assert_eq!(d["not_listed"]["flows"], 600, "{d}");
+    let o = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args([
+            "--lang", "en", "collect", "--format", "json", "--peers", "5",
+        ])
+        .arg("--replay")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = dev(&serde_json::from_slice(&o.stdout).unwrap());
+    assert_eq!(d["peers"].as_array().unwrap().len(), 5, "{d}");
+    assert_eq!(d["not_listed"]["flows"], 595, "{d}");
+    let o = Command::new(env!("CARGO_BIN_EXE_iotgate"))
+        .args(["--lang", "fr", "collect", "--replay"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("600 flux, 600 paquets"), "{text}");
 }
 
 /// A NetFlow v5 packet with `n` records from 10.1.1.1 to 198.51.100.x.

@@ -348,6 +348,32 @@ fn card(o: &mut String, d: &DeviceOut, l: &Localizer) {
             );
         }
         o.push_str("</details>");
+    } else if d.not_listed.flows > 0 {
+        // No peer kept (ISP mode's default): the totals alone.
+        let _ = write!(
+            o,
+            "<p>{}</p>",
+            esc(&l.ta(
+                "with-detail",
+                &[
+                    ("what", Arg::S(&l.t("label-traffic"))),
+                    (
+                        "detail",
+                        Arg::S(&l.ta(
+                            "traffic-totals",
+                            &[
+                                ("flows", Arg::N(d.not_listed.flows as f64)),
+                                ("packets", Arg::N(d.not_listed.packets as f64)),
+                                (
+                                    "bytes",
+                                    Arg::S(&crate::text::human_bytes(d.not_listed.bytes))
+                                ),
+                            ]
+                        ))
+                    ),
+                ]
+            ))
+        );
     }
     if d.carried.flows > 0 {
         let _ = write!(

@@ -316,6 +316,21 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
                 ))
             );
         }
+    } else if d.not_listed.flows > 0 {
+        // No peer kept (ISP mode's default): the totals alone.
+        row(
+            o,
+            &st,
+            &l.t("label-traffic"),
+            &l.ta(
+                "traffic-totals",
+                &[
+                    ("flows", Arg::N(d.not_listed.flows as f64)),
+                    ("packets", Arg::N(d.not_listed.packets as f64)),
+                    ("bytes", Arg::S(&human_bytes(d.not_listed.bytes))),
+                ],
+            ),
+        );
     }
     if d.carried.flows > 0 {
         row(

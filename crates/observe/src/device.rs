@@ -11,7 +11,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 pub struct Limits {
     /// Devices held at once; later MACs are counted, not stored.
     pub max_devices: usize,
-    /// Distinct peers aggregated per device; the rest go into an overflow bucket.
+    /// Distinct peers aggregated per device; the rest go into an overflow bucket (0: every
+    /// flow is only summed there, ISP mode's default).
     pub max_peers: usize,
     /// Entries in each per-device set of strings (hostnames, SNIs, domains...).
     pub max_strings: usize,
@@ -632,7 +633,10 @@ impl Device {
 
     /// Adds traffic to a peer aggregate, overflowing beyond the bound.
     pub fn add_peer(&mut self, key: PeerKey, stats: &PeerStats, lim: &Limits) {
-        if let Some(p) = self.peers.get_mut(&key) {
+        if lim.max_peers == 0 {
+            self.peers_overflow.add(stats);
+            self.peers_dropped += 1;
+        } else if let Some(p) = self.peers.get_mut(&key) {
             p.add(stats);
         } else if self.peers.len() < lim.max_peers {
             let mut s = PeerStats::default();

@@ -42,6 +42,19 @@ impl SessionConfig {
             ..SessionConfig::default()
         }
     }
+
+    /// ISP mode (flow exports, one device per subscriber): the detectors `detect` says, and
+    /// at most `peers` remote endpoints listed per subscriber — 0 by default, privacy by
+    /// design: whom a subscriber talks to is not detector state, so only totals are kept.
+    pub fn isp(detect: Option<DetectSettings>, peers: usize) -> Self {
+        let mut analysis = Config::default();
+        analysis.limits.max_peers = peers;
+        SessionConfig {
+            analysis,
+            detect,
+            ..SessionConfig::default()
+        }
+    }
 }
 
 /// The later stages watching flows: audit, learner, detectors, each optional.

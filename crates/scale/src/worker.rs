@@ -262,10 +262,8 @@ pub async fn run_partition(
     .await?;
     let mut part = Part {
         p,
-        session: Session::new(SessionConfig {
-            detect: cfg.detect.clone(),
-            ..SessionConfig::default()
-        }),
+        // A worker reports alerts, never subscribers' peers: none are kept.
+        session: Session::new(SessionConfig::isp(cfg.detect.clone(), 0)),
         feed: FlowFeed::new(cfg.who.clone()),
         recs: Vec::new(),
         done: 0,

@@ -189,10 +189,10 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
         }
     };
     let mut session = (!print && nats.is_none()).then(|| {
-        iotgate_pipeline::Session::new(iotgate_pipeline::SessionConfig {
+        iotgate_pipeline::Session::new(iotgate_pipeline::SessionConfig::isp(
             detect,
-            ..iotgate_pipeline::SessionConfig::default()
-        })
+            *m.get_one::<u64>("peers").unwrap_or(&0) as usize,
+        ))
     });
     let mut feed = FlowFeed::new(who);
     let mut out: Vec<Record> = Vec::new();
