@@ -40,6 +40,15 @@ fn keep(slot: &mut Option<IpAddr>, a: Option<IpAddr>) {
 }
 
 impl Fields {
+    /// True for the elements [`Fields::set`] takes (the others it ignores).
+    pub(crate) fn reads(id: u16) -> bool {
+        matches!(
+            id,
+            1 | 85 | 2 | 86 | 4 | 6 | 7 | 11 | 8 | 12 | 27 | 28 | 22 | 21 | 150
+                ..=153 | 160 | 34 | 50 | 305 | 56 | 81 | 80 | 57
+        )
+    }
+
     /// Takes element `id` with value `v`.
     pub(crate) fn set(&mut self, id: u16, v: &[u8]) {
         match id {
@@ -129,5 +138,31 @@ impl Fields {
             src_mac: self.src_mac,
             dst_mac: self.dst_mac,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fields;
+
+    #[test]
+    fn reads_names_every_element_set_takes() {
+        // Every element whose value changes what was gathered is one `reads` names, and no
+        // other: the fixed-length plan skips the rest.
+        for id in 0..=u16::MAX {
+            for v in [&[7u8; 1][..], &[7; 2], &[7; 4], &[7; 6], &[7; 8], &[7; 16]] {
+                let mut f = Fields::default();
+                f.set(id, v);
+                let changed = format!("{f:?}") != format!("{:?}", Fields::default());
+                assert!(!changed || Fields::reads(id), "element {id} is read");
+            }
+            if Fields::reads(id) {
+                let mut f = Fields::default();
+                for v in [&[7u8; 1][..], &[7; 2], &[7; 4], &[7; 6], &[7; 8], &[7; 16]] {
+                    f.set(id, v);
+                }
+                assert_ne!(format!("{f:?}"), format!("{:?}", Fields::default()), "{id}");
+            }
+        }
     }
 }

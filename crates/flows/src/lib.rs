@@ -134,6 +134,37 @@ struct Template {
     /// An options template (its records describe the exporter, not flows).
     options: bool,
     seen_s: u32,
+    /// For a flow template whose fields all have fixed lengths: where the fields iotgate
+    /// reads sit in each record, so a record is read without walking every field.
+    plan: Option<Plan>,
+}
+
+/// Where the fields read sit in a fixed-length data record.
+#[derive(Debug, Clone)]
+struct Plan {
+    /// The record's length, bytes.
+    len: usize,
+    /// (offset, length, element id) of each field read, in template order.
+    steps: Vec<(usize, usize, u16)>,
+}
+
+impl Plan {
+    /// The plan of `fields`, unless one has a variable length (or the record none).
+    fn of(fields: &[Field], options: bool) -> Option<Plan> {
+        if options || fields.iter().any(|f| f.len == u16::MAX) {
+            return None;
+        }
+        let mut at = 0;
+        let mut steps = Vec::new();
+        for f in fields {
+            let len = usize::from(f.len);
+            if !f.enterprise && ie::Fields::reads(f.id) {
+                steps.push((at, len, f.id));
+            }
+            at += len;
+        }
+        (at > 0).then_some(Plan { len: at, steps })
+    }
 }
 
 /// What an exporter's options records declared, per observation domain: its sampling rate
@@ -161,7 +192,13 @@ pub struct Decoder {
 }
 
 fn be(b: &[u8]) -> u64 {
-    b.iter().take(8).fold(0u64, |a, x| (a << 8) | u64::from(*x))
+    match *b {
+        [a] => u64::from(a),
+        [a, b] => u64::from(u16::from_be_bytes([a, b])),
+        [a, b, c, d] => u64::from(u32::from_be_bytes([a, b, c, d])),
+        [a, b, c, d, e, f, g, h] => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+        _ => b.iter().take(8).fold(0u64, |a, x| (a << 8) | u64::from(*x)),
+    }
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -402,6 +439,7 @@ impl Decoder {
                 _ => self.learn(
                     key,
                     Template {
+                        plan: Plan::of(&fs, options),
                         fields: fs.clone(),
                         raw: b[..at].into(),
                         options,
@@ -495,6 +533,26 @@ impl Decoder {
                 .copied()
                 .unwrap_or_default()
         };
+        if let Some(plan) = &t.plan {
+            // Fixed lengths: each record read at the plan's offsets (what is left over,
+            // shorter than a record, is padding).
+            for rec in b.chunks_exact(plan.len) {
+                let mut r = ie::Fields::default();
+                for &(at, len, id) in &plan.steps {
+                    if let Some(v) = rec.get(at..at + len) {
+                        r.set(id, v);
+                    }
+                }
+                match r.record(exporter, domain, clock, known.init_ms) {
+                    Some(mut rec) => {
+                        rec.sampling = r.sampling().or(known.sampling);
+                        out.push(rec);
+                    }
+                    None => stats.not_flows += 1,
+                }
+            }
+            return;
+        }
         while b.len() >= min {
             let mut r = ie::Fields::default();
             let mut at = 0usize;

@@ -65,8 +65,9 @@ impl FlowFeed {
         let who = &self.who;
         let names = &mut self.names;
         let mac_first = matches!(who, Attribution::Addresses(_));
-        for c in self.convs.drain(..) {
-            let Some(fr) = flow_record(&c) else { continue };
+        // Read in place (a conversation is two records: moving each out costs a copy).
+        for c in &self.convs {
+            let Some(fr) = flow_record(c) else { continue };
             let subs = [
                 (!(mac_first && fr.src_mac.is_some()))
                     .then(|| sub(who.find(fr.src, fr.sport, &mut names.0)))
@@ -77,6 +78,7 @@ impl FlowFeed {
             ];
             s.push_record_for(&fr, subs);
         }
+        self.convs.clear();
     }
 }
 
