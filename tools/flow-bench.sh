@@ -4,23 +4,27 @@
 # iotgate collect (decoding, pairing, subscribers, detectors), nfcapd (storing) and nfacctd
 # (aggregating) — each under /usr/bin/time: records per CPU-second is the rate per core. Then
 # over NATS JetStream (three local servers): the collector publishing, one and two workers.
-# Usage: tools/flow-bench.sh [OUT-DIR] [SUBSCRIBERS]   (needs nfdump, pmacct, nats-server)
+# Usage: [RUNS=N] [KEEP=1] tools/flow-bench.sh [OUT-DIR] [SUBSCRIBERS] [PACKETS]
+# (needs nfdump, pmacct, nats-server)
+# BENCHMARKS.md's larger stream: tools/flow-bench.sh /tmp/fb2 2000 150000 (3.5 M records).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=${1:-/tmp/flowbench}; SUBS=${2:-400}
+OUT=${1:-/tmp/flowbench}; SUBS=${2:-400}; PKTS=${3:-30000}
 IG=$PWD/target/release/iotgate
 cargo build --release -q -p iotgate
-rm -rf "$OUT"; mkdir -p "$OUT"
-"$IG" simulate --netflow v9 --subscribers "$SUBS" --infected 6 --stealthy 2 --flood --devices 6 \
-    --packets 30000 --seed 1 -o "$OUT/exports.pcap" 2>&1 | tail -1
 MAP=$OUT/exports.subscribers.txt
-
-# The stream as nfcapd stores it (sent paced, so nothing is dropped).
-mkdir -p "$OUT/store"
-nfcapd -l "$OUT/store" -p 9001 -b 127.0.0.1 > "$OUT/nfcapd-store.log" 2>&1 &
-NFP=$!; sleep 1
-python3 tools/udp-send.py "$OUT/exports.pcap" 127.0.0.1 9001 2000
-sleep 1; kill $NFP; wait $NFP 2>/dev/null || true
+# KEEP=1 reuses the stream an earlier run built and stored in OUT-DIR.
+if [ -z "${KEEP:-}" ] || ! ls "$OUT"/store/nfcapd.* > /dev/null 2>&1; then
+    rm -rf "$OUT"; mkdir -p "$OUT"
+    "$IG" simulate --netflow v9 --subscribers "$SUBS" --infected 6 --stealthy 2 --flood --devices 6 \
+        --packets "$PKTS" --seed 1 -o "$OUT/exports.pcap" 2>&1 | tail -1
+    # The stream as nfcapd stores it (sent paced, so nothing is dropped).
+    mkdir -p "$OUT/store"
+    nfcapd -l "$OUT/store" -p 9001 -b 127.0.0.1 > "$OUT/nfcapd-store.log" 2>&1 &
+    NFP=$!; sleep 1
+    python3 tools/udp-send.py "$OUT/exports.pcap" 127.0.0.1 9001 2000
+    sleep 1; kill $NFP; wait $NFP 2>/dev/null || true
+fi
 FILE=$(ls "$OUT"/store/nfcapd.* | grep -v current | head -1)
 RECS=$(nfdump -r "$FILE" -q -o csv 2>/dev/null | grep -c . || true)
 echo "stream: $RECS records in $FILE"
