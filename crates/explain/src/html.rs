@@ -234,6 +234,27 @@ fn mud_section(o: &mut String, a: &Analysis, l: &Localizer) {
     o.push_str("</section>");
 }
 
+/// A paragraph: label `what`, then message `key` with a traffic total.
+fn labelled_totals(
+    o: &mut String,
+    l: &Localizer,
+    what: &str,
+    key: &str,
+    t: &crate::model::NotListedOut,
+) {
+    let _ = write!(
+        o,
+        "<p>{}</p>",
+        esc(&l.ta(
+            "with-detail",
+            &[
+                ("what", Arg::S(&l.t(what))),
+                ("detail", Arg::S(&crate::text::totals(l, key, t))),
+            ]
+        ))
+    );
+}
+
 fn dl_row(o: &mut String, k: &str, v: &str) {
     if !v.is_empty() {
         let _ = write!(o, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
@@ -334,69 +355,16 @@ fn card(o: &mut String, d: &DeviceOut, l: &Localizer) {
             let _ = write!(
                 o,
                 "<p>{}</p>",
-                esc(&l.ta(
-                    "peers-not-listed",
-                    &[
-                        ("flows", Arg::N(d.not_listed.flows as f64)),
-                        ("packets", Arg::N(d.not_listed.packets as f64)),
-                        (
-                            "bytes",
-                            Arg::S(&crate::text::human_bytes(d.not_listed.bytes))
-                        ),
-                    ]
-                ))
+                esc(&crate::text::totals(l, "peers-not-listed", &d.not_listed))
             );
         }
         o.push_str("</details>");
     } else if d.not_listed.flows > 0 {
         // No peer kept (ISP mode's default): the totals alone.
-        let _ = write!(
-            o,
-            "<p>{}</p>",
-            esc(&l.ta(
-                "with-detail",
-                &[
-                    ("what", Arg::S(&l.t("label-traffic"))),
-                    (
-                        "detail",
-                        Arg::S(&l.ta(
-                            "traffic-totals",
-                            &[
-                                ("flows", Arg::N(d.not_listed.flows as f64)),
-                                ("packets", Arg::N(d.not_listed.packets as f64)),
-                                (
-                                    "bytes",
-                                    Arg::S(&crate::text::human_bytes(d.not_listed.bytes))
-                                ),
-                            ]
-                        ))
-                    ),
-                ]
-            ))
-        );
+        labelled_totals(o, l, "label-traffic", "traffic-totals", &d.not_listed);
     }
     if d.carried.flows > 0 {
-        let _ = write!(
-            o,
-            "<p>{}</p>",
-            esc(&l.ta(
-                "with-detail",
-                &[
-                    ("what", Arg::S(&l.t("label-carried"))),
-                    (
-                        "detail",
-                        Arg::S(&l.ta(
-                            "carried-traffic",
-                            &[
-                                ("flows", Arg::N(d.carried.flows as f64)),
-                                ("packets", Arg::N(d.carried.packets as f64)),
-                                ("bytes", Arg::S(&crate::text::human_bytes(d.carried.bytes))),
-                            ]
-                        ))
-                    ),
-                ]
-            ))
-        );
+        labelled_totals(o, l, "label-carried", "carried-traffic", &d.carried);
     }
     o.push_str("</div>");
 }

@@ -70,6 +70,18 @@ fn row(out: &mut String, st: &Style, label: &str, value: &str) {
     let _ = writeln!(out, "  {}{}{}", st.dim(label), " ".repeat(pad), value);
 }
 
+/// Message `key` with the flows, packets and bytes of a traffic total.
+pub(crate) fn totals(l: &Localizer, key: &str, t: &crate::model::NotListedOut) -> String {
+    l.ta(
+        key,
+        &[
+            ("flows", Arg::N(t.flows as f64)),
+            ("packets", Arg::N(t.packets as f64)),
+            ("bytes", Arg::S(&human_bytes(t.bytes))),
+        ],
+    )
+}
+
 /// Renders the report for a terminal. `max_peers` peers are listed per device.
 pub fn render(a: &Analysis, l: &Localizer, st: Style, max_peers: usize) -> String {
     // Values were made visible where they entered the report; this pass catches anything
@@ -306,14 +318,7 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
             let _ = writeln!(
                 o,
                 "      {}",
-                st.dim(&l.ta(
-                    "peers-not-listed",
-                    &[
-                        ("flows", Arg::N(d.not_listed.flows as f64)),
-                        ("packets", Arg::N(d.not_listed.packets as f64)),
-                        ("bytes", Arg::S(&human_bytes(d.not_listed.bytes))),
-                    ]
-                ))
+                st.dim(&totals(l, "peers-not-listed", &d.not_listed))
             );
         }
     } else if d.not_listed.flows > 0 {
@@ -322,14 +327,7 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
             o,
             &st,
             &l.t("label-traffic"),
-            &l.ta(
-                "traffic-totals",
-                &[
-                    ("flows", Arg::N(d.not_listed.flows as f64)),
-                    ("packets", Arg::N(d.not_listed.packets as f64)),
-                    ("bytes", Arg::S(&human_bytes(d.not_listed.bytes))),
-                ],
-            ),
+            &totals(l, "traffic-totals", &d.not_listed),
         );
     }
     if d.carried.flows > 0 {
@@ -337,14 +335,7 @@ fn device(o: &mut String, d: &DeviceOut, l: &Localizer, st: Style, max_peers: us
             o,
             &st,
             &l.t("label-carried"),
-            &l.ta(
-                "carried-traffic",
-                &[
-                    ("flows", Arg::N(d.carried.flows as f64)),
-                    ("packets", Arg::N(d.carried.packets as f64)),
-                    ("bytes", Arg::S(&human_bytes(d.carried.bytes))),
-                ],
-            ),
+            &totals(l, "carried-traffic", &d.carried),
         );
     }
     if d.findings.is_empty() {
