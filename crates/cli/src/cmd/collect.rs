@@ -42,7 +42,8 @@ enum Input<'a> {
     Replay(iotgate_sources::Reader<'a>),
     /// UDP sockets routers send to, until `stop` (Ctrl-C) or the deadline.
     Listen {
-        recv: crate::receive::Receiver,
+        /// Boxed: its read buffers' bookkeeping is large beside a capture reader.
+        recv: Box<crate::receive::Receiver>,
         stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
         until: Option<std::time::Instant>,
     },
@@ -180,7 +181,7 @@ pub fn run(l: &Localizer, m: &clap::ArgMatches) -> Done {
                 )
             );
             Input::Listen {
-                recv,
+                recv: Box::new(recv),
                 stop: super::analyze::stop_on_interrupt(),
                 until: m
                     .get_one::<u64>("for")
