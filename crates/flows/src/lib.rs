@@ -543,13 +543,7 @@ impl Decoder {
                         r.set(id, v);
                     }
                 }
-                match r.record(exporter, domain, clock, known.init_ms) {
-                    Some(mut rec) => {
-                        rec.sampling = r.sampling().or(known.sampling);
-                        out.push(rec);
-                    }
-                    None => stats.not_flows += 1,
-                }
+                emit(&r, exporter, domain, clock, known, out, stats);
             }
             return;
         }
@@ -593,14 +587,28 @@ impl Decoder {
                 }
                 continue;
             }
-            match r.record(exporter, domain, clock, known.init_ms) {
-                Some(mut rec) => {
-                    rec.sampling = r.sampling().or(known.sampling);
-                    out.push(rec);
-                }
-                None => stats.not_flows += 1,
-            }
+            emit(&r, exporter, domain, clock, known, out, stats);
         }
+    }
+}
+
+/// The flow record one data record gathered into `r` makes, with the sampling rate it or
+/// its exporter declared; a data record naming no flow is counted instead.
+fn emit(
+    r: &ie::Fields,
+    exporter: IpAddr,
+    domain: u32,
+    clock: Clock,
+    known: Declared,
+    out: &mut Vec<Record>,
+    stats: &mut Stats,
+) {
+    match r.record(exporter, domain, clock, known.init_ms) {
+        Some(mut rec) => {
+            rec.sampling = r.sampling().or(known.sampling);
+            out.push(rec);
+        }
+        None => stats.not_flows += 1,
     }
 }
 
