@@ -137,6 +137,8 @@ struct Template {
     /// For a flow template whose fields all have fixed lengths: where the fields iotgate
     /// reads sit in each record, so a record is read without walking every field.
     plan: Option<Plan>,
+    /// The shortest a data record can be (a variable-length field counts one byte).
+    min_len: usize,
 }
 
 /// Where the fields read sit in a fixed-length data record.
@@ -165,6 +167,20 @@ impl Plan {
         }
         (at > 0).then_some(Plan { len: at, steps })
     }
+}
+
+/// The shortest data record `fields` describe (a variable-length field counts one byte).
+fn min_len(fields: &[Field]) -> usize {
+    fields
+        .iter()
+        .map(|f| {
+            if f.len == u16::MAX {
+                1
+            } else {
+                usize::from(f.len)
+            }
+        })
+        .sum()
 }
 
 /// What an exporter's options records declared, per observation domain: its sampling rate
@@ -330,12 +346,25 @@ impl Decoder {
             if len < 4 || len > b.len() {
                 return false;
             }
-            let body = &b[4..len];
-            b = &b[len..];
             if id == tmpl || id == opts {
+                let body = &b[4..len];
                 ok &= self.templates_in(exporter, domain, kind, id == opts, body, clock.export_s);
+                b = &b[len..];
             } else if id >= 256 {
-                self.data(exporter, domain, kind, id, body, clock, out);
+                // The data sets of this template that follow (some exporters send one record
+                // per set): one template lookup for all of them.
+                let mut end = len;
+                while let (Some(next), Some(l)) = (u16_at(b, end), u16_at(b, end + 2)) {
+                    let l = usize::from(l);
+                    if next != id || l < 4 || l > b.len() - end {
+                        break;
+                    }
+                    end += l;
+                }
+                self.data(exporter, domain, kind, id, &b[..end], clock, out);
+                b = &b[end..];
+            } else {
+                b = &b[len..];
             }
         }
         ok
@@ -440,6 +469,7 @@ impl Decoder {
                     key,
                     Template {
                         plan: Plan::of(&fs, options),
+                        min_len: min_len(&fs),
                         fields: fs.clone(),
                         raw: b[..at].into(),
                         options,
@@ -473,7 +503,8 @@ impl Decoder {
         }
     }
 
-    /// The records of one data set.
+    /// The records of a run of data sets of template `id`, one after another (each set's
+    /// header and length already checked).
     #[allow(clippy::too_many_arguments)]
     fn data(
         &mut self,
@@ -481,7 +512,7 @@ impl Decoder {
         domain: u32,
         kind: Kind,
         id: u16,
-        mut b: &[u8],
+        run: &[u8],
         clock: Clock,
         out: &mut Vec<Record>,
     ) {
@@ -492,13 +523,13 @@ impl Decoder {
             id,
         };
         let Some(t) = self.templates.get(&key) else {
-            self.stats.no_template += 1;
+            self.stats.no_template += set_bodies(run).count() as u64;
             return;
         };
         if clock.export_s.saturating_sub(t.seen_s) > TEMPLATE_AGE_S {
             self.templates.remove(&key);
             self.stats.templates_expired += 1;
-            self.stats.no_template += 1;
+            self.stats.no_template += set_bodies(run).count() as u64;
             return;
         }
         // Borrowed apart: the template is read while the sampling table and the counts change
@@ -510,21 +541,11 @@ impl Decoder {
             ..
         } = self;
         let Some(t) = templates.get(&key) else { return };
-        let min: usize = t
-            .fields
-            .iter()
-            .map(|f| {
-                if f.len == u16::MAX {
-                    1
-                } else {
-                    usize::from(f.len)
-                }
-            })
-            .sum();
-        if min == 0 {
+        if t.min_len == 0 {
             return;
         }
-        // What the exporter declared, looked up once per set (an options set only adds to it).
+        // What the exporter declared, looked up once for the run (only an options set adds
+        // to it, and a run is of one template).
         let known = if t.options {
             Declared::default()
         } else {
@@ -533,62 +554,91 @@ impl Decoder {
                 .copied()
                 .unwrap_or_default()
         };
-        if let Some(plan) = &t.plan {
-            // Fixed lengths: each record read at the plan's offsets (what is left over,
-            // shorter than a record, is padding).
-            for rec in b.chunks_exact(plan.len) {
-                let mut r = ie::Fields::default();
-                for &(at, len, id) in &plan.steps {
-                    if let Some(v) = rec.get(at..at + len) {
-                        r.set(id, v);
-                    }
-                }
-                emit(&r, exporter, domain, clock, known, out, stats);
-            }
-            return;
+        for b in set_bodies(run) {
+            records_in(t, b, exporter, domain, clock, known, declared, stats, out);
         }
-        while b.len() >= min {
+    }
+}
+
+/// The bodies of a run of sets whose headers were checked ([`Decoder::sets`]).
+fn set_bodies(mut run: &[u8]) -> impl Iterator<Item = &[u8]> {
+    std::iter::from_fn(move || {
+        let len = usize::from(u16_at(run, 2)?);
+        let body = run.get(4..len)?;
+        run = &run[len..];
+        Some(body)
+    })
+}
+
+/// The records of one data set `b` of template `t`; an options set's declarations go to
+/// `declared` instead.
+#[allow(clippy::too_many_arguments)]
+fn records_in(
+    t: &Template,
+    mut b: &[u8],
+    exporter: IpAddr,
+    domain: u32,
+    clock: Clock,
+    known: Declared,
+    declared: &mut HashMap<(IpAddr, u32), Declared, foldhash::fast::RandomState>,
+    stats: &mut Stats,
+    out: &mut Vec<Record>,
+) {
+    if let Some(plan) = &t.plan {
+        // Fixed lengths: each record read at the plan's offsets (what is left over,
+        // shorter than a record, is padding).
+        for rec in b.chunks_exact(plan.len) {
             let mut r = ie::Fields::default();
-            let mut at = 0usize;
-            for f in &t.fields {
-                let len = if f.len == u16::MAX {
-                    // IPFIX variable length: one byte, or 255 and two bytes.
-                    match b.get(at) {
-                        Some(255) => {
-                            let Some(l) = u16_at(b, at + 1) else { return };
-                            at += 3;
-                            usize::from(l)
-                        }
-                        Some(l) => {
-                            at += 1;
-                            usize::from(*l)
-                        }
-                        None => return,
-                    }
-                } else {
-                    usize::from(f.len)
-                };
-                let Some(v) = b.get(at..at + len) else { return };
-                at += len;
-                if !f.enterprise {
-                    r.set(f.id, v);
+            for &(at, len, id) in &plan.steps {
+                if let Some(v) = rec.get(at..at + len) {
+                    r.set(id, v);
                 }
-            }
-            b = &b[at..];
-            if t.options {
-                let (rate, init) = (r.sampling(), r.init_ms());
-                if rate.is_some() || init.is_some() {
-                    let k = (exporter, domain);
-                    if declared.len() < MAX_TEMPLATES || declared.contains_key(&k) {
-                        let d = declared.entry(k).or_default();
-                        d.sampling = rate.or(d.sampling);
-                        d.init_ms = init.or(d.init_ms);
-                    }
-                }
-                continue;
             }
             emit(&r, exporter, domain, clock, known, out, stats);
         }
+        return;
+    }
+    while b.len() >= t.min_len {
+        let mut r = ie::Fields::default();
+        let mut at = 0usize;
+        for f in &t.fields {
+            let len = if f.len == u16::MAX {
+                // IPFIX variable length: one byte, or 255 and two bytes.
+                match b.get(at) {
+                    Some(255) => {
+                        let Some(l) = u16_at(b, at + 1) else { return };
+                        at += 3;
+                        usize::from(l)
+                    }
+                    Some(l) => {
+                        at += 1;
+                        usize::from(*l)
+                    }
+                    None => return,
+                }
+            } else {
+                usize::from(f.len)
+            };
+            let Some(v) = b.get(at..at + len) else { return };
+            at += len;
+            if !f.enterprise {
+                r.set(f.id, v);
+            }
+        }
+        b = &b[at..];
+        if t.options {
+            let (rate, init) = (r.sampling(), r.init_ms());
+            if rate.is_some() || init.is_some() {
+                let k = (exporter, domain);
+                if declared.len() < MAX_TEMPLATES || declared.contains_key(&k) {
+                    let d = declared.entry(k).or_default();
+                    d.sampling = rate.or(d.sampling);
+                    d.init_ms = init.or(d.init_ms);
+                }
+            }
+            continue;
+        }
+        emit(&r, exporter, domain, clock, known, out, stats);
     }
 }
 

@@ -29,8 +29,36 @@ struct Entry {
 
 /// The prefixes of one length: each with its port blocks and their subscribers' positions
 /// in [`Subscribers::ids`].
-type Prefixes =
-    std::collections::HashMap<IpAddr, Vec<((u16, u16), u32)>, foldhash::fast::RandomState>;
+type Prefixes = std::collections::HashMap<IpAddr, Blocks, foldhash::fast::RandomState>;
+
+/// The port blocks of one prefix and the subscriber each belongs to, in port order: the
+/// first in the table's entry itself (most prefixes have one, every port), the others apart,
+/// so that finding the subscriber of an address mostly reads one entry.
+#[derive(Debug, Clone, Default)]
+struct Blocks {
+    first: Option<((u16, u16), u32)>,
+    more: Vec<((u16, u16), u32)>,
+}
+
+impl Blocks {
+    fn push(&mut self, b: ((u16, u16), u32)) {
+        if self.first.is_none() {
+            self.first = Some(b);
+        } else {
+            self.more.push(b);
+        }
+    }
+
+    /// The subscriber (its position) whose block holds `port`.
+    #[inline]
+    fn find(&self, port: u16) -> Option<u32> {
+        self.first
+            .iter()
+            .chain(&self.more)
+            .find(|((a, b), _)| (*a..=*b).contains(&port))
+            .map(|(_, n)| *n)
+    }
+}
 
 /// The map, ready for lookups.
 #[derive(Debug, Clone, Default)]
@@ -331,6 +359,11 @@ impl Subscribers {
         self.find(addr, port).map(|f| f.id)
     }
 
+    /// The id the map keeps at position `n` (a [`Found::slot`]'s second half).
+    pub fn id(&self, n: u32) -> Option<&str> {
+        self.ids.get(n as usize).map(|s| &**s)
+    }
+
     /// [`Subscribers::lookup`], with where the map keeps the id.
     pub fn find(&self, addr: IpAddr, port: u16) -> Option<Found<'_>> {
         if let IpAddr::V4(a) = addr {
@@ -347,12 +380,10 @@ impl Subscribers {
                 continue;
             }
             if let Some(blocks) = nets.get(&masked(addr, *len)) {
-                let (_, n) = blocks
-                    .iter()
-                    .find(|((a, b), _)| (*a..=*b).contains(&port))?;
+                let n = blocks.find(port)?;
                 return Some(Found {
-                    id: self.ids.get(*n as usize)?,
-                    slot: Some((self.generation, *n)),
+                    id: self.ids.get(n as usize)?,
+                    slot: Some((self.generation, n)),
                 });
             }
         }

@@ -147,6 +147,42 @@ fn ipfix_templates_data_and_withdrawal() {
     assert_eq!(out.len(), 2);
 }
 
+#[test]
+fn one_record_per_set_reads_as_one_set_of_them() {
+    // nfreplay writes each record as a set of its own: a run of sets of one template is read
+    // with one lookup, and gives what one set of all the records gives.
+    let recs: Vec<Vec<u8>> = (0..5).map(|i| ipfix_record(40_000 + i, b"ab")).collect();
+    let mut one = (Decoder::new(), Vec::new());
+    one.0.decode(
+        exporter(),
+        &ipfix(7, &[ipfix_template(), set(256, &recs.concat())]),
+        &mut one.1,
+    );
+    let mut apart = (Decoder::new(), Vec::new());
+    let mut sets = vec![ipfix_template()];
+    sets.extend(recs.iter().map(|r| set(256, r)));
+    apart.0.decode(exporter(), &ipfix(7, &sets), &mut apart.1);
+    assert_eq!(one.1.len(), 5);
+    assert_eq!(one.1, apart.1);
+    // Without their template, each set is counted; a set of another template ends the run.
+    let mut d = Decoder::new();
+    let mut out = Vec::new();
+    let mut sets: Vec<Vec<u8>> = recs[..3].iter().map(|r| set(256, r)).collect();
+    sets.push(set(257, &recs[3]));
+    sets.push(ipfix_template());
+    sets.push(set(256, &recs[4]));
+    d.decode(exporter(), &ipfix(7, &sets), &mut out);
+    assert_eq!((d.stats.no_template, out.len()), (4, 1));
+    assert_eq!(out[0].sport, 40_004);
+    // A damaged set inside a run: the sets before it are read, the packet counted malformed.
+    let mut p = ipfix(7, &[set(256, &recs[0]), set(256, &recs[1])]);
+    let cut = p.len() - recs[1].len() - 2;
+    p[cut..cut + 2].copy_from_slice(&9_000u16.to_be_bytes());
+    let before = (d.stats.malformed, out.len());
+    d.decode(exporter(), &p, &mut out);
+    assert_eq!((d.stats.malformed, out.len()), (before.0 + 1, before.1 + 1));
+}
+
 /// softflowd's IPFIX: record times relative to the exporter's uptime (flowStartSysUpTime,
 /// flowEndSysUpTime), its start time (systemInitTimeMilliseconds) declared once in an options
 /// record. Without it every time was unknown, and pairing and the detectors' windows ran

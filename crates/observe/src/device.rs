@@ -631,6 +631,16 @@ impl Device {
             .map(String::as_str)
     }
 
+    /// Hints the CPU to fetch what every flow record of this device reads and writes (times,
+    /// addresses, traffic totals, names).
+    #[inline]
+    pub fn prefetch(&self) {
+        iotgate_sources::prefetch_ref(&self.first_ns);
+        iotgate_sources::prefetch_ref(&self.last_addr);
+        iotgate_sources::prefetch_ref(&self.peers_overflow);
+        iotgate_sources::prefetch_ref(&self.bindings);
+    }
+
     /// Adds traffic to a peer aggregate, overflowing beyond the bound.
     pub fn add_peer(&mut self, key: PeerKey, stats: &PeerStats, lim: &Limits) {
         if lim.max_peers == 0 {
@@ -824,6 +834,15 @@ impl Inventory {
         self.devices.push(Device::subscriber(id, ts));
         self.subs.insert(id.into(), i);
         Some(i)
+    }
+
+    /// The device of the subscriber the map keeps at `slot`, when it has one already (what
+    /// [`Inventory::upsert_subscriber`] finds without hashing).
+    #[inline]
+    pub fn subscriber_at(&self, slot: (u64, u32)) -> Option<u32> {
+        let (map, n) = slot;
+        let i = *self.sub_slots.get(n as usize)?;
+        (map == self.sub_map && i != u32::MAX).then_some(i)
     }
 
     /// Looks up a subscriber's device by id.

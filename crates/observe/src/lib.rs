@@ -16,4 +16,5 @@ pub mod record;
 pub use app::tls_version_name;
 pub use device::{Device, Inventory, Limits};
 pub use engine::{Analyzer, Config, Stats};
+pub use iotgate_sources::prefetch_ref;
 pub use record::FlowRecord;

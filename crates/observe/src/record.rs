@@ -129,6 +129,20 @@ impl<O: FlowObserver> Analyzer<O> {
         self.process_record_for(rec, [None, None]);
     }
 
+    /// Hints the CPU to fetch the state a record of subscribers `subs` will need (their
+    /// devices' and the observer's), so that a collector can ask for a batch of records'
+    /// state before processing the first: the fetches then overlap.
+    pub fn prefetch_for(&self, subs: &[Option<Subscriber<'_>>; 2]) {
+        for s in subs.iter().flatten() {
+            if let Some(i) = s.slot.and_then(|at| self.inv.subscriber_at(at)) {
+                if let Some(d) = self.inv.devices.get(i as usize) {
+                    d.prefetch();
+                }
+                self.observer.prefetch(i);
+            }
+        }
+    }
+
     /// [`Analyzer::process_record`] with the subscribers behind the record's source and
     /// destination (`subs[0]`, `subs[1]`) when a collector knows them: that side's flow is
     /// attributed to the subscriber's device (created on first sight), whose addresses are

@@ -5,9 +5,9 @@
 
 use crate::Session;
 use iotgate_flows::stitch::{Conversation, Stitcher};
-use iotgate_flows::subscribers::{AddrText, Attribution, Found};
+use iotgate_flows::subscribers::{AddrText, Attribution, Found, Subscribers};
 use iotgate_flows::{Decoder, Record};
-use iotgate_observe::record::Subscriber;
+use iotgate_observe::record::{FlowRecord, Subscriber};
 use std::net::IpAddr;
 
 /// Decoder, pairing table and attribution for one stream of exports.
@@ -20,6 +20,8 @@ pub struct FlowFeed {
     names: (AddrText, AddrText),
     convs: Vec<Conversation>,
     records: Vec<Record>,
+    /// A batch's flow records with where the map keeps each side's subscriber (reused).
+    batch: Vec<(FlowRecord, [Option<(u64, u32)>; 2])>,
 }
 
 impl FlowFeed {
@@ -32,6 +34,7 @@ impl FlowFeed {
             names: Default::default(),
             convs: Vec::new(),
             records: Vec::new(),
+            batch: Vec::new(),
         }
     }
 
@@ -60,19 +63,41 @@ impl FlowFeed {
     }
 
     fn feed(&mut self, s: &mut Session) {
+        if let Attribution::Map(m) = &self.who {
+            // A map names the subscribers before any is processed: their state is asked for
+            // first, for the whole batch, so that the fetches from memory overlap instead of
+            // each record waiting for its own.
+            self.batch.clear();
+            for c in &self.convs {
+                let Some(fr) = flow_record(c) else { continue };
+                let slots = [
+                    m.find(fr.src, fr.sport).and_then(|f| f.slot),
+                    m.find(fr.dst, fr.dport).and_then(|f| f.slot),
+                ];
+                let subs = slots.map(|x| x.and_then(|at| subscriber(m, at)));
+                s.prefetch_for(&subs);
+                self.batch.push((fr, slots));
+            }
+            for (fr, slots) in &self.batch {
+                s.push_record_for(fr, slots.map(|x| x.and_then(|at| subscriber(m, at))));
+            }
+            self.convs.clear();
+            return;
+        }
         // Without a map, a MAC the exporter reports (a home router's IPFIX) names the device
-        // better than its address; a map is the operator's word.
+        // better than its address.
         let who = &self.who;
         let names = &mut self.names;
-        let mac_first = matches!(who, Attribution::Addresses(_));
         // Read in place (a conversation is two records: moving each out costs a copy).
         for c in &self.convs {
             let Some(fr) = flow_record(c) else { continue };
             let subs = [
-                (!(mac_first && fr.src_mac.is_some()))
+                fr.src_mac
+                    .is_none()
                     .then(|| sub(who.find(fr.src, fr.sport, &mut names.0)))
                     .flatten(),
-                (!(mac_first && fr.dst_mac.is_some()))
+                fr.dst_mac
+                    .is_none()
                     .then(|| sub(who.find(fr.dst, fr.dport, &mut names.1)))
                     .flatten(),
             ];
@@ -80,6 +105,14 @@ impl FlowFeed {
         }
         self.convs.clear();
     }
+}
+
+/// The subscriber a map keeps at `at` (its generation and position).
+fn subscriber(m: &Subscribers, at: (u64, u32)) -> Option<Subscriber<'_>> {
+    Some(Subscriber {
+        id: m.id(at.1)?,
+        slot: Some(at),
+    })
 }
 
 /// A subscriber the map found, as the session takes it.

@@ -126,6 +126,12 @@ impl FlowObserver for Judges {
             d.advanced(inv, now);
         }
     }
+    #[inline]
+    fn prefetch(&self, dev: u32) {
+        if let Some(d) = &self.detect {
+            d.prefetch(dev);
+        }
+    }
     fn arp(&mut self, inv: &Inventory, dev: u32, ts: i64, arp: &iotgate_wire::link::Arp) {
         if let Some(d) = &mut self.detect {
             d.arp(inv, dev, ts, arp);
@@ -210,6 +216,13 @@ impl Session {
         subs: [Option<iotgate_observe::record::Subscriber<'_>>; 2],
     ) {
         self.an.process_record_for(rec, subs);
+    }
+
+    /// A hint that records of subscribers `subs` come next: their state is fetched into the
+    /// cache meanwhile (see [`Session::push_record_for`]).
+    #[inline]
+    pub fn prefetch_for(&self, subs: &[Option<iotgate_observe::record::Subscriber<'_>>; 2]) {
+        self.an.prefetch_for(subs);
     }
 
     /// Time moved on to `now` (ns since the epoch) without packets: idle flows end, windows

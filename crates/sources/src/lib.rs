@@ -680,6 +680,23 @@ fn compressed(b: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Hints the CPU to load the cache line holding the start of `x` (state about to be needed,
+/// fetched while other work goes on); a no-op on architectures without a prefetch
+/// instruction.
+#[inline(always)]
+pub fn prefetch_ref<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetching is a hint; the address is that of a live reference.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch(
+            x as *const T as *const i8,
+            core::arch::x86_64::_MM_HINT_T0,
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 /// Hints the CPU to load the cache line holding `items[i]`; a no-op past the end or on
 /// architectures without a prefetch instruction. Readers use it to fetch records ahead of the
 /// one being analysed, the flow table to fetch index entries ahead of a batch of removals.

@@ -658,6 +658,12 @@ impl Detector for C2 {
             | event::DNS
             | event::TOOL
     }
+    fn prefetch(&self, dev: u32) {
+        if let Some(t) = self.checkins.get(dev) {
+            iotgate_observe::prefetch_ref(&t.tags[0]);
+            iotgate_observe::prefetch_ref(&t.tags[CHECKIN_DESTS - 1]);
+        }
+    }
     fn bytes(&self) -> usize {
         self.state_bytes()
     }

@@ -158,6 +158,11 @@ impl Detector for Change {
     fn events(&self) -> u16 {
         event::ENDED | event::FINISH
     }
+    fn prefetch(&self, dev: u32) {
+        if let Some(Some(d)) = self.devs.get(dev as usize) {
+            iotgate_observe::prefetch_ref(&d.start);
+        }
+    }
     fn bytes(&self) -> usize {
         self.state_bytes()
     }

@@ -147,6 +147,9 @@ pub(crate) trait Detector: Send {
     fn arp(&mut self, _cx: &mut Cx<'_>, _dev: u32, _ts: i64, _arp: &iotgate_wire::link::Arp) {}
     /// The end (or a snapshot): evidence only the final inventory holds, final counters.
     fn finish(&mut self, _cx: &mut Cx<'_>) {}
+    /// Device `dev`'s state is about to be needed: a hint to fetch the cache lines every flow
+    /// reads (see [`iotgate_observe::engine::FlowObserver::prefetch`]).
+    fn prefetch(&self, _dev: u32) {}
     /// The events it acts on ([`event`] bits): the others are not even handed to it.
     fn events(&self) -> u16;
     /// Bytes of state (for the bounded-memory tests).
@@ -199,6 +202,11 @@ impl<T: Default> DevMap<T> {
 }
 
 impl<T> DevMap<T> {
+    /// The state of `dev`, if any, to read.
+    #[inline]
+    pub(crate) fn get(&self, dev: u32) -> Option<&T> {
+        self.slots.get(dev as usize)?.as_deref()
+    }
     /// The state of `dev`, if any.
     #[inline]
     pub(crate) fn get_mut(&mut self, dev: u32) -> Option<&mut T> {

@@ -5,7 +5,6 @@
 use super::alert::{Alerts, Kind, Sample, Seed};
 use super::config::DetectConfig;
 use super::detector::{event, side_dev, Cx, Detector, WEB_PORTS};
-use super::sketch::{mix, Bits};
 use crate::Severity;
 use iotgate_observe::engine::{FirstPacket, Progress};
 use iotgate_observe::flow::{tcpbits, Flow, FlowKey};
@@ -22,7 +21,7 @@ const HTTP: usize = 4;
 const CATS: usize = 5;
 const CAT_DETAIL: [&str; CATS] = ["syn", "ack", "udp", "icmp", "http"];
 /// At most this many destination ports in a second for a flood below five times its ceiling.
-const FEW_PORTS: u64 = 16;
+const FEW_PORTS: usize = 16;
 /// DNS water-torture window.
 const DNS_WINDOW: i64 = 10 * SEC;
 /// A host has 65,536 ports: a scanner that probes each at most twice sends no more than this
@@ -67,13 +66,37 @@ impl Vote {
     }
 }
 
+/// The distinct destination ports of one second, told apart up to one more than
+/// [`FEW_PORTS`] (all a flood's judgement asks): exact, 36 bytes, and emptied by one write.
+#[derive(Default, Clone, Copy)]
+struct FewPorts {
+    n: u8,
+    ports: [u16; FEW_PORTS + 1],
+}
+
+impl FewPorts {
+    #[inline]
+    fn insert(&mut self, port: u16) {
+        let n = usize::from(self.n);
+        if n > FEW_PORTS || self.ports[..n].contains(&port) {
+            return;
+        }
+        self.ports[n] = port;
+        self.n += 1;
+    }
+    /// More than [`FEW_PORTS`] distinct ports.
+    fn many(&self) -> bool {
+        usize::from(self.n) > FEW_PORTS
+    }
+}
+
 #[derive(Default, Clone)]
 struct Dev {
     second: i64,
     cur: [u32; CATS],
     vote: [Vote; CATS],
     /// Distinct destination ports this second, per category.
-    dports: [Bits; CATS],
+    dports: [FewPorts; CATS],
     /// First event of each category this second.
     began: [i64; CATS],
     /// IP bytes of the first packets counted this second, per category.
@@ -117,7 +140,7 @@ impl Flood {
         let victim = if resp == 0 { key.a } else { key.b };
         // The second this flow counts in first: its port belongs to that second.
         roll(cfg, inv, alerts, d, dev, f.first_ns);
-        d.dports[cat].insert(mix(key.port(resp) as u128));
+        d.dports[cat].insert(key.port(resp));
         count(
             cfg, inv, alerts, d, dev, cat, victim, key.v4, f.first_ns, key, f,
         );
@@ -327,7 +350,9 @@ fn close_second(
             // Nothing of this kind this second (most of them, for most devices): only the
             // baseline decays and an episode ends; the sketches are still empty.
             d.base[cat] *= 0.9;
-            d.sweep[cat] = (0, 0);
+            if d.sweep[cat] != (0, 0) {
+                d.sweep[cat] = (0, 0);
+            }
             continue;
         }
         d.peak[cat] = d.peak[cat].max(n);
@@ -338,10 +363,7 @@ fn close_second(
         }
         // Count this second towards the sweep of one host's ports, or end the episode.
         let v = d.vote[cat];
-        if n >= ceiling(cfg, cat)
-            && d.dports[cat].estimate() > FEW_PORTS
-            && (v.hits as u64) * 2 >= n as u64
-        {
+        if n >= ceiling(cfg, cat) && d.dports[cat].many() && (v.hits as u64) * 2 >= n as u64 {
             let s = &mut d.sweep[cat];
             if s.0 != v.cand {
                 *s = (v.cand, 0);
@@ -353,7 +375,7 @@ fn close_second(
         d.cur[cat] = 0;
         d.bytes[cat] = 0;
         d.vote[cat] = Vote::default();
-        d.dports[cat].clear();
+        d.dports[cat].n = 0;
     }
     // Quiet seconds in between lower the baseline too.
     if now != i64::MAX && d.second > 0 {
@@ -385,7 +407,7 @@ fn judge(
     // until they pass what a scan of one host can send; a flood hammers a few ports, or keeps
     // randomising them past that.
     let heavy = d.bytes[cat] >= HEAVY_BYTES * n as u64;
-    if d.dports[cat].estimate() > FEW_PORTS && !heavy {
+    if d.dports[cat].many() && !heavy {
         let (host, before) = d.sweep[cat];
         let before = if host == v.cand { before } else { 0 };
         if before + (n as u64) <= SWEEP_LIMIT {
@@ -496,6 +518,15 @@ impl Detector for Flood {
             | event::DNS
             | event::ADVANCED
             | event::FINISH
+    }
+    fn prefetch(&self, dev: u32) {
+        if let Some(d) = self.devs.get(dev) {
+            iotgate_observe::prefetch_ref(&d.second);
+            iotgate_observe::prefetch_ref(&d.cur);
+            iotgate_observe::prefetch_ref(&d.vote);
+            iotgate_observe::prefetch_ref(&d.dports);
+            iotgate_observe::prefetch_ref(&d.began);
+        }
     }
     fn bytes(&self) -> usize {
         self.state_bytes()

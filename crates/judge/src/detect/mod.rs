@@ -168,6 +168,13 @@ impl FlowObserver for Detectors {
         self.each(event::ADVANCED, inv, |d, cx| d.advanced(cx, now));
     }
 
+    #[inline]
+    fn prefetch(&self, dev: u32) {
+        for d in &self.all {
+            d.prefetch(dev);
+        }
+    }
+
     fn arp(&mut self, inv: &Inventory, dev: u32, ts: i64, arp: &iotgate_wire::link::Arp) {
         self.each(event::ARP, inv, |d, cx| d.arp(cx, dev, ts, arp));
     }

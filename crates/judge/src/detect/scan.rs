@@ -36,6 +36,35 @@ struct HostSlot {
     accepted: u32,
 }
 
+/// The keys of a device's slots, in the device's state itself (not apart on the heap): they
+/// are read on every probe, and fetched with the rest ([`Detector::prefetch`]).
+#[derive(Clone, Copy)]
+struct Keys<K, const N: usize> {
+    len: u8,
+    keys: [K; N],
+}
+
+impl<K: Copy + Default, const N: usize> Default for Keys<K, N> {
+    fn default() -> Self {
+        Keys {
+            len: 0,
+            keys: [K::default(); N],
+        }
+    }
+}
+
+impl<K: Copy + PartialEq, const N: usize> Keys<K, N> {
+    #[inline]
+    fn position(&self, k: K) -> Option<usize> {
+        self.keys[..usize::from(self.len)]
+            .iter()
+            .position(|x| *x == k)
+    }
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
 /// Per-device scan counters; fixed size whatever the device sends.
 #[derive(Default, Clone)]
 struct Dev {
@@ -43,10 +72,10 @@ struct Dev {
     ports: Vec<PortSlot>,
     /// Each port slot's (protocol, port) as `proto << 16 | port`, side by side: finding a slot
     /// reads one cache line, not one per slot.
-    port_keys: Vec<u32>,
+    port_keys: Keys<u32, PORT_SLOTS>,
     hosts: Vec<HostSlot>,
     /// Each host slot's address, side by side.
-    host_keys: Vec<u128>,
+    host_keys: Keys<u128, HOST_SLOTS>,
     mirai: u32,
     stealth: u32,
     mirai_first: i64,
@@ -338,7 +367,6 @@ impl Dev {
         slot(
             (&mut self.ports, &mut self.port_keys),
             port_key(p.proto, p.port),
-            PORT_SLOTS,
             &mut self.misses,
             fresh,
             |s| s.probes,
@@ -403,7 +431,6 @@ impl Dev {
         slot(
             (&mut self.hosts, &mut self.host_keys),
             p.bits,
-            HOST_SLOTS,
             &mut self.misses,
             fresh,
             |s| s.probes,
@@ -467,24 +494,24 @@ impl Dev {
 }
 
 /// The slot a probe counts in, found by its `key` (`keys` holds each slot's, in step with
-/// `slots`): the one with that key, else a `fresh` one added while fewer than `cap` are in
+/// `slots`): the one with that key, else a `fresh` one added while fewer than `N` are in
 /// use, else — on one miss in eight — the quietest (fewest `probes`) replaced: a real scan
 /// comes back to its port or host at once, one-off destinations do not get to churn the
 /// table. None on the other misses.
-fn slot<T, K: PartialEq + Copy>(
-    (slots, keys): (&mut Vec<T>, &mut Vec<K>),
+fn slot<T, K: PartialEq + Copy, const N: usize>(
+    (slots, keys): (&mut Vec<T>, &mut Keys<K, N>),
     key: K,
-    cap: usize,
     misses: &mut u32,
     fresh: impl FnOnce() -> T,
     probes: impl Fn(&T) -> u32,
 ) -> Option<usize> {
-    if let Some(i) = keys.iter().position(|k| *k == key) {
+    if let Some(i) = keys.position(key) {
         return Some(i);
     }
-    if slots.len() < cap {
+    if slots.len() < N {
         slots.push(fresh());
-        keys.push(key);
+        keys.keys[slots.len() - 1] = key;
+        keys.len = slots.len() as u8;
         return Some(slots.len() - 1);
     }
     *misses = misses.wrapping_add(1);
@@ -495,7 +522,7 @@ fn slot<T, K: PartialEq + Copy>(
         .min_by_key(|&i| probes(&slots[i]))
         .unwrap_or(0);
     slots[i] = fresh();
-    keys[i] = key;
+    keys.keys[i] = key;
     Some(i)
 }
 
@@ -533,8 +560,7 @@ fn scan_seed(
 impl Scan {
     fn state_bytes(&self) -> usize {
         use std::mem::size_of;
-        let slots = PORT_SLOTS * (size_of::<PortSlot>() + size_of::<u32>())
-            + HOST_SLOTS * (size_of::<HostSlot>() + size_of::<u128>());
+        let slots = PORT_SLOTS * size_of::<PortSlot>() + HOST_SLOTS * size_of::<HostSlot>();
         self.devs.len() * (size_of::<Dev>() + slots + 512)
     }
 
@@ -618,12 +644,12 @@ impl Scan {
                 d.slow_ok.insert(mix(key_bits(key, resp)));
             }
             let k = port_key(key.proto, port);
-            if let Some(at) = d.port_keys.iter().position(|x| *x == k) {
+            if let Some(at) = d.port_keys.position(k) {
                 d.ports[at].answered += 1;
             }
         }
         let a = key_bits(key, resp);
-        if let Some(at) = d.host_keys.iter().position(|x| *x == a) {
+        if let Some(at) = d.host_keys.position(a) {
             if accepted {
                 d.hosts[at].accepted += 1;
             }
@@ -774,6 +800,18 @@ impl Detector for Scan {
     }
     fn events(&self) -> u16 {
         event::STARTED | event::REPLIED | event::FINISH | event::ARP | event::TOOL
+    }
+    fn prefetch(&self, dev: u32) {
+        if let Some(d) = self.devs.get(dev) {
+            iotgate_observe::prefetch_ref(&d.window);
+            iotgate_observe::prefetch_ref(&d.probes);
+            iotgate_observe::prefetch_ref(&d.alerts);
+            iotgate_observe::prefetch_ref(&d.any_probes);
+            iotgate_observe::prefetch_ref(&d.slow_first);
+            iotgate_observe::prefetch_ref(&d.port_keys);
+            iotgate_observe::prefetch_ref(&d.host_keys.keys[0]);
+            iotgate_observe::prefetch_ref(&d.host_keys.keys[HOST_SLOTS - 1]);
+        }
     }
     fn bytes(&self) -> usize {
         self.state_bytes()
