@@ -10,6 +10,9 @@ use iotgate_flows::{Decoder, Record};
 use iotgate_observe::record::{FlowRecord, Subscriber};
 use std::net::IpAddr;
 
+/// Where a subscriber map keeps an id: its generation and the id's position.
+type MapSlot = (u64, u32);
+
 /// Decoder, pairing table and attribution for one stream of exports.
 pub struct FlowFeed {
     /// The decoder (its counts in `decoder.stats`).
@@ -21,7 +24,7 @@ pub struct FlowFeed {
     convs: Vec<Conversation>,
     records: Vec<Record>,
     /// A batch's flow records with where the map keeps each side's subscriber (reused).
-    batch: Vec<(FlowRecord, [Option<(u64, u32)>; 2])>,
+    batch: Vec<(FlowRecord, [Option<MapSlot>; 2])>,
 }
 
 impl FlowFeed {
@@ -108,7 +111,7 @@ impl FlowFeed {
 }
 
 /// The subscriber a map keeps at `at` (its generation and position).
-fn subscriber(m: &Subscribers, at: (u64, u32)) -> Option<Subscriber<'_>> {
+fn subscriber(m: &Subscribers, at: MapSlot) -> Option<Subscriber<'_>> {
     Some(Subscriber {
         id: m.id(at.1)?,
         slot: Some(at),
