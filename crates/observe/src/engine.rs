@@ -191,9 +191,10 @@ pub trait FlowObserver {
     /// Capture time moved on to `now` without a packet (a quiet network): windows that only
     /// need time to close can be judged. Idle flows have already been ended.
     fn advanced(&mut self, _inv: &Inventory, _now: i64) {}
-    /// Device `dev`'s state is about to be needed: a hint to fetch it into the cache early
+    /// Device `dev`'s state is about to be needed for a flow with the remote address `peer`
+    /// (key form, [`crate::flow::addr_bits`]): a hint to fetch it into the cache early
     /// (collectors call it for a batch of records before processing them).
-    fn prefetch(&self, _dev: u32) {}
+    fn prefetch(&self, _dev: u32, _peer: u128) {}
     /// Device `dev` sent an ARP message at `ts` (a request: who has `arp.tpa`; a reply: to
     /// `arp.tha`).
     fn arp(&mut self, _inv: &Inventory, _dev: u32, _ts: i64, _arp: &iotgate_wire::link::Arp) {}

@@ -132,13 +132,15 @@ impl<O: FlowObserver> Analyzer<O> {
     /// Hints the CPU to fetch the state a record of subscribers `subs` will need (their
     /// devices' and the observer's), so that a collector can ask for a batch of records'
     /// state before processing the first: the fetches then overlap.
-    pub fn prefetch_for(&self, subs: &[Option<Subscriber<'_>>; 2]) {
-        for s in subs.iter().flatten() {
+    pub fn prefetch_for(&self, rec: &FlowRecord, subs: &[Option<Subscriber<'_>>; 2]) {
+        let peers = [&rec.dst, &rec.src].map(crate::flow::addr_bits);
+        for (s, peer) in subs.iter().zip(peers) {
+            let Some(s) = s else { continue };
             if let Some(i) = s.slot.and_then(|at| self.inv.subscriber_at(at)) {
                 if let Some(d) = self.inv.devices.get(i as usize) {
                     d.prefetch();
                 }
-                self.observer.prefetch(i);
+                self.observer.prefetch(i, peer);
             }
         }
     }

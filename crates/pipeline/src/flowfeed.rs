@@ -78,7 +78,7 @@ impl FlowFeed {
                     m.find(fr.dst, fr.dport).and_then(|f| f.slot),
                 ];
                 let subs = slots.map(|x| x.and_then(|at| subscriber(m, at)));
-                s.prefetch_for(&subs);
+                s.prefetch_for(&fr, &subs);
                 self.batch.push((fr, slots));
             }
             for (fr, slots) in &self.batch {

@@ -127,9 +127,9 @@ impl FlowObserver for Judges {
         }
     }
     #[inline]
-    fn prefetch(&self, dev: u32) {
+    fn prefetch(&self, dev: u32, peer: u128) {
         if let Some(d) = &self.detect {
-            d.prefetch(dev);
+            d.prefetch(dev, peer);
         }
     }
     fn arp(&mut self, inv: &Inventory, dev: u32, ts: i64, arp: &iotgate_wire::link::Arp) {
@@ -221,8 +221,12 @@ impl Session {
     /// A hint that records of subscribers `subs` come next: their state is fetched into the
     /// cache meanwhile (see [`Session::push_record_for`]).
     #[inline]
-    pub fn prefetch_for(&self, subs: &[Option<iotgate_observe::record::Subscriber<'_>>; 2]) {
-        self.an.prefetch_for(subs);
+    pub fn prefetch_for(
+        &self,
+        rec: &FlowRecord,
+        subs: &[Option<iotgate_observe::record::Subscriber<'_>>; 2],
+    ) {
+        self.an.prefetch_for(rec, subs);
     }
 
     /// Time moved on to `now` (ns since the epoch) without packets: idle flows end, windows

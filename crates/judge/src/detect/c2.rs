@@ -658,7 +658,7 @@ impl Detector for C2 {
             | event::DNS
             | event::TOOL
     }
-    fn prefetch(&self, dev: u32) {
+    fn prefetch(&self, dev: u32, _peer: u128) {
         if let Some(t) = self.checkins.get(dev) {
             iotgate_observe::prefetch_ref(&t.tags[0]);
             iotgate_observe::prefetch_ref(&t.tags[CHECKIN_DESTS - 1]);

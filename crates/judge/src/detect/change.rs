@@ -158,7 +158,7 @@ impl Detector for Change {
     fn events(&self) -> u16 {
         event::ENDED | event::FINISH
     }
-    fn prefetch(&self, dev: u32) {
+    fn prefetch(&self, dev: u32, _peer: u128) {
         if let Some(Some(d)) = self.devs.get(dev as usize) {
             iotgate_observe::prefetch_ref(&d.start);
         }

@@ -149,7 +149,7 @@ pub(crate) trait Detector: Send {
     fn finish(&mut self, _cx: &mut Cx<'_>) {}
     /// Device `dev`'s state is about to be needed: a hint to fetch the cache lines every flow
     /// reads (see [`iotgate_observe::engine::FlowObserver::prefetch`]).
-    fn prefetch(&self, _dev: u32) {}
+    fn prefetch(&self, _dev: u32, _peer: u128) {}
     /// The events it acts on ([`event`] bits): the others are not even handed to it.
     fn events(&self) -> u16;
     /// Bytes of state (for the bounded-memory tests).

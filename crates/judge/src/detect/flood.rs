@@ -519,7 +519,7 @@ impl Detector for Flood {
             | event::ADVANCED
             | event::FINISH
     }
-    fn prefetch(&self, dev: u32) {
+    fn prefetch(&self, dev: u32, _peer: u128) {
         if let Some(d) = self.devs.get(dev) {
             iotgate_observe::prefetch_ref(&d.second);
             iotgate_observe::prefetch_ref(&d.cur);

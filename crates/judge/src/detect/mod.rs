@@ -169,9 +169,9 @@ impl FlowObserver for Detectors {
     }
 
     #[inline]
-    fn prefetch(&self, dev: u32) {
+    fn prefetch(&self, dev: u32, peer: u128) {
         for d in &self.all {
-            d.prefetch(dev);
+            d.prefetch(dev, peer);
         }
     }
 

@@ -801,8 +801,13 @@ impl Detector for Scan {
     fn events(&self) -> u16 {
         event::STARTED | event::REPLIED | event::FINISH | event::ARP | event::TOOL
     }
-    fn prefetch(&self, dev: u32) {
+    fn prefetch(&self, dev: u32, peer: u128) {
         if let Some(d) = self.devs.get(dev) {
+            // The lines of the sketches a probe of `peer` sets.
+            let h = mix(peer);
+            d.targets.prefetch(h);
+            d.any.prefetch(h);
+            d.slow_seen.prefetch(h);
             iotgate_observe::prefetch_ref(&d.window);
             iotgate_observe::prefetch_ref(&d.probes);
             iotgate_observe::prefetch_ref(&d.alerts);

@@ -33,6 +33,11 @@ impl Bits {
         }
         new
     }
+    /// Hints the CPU to fetch the word [`Bits::insert`] of `h` changes.
+    #[inline]
+    pub fn prefetch(&self, h: u64) {
+        iotgate_observe::prefetch_ref(&self.words[((h & 1023) >> 6) as usize]);
+    }
     /// Bits set: compare with [`Bits::ones_for`] to test a threshold without a logarithm.
     #[inline]
     pub fn ones(&self) -> u32 {
@@ -81,6 +86,11 @@ impl Default for Hll {
 }
 
 impl Hll {
+    /// Hints the CPU to fetch the register [`Hll::insert`] of `h` changes.
+    #[inline]
+    pub fn prefetch(&self, h: u64) {
+        iotgate_observe::prefetch_ref(&self.0[(h >> 56) as usize]);
+    }
     /// Adds an item by hash.
     #[inline]
     pub fn insert(&mut self, h: u64) {
