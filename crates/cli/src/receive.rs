@@ -28,6 +28,10 @@ const QUEUE: usize = 16;
 /// shortened so that what arrives meanwhile, at the rate seen, fills at most a quarter of the
 /// receive buffer (see [`Slots::pause_for`]); at the rate that fills a batch no reader waits.
 const COALESCE: std::time::Duration = std::time::Duration::from_millis(50);
+/// The longest pause after a read that had to wait for its first datagram: the sender was
+/// idle, and a burst may follow at a rate the last reads say nothing of. Each read that finds
+/// datagrams already waiting doubles the limit, up to [`COALESCE`] (see [`Slots::ceiling_after`]).
+const FIRST_PAUSE: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// Datagrams read together: their bytes one after another, and per datagram its sender and
 /// where its bytes are.
@@ -186,6 +190,8 @@ struct Slots {
     last: Option<std::time::Instant>,
     /// How long to wait before the next read.
     pause: std::time::Duration,
+    /// The longest the next pause may be ([`Slots::ceiling_after`]).
+    ceiling: std::time::Duration,
 }
 
 // SAFETY: the raw pointers inside point into the struct's own vectors and are rebuilt
@@ -235,11 +241,23 @@ impl Slots {
         }
     }
 
+    /// The longest pause after a read, from the one before (`ceiling`) and whether the read
+    /// had to wait for its first datagram: [`FIRST_PAUSE`] after waiting (an idle sender may
+    /// start a burst), else twice the last, up to [`COALESCE`].
+    fn ceiling_after(ceiling: std::time::Duration, waited: bool) -> std::time::Duration {
+        if waited {
+            FIRST_PAUSE
+        } else {
+            (ceiling * 2).clamp(FIRST_PAUSE, COALESCE)
+        }
+    }
+
     fn new(fd: i32) -> Slots {
         Slots {
             rcvbuf: rcvbuf_of(fd),
             last: None,
             pause: std::time::Duration::ZERO,
+            ceiling: FIRST_PAUSE,
             bufs: vec![0u8; SLOTS * SLOT_BYTES],
             // SAFETY: zeroed sockaddr_storage and mmsghdr values are valid; the pointers
             // are set before use.
@@ -274,6 +292,7 @@ impl Slots {
             h.msg_hdr.msg_iovlen = 1;
             h.msg_len = 0;
         }
+        let asked = std::time::Instant::now();
         // SAFETY: hdrs, iov, names and bufs live across the call and describe SLOTS valid
         // buffers; MSG_WAITFORONE returns once one datagram (or the timeout) is there.
         let n = unsafe {
@@ -287,6 +306,8 @@ impl Slots {
         };
         let now = std::time::Instant::now();
         let since = self.last.replace(now);
+        // Blocked for a millisecond or more: nothing was waiting, the sender had gone quiet.
+        self.ceiling = Self::ceiling_after(self.ceiling, now - asked >= FIRST_PAUSE);
         if n <= 0 {
             return 0;
         }
@@ -301,7 +322,8 @@ impl Slots {
         }
         if n < SLOTS {
             self.pause =
-                Self::pause_for(b.data.len() - before, since.map(|t| now - t), self.rcvbuf);
+                Self::pause_for(b.data.len() - before, since.map(|t| now - t), self.rcvbuf)
+                    .min(self.ceiling);
         }
         n
     }
@@ -466,6 +488,27 @@ impl Receiver {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn after_a_quiet_spell_the_pause_starts_short_and_grows() {
+        // A read that had to wait: the sender was idle, a burst may follow.
+        let mut c = Slots::ceiling_after(COALESCE, true);
+        assert_eq!(c, FIRST_PAUSE);
+        // Reads finding datagrams waiting: doubled each time, never past COALESCE.
+        let mut steps = 0;
+        while c < COALESCE {
+            let next = Slots::ceiling_after(c, false);
+            assert!(
+                next > c && next <= COALESCE && next <= c * 2,
+                "{c:?} -> {next:?}"
+            );
+            c = next;
+            steps += 1;
+        }
+        assert!((5..=7).contains(&steps), "{steps}");
+        assert_eq!(Slots::ceiling_after(c, false), COALESCE);
+        assert_eq!(Slots::ceiling_after(c, true), FIRST_PAUSE);
+    }
 
     #[test]
     fn the_pause_keeps_what_arrives_meanwhile_within_a_quarter_of_the_buffer() {
